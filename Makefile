@@ -1,0 +1,163 @@
+# lpar: build, test, benchmark and install.  See README.md.
+#
+#   make          build lpar, lpar-cc, the partition SDK and the examples
+#   make run      install missing Debian packages, build, run examples/hello.elf
+#   make check    install what the tests need, build, run every test
+#   make bench    print the benchmark ratios
+#   make install  PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SDKDIR  ?= $(PREFIX)/lib/lpar
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wformat=2 -Werror
+PKGS    := libelf
+HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+HOST_LIBS     = $(shell pkg-config --libs $(PKGS))
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+B := build
+SDK := $(B)/sdk
+
+# The monitor backend; hv/kvm.c is the only one so far.
+HV_BACKEND ?= kvm
+
+CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) \
+	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
+CMD_SRCS  := $(wildcard cmd/*.c)
+CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
+CMD_OBJS  := $(patsubst %.c,$(B)/%.o,$(CMD_SRCS))
+
+GUEST_SRCS := guest/crt.c guest/stdio.c
+GUEST_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_SRCS))
+GUEST_CFLAGS := -O2 -g $(WARN) -Wno-missing-prototypes
+SDK_HDRS := $(SDK)/include/lpar.h $(SDK)/include/lpar/hcall.h $(SDK)/include/lpar/boot.h
+SDK_LIBS := $(SDK)/lib/lpar.ld $(SDK)/lib/lpar-start.o $(SDK)/lib/liblpar.a
+
+EXAMPLES := $(patsubst %.c,%.elf,$(wildcard examples/*.c)) examples/compute-native
+BENCH_GUESTS := $(patsubst %.c,%.elf,$(wildcard bench/guest-*.c))
+BENCH_TOOLS  := $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/guest-%,$(wildcard bench/*.c)))
+UNIT_TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+TEST_GUESTS  := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
+
+.PHONY: all run check bench install uninstall clean deps deps-test unit
+all: lpar lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
+
+# ---- the lpar binary -------------------------------------------------------
+$(B)/liblparcore.a: $(CORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+lpar: $(CMD_OBJS) $(B)/liblparcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/cmd/version.o: VERSION
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -DLPAR_VERSION='"$(VERSION)"' $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(B)/hv/stubs.o: hv/stubs.S hv/x86.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -c -o $@ $<
+
+# ---- the partition SDK and lpar-cc -----------------------------------------
+$(SDK)/include/lpar.h: guest/include/lpar.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(SDK)/include/lpar/%.h: include/lpar/%.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(SDK)/lib/lpar.ld: guest/lpar.ld
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(SDK)/lib/lpar-start.o: guest/start.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+$(B)/guest/%.o: guest/%.c $(SDK_HDRS) lpar-cc
+	@mkdir -p $(dir $@)
+	./lpar-cc $(GUEST_CFLAGS) -c -o $@ $<
+$(SDK)/lib/liblpar.a: $(GUEST_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+lpar-cc: guest/lpar-cc.in
+	sed 's|@SDK@|$(CURDIR)/$(SDK)|' $< > $@
+	chmod +x $@
+
+# Partition images, built the way users build theirs.
+%.elf: %.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
+	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
+
+examples/compute-native: examples/compute.c
+	$(CC) -O2 -g -o $@ $<
+
+# ---- tests -----------------------------------------------------------------
+deps:
+	tools/deps build
+deps-test:
+	tools/deps build test
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/liblparcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $^ \
+		$(HOST_LIBS) -lcmocka
+
+unit: $(UNIT_TESTS)
+
+tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
+	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
+
+# The README's test command: installs what it needs, then runs everything.
+check:
+	tools/deps build test
+	$(MAKE) all unit $(TEST_GUESTS)
+	tests/run
+
+run:
+	tools/deps build
+	$(MAKE) all
+	./lpar run examples/hello.elf
+
+# ---- benchmarks ------------------------------------------------------------
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude -o $@ $<
+
+bench: all $(BENCH_GUESTS) $(BENCH_TOOLS)
+	bench/run
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SDKDIR)/lib $(DESTDIR)$(SDKDIR)/include/lpar \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 lpar $(DESTDIR)$(BINDIR)/lpar
+	sed 's|@SDK@|$(SDKDIR)|' guest/lpar-cc.in > $(DESTDIR)$(BINDIR)/lpar-cc
+	chmod 755 $(DESTDIR)$(BINDIR)/lpar-cc
+	install -m 644 $(SDK_LIBS) $(DESTDIR)$(SDKDIR)/lib/
+	install -m 644 $(SDK)/include/lpar.h $(DESTDIR)$(SDKDIR)/include/
+	install -m 644 $(SDK)/include/lpar/*.h $(DESTDIR)$(SDKDIR)/include/lpar/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 completions/lpar.bash $(DESTDIR)$(BASHCOMPDIR)/lpar
+	install -m 644 completions/_lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lpar $(DESTDIR)$(BINDIR)/lpar-cc \
+		$(DESTDIR)$(BASHCOMPDIR)/lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
+	rm -rf $(DESTDIR)$(SDKDIR)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1)) \
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
+
+clean:
+	rm -rf $(B) lpar lpar-cc examples/*.elf examples/compute-native \
+		bench/*.elf tests/guests/*.elf
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,53 @@
+/*
+ * The command table and what every subcommand shares: flags that do
+ * per-command set-up in one place, and the one place errors are printed.
+ */
+#ifndef LPAR_CMD_H
+#define LPAR_CMD_H
+
+#include <stdio.h>
+
+#define CMD_NEEDS_KVM (1u << 0)  /* checks the KVM device before running */
+#define CMD_JSON_OK   (1u << 1)  /* honours -j/--json */
+
+/* Exit codes; lpar run adds the partition's own, see lpar-run(1). */
+#define EXIT_USAGE     2
+#define EXIT_NOSTART 125
+#define EXIT_CRASHED 126
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	const char *synopsis;  /* usage in man-page form, one line per form */
+	const char *summary;   /* one line, lowercase, no period */
+	const char *options;   /* option lines for --help, or NULL */
+};
+
+extern const struct cmd lpar_cmds[];
+
+/* Global options, parsed by main() before the command. */
+struct lpar_opts {
+	int json;
+	const char *kvm_path;  /* $LPAR_KVM_DEVICE or /dev/kvm */
+};
+extern struct lpar_opts lpar_opts;
+
+const struct cmd *cmd_find(const char *name);
+/* Prints a command's full help to f. */
+void cmd_help_print(const struct cmd *c, FILE *f);
+
+/* "lpar: <message>" on stderr, or {"error": ...} on stdout in JSON mode. */
+void lpar_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message, then "usage: <synopsis>"; returns EXIT_USAGE. */
+int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Records that option opt was seen; an option given twice is a usage error. */
+int opt_once(const struct cmd *c, unsigned *seen, unsigned bit, const char *opt);
+
+int cmd_run(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * lpar's entry point: global options, then one command from the table.
+ * Per-command set-up driven by the table's flags happens here only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+struct lpar_opts lpar_opts;
+
+void lpar_main_help(FILE *f);
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+		if (argv[i][0] != '-')
+			return 0; /* the first operand ends the command's options */
+	}
+	return 0;
+}
+
+/* Checks the KVM device up front so the message can say what to do. */
+static int check_kvm(void)
+{
+	const char *dev = lpar_opts.kvm_path;
+
+	if (access(dev, F_OK) < 0) {
+		lpar_error("cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd)",
+			   dev, strerror(errno));
+		return EXIT_NOSTART;
+	}
+	if (access(dev, R_OK | W_OK) < 0) {
+		lpar_error("cannot open %s: %s (add your user to the group that owns %s, usually 'kvm', or run as root)",
+			   dev, strerror(errno), dev);
+		return EXIT_NOSTART;
+	}
+	return 0;
+}
+
+static int cmd_select(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find(argv[0]);
+	int r;
+
+	if (!c)
+		return lpar_usage_error(NULL, "unknown command '%s' (see 'lpar help')",
+					argv[0]);
+	if (lpar_opts.json && !(c->flags & CMD_JSON_OK)) {
+		lpar_opts.json = 0;
+		return lpar_usage_error(c, "'lpar %s' has no JSON output", c->name);
+	}
+	if (wants_help(argc, argv)) {
+		cmd_help_print(c, stdout);
+		return 0;
+	}
+	if (c->flags & CMD_NEEDS_KVM) {
+		r = check_kvm();
+		if (r)
+			return r;
+	}
+	return c->fn(argc, argv);
+}
+
+static int finish(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "lpar: cannot write output: %s\n",
+				strerror(errno));
+		return status ? status : 1;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	lpar_opts.kvm_path = getenv("LPAR_KVM_DEVICE");
+	if (!lpar_opts.kvm_path || !*lpar_opts.kvm_path)
+		lpar_opts.kvm_path = "/dev/kvm";
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
+			if (lpar_opts.json)
+				return finish(lpar_usage_error(NULL, "option '%s' given twice", o));
+			lpar_opts.json = 1;
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			lpar_main_help(stdout);
+			return finish(0);
+		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
+			return finish(cmd_version(1, argv));
+		} else if (!strcmp(o, "--list-cmds")) {
+			/* For completions and the sync test. */
+			for (const struct cmd *c = lpar_cmds; c->name; c++)
+				puts(c->name);
+			return finish(0);
+		} else {
+			return finish(lpar_usage_error(NULL, "unknown option '%s' (see 'lpar --help')", o));
+		}
+	}
+	if (i == argc) {
+		lpar_main_help(stderr);
+		return EXIT_USAGE;
+	}
+	return finish(cmd_select(argc - i, argv + i));
+}

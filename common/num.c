@@ -1,0 +1,103 @@
+/* Checked number parsing and size formatting. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "num.h"
+
+int num_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int suffix_shift(const char *suf)
+{
+	static const char units[] = "KMGT";
+	const char *p;
+
+	if (!*suf)
+		return 0;
+	p = strchr(units, toupper((unsigned char)suf[0]));
+	if (!p || !suf[0])
+		return -1;
+	suf++;
+	if (!*suf || !strcasecmp(suf, "b") || !strcasecmp(suf, "ib"))
+		return 10 * (int)(p - units + 1);
+	return -1;
+}
+
+int num_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == s)
+		return -EINVAL;
+	shift = suffix_shift(end);
+	if (shift < 0)
+		return -EINVAL;
+	if (shift && v > (~0ull >> shift))
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int num_parse_int(const char *s, long min, long max, long *out)
+{
+	long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || *end || end == s || isspace((unsigned char)*s))
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+const char *num_format_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	int u = -1;
+	uint64_t scale = 1;
+
+	while (u < 3 && n >= scale * 1024) {
+		scale *= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+	else if (n % scale == 0)
+		snprintf(buf, len, "%llu %s", (unsigned long long)(n / scale), units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", (double)n / (double)scale, units[u]);
+	return buf;
+}

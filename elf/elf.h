@@ -1,0 +1,76 @@
+/*
+ * Partition images: opening and validating a static x86-64 ELF executable
+ * with libelf, reading its segments, and looking up its symbols.
+ */
+#ifndef LPAR_ELF_H
+#define LPAR_ELF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lerr;
+
+#define ELF_SEG_R 4u /* PF_R */
+#define ELF_SEG_W 2u /* PF_W */
+#define ELF_SEG_X 1u /* PF_X */
+
+struct elf_seg {
+	unsigned index;  /* program header number, for messages */
+	unsigned flags;  /* ELF_SEG_* */
+	uint64_t vaddr;  /* = physical address: partitions are identity-mapped */
+	uint64_t memsz;
+	uint64_t filesz;
+	uint64_t offset;
+};
+
+struct elf_sym {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+	int is_func;
+};
+
+struct elf_image {
+	char *path;
+	int fd;
+	uint64_t file_size;
+	uint64_t entry;
+	struct elf_seg *segs;  /* PT_LOAD segments, sorted by address */
+	size_t nsegs;
+	uint64_t lo, hi;       /* page-rounded extent of all segments */
+	struct elf_sym *syms;  /* defined FUNC/OBJECT/NOTYPE symbols, by address */
+	size_t nsyms;
+	char *strtab;          /* owns the symbol names */
+};
+
+/*
+ * Opens path and checks that it is an image a partition can run: ELF64,
+ * little-endian, x86-64, ET_EXEC, sane PT_LOAD segments (inside the file,
+ * filesz <= memsz, no overflow, no overlap, never writable and executable,
+ * even through a shared page), entry in an executable segment's file
+ * contents.  Where the segments go in memory is checked by elf_check_fit().
+ */
+int elf_open(const char *path, struct elf_image **out, struct lerr *err);
+
+/* Checks that every segment lies inside [lo, hi) of guest memory. */
+int elf_check_fit(const struct elf_image *img, uint64_t lo, uint64_t hi,
+		  uint64_t mem_size, struct lerr *err);
+
+/* Copies a segment's file contents to dst and zeroes the rest of memsz. */
+int elf_read_seg(const struct elf_image *img, const struct elf_seg *seg,
+		 void *dst, struct lerr *err);
+
+/* The symbol named name, or NULL. */
+const struct elf_sym *elf_sym_lookup(const struct elf_image *img,
+				     const char *name);
+
+/*
+ * The symbol that contains addr (or, for sizeless symbols, the nearest one
+ * below it inside the same segment), with the offset into it; or NULL.
+ */
+const struct elf_sym *elf_sym_at(const struct elf_image *img, uint64_t addr,
+				 uint64_t *off);
+
+void elf_close(struct elf_image *img);
+
+#endif

@@ -1,0 +1,12 @@
+/* Internal to elf/: reading the symbol table while the image is open. */
+#ifndef LPAR_ELF_SYM_H
+#define LPAR_ELF_SYM_H
+
+#include <libelf.h>
+
+struct elf_image;
+struct lerr;
+
+int elf_read_symbols(Elf *e, struct elf_image *img, struct lerr *err);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * crash: faults on purpose, to show how a partition crash is reported.
+ * Usage: crash [null|write-text|exec-data|stack|ud|div0|int3|hlt|abort|port]
+ */
+#include <lpar.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile int zero, one = 1;
+static unsigned char data_code[16] = { 0xc3 }; /* ret, in a data page */
+
+/* Recurses until the stack runs into its guard (depth never reaches 0). */
+__attribute__((noinline)) static int recurse(int n)
+{
+	volatile char pad[4096];
+
+	pad[0] = (char)n;
+	if (n == 0)
+		return pad[0];
+	return recurse(n + 1) + pad[0];
+}
+
+int main(int argc, char **argv)
+{
+	const char *how = argc > 1 ? argv[1] : "null";
+
+	printf("crash: %s\n", how);
+	if (!strcmp(how, "null"))
+		return *(volatile int *)0;
+	if (!strcmp(how, "write-text"))
+		*(volatile unsigned char *)(uintptr_t)main = 0x90;
+	else if (!strcmp(how, "exec-data"))
+		((void (*)(void))(uintptr_t)data_code)();
+	else if (!strcmp(how, "stack"))
+		return recurse(1);
+	else if (!strcmp(how, "ud"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(how, "div0"))
+		return one / zero;
+	else if (!strcmp(how, "int3"))
+		__asm__ volatile("int3");
+	else if (!strcmp(how, "hlt"))
+		__asm__ volatile("hlt");
+	else if (!strcmp(how, "abort"))
+		lpar_abort("crash example gave up");
+	else if (!strcmp(how, "port"))
+		__asm__ volatile("outb %%al, $0x80" ::"a"(0));
+	else {
+		printf("crash: unknown way to crash: %s\n", how);
+		return 2;
+	}
+	printf("crash: still alive?\n");
+	return 1;
+}

@@ -1,0 +1,70 @@
+/*
+ * The partition SDK: hcall wrappers and the few services a partition gets
+ * besides the C library pieces it links from musl.
+ */
+#ifndef LPAR_H
+#define LPAR_H
+
+#include <lpar/boot.h>
+#include <lpar/hcall.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static inline long lpar_hcall(long nr, long a0, long a1, long a2, long a3,
+			      long a4)
+{
+	register long r8 __asm__("r8") = a4;
+	long ret;
+
+	__asm__ volatile("outl %%eax, %[port]"
+			 : "=a"(ret)
+			 : "a"(nr), [port] "i"(LPAR_HCALL_PORT), "D"(a0),
+			   "S"(a1), "d"(a2), "c"(a3), "r"(r8)
+			 : "memory");
+	return ret;
+}
+
+#define lpar_hcall0(nr)         lpar_hcall((nr), 0, 0, 0, 0, 0)
+#define lpar_hcall1(nr, a)      lpar_hcall((nr), (long)(a), 0, 0, 0, 0)
+#define lpar_hcall2(nr, a, b)   lpar_hcall((nr), (long)(a), (long)(b), 0, 0, 0)
+
+/* What the monitor handed this partition at entry. */
+extern const struct lpar_boot_info *lpar_boot;
+
+static inline long lpar_console_write(const void *buf, size_t len)
+{
+	return lpar_hcall2(LPAR_HC_CONSOLE_WRITE, buf, len);
+}
+
+/* Non-blocking: bytes read, 0 at end of input, -EAGAIN if none is waiting. */
+static inline long lpar_console_read(void *buf, size_t len)
+{
+	return lpar_hcall2(LPAR_HC_CONSOLE_READ, buf, len);
+}
+
+static inline uint64_t lpar_time_monotonic(void)
+{
+	return (uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC);
+}
+
+static inline uint64_t lpar_time_wall(void)
+{
+	return (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
+}
+
+/* Sleeps until something is ready or deadline (monotonic ns) passes. */
+static inline uint32_t lpar_block(uint64_t deadline)
+{
+	return (uint32_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
+}
+
+static inline int lpar_abi_version(void)
+{
+	return (int)lpar_hcall0(LPAR_HC_ABI_VERSION);
+}
+
+__attribute__((noreturn)) void lpar_exit(int status);
+/* Ends the partition as crashed, with msg as the reason. */
+__attribute__((noreturn)) void lpar_abort(const char *msg);
+
+#endif

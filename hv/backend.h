@@ -1,0 +1,71 @@
+/*
+ * The interface between the portable monitor core and a hypervisor
+ * backend (hv/kvm.c).  The Makefile picks the backend.
+ */
+#ifndef LPAR_HV_BACKEND_H
+#define LPAR_HV_BACKEND_H
+
+#include <signal.h>
+#include <stdint.h>
+
+struct lerr;
+struct hvb_vm;
+struct hvb_cpu;
+
+/* General registers, in KVM's order. */
+struct hv_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+};
+
+struct hv_sregs {
+	uint64_t cr0, cr2, cr3, cr4, efer;
+};
+
+/* The vCPU's state at partition entry, computed by hv/layout.c. */
+struct hv_boot_state {
+	uint64_t rip, rsp, rdi, rflags;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base, idt_base, tss_base;
+	uint16_t gdt_limit, idt_limit, tss_limit;
+	uint16_t code_sel, data_sel, tss_sel;
+};
+
+enum hvb_exit_kind {
+	HVB_EXIT_IO,         /* port I/O: port, size, out, data */
+	HVB_EXIT_HLT,
+	HVB_EXIT_SHUTDOWN,   /* triple fault */
+	HVB_EXIT_INTERNAL,   /* the host could not handle an instruction: code */
+	HVB_EXIT_FAIL_ENTRY, /* code = hardware reason */
+	HVB_EXIT_MMIO,       /* addr */
+	HVB_EXIT_INTR,       /* a signal interrupted the run */
+	HVB_EXIT_DEBUG,
+	HVB_EXIT_OTHER,      /* code = backend's exit reason */
+};
+
+struct hvb_exit {
+	enum hvb_exit_kind kind;
+	uint16_t port;
+	uint8_t size;
+	uint8_t out;
+	uint32_t data;
+	uint64_t addr;
+	uint64_t code;
+};
+
+int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err);
+int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err);
+/* Creates vCPU 0 in the given state; sigmask is in force while it runs. */
+int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
+		   const sigset_t *sigmask, struct hvb_cpu **out,
+		   struct lerr *err);
+/* Runs until the next exit.  Returns 0 or -errno if the backend failed. */
+int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex);
+/* The registers as of the last exit; call hvb_cpu_regs_dirty() after changing them. */
+struct hv_regs *hvb_cpu_regs(struct hvb_cpu *cpu);
+void hvb_cpu_regs_dirty(struct hvb_cpu *cpu);
+int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out);
+void hvb_close(struct hvb_vm *vm);
+
+#endif

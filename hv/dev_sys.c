@@ -1,0 +1,48 @@
+/* The system device: ABI version, exit and abort. */
+#include <errno.h>
+#include <lpar/hcall.h>
+
+#include "../common/text.h"
+#include "priv.h"
+
+#define ABORT_MSG_MAX 512
+
+static int64_t hc_abi_version(struct hv *hv, const uint64_t *a)
+{
+	(void)hv;
+	(void)a;
+	return LPAR_ABI_VERSION;
+}
+
+static int64_t hc_exit(struct hv *hv, const uint64_t *a)
+{
+	hv_end_exit(hv, (int)a[0]);
+	return 0;
+}
+
+static int64_t hc_abort(struct hv *hv, const uint64_t *a)
+{
+	uint64_t len = a[1] < ABORT_MSG_MAX ? a[1] : ABORT_MSG_MAX;
+	const char *msg = gmem_at(&hv->mem, a[0], len);
+	char clean[ABORT_MSG_MAX * 4 + 1];
+	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
+
+	if (!msg || !len)
+		hv_end_crash(hv, rip, "partition aborted");
+	else
+		hv_end_crash(hv, rip, "partition aborted: %s",
+			     text_sanitize(clean, sizeof(clean), msg, len));
+	return 0;
+}
+
+static const struct hv_hcall sys_hcalls[] = {
+	{ LPAR_HC_ABI_VERSION, "abi_version", HV_WHO_GUEST, { NULL }, hc_abi_version },
+	{ LPAR_HC_EXIT, "exit", HV_WHO_GUEST, { "status" }, hc_exit },
+	{ LPAR_HC_ABORT, "abort", HV_WHO_GUEST, { "msg", "len" }, hc_abort },
+};
+
+const struct hv_device hv_dev_sys = {
+	.name = "sys",
+	.hcalls = sys_hcalls,
+	.nhcalls = sizeof(sys_hcalls) / sizeof(sys_hcalls[0]),
+};

@@ -1,0 +1,71 @@
+/*
+ * The monitor: runs one partition on the host hypervisor.  Callers create
+ * it from a validated image, run it to its end, and destroy it.
+ */
+#ifndef LPAR_HV_H
+#define LPAR_HV_H
+
+#include <signal.h>
+#include <stdint.h>
+
+struct elf_image;
+struct lerr;
+struct hv;
+
+#define HV_MEM_DEFAULT (64ull << 20)
+#define HV_MEM_MAX     (64ull << 30)
+#define HV_STACK_SIZE  (512ull << 10)
+#define HV_STACK_GUARD (64ull << 10)
+#define HV_ARGS_MAX    (64ull << 10) /* bytes of argv strings */
+
+struct hv_config {
+	const char *name;        /* partition name, shown to the guest */
+	uint64_t mem_size;       /* bytes of RAM; a multiple of 4 KiB */
+	int argc;
+	char *const *argv;       /* argv[0] is the program name the guest sees */
+	int console_in;          /* read for console input, or -1 */
+	int console_out;         /* console output goes here */
+	int ram_fd;              /* file to back RAM with, or -1 for a memfd */
+	const char *kvm_path;    /* NULL: /dev/kvm */
+	/*
+	 * Signals that end the partition.  The caller blocks them and installs
+	 * hv_on_signal() for them; the monitor unblocks them only while the
+	 * vCPU runs or sleeps in block(), so none is ever lost.
+	 */
+	sigset_t stop_signals;
+};
+
+enum hv_end {
+	HV_END_EXIT,    /* the partition called exit(status) */
+	HV_END_CRASH,   /* fault, abort(), or an exit the monitor did not expect */
+	HV_END_SIGNAL,  /* a stop signal ended it */
+};
+
+struct hv_outcome {
+	enum hv_end how;
+	int status;          /* HV_END_EXIT: the partition's status */
+	int signo;           /* HV_END_SIGNAL, or SIGPIPE for a closed console */
+	uint64_t rip;        /* HV_END_CRASH: where */
+	char reason[640];    /* HV_END_CRASH: what, with rip and symbol */
+};
+
+/* The signal handler to install for cfg->stop_signals. */
+void hv_on_signal(int signo);
+
+/* Checks that img fits a partition of cfg->mem_size (hv_create() does too). */
+int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
+		   struct lerr *err);
+
+/*
+ * Creates the VM, backs RAM, loads img and prepares the vCPU at its entry.
+ * img must stay open until hv_destroy().
+ */
+int hv_create(const struct hv_config *cfg, const struct elf_image *img,
+	      struct hv **out, struct lerr *err);
+
+/* Runs the partition until it ends.  Fails only if the monitor failed. */
+int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err);
+
+void hv_destroy(struct hv *hv);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * The KVM backend: VM and vCPU creation, long-mode entry state, and the run
+ * loop's exits translated to the portable struct hvb_exit.  Registers come
+ * back through kvm_run's sync area, so an hcall costs no extra ioctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../common/err.h"
+#include "backend.h"
+
+struct hvb_vm {
+	int kvm, fd;
+	struct hvb_cpu *cpu;
+};
+
+struct hvb_cpu {
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	int sync;              /* KVM_CAP_SYNC_REGS in use */
+	int fsgsbase;          /* the CPU has wrfsbase: let the partition use it */
+	struct hv_regs regs;   /* when not syncing */
+};
+
+_Static_assert(sizeof(struct hv_regs) == sizeof(struct kvm_regs),
+	       "struct hv_regs must match struct kvm_regs");
+
+int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err)
+{
+	struct hvb_vm *vm;
+	int v;
+
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return lerr_set(err, ENOMEM, "out of memory");
+	vm->fd = -1;
+	vm->kvm = open(dev, O_RDWR | O_CLOEXEC);
+	if (vm->kvm < 0) {
+		int e = errno;
+
+		free(vm);
+		if (e == ENOENT || e == ENODEV || e == ENXIO)
+			return lerr_set(err, e,
+					"cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd)",
+					dev, strerror(e));
+		if (e == EACCES || e == EPERM)
+			return lerr_set(err, e,
+					"cannot open %s: %s (add your user to the group that owns %s, usually 'kvm', or run as root)",
+					dev, strerror(e), dev);
+		return lerr_set(err, e, "cannot open %s: %s", dev, strerror(e));
+	}
+	v = ioctl(vm->kvm, KVM_GET_API_VERSION, 0);
+	if (v != KVM_API_VERSION) {
+		hvb_close(vm);
+		return lerr_set(err, ENOTSUP, "%s speaks KVM API %d, not %d", dev,
+				v, KVM_API_VERSION);
+	}
+	vm->fd = ioctl(vm->kvm, KVM_CREATE_VM, 0);
+	if (vm->fd < 0) {
+		int e = errno;
+
+		hvb_close(vm);
+		return lerr_set(err, e, "cannot create a VM: %s", strerror(e));
+	}
+	*out = vm;
+	return 0;
+}
+
+int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)host,
+	};
+
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return lerr_set(err, errno, "cannot give the VM its memory: %s",
+				strerror(errno));
+	return 0;
+}
+
+/* Passes the host's supported CPUID through, as kvmtool does. */
+static int set_cpuid(struct hvb_vm *vm, struct hvb_cpu *cpu, struct lerr *err)
+{
+	struct kvm_cpuid2 *c;
+	int n = 128, r;
+
+	for (;;) {
+		c = calloc(1, sizeof(*c) + (size_t)n * sizeof(c->entries[0]));
+		if (!c)
+			return lerr_set(err, ENOMEM, "out of memory");
+		c->nent = (uint32_t)n;
+		if (ioctl(vm->kvm, KVM_GET_SUPPORTED_CPUID, c) == 0)
+			break;
+		free(c);
+		if (errno != E2BIG || n > 4096)
+			return lerr_set(err, errno, "cannot read supported CPUID: %s",
+					strerror(errno));
+		n *= 2;
+	}
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 7 && c->entries[i].index == 0)
+			cpu->fsgsbase = c->entries[i].ebx & 1;
+	r = ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
+	free(c);
+	if (r)
+		return lerr_set(err, -r, "cannot set the vCPU's CPUID: %s",
+				strerror(-r));
+	return 0;
+}
+
+static void seg(struct kvm_segment *s, uint16_t sel, int code)
+{
+	memset(s, 0, sizeof(*s));
+	s->selector = sel;
+	s->limit = 0xffffffff;
+	s->type = code ? 11 : 3;
+	s->present = 1;
+	s->dpl = sel & 3;
+	s->s = 1;
+	s->l = code;
+	s->db = !code;
+	s->g = 1;
+}
+
+static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
+		     struct lerr *err)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
+		return lerr_set(err, errno, "KVM_GET_SREGS: %s", strerror(errno));
+	seg(&s.cs, bs->code_sel, 1);
+	seg(&s.ds, bs->data_sel, 0);
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	memset(&s.tr, 0, sizeof(s.tr));
+	s.tr.selector = bs->tss_sel;
+	s.tr.base = bs->tss_base;
+	s.tr.limit = bs->tss_limit;
+	s.tr.type = 11; /* busy 64-bit TSS */
+	s.tr.present = 1;
+	s.gdt.base = bs->gdt_base;
+	s.gdt.limit = bs->gdt_limit;
+	s.idt.base = bs->idt_base;
+	s.idt.limit = bs->idt_limit;
+	s.cr0 = bs->cr0;
+	s.cr3 = bs->cr3;
+	s.cr4 = bs->cr4 | (cpu->fsgsbase ? 1ull << 16 : 0); /* CR4.FSGSBASE */
+	s.efer = bs->efer;
+	if (ioctl(cpu->fd, KVM_SET_SREGS, &s) < 0)
+		return lerr_set(err, errno, "cannot enter long mode (KVM_SET_SREGS): %s",
+				strerror(errno));
+	memset(&r, 0, sizeof(r));
+	r.rip = bs->rip;
+	r.rsp = bs->rsp;
+	r.rdi = bs->rdi;
+	r.rflags = bs->rflags;
+	if (ioctl(cpu->fd, KVM_SET_REGS, &r) < 0)
+		return lerr_set(err, errno, "KVM_SET_REGS: %s", strerror(errno));
+	return 0;
+}
+
+int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
+		   const sigset_t *sigmask, struct hvb_cpu **out,
+		   struct lerr *err)
+{
+	struct hvb_cpu *cpu;
+	struct kvm_signal_mask *m;
+	int sz, r;
+
+	cpu = calloc(1, sizeof(*cpu));
+	if (!cpu)
+		return lerr_set(err, ENOMEM, "out of memory");
+	vm->cpu = cpu;
+	cpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	if (cpu->fd < 0)
+		return lerr_set(err, errno, "cannot create a vCPU: %s", strerror(errno));
+	sz = ioctl(vm->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (sz < (int)sizeof(struct kvm_run))
+		return lerr_set(err, errno, "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+	cpu->run_size = (size_t)sz;
+	cpu->run = mmap(NULL, cpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			cpu->fd, 0);
+	if (cpu->run == MAP_FAILED) {
+		cpu->run = NULL;
+		return lerr_set(err, errno, "cannot map the vCPU: %s", strerror(errno));
+	}
+	r = set_cpuid(vm, cpu, err);
+	if (!r)
+		r = set_state(cpu, bs, err);
+	if (r)
+		return r;
+
+	/* The mask KVM_RUN runs with: stop signals get through only there. */
+	m = calloc(1, sizeof(*m) + 8);
+	if (!m)
+		return lerr_set(err, ENOMEM, "out of memory");
+	m->len = 8;
+	memcpy(m->sigset, sigmask, 8);
+	r = ioctl(cpu->fd, KVM_SET_SIGNAL_MASK, m) < 0 ? -errno : 0;
+	free(m);
+	if (r)
+		return lerr_set(err, -r, "KVM_SET_SIGNAL_MASK: %s", strerror(-r));
+
+	cpu->sync = (ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
+		     KVM_SYNC_X86_REGS) != 0;
+	if (cpu->sync)
+		cpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	*out = cpu;
+	return 0;
+}
+
+int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex)
+{
+	struct kvm_run *run = cpu->run;
+
+	if (!cpu->sync && run->kvm_dirty_regs) {
+		if (ioctl(cpu->fd, KVM_SET_REGS, &cpu->regs) < 0)
+			return -errno;
+		run->kvm_dirty_regs = 0;
+	}
+	memset(ex, 0, sizeof(*ex));
+	if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN) {
+			ex->kind = HVB_EXIT_INTR;
+			return 0;
+		}
+		return -errno;
+	}
+	if (!cpu->sync && ioctl(cpu->fd, KVM_GET_REGS, &cpu->regs) < 0)
+		return -errno;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		ex->kind = HVB_EXIT_IO;
+		ex->port = run->io.port;
+		ex->size = run->io.size;
+		ex->out = run->io.direction == KVM_EXIT_IO_OUT;
+		if (ex->out && run->io.size <= 4 && run->io.count == 1)
+			memcpy(&ex->data, (uint8_t *)run + run->io.data_offset,
+			       run->io.size);
+		break;
+	case KVM_EXIT_HLT:
+		ex->kind = HVB_EXIT_HLT;
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		ex->kind = HVB_EXIT_SHUTDOWN;
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		ex->kind = HVB_EXIT_INTERNAL;
+		ex->code = run->internal.suberror;
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		ex->kind = HVB_EXIT_FAIL_ENTRY;
+		ex->code = run->fail_entry.hardware_entry_failure_reason;
+		break;
+	case KVM_EXIT_MMIO:
+		ex->kind = HVB_EXIT_MMIO;
+		ex->addr = run->mmio.phys_addr;
+		break;
+	case KVM_EXIT_INTR:
+		ex->kind = HVB_EXIT_INTR;
+		break;
+	case KVM_EXIT_DEBUG:
+		ex->kind = HVB_EXIT_DEBUG;
+		break;
+	default:
+		ex->kind = HVB_EXIT_OTHER;
+		ex->code = run->exit_reason;
+		break;
+	}
+	return 0;
+}
+
+struct hv_regs *hvb_cpu_regs(struct hvb_cpu *cpu)
+{
+	if (cpu->sync)
+		return (struct hv_regs *)&cpu->run->s.regs.regs;
+	return &cpu->regs;
+}
+
+void hvb_cpu_regs_dirty(struct hvb_cpu *cpu)
+{
+	cpu->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+}
+
+int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	out->cr0 = s.cr0;
+	out->cr2 = s.cr2;
+	out->cr3 = s.cr3;
+	out->cr4 = s.cr4;
+	out->efer = s.efer;
+	return 0;
+}
+
+void hvb_close(struct hvb_vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->cpu) {
+		if (vm->cpu->run)
+			munmap(vm->cpu->run, vm->cpu->run_size);
+		if (vm->cpu->fd >= 0)
+			close(vm->cpu->fd);
+		free(vm->cpu);
+	}
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->kvm >= 0)
+		close(vm->kvm);
+	free(vm);
+}

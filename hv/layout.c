@@ -1,0 +1,367 @@
+/*
+ * The environment a partition starts in: identity-mapped page tables with
+ * per-page permissions (W^X, NULL and stack guards), a flat GDT with a TSS,
+ * an IDT whose stubs report faults to the monitor, the boot info page, and
+ * a Linux-style initial stack.  Portable across backends: it only writes
+ * guest memory and describes the vCPU state.
+ */
+#include <errno.h>
+#include <lpar/boot.h>
+#include <lpar/hcall.h>
+#include <string.h>
+
+#include "../common/err.h"
+#include "../common/num.h"
+#include "../elf/elf.h"
+#include "priv.h"
+#include "x86.h"
+
+#define PAGE   0x1000ull
+#define LARGE  0x200000ull
+
+#define PTE_P   (1ull << 0)
+#define PTE_W   (1ull << 1)
+#define PTE_U   (1ull << 2)
+#define PTE_A   (1ull << 5)
+#define PTE_D   (1ull << 6)
+#define PTE_PS  (1ull << 7)
+#define PTE_NX  (1ull << 63)
+#define ATTR_R  PTE_P                    /* monitor-only, read-only */
+#define ATTR_UR (PTE_P | PTE_U)          /* partition, read-only */
+#define ATTR_URW (PTE_P | PTE_U | PTE_W) /* partition, read-write */
+
+#define CR0_PE (1ull << 0)
+#define CR0_MP (1ull << 1)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE        (1ull << 5)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+#define AT_NULL   0
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+
+extern const unsigned char hv_x86_stubs[], hv_x86_stubs_end[];
+
+struct region {
+	uint64_t lo, hi;
+	uint64_t attr; /* PTE bits; 0 = not mapped */
+};
+
+#define NREGIONS_FIXED 8
+
+struct pt_builder {
+	struct hv *hv;
+	struct region *rg;
+	size_t nrg;
+	uint64_t next;   /* next free page-table page */
+	uint64_t pml4;
+};
+
+static uint64_t up(uint64_t a, uint64_t to) { return (a + to - 1) & ~(to - 1); }
+static uint64_t down(uint64_t a, uint64_t to) { return a & ~(to - 1); }
+
+/* Permissions of the page at a: the union of every region that holds it. */
+static uint64_t attr_at(const struct pt_builder *b, uint64_t a)
+{
+	uint64_t attr = 0;
+	int exec = 0;
+
+	for (size_t i = 0; i < b->nrg; i++)
+		if (a >= b->rg[i].lo && a < b->rg[i].hi) {
+			attr |= b->rg[i].attr & ~PTE_NX;
+			exec |= !(b->rg[i].attr & PTE_NX);
+		}
+	return attr ? attr | (exec ? 0 : PTE_NX) : 0;
+}
+
+/* Whether every page of [lo, lo + LARGE) has the same permissions. */
+static int uniform(const struct pt_builder *b, uint64_t lo)
+{
+	for (size_t i = 0; i < b->nrg; i++) {
+		if (b->rg[i].lo > lo && b->rg[i].lo < lo + LARGE)
+			return 0;
+		if (b->rg[i].hi > lo && b->rg[i].hi < lo + LARGE)
+			return 0;
+	}
+	return 1;
+}
+
+static uint64_t pt_alloc(struct pt_builder *b)
+{
+	uint64_t *p, gpa = b->next;
+
+	if (gpa + PAGE > X86_PT_HI)
+		return 0;
+	p = gmem_at(&b->hv->mem, gpa, PAGE);
+	if (!p)
+		return 0;
+	memset(p, 0, PAGE);
+	b->next += PAGE;
+	return gpa;
+}
+
+/* The table that entry i of the table at gpa points to, allocated if new; 0 if out of room. */
+static uint64_t pt_next(struct pt_builder *b, uint64_t table, unsigned i)
+{
+	uint64_t *t = gmem_at(&b->hv->mem, table, PAGE);
+	uint64_t gpa;
+
+	if (!t)
+		return 0;
+	if (!(t[i] & PTE_P)) {
+		gpa = pt_alloc(b);
+		if (!gpa)
+			return 0;
+		/* Leaf entries decide; upper levels allow everything. */
+		t[i] = gpa | PTE_P | PTE_W | PTE_U | PTE_A;
+	}
+	return t[i] & 0x000ffffffffff000ull;
+}
+
+/* Maps [0, mem_size) identically: 2 MiB pages where permissions allow, else 4 KiB. */
+static int pt_build(struct pt_builder *b, uint64_t mem_size, struct lerr *err)
+{
+	b->pml4 = pt_alloc(b);
+	if (!b->pml4)
+		goto full;
+	for (uint64_t c = 0; c < mem_size; c += LARGE) {
+		uint64_t pdpt, pd, pt, *e;
+		int large = uniform(b, c) && c + LARGE <= mem_size;
+
+		if (large && !attr_at(b, c))
+			continue;
+		pdpt = pt_next(b, b->pml4, (unsigned)(c >> 39) & 511);
+		pd = pdpt ? pt_next(b, pdpt, (unsigned)(c >> 30) & 511) : 0;
+		if (!pd)
+			goto full;
+		if (large) {
+			e = gmem_at(&b->hv->mem, pd, PAGE);
+			e[(c >> 21) & 511] = c | attr_at(b, c) | PTE_PS | PTE_A | PTE_D;
+			continue;
+		}
+		pt = pt_next(b, pd, (unsigned)(c >> 21) & 511);
+		if (!pt)
+			goto full;
+		e = gmem_at(&b->hv->mem, pt, PAGE);
+		for (unsigned i = 0; i < 512 && c + i * PAGE < mem_size; i++) {
+			uint64_t a = c + i * PAGE, attr = attr_at(b, a);
+
+			e[i] = attr ? a | attr | PTE_A | PTE_D : 0;
+		}
+	}
+	return 0;
+full:
+	return lerr_set(err, ENOMEM, "page tables do not fit below 1 MiB");
+}
+
+static void gdt_build(uint64_t *gdt, uint8_t *tss)
+{
+	uint64_t base = X86_TSS, limit = X86_TSS_LIMIT;
+	unsigned port = LPAR_HCALL_PORT;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffull; /* 64-bit code, DPL 0, accessed */
+	gdt[2] = 0x00cf93000000ffffull; /* data, DPL 0, accessed */
+	gdt[3] = 0x00cff3000000ffffull; /* data, DPL 3, accessed */
+	gdt[4] = 0x00affb000000ffffull; /* 64-bit code, DPL 3, accessed */
+	/* 64-bit busy TSS, 16 bytes */
+	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x8bull << 40) |
+		 (((base >> 24) & 0xff) << 56);
+	gdt[6] = base >> 32;
+
+	memset(tss, 0, X86_TSS_LIMIT + 1);
+	memcpy(tss + 0x04, &(uint64_t){ X86_IST_TOP }, 8); /* RSP0 */
+	memcpy(tss + 0x24, &(uint64_t){ X86_IST_TOP }, 8); /* IST1 */
+	memcpy(tss + 0x66, &(uint16_t){ X86_TSS_IOMAP }, 2);
+	/*
+	 * Deny every port to CPL 3 but the four bytes an "outl" to the hcall
+	 * port touches; the byte after the map ends it.
+	 */
+	memset(tss + X86_TSS_IOMAP, 0xff, X86_TSS_LIMIT + 1 - X86_TSS_IOMAP);
+	for (unsigned p = port; p < port + 4; p++)
+		tss[X86_TSS_IOMAP + p / 8] &= (uint8_t)~(1u << (p % 8));
+}
+
+static void idt_build(uint64_t *idt)
+{
+	for (unsigned v = 0; v < X86_NVECTORS; v++) {
+		uint64_t h = X86_STUBS + v * X86_STUB_SIZE;
+
+		/* interrupt gate, present, DPL 0, IST 1 */
+		idt[2 * v] = (h & 0xffff) | ((uint64_t)X86_SEL_KCODE << 16) |
+			     (1ull << 32) | (0x8eull << 40) |
+			     (((h >> 16) & 0xffff) << 48);
+		idt[2 * v + 1] = h >> 32;
+	}
+}
+
+/* Copies a NUL-terminated string into guest memory at gpa. */
+static int put_str(struct hv *hv, uint64_t gpa, const char *str, char last)
+{
+	size_t n = strlen(str);
+	char *dst = gmem_at(&hv->mem, gpa, n + 1);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, str, n);
+	dst[n] = last;
+	return 0;
+}
+
+/*
+ * Writes the command line and argv strings at the top of the stack and the
+ * Linux-style argc/argv/envp/auxv block below them; returns the initial %rsp.
+ */
+static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
+		       struct lerr *err)
+{
+	uint64_t top = hv->lay.stack_top - 16, strbytes = 1, words, vec, s, c;
+	int argc = hv->argc;
+	uint64_t *v;
+
+	for (int i = 0; i < argc; i++)
+		strbytes += strlen(hv->argv[i]) + 1;
+	if (strbytes > HV_ARGS_MAX)
+		return lerr_set(err, E2BIG,
+				"argument list too long (%llu bytes; at most %llu)",
+				(unsigned long long)strbytes,
+				(unsigned long long)HV_ARGS_MAX);
+	/* argc, argv[argc + 1], envp[1], auxv[3][2] */
+	words = 1 + (uint64_t)argc + 1 + 1 + 6;
+	c = top - strbytes;        /* command line */
+	s = c - strbytes;          /* argv strings */
+	vec = down(s - words * 8, 16);
+	v = gmem_at(&hv->mem, vec, words * 8);
+	if (!v || vec < hv->lay.stack_lo)
+		return lerr_set(err, E2BIG, "argument list does not fit on the stack");
+	bi->cmdline = c;
+	bi->argc = (uint64_t)argc;
+	bi->argv = vec + 8;
+	*v++ = (uint64_t)argc;
+	if (put_str(hv, c, "", '\0'))
+		return lerr_set(err, EFAULT, "stack out of range");
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(hv->argv[i]) + 1;
+
+		if (put_str(hv, s, hv->argv[i], '\0') ||
+		    put_str(hv, c, hv->argv[i], i + 1 < argc ? ' ' : '\0'))
+			return lerr_set(err, EFAULT, "stack out of range");
+		*v++ = s;
+		s += n;
+		c += n;
+	}
+	*v++ = 0;                  /* end of argv */
+	*v++ = 0;                  /* empty envp */
+	*v++ = AT_PAGESZ;
+	*v++ = PAGE;
+	*v++ = AT_ENTRY;
+	*v++ = hv->img->entry;
+	*v++ = AT_NULL;
+	*v = 0;
+	*rsp = vec;
+	return 0;
+}
+
+int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
+{
+	const struct elf_image *img = hv->img;
+	uint64_t mem = hv->mem.size, guard_lo;
+	struct region rg[NREGIONS_FIXED + 64];
+	struct pt_builder b = { .hv = hv, .rg = rg, .next = X86_PT_LO };
+	struct lpar_boot_info *bi;
+	size_t n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
+	char *name;
+	int r;
+
+	hv->lay.stack_top = mem;
+	hv->lay.stack_lo = mem - HV_STACK_SIZE;
+	guard_lo = hv->lay.stack_lo - HV_STACK_GUARD;
+	hv->lay.heap_start = img->hi;
+	hv->lay.heap_end = guard_lo;
+	hv->lay.stubs = X86_STUBS;
+	hv->lay.stubs_end = X86_STUBS + stubsz;
+	if (img->nsegs > 64)
+		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most 64)",
+				img->nsegs);
+
+	rg[n++] = (struct region){ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, ATTR_UR | PTE_NX };
+	rg[n++] = (struct region){ X86_GDT, X86_GDT + PAGE, ATTR_R | PTE_NX };
+	rg[n++] = (struct region){ X86_IDT, X86_IDT + PAGE, ATTR_R | PTE_NX };
+	rg[n++] = (struct region){ X86_STUBS, X86_STUBS + PAGE, ATTR_R };
+	rg[n++] = (struct region){ X86_IST_LO, X86_IST_TOP, ATTR_R | PTE_W | PTE_NX };
+	rg[n++] = (struct region){ X86_PT_LO, X86_PT_HI, ATTR_R | PTE_NX };
+	if (hv->lay.heap_end > hv->lay.heap_start)
+		rg[n++] = (struct region){ hv->lay.heap_start, hv->lay.heap_end,
+					   ATTR_URW | PTE_NX };
+	rg[n++] = (struct region){ hv->lay.stack_lo, mem, ATTR_URW | PTE_NX };
+	for (size_t i = 0; i < img->nsegs; i++) {
+		const struct elf_seg *s = &img->segs[i];
+		uint64_t attr = PTE_P | PTE_U;
+		void *dst;
+
+		if (s->flags & ELF_SEG_W)
+			attr |= PTE_W;
+		if (!(s->flags & ELF_SEG_X))
+			attr |= PTE_NX;
+		rg[n++] = (struct region){ down(s->vaddr, PAGE),
+					   up(s->vaddr + s->memsz, PAGE), attr };
+		dst = gmem_at(&hv->mem, s->vaddr, s->memsz);
+		if (!dst)
+			return lerr_set(err, EFAULT, "segment %u outside RAM", s->index);
+		r = elf_read_seg(img, s, dst, err);
+		if (r)
+			return r;
+	}
+	b.nrg = n;
+	r = pt_build(&b, mem, err);
+	if (r)
+		return r;
+
+	gdt_build(gmem_at(&hv->mem, X86_GDT, X86_GDT_ENTRIES * 8),
+		  gmem_at(&hv->mem, X86_TSS, X86_TSS_LIMIT + 1));
+	idt_build(gmem_at(&hv->mem, X86_IDT, X86_NVECTORS * 16));
+	memcpy(gmem_at(&hv->mem, X86_STUBS, stubsz), hv_x86_stubs, stubsz);
+
+	bi = gmem_at(&hv->mem, LPAR_BOOT_INFO, PAGE);
+	memset(bi, 0, sizeof(*bi));
+	bi->magic = LPAR_BOOT_MAGIC;
+	bi->abi_version = LPAR_ABI_VERSION;
+	bi->mem_size = mem;
+	bi->heap_start = hv->lay.heap_start;
+	bi->heap_end = hv->lay.heap_end;
+	bi->stack_top = hv->lay.stack_top;
+	bi->stack_size = HV_STACK_SIZE;
+	name = (char *)(bi + 1);
+	strncpy(name, hv->name, PAGE - sizeof(*bi) - 1);
+	bi->name = LPAR_BOOT_INFO + sizeof(*bi);
+
+	memset(bs, 0, sizeof(*bs));
+	r = stack_build(hv, bi, &bs->rsp, err);
+	if (r)
+		return r;
+	bs->rip = img->entry;
+	bs->rdi = LPAR_BOOT_INFO;
+	bs->rflags = 0x2;
+	bs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	bs->cr3 = b.pml4;
+	bs->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	bs->efer = EFER_LME | EFER_LMA | EFER_NXE;
+	bs->gdt_base = X86_GDT;
+	bs->gdt_limit = X86_GDT_ENTRIES * 8 - 1;
+	bs->idt_base = X86_IDT;
+	bs->idt_limit = X86_NVECTORS * 16 - 1;
+	bs->tss_base = X86_TSS;
+	bs->tss_limit = X86_TSS_LIMIT;
+	bs->code_sel = X86_SEL_UCODE;
+	bs->data_sel = X86_SEL_UDATA;
+	bs->tss_sel = X86_SEL_TSS;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * Exception stubs the monitor copies to X86_STUBS in every partition.  Each
+ * vector pushes a uniform frame (vector, error code, then what the CPU
+ * pushed) on the IST stack and reports it through the fault port; the
+ * monitor reads the frame and ends the partition with a precise reason.
+ * Assembled into the host binary as data; never run on the host.
+ */
+#include "x86.h"
+
+	.section .rodata
+	.balign 16
+	.globl hv_x86_stubs, hv_x86_stubs_end
+
+hv_x86_stubs:
+	.set vec, 0
+	.rept X86_NVECTORS
+	.balign X86_STUB_SIZE
+	/* the CPU pushes an error code for 8, 10-14, 17, 21, 29, 30 */
+	.if !((vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30))
+	pushq $0
+	.endif
+	pushq $vec
+	jmp common
+	.set vec, vec + 1
+	.endr
+	.balign X86_STUB_SIZE
+common:
+	movl (%rsp), %eax
+	outl %eax, $X86_FAULT_PORT
+1:	hlt
+	jmp 1b
+hv_x86_stubs_end:
+
+	.section .note.GNU-stack, "", @progbits
