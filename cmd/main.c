@@ -3,6 +3,7 @@
  * Per-command set-up driven by the table's flags happens here only.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,26 @@ static int finish(int status)
 	return status;
 }
 
+/*
+ * Opens /dev/null on any of fds 0-2 that is closed, so that no file lpar
+ * opens later (partition RAM, say) is mistaken for the console.
+ */
+static void stdfds_sanitize(void)
+{
+	int fd;
+
+	do {
+		fd = open("/dev/null", O_RDWR);
+	} while (fd >= 0 && fd <= 2);
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
 
+	stdfds_sanitize();
 	lpar_opts.kvm_path = getenv("LPAR_KVM_DEVICE");
 	if (!lpar_opts.kvm_path || !*lpar_opts.kvm_path)
 		lpar_opts.kvm_path = "/dev/kvm";
