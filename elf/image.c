@@ -166,6 +166,10 @@ int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 		return lerr_set(err, ENOMEM, "out of memory");
 	img->fd = open(path, O_RDONLY | O_CLOEXEC);
 	img->path = strdup(path);
+	if (!img->path) {
+		r = lerr_set(err, ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (img->fd < 0) {
 		r = lerr_set(err, errno, "%s", strerror(errno));
 		goto fail;

@@ -244,6 +244,20 @@ static void handle_exit(struct hv *hv, const struct hvb_exit *ex)
 	}
 }
 
+/*
+ * KVM_RUN returns EINTR for a signal its mask lets through but does not
+ * deliver it (the thread's own mask is back in force by then), so take the
+ * pending stop signals here; otherwise every later KVM_RUN fails at once.
+ */
+static void consume_signals(struct hv *hv)
+{
+	struct timespec zero = { 0, 0 };
+	int s;
+
+	while ((s = sigtimedwait(&hv->stop_signals, NULL, &zero)) > 0)
+		hv_pending_signal = s;
+}
+
 int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 {
 	struct hvb_exit ex;
@@ -261,6 +275,8 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 			return lerr_set(err, -r, "running the vCPU failed: %s",
 					strerror(-r));
 		}
+		if (ex.kind == HVB_EXIT_INTR)
+			consume_signals(hv);
 		handle_exit(hv, &ex);
 	}
 	*out = hv->out;
@@ -339,6 +355,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->con_in = cfg->console_in;
 	hv->con_out = cfg->console_out;
 	hv->devs = hv_devices;
+	hv->stop_signals = cfg->stop_signals;
 	/* Run with the caller's mask minus the stop signals. */
 	sigprocmask(SIG_SETMASK, NULL, &hv->run_mask);
 	for (int s = 1; s < NSIG; s++)

@@ -32,6 +32,7 @@ struct hv {
 	struct hvb_cpu *cpu;
 	struct hv_layout lay;
 	sigset_t run_mask;         /* signal mask while running or blocking */
+	sigset_t stop_signals;     /* consumed after KVM_RUN returns EINTR */
 	uint64_t boot_ns;          /* host CLOCK_MONOTONIC at boot */
 
 	const struct hv_hcall *hcalls[LPAR_HC_MAX];
