@@ -18,7 +18,7 @@
  */
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 {
-	const char *buf = gmem_at(&hv->mem, a[0], a[1]);
+	const char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_READ);
 	uint64_t done = 0;
 
 	if (!buf)
@@ -52,7 +52,7 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
-	char *buf = gmem_at(&hv->mem, a[0], a[1]);
+	char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_WRITE);
 	struct pollfd p = { .fd = hv->con_in, .events = POLLIN };
 	ssize_t n;
 

@@ -14,8 +14,18 @@
 
 #define HV_WAKE_MAX 8
 
+/* A range of guest-physical memory and the page-table bits it is mapped with. */
+struct hv_region {
+	uint64_t lo, hi;
+	uint64_t attr; /* PTE bits; 0 = not mapped */
+};
+
+#define HV_REGIONS_MAX 72
+
 /* Where layout.c put things in guest memory. */
 struct hv_layout {
+	struct hv_region rg[HV_REGIONS_MAX];
+	size_t nrg;
 	uint64_t heap_start, heap_end;
 	uint64_t stack_lo, stack_top;
 	uint64_t stubs, stubs_end;    /* exception stubs */
@@ -66,5 +76,16 @@ extern volatile sig_atomic_t hv_pending_signal;
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
+
+#define HV_BUF_READ  0
+#define HV_BUF_WRITE 1
+/*
+ * The checked accessor for every buffer a partition hands the monitor:
+ * the host address of [gpa, gpa + len) if all of it is inside RAM and
+ * mapped for the partition's own (user-mode) code, writable when access is
+ * HV_BUF_WRITE; NULL otherwise.  So an hcall can never reach the monitor's
+ * tables below 1 MiB or write the partition's read-only pages.
+ */
+void *hv_guest_buf(struct hv *hv, uint64_t gpa, uint64_t len, int access);
 
 #endif
