@@ -28,7 +28,7 @@ SDK := $(B)/sdk
 # The monitor backend; hv/kvm.c is the only one so far.
 HV_BACKEND ?= kvm
 
-CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) \
+CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
 	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
 CMD_SRCS  := $(wildcard cmd/*.c)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
@@ -55,7 +55,7 @@ $(B)/liblparcore.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
 lpar: $(CMD_OBJS) $(B)/liblparcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS) -lpthread
 
 $(B)/cmd/version.o: VERSION
 $(B)/%.o: %.c

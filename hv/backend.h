@@ -66,6 +66,15 @@ int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex);
 struct hv_regs *hvb_cpu_regs(struct hvb_cpu *cpu);
 void hvb_cpu_regs_dirty(struct hvb_cpu *cpu);
 int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out);
+/*
+ * Completes the exit in progress (an hcall's result, the instruction
+ * pointer past it) without running the guest, so that the registers are
+ * consistent while the vCPU is paused.
+ */
+void hvb_cpu_settle(struct hvb_cpu *cpu);
+/* Registers through the ioctl interface: only while the vCPU is not running. */
+int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out);
+int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in);
 void hvb_close(struct hvb_vm *vm);
 
 #endif

@@ -307,6 +307,39 @@ int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out)
 	return 0;
 }
 
+void hvb_cpu_settle(struct hvb_cpu *cpu)
+{
+	/* KVM completes pending I/O and applies dirty registers, then returns EINTR. */
+	cpu->run->immediate_exit = 1;
+	if (!cpu->sync && cpu->run->kvm_dirty_regs &&
+	    ioctl(cpu->fd, KVM_SET_REGS, &cpu->regs) == 0)
+		cpu->run->kvm_dirty_regs = 0;
+	(void)ioctl(cpu->fd, KVM_RUN, 0);
+	cpu->run->immediate_exit = 0;
+	if (cpu->sync)
+		ioctl(cpu->fd, KVM_GET_REGS, hvb_cpu_regs(cpu));
+	else
+		ioctl(cpu->fd, KVM_GET_REGS, &cpu->regs);
+}
+
+int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out)
+{
+	return ioctl(cpu->fd, KVM_GET_REGS, out) < 0 ? -errno : 0;
+}
+
+int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in)
+{
+	if (ioctl(cpu->fd, KVM_SET_REGS, in) < 0)
+		return -errno;
+	/* The sync area must not later overwrite what was just set. */
+	if (cpu->sync)
+		memcpy(hvb_cpu_regs(cpu), in, sizeof(*in));
+	else
+		cpu->regs = *in;
+	cpu->run->kvm_dirty_regs = 0;
+	return 0;
+}
+
 void hvb_close(struct hvb_vm *vm)
 {
 	if (!vm)
