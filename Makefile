@@ -45,6 +45,7 @@ BENCH_GUESTS := $(patsubst %.c,%.elf,$(wildcard bench/guest-*.c))
 BENCH_TOOLS  := $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/guest-%,$(wildcard bench/*.c)))
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_GUESTS  := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
+TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all run check bench install uninstall clean deps deps-test unit
 all: lpar lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
@@ -96,7 +97,7 @@ lpar-cc: guest/lpar-cc.in
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
 examples/compute-native: examples/compute.c
-	$(CC) -O2 -g -o $@ $<
+	$(CC) -O2 -g -fno-pie -no-pie -o $@ $<
 
 # ---- tests -----------------------------------------------------------------
 deps:
@@ -111,13 +112,18 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/liblparcore.a
 
 unit: $(UNIT_TESTS)
 
+# Helpers the bats tests use (for example, writing malformed ELF files).
+$(B)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(HOST_LIBS)
+
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
 # The README's test command: installs what it needs, then runs everything.
 check:
 	tools/deps build test
-	$(MAKE) all unit $(TEST_GUESTS)
+	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS)
 	tests/run
 
 run:

@@ -45,8 +45,8 @@ static int report(const char *name, const struct hv_outcome *o)
 		return EXIT_CRASHED;
 	case HV_END_SIGNAL:
 		if (o->signo != SIGPIPE)
-			lpar_error("partition '%s' stopped by %s", name, sigabbrev_np(o->signo) ?
-				   sigabbrev_np(o->signo) : "a signal");
+			lpar_error("partition '%s' stopped by SIG%s", name,
+				   sigabbrev_np(o->signo) ? sigabbrev_np(o->signo) : "NAL");
 		return 128 + o->signo;
 	case HV_END_KILLED:
 		lpar_error("partition '%s' %s", name, o->reason);

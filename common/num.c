@@ -8,6 +8,12 @@
 
 #include "num.h"
 
+/* Hex after "0x", else decimal: a leading zero is not octal. */
+static int base_of(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 int num_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -16,7 +22,7 @@ int num_parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s || !isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (errno || *end)
@@ -50,10 +56,10 @@ int num_parse_size(const char *s, uint64_t *out)
 	if (!s || !isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
 	if (errno == ERANGE)
 		return -ERANGE;
-	if (errno || end == s)
+	if (errno || end == s || (base_of(s) == 16 && end == s + 2))
 		return -EINVAL;
 	shift = suffix_shift(end);
 	if (shift < 0)
@@ -89,7 +95,8 @@ const char *num_format_size(uint64_t n, char *buf, size_t len)
 	int u = -1;
 	uint64_t scale = 1;
 
-	while (u < 3 && n >= scale * 1024) {
+	/* Pick the unit the rounded value is shown in ("1.0 MiB", not "1024.0 KiB"). */
+	while (u < 3 && n >= scale * 1024 - scale / 20) {
 		scale *= 1024;
 		u++;
 	}

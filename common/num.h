@@ -20,7 +20,7 @@ int num_parse_size(const char *s, uint64_t *out);
 /* Parses a signed decimal int within [min, max]. */
 int num_parse_int(const char *s, long min, long max, long *out);
 
-/* Formats a size for people: "64 MiB", "1.5 GiB", "4096 bytes". */
+/* Formats a size for people: "64 MiB", "1.5 GiB", "4 KiB", "100 bytes". */
 const char *num_format_size(uint64_t n, char *buf, size_t len);
 
 #endif

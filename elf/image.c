@@ -126,13 +126,22 @@ static int check_segments(struct elf_image *img, struct lerr *err)
 						"segments %u and %u overlap at 0x%llx",
 						p->index, s->index,
 						(unsigned long long)s->vaddr);
-			if (page_down(pend - 1) == page_down(s->vaddr) &&
-			    ((p->flags | s->flags) & (ELF_SEG_W | ELF_SEG_X)) ==
-				    (ELF_SEG_W | ELF_SEG_X))
+		}
+		/* Every earlier segment reaching into this one's first page counts. */
+		for (size_t k = 0; k < i; k++) {
+			const struct elf_seg *p = &img->segs[k];
+			unsigned all = s->flags;
+
+			if (page_down(p->vaddr + p->memsz - 1) < page_down(s->vaddr))
+				continue;
+			for (size_t m = k; m < i; m++)
+				all |= img->segs[m].flags;
+			if ((all & (ELF_SEG_W | ELF_SEG_X)) == (ELF_SEG_W | ELF_SEG_X))
 				return lerr_set(err, ENOEXEC,
 						"segments %u and %u share the page at 0x%llx, making it writable and executable (W^X policy)",
 						p->index, s->index,
 						(unsigned long long)page_down(s->vaddr));
+			break;
 		}
 		if (end > img->hi)
 			img->hi = end;
@@ -166,6 +175,10 @@ int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 		return lerr_set(err, ENOMEM, "out of memory");
 	img->fd = open(path, O_RDONLY | O_CLOEXEC);
 	img->path = strdup(path);
+	if (!img->path) {
+		r = lerr_set(err, ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (img->fd < 0) {
 		r = lerr_set(err, errno, "%s", strerror(errno));
 		goto fail;

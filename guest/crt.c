@@ -21,12 +21,14 @@ static void set_fs_base(uint64_t v)
 
 void lpar_exit(int status)
 {
+	lpar_flush();
 	for (;;)
 		lpar_hcall1(LPAR_HC_EXIT, status);
 }
 
 void lpar_abort(const char *msg)
 {
+	lpar_flush();
 	for (;;)
 		lpar_hcall2(LPAR_HC_ABORT, msg, strlen(msg));
 }
@@ -45,7 +47,7 @@ __attribute__((no_stack_protector)) void __lpar_start(const struct lpar_boot_inf
 
 	lpar_boot = bi;
 	tcb[0] = (uint64_t)(uintptr_t)tcb;
-	tcb[5] = lpar_time_wall() * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)sp;
+	tcb[5] = __builtin_ia32_rdtsc() * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)sp;
 	set_fs_base((uint64_t)(uintptr_t)tcb);
 	exit(main(argc, argv));
 }

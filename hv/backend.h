@@ -54,7 +54,9 @@ struct hvb_exit {
 	uint64_t code;
 };
 
-int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err);
+/* cache_dir: where the backend may keep host facts between runs, or NULL. */
+int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
+	     struct lerr *err);
 int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err);
 /* Creates vCPU 0 in the given state; sigmask is in force while it runs. */
 int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,

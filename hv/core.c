@@ -116,10 +116,29 @@ static void set_state(struct hv *hv, enum hv_state s)
 	hv_ctl_kick(hv);
 }
 
+/*
+ * KVM_RUN returns EINTR for a signal its mask lets through but does not
+ * deliver it (the thread's own mask is back in force by then), so take the
+ * pending stop signals and kicks here; otherwise every later KVM_RUN fails
+ * at once.
+ */
+static void consume_signals(struct hv *hv)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set = hv->stop_signals;
+	int s;
+
+	sigaddset(&set, HV_KICK_SIGNAL);
+	while ((s = sigtimedwait(&set, NULL, &zero)) > 0)
+		if (s != HV_KICK_SIGNAL)
+			hv_pending_signal = s;
+}
+
 int hv_yield(struct hv *hv)
 {
 	int end = 0;
 
+	consume_signals(hv);
 	pthread_mutex_lock(&hv->lock);
 	for (;;) {
 		if (hv_pending_signal) {
@@ -178,6 +197,7 @@ static void status_record(struct hv *hv)
 	close(fd);
 	unlinkat(hv->dir_fd, HV_STATUS_FILE ".tmp", 0);
 }
+
 
 int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 {
@@ -300,6 +320,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->con.log_fd = cfg->log_fd;
 	hv->dir_fd = cfg->dir_fd;
 	hv->devs = hv_devices;
+	hv->stop_signals = cfg->stop_signals;
 	hv->created_ns = host_ns();
 	hv->boot_ns = hv->created_ns;
 	hv->state = HV_CREATED;
@@ -317,7 +338,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
 
-	r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", &hv->vm, err);
+	r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", cfg->cache_dir, &hv->vm, err);
 	if (!r)
 		r = ram_create(hv, cfg->ram_fd, cfg->mem_size, err);
 	if (!r)

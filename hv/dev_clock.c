@@ -30,9 +30,9 @@ static uint32_t raised(struct hv *hv)
 	uint32_t r;
 
 	pthread_mutex_lock(&hv->lock);
-	r = hv->raised | (hv->con.inlen ? LPAR_READY_CONSOLE : 0);
+	r = hv->raised;
 	pthread_mutex_unlock(&hv->lock);
-	return r;
+	return r | (hv_console_ready(hv) ? LPAR_READY_CONSOLE : 0);
 }
 
 /*
@@ -44,12 +44,10 @@ static uint32_t raised(struct hv *hv)
 static int64_t hc_block(struct hv *hv, const uint64_t *a)
 {
 	uint64_t deadline = a[0];
-	struct pollfd fds[HV_WAKE_MAX + 1];
-	int n = hv->nwake;
+	struct pollfd fds[HV_WAKE_MAX + 2];
 
-	memcpy(fds, hv->wake, sizeof(hv->wake[0]) * (size_t)n);
-	fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
 	for (;;) {
+		int n = hv->nwake, con = -1;
 		struct timespec ts, *tp = NULL;
 		uint32_t ready = raised(hv);
 		uint64_t now = hv_now(hv), val;
@@ -57,6 +55,12 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 
 		if (ready)
 			return ready;
+		memcpy(fds, hv->wake, sizeof(hv->wake[0]) * (size_t)n);
+		fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
+		if (hv_console_in_fd(hv) >= 0) {
+			con = n;
+			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
+		}
 		if (deadline != LPAR_DEADLINE_NEVER) {
 			uint64_t left = deadline > now ? deadline - now : 0;
 
@@ -72,9 +76,11 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 		}
 		if (k < 0)
 			return -errno;
-		if (fds[n - 1].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
+		if (fds[hv->nwake].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
 			val = 0;
-		for (int i = 0; i < n - 1; i++)
+		if (con >= 0 && fds[con].revents)
+			hv_console_fill(hv);
+		for (int i = 0; i < hv->nwake; i++)
 			if (fds[i].revents)
 				ready |= hv->wake_bit[i];
 		ready |= raised(hv);

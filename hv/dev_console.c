@@ -94,7 +94,54 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 	return hv_console_output(hv, buf, a[1]);
 }
 
-/* Controller input first (it was typed at a console viewer), then the fd. */
+int hv_console_in_fd(struct hv *hv)
+{
+	return hv->con.in_eof ? -1 : hv->con.in_fd;
+}
+
+void hv_console_fill(struct hv *hv)
+{
+	char buf[4096];
+	uint32_t room;
+	ssize_t n;
+
+	pthread_mutex_lock(&hv->lock);
+	room = HV_CONS_INMAX - hv->con.inlen;
+	pthread_mutex_unlock(&hv->lock);
+	if (!room || hv->con.in_fd < 0 || hv->con.in_eof)
+		return;
+	n = read(hv->con.in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		hv->con.in_eof = 1;
+		hv->con.eof_unreported = 1;
+		return;
+	}
+	if (n < 0)
+		return;
+	pthread_mutex_lock(&hv->lock);
+	memcpy(hv->con.in + hv->con.inlen, buf, (size_t)n);
+	hv->con.inlen += (uint32_t)n;
+	pthread_mutex_unlock(&hv->lock);
+}
+
+int hv_console_ready(struct hv *hv)
+{
+	int ready;
+
+	pthread_mutex_lock(&hv->lock);
+	ready = hv->con.inlen > 0;
+	pthread_mutex_unlock(&hv->lock);
+	if (!ready && hv->con.eof_unreported) {
+		hv->con.eof_unreported = 0;
+		return 1;
+	}
+	return ready;
+}
+
+/*
+ * Input waiting in the buffer (typed at a console viewer, or read ahead by
+ * block()), then the fd.  0 means the end of input; -EAGAIN, none yet.
+ */
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
 	char *buf = gmem_at(&hv->mem, a[0], a[1]);
@@ -116,26 +163,18 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 	pthread_mutex_unlock(&hv->lock);
 	if (n)
 		return n;
-	if (hv->con.in_fd < 0)
-		return -EAGAIN;
-	if (hv->con.in_eof)
+	if (hv->con.in_eof) {
+		hv->con.eof_unreported = 0;
 		return 0;
-	if (poll(&p, 1, 0) <= 0)
+	}
+	if (hv->con.in_fd < 0 || poll(&p, 1, 0) <= 0)
 		return -EAGAIN;
 	r = read(hv->con.in_fd, buf, a[1]);
 	if (r < 0)
-		return errno == EINTR ? -EAGAIN : -errno;
+		return errno == EINTR || errno == EAGAIN ? -EAGAIN : -errno;
 	if (r == 0)
 		hv->con.in_eof = 1;
 	return r;
-}
-
-static int console_init(struct hv *hv, struct lerr *err)
-{
-	(void)err;
-	if (hv->con.in_fd >= 0)
-		return hv_wake_add(hv, hv->con.in_fd, LPAR_READY_CONSOLE);
-	return 0;
 }
 
 static const struct hv_hcall console_hcalls[] = {
@@ -147,5 +186,4 @@ const struct hv_device hv_dev_console = {
 	.name = "console",
 	.hcalls = console_hcalls,
 	.nhcalls = sizeof(console_hcalls) / sizeof(console_hcalls[0]),
-	.init = console_init,
 };

@@ -5,6 +5,16 @@
 #include "../common/err.h"
 #include "priv.h"
 
+/* The device (among the first n) whose table holds h. */
+static const char *owner(const struct hv *hv, size_t n, const struct hv_hcall *h)
+{
+	for (size_t d = 0; d <= n && hv->devs[d]; d++)
+		if (h >= hv->devs[d]->hcalls &&
+		    h < hv->devs[d]->hcalls + hv->devs[d]->nhcalls)
+			return hv->devs[d]->name;
+	return "?";
+}
+
 int hv_hcall_register(struct hv *hv, struct lerr *err)
 {
 	for (size_t d = 0; hv->devs[d]; d++) {
@@ -19,8 +29,9 @@ int hv_hcall_register(struct hv *hv, struct lerr *err)
 						dev->name, h->name, h->nr, LPAR_HC_MAX);
 			if (hv->hcalls[h->nr])
 				return lerr_set(err, EEXIST,
-						"device %s: hcall %u (%s) is already registered as %s",
+						"device %s: hcall %u (%s) is already registered by device %s as %s",
 						dev->name, h->nr, h->name,
+						owner(hv, d, hv->hcalls[h->nr]),
 						hv->hcalls[h->nr]->name);
 			hv->hcalls[h->nr] = h;
 		}

@@ -27,6 +27,7 @@ struct hv_config {
 	int console_out;         /* console output goes here */
 	int ram_fd;              /* file to back RAM with, or -1 for a memfd */
 	const char *kvm_path;    /* NULL: /dev/kvm */
+	const char *cache_dir;   /* where host facts may be cached, or NULL */
 	/*
 	 * Signals that end the partition.  The caller blocks them and installs
 	 * hv_on_signal() for them; the monitor unblocks them only while the

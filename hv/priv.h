@@ -34,7 +34,8 @@ struct hv_layout {
 /* The console: output fans out to the console fd, the log and a replay ring. */
 struct hv_console {
 	int in_fd, out_fd, log_fd;
-	int in_eof;
+	int in_eof;                  /* the input fd reached its end */
+	int eof_unreported;          /* ... and block() has not said so yet */
 	uint64_t logged;
 	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
 	uint64_t total;              /* bytes of output so far */
@@ -55,6 +56,7 @@ struct hv {
 	struct hvb_cpu *cpu;
 	struct hv_layout lay;
 	sigset_t run_mask;         /* signal mask while running or blocking */
+	sigset_t stop_signals;     /* consumed after KVM_RUN returns EINTR */
 	uint64_t boot_ns;          /* host CLOCK_MONOTONIC at boot */
 	uint64_t created_ns;
 
@@ -116,6 +118,12 @@ int hv_yield(struct hv *hv);
 
 /* Console output from the partition: to the console fd, the log and the ring. */
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
+/* The console input fd for block() to poll, or -1 once it has ended. */
+int hv_console_in_fd(struct hv *hv);
+/* block() saw the input fd readable: moves what is there into the buffer. */
+void hv_console_fill(struct hv *hv);
+/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
+int hv_console_ready(struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);

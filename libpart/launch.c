@@ -128,7 +128,11 @@ static void pid_write(int dir_fd)
 static void cfg_fill(struct hv_config *cfg, const struct part_spec *spec,
 		     const char *name, const struct res *r)
 {
+	static char base[4096];
+
 	memset(cfg, 0, sizeof(*cfg));
+	if (part_rundir(base, sizeof(base), NULL) == 0)
+		cfg->cache_dir = base;
 	cfg->name = name;
 	cfg->mem_size = spec->mem;
 	cfg->argc = spec->argc;

@@ -31,14 +31,26 @@ static inline long lpar_hcall(long nr, long a0, long a1, long a2, long a3,
 /* What the monitor handed this partition at entry. */
 extern const struct lpar_boot_info *lpar_boot;
 
+/*
+ * Writes out what printf() and friends have buffered.  The console
+ * wrappers below call it first, so buffered and direct output keep their
+ * order.
+ */
+void lpar_flush(void);
+extern size_t lpar_outbuf_len;
+
 static inline long lpar_console_write(const void *buf, size_t len)
 {
+	if (lpar_outbuf_len)
+		lpar_flush();
 	return lpar_hcall2(LPAR_HC_CONSOLE_WRITE, buf, len);
 }
 
 /* Non-blocking: bytes read, 0 at end of input, -EAGAIN if none is waiting. */
 static inline long lpar_console_read(void *buf, size_t len)
 {
+	if (lpar_outbuf_len)
+		lpar_flush();
 	return lpar_hcall2(LPAR_HC_CONSOLE_READ, buf, len);
 }
 
@@ -55,6 +67,8 @@ static inline uint64_t lpar_time_wall(void)
 /* Sleeps until something is ready or deadline (monotonic ns) passes. */
 static inline uint32_t lpar_block(uint64_t deadline)
 {
+	if (lpar_outbuf_len)
+		lpar_flush();
 	return (uint32_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
 }
 

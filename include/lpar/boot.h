@@ -38,6 +38,10 @@ struct lpar_boot_info {
 	uint64_t argv;        /* guest address of char *argv[argc + 1] */
 	uint64_t cmdline;     /* NUL-terminated: the arguments joined by spaces */
 	uint64_t name;        /* NUL-terminated partition name */
+	uint64_t flags;       /* LPAR_BOOT_* */
 };
+
+/* The console goes to a file or pipe, not a person: output may be fully buffered. */
+#define LPAR_BOOT_CONSOLE_BUFFERED (1ull << 0)
 
 #endif

@@ -1,0 +1,254 @@
+/*
+ * Unit tests for hcall registration (hv/hcall.c) with fake devices in a
+ * fake struct hv.  Dispatch needs a vCPU and is left to the bats tests.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../common/err.h"
+#include "../../hv/priv.h"
+
+static int64_t hc_nop(struct hv *hv, const uint64_t *args)
+{
+	(void)hv;
+	(void)args;
+	return 0;
+}
+
+#define HC(nr, name) { (nr), (name), HV_WHO_GUEST, { NULL }, hc_nop }
+#define DEV(var, dname, table) \
+	static const struct hv_device var = { \
+		.name = (dname), .hcalls = (table), \
+		.nhcalls = sizeof(table) / sizeof((table)[0]), \
+	}
+
+static const struct hv_hcall alpha_hc[] = { HC(5, "alpha_get"), HC(6, "alpha_set") };
+static const struct hv_hcall beta_hc[] = { HC(7, "beta_ping"), HC(5, "beta_get") };
+static const struct hv_hcall twice_hc[] = { HC(9, "first"), HC(9, "second") };
+static const struct hv_hcall big_hc[] = { HC(LPAR_HC_MAX, "too_big") };
+static const struct hv_hcall huge_hc[] = { HC(0xffffffffu, "huge") };
+static const struct hv_hcall last_hc[] = { HC(LPAR_HC_MAX - 1, "last"), HC(0, "zero") };
+
+DEV(dev_alpha, "alpha", alpha_hc);
+DEV(dev_beta, "beta", beta_hc);
+DEV(dev_twice, "twice", twice_hc);
+DEV(dev_big, "big", big_hc);
+DEV(dev_huge, "huge", huge_hc);
+DEV(dev_last, "last", last_hc);
+
+static const struct hv_device dev_empty = { .name = "empty" };
+
+/* A zeroed struct hv with only its device list set, as hv_create() leaves it. */
+static struct hv *fake_hv(const struct hv_device *const *devs)
+{
+	struct hv *hv = calloc(1, sizeof(*hv));
+
+	assert_non_null(hv);
+	hv->devs = devs;
+	return hv;
+}
+
+static void run(const struct hv_device *const *devs, struct hv **hvp,
+		struct lerr *err, int want)
+{
+	memset(err, 0, sizeof(*err));
+	*hvp = fake_hv(devs);
+	assert_int_equal(hv_hcall_register(*hvp, err), want);
+	assert_int_equal(err->code, want < 0 ? -want : 0);
+}
+
+static void distinct_numbers_register(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_alpha, &dev_last, &dev_empty, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, 0);
+	assert_ptr_equal(hv->hcalls[5], &alpha_hc[0]);
+	assert_ptr_equal(hv->hcalls[6], &alpha_hc[1]);
+	assert_ptr_equal(hv->hcalls[LPAR_HC_MAX - 1], &last_hc[0]);
+	assert_ptr_equal(hv->hcalls[0], &last_hc[1]);
+	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
+		if (n != 0 && n != 5 && n != 6 && n != LPAR_HC_MAX - 1 && hv->hcalls[n])
+			fail_msg("hcall %u is registered as %s but no device has it",
+				 n, hv->hcalls[n]->name);
+	free(hv);
+}
+
+static void no_devices(void **state)
+{
+	static const struct hv_device *const devs[] = { NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, 0);
+	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
+		assert_null(hv->hcalls[n]);
+	free(hv);
+}
+
+static void duplicate_across_devices(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_alpha, &dev_beta, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EEXIST);
+	/* the first claim stands */
+	assert_ptr_equal(hv->hcalls[5], &alpha_hc[0]);
+	if (!strstr(err.msg, "alpha_get") || !strstr(err.msg, "beta_get") ||
+	    !strstr(err.msg, "5"))
+		fail_msg("message does not name both hcalls and the number: \"%s\"", err.msg);
+	free(hv);
+}
+
+/*
+ * The conflict is between two devices, so the message names both: the one
+ * that already holds the number and the one that tried to take it.
+ */
+static void duplicate_message_names_both_devices(void **state)
+{
+	static const struct hv_hcall gamma_hc[] = { HC(2, "read") };
+	static const struct hv_hcall delta_hc[] = { HC(2, "read") };
+	static const struct hv_device gamma = { "gamma", gamma_hc, 1, NULL, NULL };
+	static const struct hv_device delta = { "delta", delta_hc, 1, NULL, NULL };
+	static const struct hv_device *const devs[] = { &gamma, &delta, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EEXIST);
+	if (!strstr(err.msg, "gamma") || !strstr(err.msg, "delta"))
+		fail_msg("message does not name both devices: \"%s\"", err.msg);
+	free(hv);
+}
+
+static void duplicate_in_one_device(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_twice, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EEXIST);
+	assert_ptr_equal(hv->hcalls[9], &twice_hc[0]);
+	assert_non_null(strstr(err.msg, "first"));
+	assert_non_null(strstr(err.msg, "second"));
+	free(hv);
+}
+
+/* Registering the same device twice is a duplicate too. */
+static void same_device_twice(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_alpha, &dev_alpha, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EEXIST);
+	free(hv);
+}
+
+static void number_too_big(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_alpha, &dev_big, NULL };
+	static const struct hv_device *const devs2[] = { &dev_huge, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EINVAL);
+	assert_non_null(strstr(err.msg, "big"));
+	assert_non_null(strstr(err.msg, "too_big"));
+	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
+		if (n != 5 && n != 6)
+			assert_null(hv->hcalls[n]);
+	free(hv);
+
+	run(devs2, &hv, &err, -EINVAL);
+	assert_non_null(strstr(err.msg, "huge"));
+	free(hv);
+}
+
+/* Callers may pass no error record; the return value still tells. */
+static void null_err(void **state)
+{
+	static const struct hv_device *const dup[] = { &dev_alpha, &dev_beta, NULL };
+	static const struct hv_device *const big[] = { &dev_big, NULL };
+	struct hv *hv;
+
+	(void)state;
+	hv = fake_hv(dup);
+	assert_int_equal(hv_hcall_register(hv, NULL), -EEXIST);
+	free(hv);
+	hv = fake_hv(big);
+	assert_int_equal(hv_hcall_register(hv, NULL), -EINVAL);
+	free(hv);
+}
+
+/* The monitor's own devices: every ABI v1 hcall is there, once, for guests. */
+static void real_devices(void **state)
+{
+	static const struct hv_device *const devs[] = {
+		&hv_dev_sys, &hv_dev_console, &hv_dev_clock, NULL,
+	};
+	static const struct {
+		unsigned nr;
+		const char *name;
+	} want[] = {
+		{ LPAR_HC_ABI_VERSION, "abi_version" },
+		{ LPAR_HC_CONSOLE_WRITE, "console_write" },
+		{ LPAR_HC_CONSOLE_READ, "console_read" },
+		{ LPAR_HC_EXIT, "exit" },
+		{ LPAR_HC_ABORT, "abort" },
+		{ LPAR_HC_TIME_MONOTONIC, "time_monotonic" },
+		{ LPAR_HC_TIME_WALL, "time_wall" },
+		{ LPAR_HC_BLOCK, "block" },
+	};
+	struct lerr err;
+	struct hv *hv;
+	unsigned used = 0;
+
+	(void)state;
+	run(devs, &hv, &err, 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct hv_hcall *h = hv->hcalls[want[i].nr];
+
+		if (!h)
+			fail_msg("hcall %u (%s) is not registered", want[i].nr, want[i].name);
+		assert_string_equal(h->name, want[i].name);
+		assert_int_equal(h->nr, want[i].nr);
+		assert_non_null(h->fn);
+		assert_true(h->who & HV_WHO_GUEST);
+	}
+	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
+		used += hv->hcalls[n] != NULL;
+	assert_int_equal(used, sizeof(want) / sizeof(want[0]));
+	free(hv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(distinct_numbers_register),
+		cmocka_unit_test(no_devices),
+		cmocka_unit_test(duplicate_across_devices),
+		cmocka_unit_test(duplicate_message_names_both_devices),
+		cmocka_unit_test(duplicate_in_one_device),
+		cmocka_unit_test(same_device_twice),
+		cmocka_unit_test(number_too_big),
+		cmocka_unit_test(null_err),
+		cmocka_unit_test(real_devices),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
