@@ -382,7 +382,8 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		send_error(c, tag, EBADF);
 		return;
 	}
-	if (f->opened) {
+	/* An opened fid may be walked from (diod's clients do), not changed. */
+	if (f->opened && newfid == fid) {
 		send_error(c, tag, EBUSY);
 		return;
 	}
@@ -731,7 +732,7 @@ static void dispatch(struct p9_conn *c, uint8_t *msg, uint32_t size)
 	}
 	switch (type) {
 	case P9_TVERSION: t_version(c, &in, tag); break;
-	case P9_TAUTH: send_error(c, tag, EOPNOTSUPP); break;
+	case P9_TAUTH: send_error(c, tag, ENOENT); break; /* "authentication not required" */
 	case P9_TATTACH: t_attach(c, &in, tag); break;
 	case P9_TWALK: t_walk(c, &in, tag); break;
 	case P9_TLOPEN: t_lopen(c, &in, tag); break;
