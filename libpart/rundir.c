@@ -125,6 +125,28 @@ static long read_pid(const char *dir)
 	return pid;
 }
 
+/* Whether pid runs: a zombie (a monitor killed but not yet reaped) does not. */
+static int pid_alive(long pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0 || kill((pid_t)pid, 0) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the state follows the command name */
+	return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 enum part_liveness part_probe(const char *name)
 {
 	char dir[4096], path[4200];
@@ -142,7 +164,7 @@ enum part_liveness part_probe(const char *name)
 		return PART_LIVE;
 	/* No answer: a monitor may be starting, or it died. */
 	pid = read_pid(dir);
-	if (pid > 0 && kill((pid_t)pid, 0) == 0)
+	if (pid_alive(pid))
 		return access(path, F_OK) == 0 ? PART_ENDED : PART_STARTING;
 	if (pid <= 0 && time(NULL) - st.st_mtime < STARTING_GRACE)
 		return PART_STARTING;
