@@ -98,12 +98,13 @@ static void stdfds_sanitize(void)
 
 int main(int argc, char **argv)
 {
-	int i;
+	int i, want = 0;
 
 	stdfds_sanitize();
 	lpar_opts.kvm_path = getenv("LPAR_KVM_DEVICE");
 	if (!lpar_opts.kvm_path || !*lpar_opts.kvm_path)
 		lpar_opts.kvm_path = "/dev/kvm";
+	/* Global options, in any order; they act once all are read. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
 
@@ -112,18 +113,26 @@ int main(int argc, char **argv)
 				return finish(lpar_usage_error(NULL, "option '%s' given twice", o));
 			lpar_opts.json = 1;
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-			lpar_main_help(stdout);
-			return finish(0);
+			want = want ? want : 'h';
 		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
-			return finish(cmd_version(1, argv));
+			want = want ? want : 'V';
 		} else if (!strcmp(o, "--list-cmds")) {
-			/* For completions and the sync test. */
-			for (const struct cmd *c = lpar_cmds; c->name; c++)
-				puts(c->name);
-			return finish(0);
+			want = want ? want : 'l';
 		} else {
 			return finish(lpar_usage_error(NULL, "unknown option '%s' (see 'lpar --help')", o));
 		}
+	}
+	switch (want) {
+	case 'h':
+		lpar_main_help(stdout);
+		return finish(0);
+	case 'V':
+		return finish(cmd_version(1, argv));
+	case 'l':
+		/* For completions and the sync test. */
+		for (const struct cmd *c = lpar_cmds; c->name; c++)
+			puts(c->name);
+		return finish(0);
 	}
 	if (i == argc) {
 		lpar_main_help(stderr);

@@ -261,8 +261,8 @@ int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
 	char a[32], b[32];
 
 	if (cfg->mem_size % LPAR_PAGE_SIZE)
-		return lerr_set(err, EINVAL, "memory size %s is not a multiple of 4 KiB",
-				num_format_size(cfg->mem_size, a, sizeof(a)));
+		return lerr_set(err, EINVAL, "memory size %llu bytes is not a multiple of 4 KiB",
+				(unsigned long long)cfg->mem_size);
 	if (cfg->mem_size > HV_MEM_MAX)
 		return lerr_set(err, EINVAL, "memory size %s is more than the %s a partition can have",
 				num_format_size(cfg->mem_size, a, sizeof(a)),

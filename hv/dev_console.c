@@ -87,7 +87,7 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 {
-	const char *buf = gmem_at(&hv->mem, a[0], a[1]);
+	const char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_READ);
 
 	if (!buf)
 		return -EFAULT;
@@ -144,7 +144,7 @@ int hv_console_ready(struct hv *hv)
  */
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
-	char *buf = gmem_at(&hv->mem, a[0], a[1]);
+	char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_WRITE);
 	struct pollfd p = { .fd = hv->con.in_fd, .events = POLLIN };
 	uint32_t n = 0;
 	ssize_t r;

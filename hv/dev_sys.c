@@ -23,7 +23,7 @@ static int64_t hc_exit(struct hv *hv, const uint64_t *a)
 static int64_t hc_abort(struct hv *hv, const uint64_t *a)
 {
 	uint64_t len = a[1] < ABORT_MSG_MAX ? a[1] : ABORT_MSG_MAX;
-	const char *msg = gmem_at(&hv->mem, a[0], len);
+	const char *msg = hv_guest_buf(hv, a[0], len, HV_BUF_READ);
 	char clean[ABORT_MSG_MAX * 4 + 1];
 	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
 

@@ -51,16 +51,11 @@
 
 extern const unsigned char hv_x86_stubs[], hv_x86_stubs_end[];
 
-struct region {
-	uint64_t lo, hi;
-	uint64_t attr; /* PTE bits; 0 = not mapped */
-};
-
 #define NREGIONS_FIXED 8
 
 struct pt_builder {
 	struct hv *hv;
-	struct region *rg;
+	const struct hv_region *rg;
 	size_t nrg;
 	uint64_t next;   /* next free page-table page */
 	uint64_t pml4;
@@ -70,17 +65,35 @@ static uint64_t up(uint64_t a, uint64_t to) { return (a + to - 1) & ~(to - 1); }
 static uint64_t down(uint64_t a, uint64_t to) { return a & ~(to - 1); }
 
 /* Permissions of the page at a: the union of every region that holds it. */
-static uint64_t attr_at(const struct pt_builder *b, uint64_t a)
+static uint64_t region_attr(const struct hv_region *rg, size_t nrg, uint64_t a)
 {
 	uint64_t attr = 0;
 	int exec = 0;
 
-	for (size_t i = 0; i < b->nrg; i++)
-		if (a >= b->rg[i].lo && a < b->rg[i].hi) {
-			attr |= b->rg[i].attr & ~PTE_NX;
-			exec |= !(b->rg[i].attr & PTE_NX);
+	for (size_t i = 0; i < nrg; i++)
+		if (a >= rg[i].lo && a < rg[i].hi) {
+			attr |= rg[i].attr & ~PTE_NX;
+			exec |= !(rg[i].attr & PTE_NX);
 		}
 	return attr ? attr | (exec ? 0 : PTE_NX) : 0;
+}
+
+static uint64_t attr_at(const struct pt_builder *b, uint64_t a)
+{
+	return region_attr(b->rg, b->nrg, a);
+}
+
+void *hv_guest_buf(struct hv *hv, uint64_t gpa, uint64_t len, int access)
+{
+	void *p = gmem_at(&hv->mem, gpa, len);
+	uint64_t need = PTE_P | PTE_U | (access == HV_BUF_WRITE ? PTE_W : 0);
+
+	if (!p)
+		return NULL;
+	for (uint64_t a = down(gpa, PAGE); a < gpa + len; a += PAGE)
+		if ((region_attr(hv->lay.rg, hv->lay.nrg, a) & need) != need)
+			return NULL;
+	return p;
 }
 
 /* Whether every page of [lo, lo + LARGE) has the same permissions. */
@@ -275,7 +288,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 {
 	const struct elf_image *img = hv->img;
 	uint64_t mem = hv->mem.size, guard_lo;
-	struct region rg[NREGIONS_FIXED + 64];
+	struct hv_region *rg = hv->lay.rg;
 	struct pt_builder b = { .hv = hv, .rg = rg, .next = X86_PT_LO };
 	struct lpar_boot_info *bi;
 	size_t n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
@@ -293,16 +306,16 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most 64)",
 				img->nsegs);
 
-	rg[n++] = (struct region){ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, ATTR_UR | PTE_NX };
-	rg[n++] = (struct region){ X86_GDT, X86_GDT + PAGE, ATTR_R | PTE_NX };
-	rg[n++] = (struct region){ X86_IDT, X86_IDT + PAGE, ATTR_R | PTE_NX };
-	rg[n++] = (struct region){ X86_STUBS, X86_STUBS + PAGE, ATTR_R };
-	rg[n++] = (struct region){ X86_IST_LO, X86_IST_TOP, ATTR_R | PTE_W | PTE_NX };
-	rg[n++] = (struct region){ X86_PT_LO, X86_PT_HI, ATTR_R | PTE_NX };
+	rg[n++] = (struct hv_region){ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, ATTR_UR | PTE_NX };
+	rg[n++] = (struct hv_region){ X86_GDT, X86_GDT + PAGE, ATTR_R | PTE_NX };
+	rg[n++] = (struct hv_region){ X86_IDT, X86_IDT + PAGE, ATTR_R | PTE_NX };
+	rg[n++] = (struct hv_region){ X86_STUBS, X86_STUBS + PAGE, ATTR_R };
+	rg[n++] = (struct hv_region){ X86_IST_LO, X86_IST_TOP, ATTR_R | PTE_W | PTE_NX };
+	rg[n++] = (struct hv_region){ X86_PT_LO, X86_PT_HI, ATTR_R | PTE_NX };
 	if (hv->lay.heap_end > hv->lay.heap_start)
-		rg[n++] = (struct region){ hv->lay.heap_start, hv->lay.heap_end,
+		rg[n++] = (struct hv_region){ hv->lay.heap_start, hv->lay.heap_end,
 					   ATTR_URW | PTE_NX };
-	rg[n++] = (struct region){ hv->lay.stack_lo, mem, ATTR_URW | PTE_NX };
+	rg[n++] = (struct hv_region){ hv->lay.stack_lo, mem, ATTR_URW | PTE_NX };
 	for (size_t i = 0; i < img->nsegs; i++) {
 		const struct elf_seg *s = &img->segs[i];
 		uint64_t attr = PTE_P | PTE_U;
@@ -312,7 +325,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 			attr |= PTE_W;
 		if (!(s->flags & ELF_SEG_X))
 			attr |= PTE_NX;
-		rg[n++] = (struct region){ down(s->vaddr, PAGE),
+		rg[n++] = (struct hv_region){ down(s->vaddr, PAGE),
 					   up(s->vaddr + s->memsz, PAGE), attr };
 		dst = gmem_at(&hv->mem, s->vaddr, s->memsz);
 		if (!dst)
@@ -321,7 +334,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 		if (r)
 			return r;
 	}
-	b.nrg = n;
+	b.nrg = hv->lay.nrg = n;
 	r = pt_build(&b, mem, err);
 	if (r)
 		return r;

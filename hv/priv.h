@@ -18,8 +18,18 @@
 #define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
 #define HV_LOG_MAX (64ull << 20)    /* console log size limit */
 
+/* A range of guest-physical memory and the page-table bits it is mapped with. */
+struct hv_region {
+	uint64_t lo, hi;
+	uint64_t attr; /* PTE bits; 0 = not mapped */
+};
+
+#define HV_REGIONS_MAX 72
+
 /* Where layout.c put things in guest memory. */
 struct hv_layout {
+	struct hv_region rg[HV_REGIONS_MAX];
+	size_t nrg;
 	uint64_t heap_start, heap_end;
 	uint64_t stack_lo, stack_top;
 	uint64_t stubs, stubs_end;    /* exception stubs */
@@ -138,5 +148,16 @@ int hv_ctl_start(struct hv *hv, int listen_fd, struct lerr *err);
 void hv_ctl_kick(struct hv *hv);
 /* Answers what is outstanding, then stops the control thread. */
 void hv_ctl_stop(struct hv *hv);
+
+#define HV_BUF_READ  0
+#define HV_BUF_WRITE 1
+/*
+ * The checked accessor for every buffer a partition hands the monitor:
+ * the host address of [gpa, gpa + len) if all of it is inside RAM and
+ * mapped for the partition's own (user-mode) code, writable when access is
+ * HV_BUF_WRITE; NULL otherwise.  So an hcall can never reach the monitor's
+ * tables below 1 MiB or write the partition's read-only pages.
+ */
+void *hv_guest_buf(struct hv *hv, uint64_t gpa, uint64_t len, int access);
 
 #endif

@@ -1,0 +1,120 @@
+# bash completion for lpar(1)                              -*- shell-script -*-
+#
+# Commands come from 'lpar --list-cmds'; each command's options come from
+# _lpar_cmd_opts below, which tests/sync.bats keeps in step with
+# 'lpar CMD --help'.  Needs no bash-completion helpers.
+
+# The options of command $1, long ones first; fails for an unknown command.
+_lpar_cmd_opts()
+{
+	case $1 in
+	run)     echo "--mem --name --help -m -n -h" ;;
+	help)    echo "--help -h" ;;
+	version) echo "--help -h" ;;
+	*)       return 1 ;;
+	esac
+}
+
+_lpar_global_opts="--json --version --help -j -V -h"
+
+# The commands, from the lpar being completed ($1), or from PATH.
+_lpar_cmds()
+{
+	local lpar=${1/#\~/$HOME}
+
+	command -v -- "$lpar" >/dev/null 2>&1 || lpar=lpar
+	"$lpar" --list-cmds 2>/dev/null
+}
+
+# Offers partition images: *.elf files and directories to descend into.
+_lpar_images()
+{
+	local hide=''
+
+	[[ $1 == .* ]] || hide='.*'
+	compopt -o filenames 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen -d -X "$hide" -- "$1"; compgen -f -X '!*.elf' -- "$1")
+}
+
+_lpar()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local i cmd='' ci=0 w
+
+	COMPREPLY=()
+	# The command is the first word that is not a global option.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]} ci=$i; break ;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$_lpar_global_opts" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmds "${COMP_WORDS[0]}")" -- "$cur")
+		fi
+		return 0
+	fi
+
+	case $cmd in
+	run)
+		# "--mem=SIZE" arrives as three words: --mem, =, SIZE.
+		if [[ $prev == = ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-2]}
+			[[ $cur == = ]] && cur=
+		elif [[ $cur == = ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-1]} cur=
+		fi
+		case $prev in
+		--mem|-m)
+			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
+			return 0 ;;
+		--name|-n)
+			return 0 ;;
+		esac
+		# Options end at the image; what follows is the partition's.
+		local image='' ddash=''
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			if [[ -z $ddash ]]; then
+				case $w in
+				--) ddash=1; continue ;;
+				--mem|-m|--name|-n)
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+					((i++)); continue ;;
+				-*) continue ;;
+				esac
+			fi
+			image=$w
+			break
+		done
+		if [[ -n $image ]]; then
+			compopt -o default 2>/dev/null
+			return 0
+		fi
+		if [[ -z $ddash && $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts run)" -- "$cur")
+		else
+			_lpar_images "$cur"
+		fi
+		;;
+	help)
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts help)" -- "$cur")
+		elif ((COMP_CWORD == ci + 1)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmds "${COMP_WORDS[0]}")" -- "$cur")
+		fi
+		;;
+	*)
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts "$cmd")" -- "$cur")
+		fi
+		;;
+	esac
+	return 0
+}
+
+complete -F _lpar lpar
