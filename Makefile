@@ -113,9 +113,10 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/liblparcore.a
 unit: $(UNIT_TESTS)
 
 # Helpers the bats tests use (for example, writing malformed ELF files).
-$(B)/tests/tools/%: tests/tools/%.c
+$(B)/tests/tools/%: tests/tools/%.c $(B)/liblparcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(HOST_LIBS)
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
+		$(B)/liblparcore.a $(HOST_LIBS) -lpthread
 
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<

@@ -366,6 +366,11 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	return 0;
 }
 
+int hv_ram_fd(const struct hv *hv)
+{
+	return hv->ram_fd;
+}
+
 void hv_destroy(struct hv *hv)
 {
 	if (!hv)

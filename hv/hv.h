@@ -89,4 +89,7 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err);
 
 void hv_destroy(struct hv *hv);
 
+/* The fd of the partition's RAM (a memfd unless cfg->ram_fd named a file). */
+int hv_ram_fd(const struct hv *hv);
+
 #endif

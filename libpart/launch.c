@@ -88,12 +88,12 @@ static int res_open(const char *dir, struct res *r, struct lerr *err)
 	mode_t old;
 	int e;
 
+	r->ram_fd = -1; /* a memfd, made by the monitor */
 	r->dir_fd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (r->dir_fd < 0)
 		return lerr_set(err, errno, "cannot open '%s': %s", dir, strerror(errno));
-	r->ram_fd = openat(r->dir_fd, PART_RAM, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	r->log_fd = openat(r->dir_fd, PART_LOG, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (r->ram_fd < 0 || r->log_fd < 0)
+	if (r->log_fd < 0)
 		return lerr_set(err, errno, "cannot create files in '%s': %s", dir,
 				strerror(errno));
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, PART_SOCK) >=
@@ -110,6 +110,20 @@ static int res_open(const char *dir, struct res *r, struct lerr *err)
 		return lerr_set(err, errno, "cannot listen on '%s': %s", sa.sun_path,
 				strerror(errno));
 	return 0;
+}
+
+/*
+ * Guest RAM is a memfd, never a file in the run directory (which may be on
+ * disk); "ram" links to it through /proc so local controllers can map it.
+ */
+static void ram_link(int dir_fd, const struct hv *hv)
+{
+	char target[64];
+
+	snprintf(target, sizeof(target), "/proc/%ld/fd/%d", (long)getpid(), hv_ram_fd(hv));
+	unlinkat(dir_fd, PART_RAM, 0);
+	if (symlinkat(target, dir_fd, PART_RAM) < 0)
+		return; /* the memory window is then unavailable, nothing else */
 }
 
 static void pid_write(int dir_fd)
@@ -169,9 +183,11 @@ int part_run_here(const struct part_spec *spec, const struct elf_image *img,
 		cfg.console_out = STDOUT_FILENO;
 		cfg.autostart = 1;
 		cfg.stop_signals = *stop_signals;
+		cfg.dir_fd = -1; /* its status is lpar's exit status: no record */
 		r = hv_create(&cfg, img, &hv, err);
 	}
 	if (!r) {
+		ram_link(res.dir_fd, hv);
 		/* A monitor failure ends the partition as a crash; *out says so. */
 		hv_run(hv, out, &run_err);
 		hv_destroy(hv);
@@ -256,15 +272,14 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 		report(pipe_fd, err.msg[0] ? err.msg : "the monitor could not start");
 		_exit(1);
 	}
+	ram_link(res.dir_fd, hv);
 	report(pipe_fd, "");
 	close(pipe_fd);
 	hv_run(hv, &out, &err);
 	hv_destroy(hv);
 	unlinkat(res.dir_fd, PART_SOCK, 0);
 	unlinkat(res.dir_fd, PART_PID, 0);
-	/* A crashed partition keeps its memory for post-mortem inspection. */
-	if (out.how != HV_END_CRASH)
-		unlinkat(res.dir_fd, PART_RAM, 0);
+	unlinkat(res.dir_fd, PART_RAM, 0); /* the memfd is gone with this process */
 	res_close(&res);
 	if (spec->rm)
 		rm_rf(dir);
