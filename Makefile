@@ -28,7 +28,7 @@ SDK := $(B)/sdk
 # The monitor backend; hv/kvm.c is the only one so far.
 HV_BACKEND ?= kvm
 
-CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) \
+CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
 	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
 CMD_SRCS  := $(wildcard cmd/*.c)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
@@ -56,7 +56,7 @@ $(B)/liblparcore.a: $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
 lpar: $(CMD_OBJS) $(B)/liblparcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS) -lpthread
 
 $(B)/cmd/version.o: VERSION
 $(B)/%.o: %.c
@@ -113,9 +113,10 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/liblparcore.a
 unit: $(UNIT_TESTS)
 
 # Helpers the bats tests use (for example, writing malformed ELF files).
-$(B)/tests/tools/%: tests/tools/%.c
+$(B)/tests/tools/%: tests/tools/%.c $(B)/liblparcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(HOST_LIBS)
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
+		$(B)/liblparcore.a $(HOST_LIBS) -lpthread
 
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<

@@ -12,6 +12,7 @@
 
 /* Exit codes; lpar run adds the partition's own, see lpar-run(1). */
 #define EXIT_USAGE     2
+#define EXIT_HELP_SHOWN -1 /* internal: --help was printed, exit 0 */
 #define EXIT_NOSTART 125
 #define EXIT_CRASHED 126
 
@@ -47,6 +48,17 @@ int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
 int opt_once(const struct cmd *c, unsigned *seen, unsigned bit, const char *opt);
 
 int cmd_run(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

@@ -54,7 +54,9 @@ struct hvb_exit {
 	uint64_t code;
 };
 
-int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err);
+/* cache_dir: where the backend may keep host facts between runs, or NULL. */
+int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
+	     struct lerr *err);
 int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err);
 /* Creates vCPU 0 in the given state; sigmask is in force while it runs. */
 int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
@@ -66,6 +68,15 @@ int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex);
 struct hv_regs *hvb_cpu_regs(struct hvb_cpu *cpu);
 void hvb_cpu_regs_dirty(struct hvb_cpu *cpu);
 int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out);
+/*
+ * Completes the exit in progress (an hcall's result, the instruction
+ * pointer past it) without running the guest, so that the registers are
+ * consistent while the vCPU is paused.
+ */
+void hvb_cpu_settle(struct hvb_cpu *cpu);
+/* Registers through the ioctl interface: only while the vCPU is not running. */
+int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out);
+int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in);
 void hvb_close(struct hvb_vm *vm);
 
 #endif

@@ -1,15 +1,17 @@
 /*
- * The portable monitor core: creates a partition (RAM, image, vCPU) and
- * runs its vCPU loop, turning every exit into an hcall, a clean end, or a
- * crash report with its reason, RIP and symbol.
+ * The portable monitor core: creates a partition (RAM, image, vCPU), runs
+ * its vCPU loop, and keeps its lifecycle (created, running, paused, ended)
+ * in step with the controller's requests from the control thread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <lpar/boot.h>
 #include <lpar/hcall.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +20,6 @@
 #include "../common/num.h"
 #include "../elf/elf.h"
 #include "priv.h"
-#include "x86.h"
 
 volatile sig_atomic_t hv_pending_signal;
 
@@ -32,6 +33,12 @@ static const struct hv_device *const hv_devices[] = {
 void hv_on_signal(int signo)
 {
 	hv_pending_signal = signo;
+}
+
+/* The controller's kick: its only job is to interrupt KVM_RUN or ppoll(). */
+static void on_kick(int signo)
+{
+	(void)signo;
 }
 
 static uint64_t host_ns(void)
@@ -70,6 +77,13 @@ void hv_end_signal(struct hv *hv, int signo)
 	hv->out.signo = signo;
 }
 
+void hv_end_killed(struct hv *hv, const char *by)
+{
+	hv->ended = 1;
+	hv->out.how = HV_END_KILLED;
+	snprintf(hv->out.reason, sizeof(hv->out.reason), "%s", by);
+}
+
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 {
 	char what[400], where[128] = "";
@@ -93,194 +107,123 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 		 what, (unsigned long long)rip, where);
 }
 
-static const char *const vector_names[X86_NVECTORS] = {
-	"divide error", "debug exception", "non-maskable interrupt",
-	"breakpoint trap (int3)", "overflow trap", "bound range exceeded",
-	"invalid opcode", "device not available", "double fault",
-	"coprocessor segment overrun", "invalid TSS", "segment not present",
-	"stack-segment fault", "general protection fault", "page fault",
-	"reserved exception 15", "x87 floating-point exception",
-	"alignment check", "machine check", "SIMD floating-point exception",
-	"virtualization exception", "control-protection exception",
-};
-
-/* Describes a page fault from its error code and address. */
-static void page_fault(struct hv *hv, uint64_t rip, uint64_t err, uint64_t addr)
+/* Sets the state and lets the controller know; call with the lock held. */
+static void set_state(struct hv *hv, enum hv_state s)
 {
-	const char *kind = err & 0x10 ? "instruction fetch" :
-			   err & 0x2  ? "write" : "read";
-	const char *why = err & 0x1 ? "protection violation" : "page not present";
-	const char *hint = "";
-
-	if (addr < LPAR_PAGE_SIZE)
-		hint = ": NULL pointer dereference";
-	else if (addr >= hv->lay.heap_end && addr < hv->lay.stack_lo)
-		hint = ": stack overflow";
-	else if (addr >= hv->mem.size)
-		hint = ": outside partition memory";
-	else if (addr < LPAR_IMAGE_MIN)
-		hint = ": inside the monitor's reserved memory";
-	hv_end_crash(hv, rip, "page fault at 0x%llx (%s, %s%s)",
-		     (unsigned long long)addr, kind, why, hint);
-}
-
-/* A #GP from an instruction with a better explanation than "protection". */
-static int gp_instruction(struct hv *hv, uint64_t rip)
-{
-	const uint8_t *op = gmem_at(&hv->mem, rip, 1);
-
-	if (!op)
-		return 0;
-	if (*op == 0xf4) {
-		hv_end_crash(hv, rip,
-			     "hlt: a partition cannot halt (wait with the block hcall)");
-		return 1;
-	}
-	if ((*op >= 0xe4 && *op <= 0xe7) || (*op >= 0xec && *op <= 0xef) ||
-	    *op == 0x6c || *op == 0x6d || *op == 0x6e || *op == 0x6f) {
-		hv_end_crash(hv, rip,
-			     "port I/O outside the hcall port (0x%x)", LPAR_HCALL_PORT);
-		return 1;
-	}
-	return 0;
-}
-
-/* An exception stub reported a fault: read its frame off the IST stack. */
-static void fault(struct hv *hv, uint32_t vector)
-{
-	struct hv_regs *r = hvb_cpu_regs(hv->cpu);
-	const uint64_t *f;
-	struct hv_sregs sr;
-
-	if (r->rip < hv->lay.stubs || r->rip >= hv->lay.stubs_end) {
-		hv_end_crash(hv, r->rip, "write to unknown port 0x%x", X86_FAULT_PORT);
-		return;
-	}
-	/* vector, error code, rip, cs, rflags, rsp, ss */
-	f = gmem_at(&hv->mem, r->rsp, 7 * 8);
-	if (!f || vector >= X86_NVECTORS) {
-		hv_end_crash(hv, r->rip, "exception %u with an unreadable frame", vector);
-		return;
-	}
-	if (vector == 14 && hvb_cpu_sregs(hv->cpu, &sr) == 0) {
-		page_fault(hv, f[2], f[1], sr.cr2);
-		return;
-	}
-	if (vector == 13 && gp_instruction(hv, f[2]))
-		return;
-	if (vector == 3) {
-		/* int3 is a trap: the frame points past it. */
-		const uint8_t *op = gmem_at(&hv->mem, f[2] - 1, 1);
-
-		hv_end_crash(hv, op && *op == 0xcc ? f[2] - 1 : f[2], "%s",
-			     vector_names[3]);
-		return;
-	}
-	if (vector == 13 && f[1])
-		hv_end_crash(hv, f[2], "general protection fault (selector 0x%llx)",
-			     (unsigned long long)f[1]);
-	else if (vector_names[vector])
-		hv_end_crash(hv, f[2], "%s", vector_names[vector]);
-	else
-		hv_end_crash(hv, f[2], "exception %u", vector);
-}
-
-static void internal_error(struct hv *hv, uint64_t suberror)
-{
-	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
-	const uint8_t *op = gmem_at(&hv->mem, rip, 1);
-
-	/* Hosts such as kvm-pvm hand back a guest int3 this way. */
-	if (op && *op == 0xcc)
-		hv_end_crash(hv, rip, "breakpoint trap (int3)");
-	else
-		hv_end_crash(hv, rip,
-			     "instruction the host cannot emulate (KVM internal error %llu)",
-			     (unsigned long long)suberror);
-}
-
-static void handle_exit(struct hv *hv, const struct hvb_exit *ex)
-{
-	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
-
-	switch (ex->kind) {
-	case HVB_EXIT_IO:
-		if (ex->out && ex->size == 4 && ex->port == LPAR_HCALL_PORT)
-			hv_hcall_dispatch(hv);
-		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
-			fault(hv, ex->data);
-		else
-			hv_end_crash(hv, rip, "%s of %u byte%s on unknown port 0x%x",
-				     ex->out ? "write" : "read", ex->size,
-				     ex->size == 1 ? "" : "s", ex->port);
-		break;
-	case HVB_EXIT_INTR:
-		break;
-	case HVB_EXIT_HLT:
-		hv_end_crash(hv, rip,
-			     "hlt with interrupts off: the partition can never wake (use the block hcall)");
-		break;
-	case HVB_EXIT_SHUTDOWN:
-		hv_end_crash(hv, rip, "triple fault");
-		break;
-	case HVB_EXIT_INTERNAL:
-		internal_error(hv, ex->code);
-		break;
-	case HVB_EXIT_FAIL_ENTRY:
-		hv_end_crash(hv, rip, "vCPU entry failed (hardware reason 0x%llx)",
-			     (unsigned long long)ex->code);
-		break;
-	case HVB_EXIT_MMIO:
-		hv_end_crash(hv, rip, "access to unbacked guest-physical address 0x%llx",
-			     (unsigned long long)ex->addr);
-		break;
-	case HVB_EXIT_DEBUG:
-		hv_end_crash(hv, rip, "debug exception");
-		break;
-	case HVB_EXIT_OTHER:
-		hv_end_crash(hv, rip, "unexpected vCPU exit %llu",
-			     (unsigned long long)ex->code);
-		break;
-	}
+	hv->state = s;
+	hv->gen++;
+	pthread_cond_broadcast(&hv->cond);
+	hv_ctl_kick(hv);
 }
 
 /*
  * KVM_RUN returns EINTR for a signal its mask lets through but does not
  * deliver it (the thread's own mask is back in force by then), so take the
- * pending stop signals here; otherwise every later KVM_RUN fails at once.
+ * pending stop signals and kicks here; otherwise every later KVM_RUN fails
+ * at once.
  */
 static void consume_signals(struct hv *hv)
 {
 	struct timespec zero = { 0, 0 };
+	sigset_t set = hv->stop_signals;
 	int s;
 
-	while ((s = sigtimedwait(&hv->stop_signals, NULL, &zero)) > 0)
-		hv_pending_signal = s;
+	sigaddset(&set, HV_KICK_SIGNAL);
+	while ((s = sigtimedwait(&set, NULL, &zero)) > 0)
+		if (s != HV_KICK_SIGNAL)
+			hv_pending_signal = s;
 }
+
+int hv_yield(struct hv *hv)
+{
+	int end = 0;
+
+	consume_signals(hv);
+	pthread_mutex_lock(&hv->lock);
+	for (;;) {
+		if (hv_pending_signal) {
+			hv_end_signal(hv, hv_pending_signal);
+			end = 1;
+			break;
+		}
+		if (hv->req & HV_REQ_KILL) {
+			hv_end_killed(hv, "killed by the controller");
+			end = 1;
+			break;
+		}
+		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
+			hv->req &= ~HV_REQ_START;
+			hv->boot_ns = host_ns();
+			set_state(hv, HV_RUNNING);
+		}
+		if (hv->state == HV_RUNNING && (hv->req & HV_REQ_PAUSE)) {
+			hv->req &= ~(HV_REQ_PAUSE | HV_REQ_RESUME);
+			/* Finish the exit in progress so registers are consistent. */
+			hvb_cpu_settle(hv->cpu);
+			set_state(hv, HV_PAUSED);
+		}
+		if (hv->state == HV_PAUSED && (hv->req & HV_REQ_RESUME)) {
+			hv->req &= ~HV_REQ_RESUME;
+			set_state(hv, HV_RUNNING);
+		}
+		if (hv->state == HV_RUNNING)
+			break;
+		pthread_cond_wait(&hv->cond, &hv->lock);
+	}
+	pthread_mutex_unlock(&hv->lock);
+	return end;
+}
+
+/* Writes the status record into the run directory, atomically. */
+static void status_record(struct hv *hv)
+{
+	char text[2048];
+	size_t n;
+	int fd;
+
+	if (hv->dir_fd < 0)
+		return;
+	n = hv_status_text(hv, text, sizeof(text));
+	fd = openat(hv->dir_fd, HV_STATUS_FILE ".tmp",
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, text, n) == (ssize_t)n && fsync(fd) == 0) {
+		close(fd);
+		renameat(hv->dir_fd, HV_STATUS_FILE ".tmp", hv->dir_fd,
+			 HV_STATUS_FILE);
+		return;
+	}
+	close(fd);
+	unlinkat(hv->dir_fd, HV_STATUS_FILE ".tmp", 0);
+}
+
 
 int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 {
 	struct hvb_exit ex;
-	int r;
+	int r = 0;
 
-	hv->boot_ns = host_ns();
+	hv->vcpu_thread = pthread_self();
 	while (!hv->ended) {
-		if (hv_pending_signal) {
-			hv_end_signal(hv, hv_pending_signal);
+		if (hv_yield(hv))
 			break;
-		}
 		r = hvb_cpu_run(hv->cpu, &ex);
 		if (r) {
-			*out = hv->out;
-			return lerr_set(err, -r, "running the vCPU failed: %s",
-					strerror(-r));
+			hv_end_crash(hv, hvb_cpu_regs(hv->cpu)->rip,
+				     "the vCPU could not run: %s", strerror(-r));
+			lerr_set(err, -r, "running the vCPU failed: %s", strerror(-r));
+			break;
 		}
-		if (ex.kind == HVB_EXIT_INTR)
-			consume_signals(hv);
-		handle_exit(hv, &ex);
+		hv_exit_handle(hv, &ex);
 	}
+	pthread_mutex_lock(&hv->lock);
+	set_state(hv, HV_ENDED);
+	pthread_mutex_unlock(&hv->lock);
+	status_record(hv);
+	hv_ctl_stop(hv);
 	*out = hv->out;
-	return 0;
+	return r;
 }
 
 static int ram_create(struct hv *hv, int fd, uint64_t size, struct lerr *err)
@@ -334,6 +277,25 @@ int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
 			     cfg->mem_size, err);
 }
 
+/* The vCPU runs with the caller's mask minus the stop signals and the kick. */
+static void signals_init(struct hv *hv, const struct hv_config *cfg)
+{
+	struct sigaction sa;
+	sigset_t kick;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick;
+	sigaction(HV_KICK_SIGNAL, &sa, NULL);
+	sigemptyset(&kick);
+	sigaddset(&kick, HV_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, NULL);
+	pthread_sigmask(SIG_SETMASK, NULL, &hv->run_mask);
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&cfg->stop_signals, s))
+			sigdelset(&hv->run_mask, s);
+	sigdelset(&hv->run_mask, HV_KICK_SIGNAL);
+}
+
 int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	      struct hv **out, struct lerr *err)
 {
@@ -348,21 +310,35 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	if (!hv)
 		return lerr_set(err, ENOMEM, "out of memory");
 	hv->ram_fd = -1;
+	hv->event_fd = -1;
 	hv->img = img;
 	hv->name = strdup(cfg->name);
 	hv->argc = cfg->argc;
 	hv->argv = cfg->argv;
-	hv->con_in = cfg->console_in;
-	hv->con_out = cfg->console_out;
+	hv->con.in_fd = cfg->console_in;
+	hv->con.out_fd = cfg->console_out;
+	hv->con.log_fd = cfg->log_fd;
+	hv->dir_fd = cfg->dir_fd;
 	hv->devs = hv_devices;
 	hv->stop_signals = cfg->stop_signals;
-	/* Run with the caller's mask minus the stop signals. */
-	sigprocmask(SIG_SETMASK, NULL, &hv->run_mask);
-	for (int s = 1; s < NSIG; s++)
-		if (sigismember(&cfg->stop_signals, s))
-			sigdelset(&hv->run_mask, s);
+	hv->created_ns = host_ns();
+	hv->boot_ns = hv->created_ns;
+	hv->state = HV_CREATED;
+	hv->vcpu_thread = pthread_self(); /* hv_run() runs on the creating thread */
+	if (cfg->autostart)
+		hv->req = HV_REQ_START;
+	pthread_mutex_init(&hv->lock, NULL);
+	pthread_cond_init(&hv->cond, NULL);
+	signals_init(hv, cfg);
+	hv->con.ring = malloc(HV_CONS_RING);
+	hv->con.in = malloc(HV_CONS_INMAX);
+	hv->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!hv->name || !hv->con.ring || !hv->con.in || hv->event_fd < 0) {
+		hv_destroy(hv);
+		return lerr_set(err, ENOMEM, "out of memory");
+	}
 
-	r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", &hv->vm, err);
+	r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", cfg->cache_dir, &hv->vm, err);
 	if (!r)
 		r = ram_create(hv, cfg->ram_fd, cfg->mem_size, err);
 	if (!r)
@@ -380,6 +356,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		if (!r)
 			hv->ndevs_ready++;
 	}
+	if (!r && cfg->listen_fd >= 0)
+		r = hv_ctl_start(hv, cfg->listen_fd, err);
 	if (r) {
 		hv_destroy(hv);
 		return r;
@@ -388,10 +366,16 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	return 0;
 }
 
+int hv_ram_fd(const struct hv *hv)
+{
+	return hv->ram_fd;
+}
+
 void hv_destroy(struct hv *hv)
 {
 	if (!hv)
 		return;
+	hv_ctl_stop(hv);
 	while (hv->ndevs_ready > 0) {
 		const struct hv_device *d = hv->devs[--hv->ndevs_ready];
 
@@ -403,6 +387,12 @@ void hv_destroy(struct hv *hv)
 		munmap(hv->mem.base, hv->mem.size);
 	if (hv->ram_fd >= 0)
 		close(hv->ram_fd);
+	if (hv->event_fd >= 0)
+		close(hv->event_fd);
+	pthread_mutex_destroy(&hv->lock);
+	pthread_cond_destroy(&hv->cond);
+	free(hv->con.ring);
+	free(hv->con.in);
 	free(hv->name);
 	free(hv);
 }

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <lpar/hcall.h>
 #include <poll.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "priv.h"
 
@@ -22,21 +24,43 @@ static int64_t hc_time_wall(struct hv *hv, const uint64_t *a)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* What the controller has raised, and controller input waiting. */
+static uint32_t raised(struct hv *hv)
+{
+	uint32_t r;
+
+	pthread_mutex_lock(&hv->lock);
+	r = hv->raised;
+	pthread_mutex_unlock(&hv->lock);
+	return r | (hv_console_ready(hv) ? LPAR_READY_CONSOLE : 0);
+}
+
 /*
  * Sleeps the vCPU in ppoll() until something block() waits on is ready or
- * the deadline (monotonic ns) passes; returns the ready set.  A stop signal
- * wakes it too and the run loop ends the partition.
+ * the deadline (monotonic ns) passes; returns the ready set.  A request
+ * from the controller interrupts it: a pause sleeps here and then goes on
+ * waiting; a kill or stop signal returns at once and the run loop ends.
  */
 static int64_t hc_block(struct hv *hv, const uint64_t *a)
 {
 	uint64_t deadline = a[0];
+	struct pollfd fds[HV_WAKE_MAX + 2];
 
 	for (;;) {
+		int n = hv->nwake, con = -1;
 		struct timespec ts, *tp = NULL;
-		uint32_t ready = 0;
-		uint64_t now = hv_now(hv);
-		int n;
+		uint32_t ready = raised(hv);
+		uint64_t now = hv_now(hv), val;
+		int k;
 
+		if (ready)
+			return ready;
+		memcpy(fds, hv->wake, sizeof(hv->wake[0]) * (size_t)n);
+		fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
+		if (hv_console_in_fd(hv) >= 0) {
+			con = n;
+			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
+		}
 		if (deadline != LPAR_DEADLINE_NEVER) {
 			uint64_t left = deadline > now ? deadline - now : 0;
 
@@ -44,18 +68,24 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 			ts.tv_nsec = (long)(left % 1000000000);
 			tp = &ts;
 		}
-		n = ppoll(hv->wake, (nfds_t)hv->nwake, tp, &hv->run_mask);
-		if (n < 0 && errno == EINTR) {
-			if (hv_pending_signal)
+		k = ppoll(fds, (nfds_t)n, tp, &hv->run_mask);
+		if (k < 0 && errno == EINTR) {
+			if (hv_yield(hv))
 				return 0;
 			continue;
 		}
-		if (n < 0)
+		if (k < 0)
 			return -errno;
+		if (fds[hv->nwake].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
+			val = 0;
+		if (con >= 0 && fds[con].revents)
+			hv_console_fill(hv);
 		for (int i = 0; i < hv->nwake; i++)
-			if (hv->wake[i].revents)
+			if (fds[i].revents)
 				ready |= hv->wake_bit[i];
-		return ready;
+		ready |= raised(hv);
+		if (ready || k == 0)
+			return ready;
 	}
 }
 

@@ -27,18 +27,35 @@ struct hv_config {
 	int console_out;         /* console output goes here */
 	int ram_fd;              /* file to back RAM with, or -1 for a memfd */
 	const char *kvm_path;    /* NULL: /dev/kvm */
+	const char *cache_dir;   /* where host facts may be cached, or NULL */
 	/*
 	 * Signals that end the partition.  The caller blocks them and installs
 	 * hv_on_signal() for them; the monitor unblocks them only while the
 	 * vCPU runs or sleeps in block(), so none is ever lost.
 	 */
 	sigset_t stop_signals;
+	/* Controller device (optional): see docs/control-tree.md. */
+	int listen_fd;           /* listening control socket, or -1 */
+	int dir_fd;              /* run directory for the status record, or -1 */
+	int log_fd;              /* console log, or -1 */
+	int autostart;           /* run at once instead of waiting for "start" */
 };
+
+enum hv_state {
+	HV_CREATED,     /* loaded, waiting for "start" */
+	HV_RUNNING,
+	HV_PAUSED,
+	HV_ENDED,
+};
+
+/* File names in a run directory that the monitor writes. */
+#define HV_STATUS_FILE "status"
 
 enum hv_end {
 	HV_END_EXIT,    /* the partition called exit(status) */
 	HV_END_CRASH,   /* fault, abort(), or an exit the monitor did not expect */
 	HV_END_SIGNAL,  /* a stop signal ended it */
+	HV_END_KILLED,  /* the controller killed it */
 };
 
 struct hv_outcome {
@@ -46,7 +63,7 @@ struct hv_outcome {
 	int status;          /* HV_END_EXIT: the partition's status */
 	int signo;           /* HV_END_SIGNAL, or SIGPIPE for a closed console */
 	uint64_t rip;        /* HV_END_CRASH: where */
-	char reason[640];    /* HV_END_CRASH: what, with rip and symbol */
+	char reason[640];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
 };
 
 /* The signal handler to install for cfg->stop_signals. */
@@ -63,9 +80,16 @@ int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
 int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	      struct hv **out, struct lerr *err);
 
-/* Runs the partition until it ends.  Fails only if the monitor failed. */
+/*
+ * Runs the partition until it ends (serving the control socket, if any,
+ * from a second thread).  Fails only if the monitor itself failed.  Call it
+ * on the thread that called hv_create().
+ */
 int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err);
 
 void hv_destroy(struct hv *hv);
+
+/* The fd of the partition's RAM (a memfd unless cfg->ram_fd named a file). */
+int hv_ram_fd(const struct hv *hv);
 
 #endif

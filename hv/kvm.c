@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -18,6 +20,7 @@
 struct hvb_vm {
 	int kvm, fd;
 	struct hvb_cpu *cpu;
+	char *cpuid_cache;     /* file to keep KVM_GET_SUPPORTED_CPUID in, or NULL */
 };
 
 struct hvb_cpu {
@@ -32,7 +35,8 @@ struct hvb_cpu {
 _Static_assert(sizeof(struct hv_regs) == sizeof(struct kvm_regs),
 	       "struct hv_regs must match struct kvm_regs");
 
-int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err)
+int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
+	     struct lerr *err)
 {
 	struct hvb_vm *vm;
 	int v;
@@ -41,6 +45,8 @@ int hvb_open(const char *dev, struct hvb_vm **out, struct lerr *err)
 	if (!vm)
 		return lerr_set(err, ENOMEM, "out of memory");
 	vm->fd = -1;
+	if (cache_dir && asprintf(&vm->cpuid_cache, "%s/.cpuid", cache_dir) < 0)
+		vm->cpuid_cache = NULL;
 	vm->kvm = open(dev, O_RDWR | O_CLOEXEC);
 	if (vm->kvm < 0) {
 		int e = errno;
@@ -88,20 +94,103 @@ int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
 	return 0;
 }
 
-/* Passes the host's supported CPUID through, as kvmtool does. */
+/*
+ * The key a cached CPUID is valid for: what KVM supports changes only with
+ * the kernel or a reboot.
+ */
+static void cpuid_key(char *buf, size_t len)
+{
+	struct utsname u;
+	char boot[64] = "";
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		ssize_t n = read(fd, boot, sizeof(boot) - 1);
+
+		boot[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	uname(&u);
+	snprintf(buf, len, "lpar-cpuid 1 %s %s", u.release, boot);
+}
+
+/* Reads a cached CPUID if it is for this kernel and boot; NULL otherwise. */
+static struct kvm_cpuid2 *cpuid_load(const char *path)
+{
+	char key[256], have[256];
+	struct kvm_cpuid2 *c = NULL;
+	uint32_t n;
+	int fd;
+
+	if (!path)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	memset(key, 0, sizeof(key));
+	cpuid_key(key, sizeof(key));
+	if (read(fd, have, sizeof(have)) != sizeof(have) || memcmp(key, have, sizeof(key)) ||
+	    read(fd, &n, sizeof(n)) != sizeof(n) || n == 0 || n > 4096)
+		goto out;
+	c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+	if (!c)
+		goto out;
+	c->nent = n;
+	if (read(fd, c->entries, n * sizeof(c->entries[0])) !=
+	    (ssize_t)(n * sizeof(c->entries[0]))) {
+		free(c);
+		c = NULL;
+	}
+out:
+	close(fd);
+	return c;
+}
+
+/* Writes the cache atomically; failing to is not an error, only slower. */
+static void cpuid_store(const char *path, const struct kvm_cpuid2 *c)
+{
+	char key[256], tmp[4200];
+	size_t len = c->nent * sizeof(c->entries[0]);
+	int fd;
+
+	if (!path || snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return;
+	memset(key, 0, sizeof(key));
+	cpuid_key(key, sizeof(key));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, key, sizeof(key)) == sizeof(key) &&
+	    write(fd, &c->nent, sizeof(c->nent)) == sizeof(c->nent) &&
+	    write(fd, c->entries, len) == (ssize_t)len && close(fd) == 0) {
+		rename(tmp, path);
+		return;
+	}
+	close(fd);
+	unlink(tmp);
+}
+
+/*
+ * Passes the host's supported CPUID through, as kvmtool does.  Asking KVM
+ * costs about half a millisecond on a nested host (every CPUID it runs is
+ * an exit), so the answer is cached per kernel and boot.
+ */
 static int set_cpuid(struct hvb_vm *vm, struct hvb_cpu *cpu, struct lerr *err)
 {
-	struct kvm_cpuid2 *c;
+	struct kvm_cpuid2 *c = cpuid_load(vm->cpuid_cache);
 	int n = 128, r;
 
-	for (;;) {
+	while (!c) {
 		c = calloc(1, sizeof(*c) + (size_t)n * sizeof(c->entries[0]));
 		if (!c)
 			return lerr_set(err, ENOMEM, "out of memory");
 		c->nent = (uint32_t)n;
-		if (ioctl(vm->kvm, KVM_GET_SUPPORTED_CPUID, c) == 0)
+		if (ioctl(vm->kvm, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+			cpuid_store(vm->cpuid_cache, c);
 			break;
+		}
 		free(c);
+		c = NULL;
 		if (errno != E2BIG || n > 4096)
 			return lerr_set(err, errno, "cannot read supported CPUID: %s",
 					strerror(errno));
@@ -307,6 +396,39 @@ int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out)
 	return 0;
 }
 
+void hvb_cpu_settle(struct hvb_cpu *cpu)
+{
+	/* KVM completes pending I/O and applies dirty registers, then returns EINTR. */
+	cpu->run->immediate_exit = 1;
+	if (!cpu->sync && cpu->run->kvm_dirty_regs &&
+	    ioctl(cpu->fd, KVM_SET_REGS, &cpu->regs) == 0)
+		cpu->run->kvm_dirty_regs = 0;
+	(void)ioctl(cpu->fd, KVM_RUN, 0);
+	cpu->run->immediate_exit = 0;
+	if (cpu->sync)
+		ioctl(cpu->fd, KVM_GET_REGS, hvb_cpu_regs(cpu));
+	else
+		ioctl(cpu->fd, KVM_GET_REGS, &cpu->regs);
+}
+
+int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out)
+{
+	return ioctl(cpu->fd, KVM_GET_REGS, out) < 0 ? -errno : 0;
+}
+
+int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in)
+{
+	if (ioctl(cpu->fd, KVM_SET_REGS, in) < 0)
+		return -errno;
+	/* The sync area must not later overwrite what was just set. */
+	if (cpu->sync)
+		memcpy(hvb_cpu_regs(cpu), in, sizeof(*in));
+	else
+		cpu->regs = *in;
+	cpu->run->kvm_dirty_regs = 0;
+	return 0;
+}
+
 void hvb_close(struct hvb_vm *vm)
 {
 	if (!vm)
@@ -322,5 +444,6 @@ void hvb_close(struct hvb_vm *vm)
 		close(vm->fd);
 	if (vm->kvm >= 0)
 		close(vm->kvm);
+	free(vm->cpuid_cache);
 	free(vm);
 }

@@ -1,9 +1,10 @@
-/* Internal to hv/: the monitor's state, shared by the core and devices. */
+/* Internal to hv/: the monitor's state, shared by the core, devices and the control tree. */
 #ifndef LPAR_HV_PRIV_H
 #define LPAR_HV_PRIV_H
 
 #include <lpar/hcall.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -13,6 +14,9 @@
 #include "hv.h"
 
 #define HV_WAKE_MAX 8
+#define HV_CONS_RING (64u << 10)    /* console output kept for replay */
+#define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
+#define HV_LOG_MAX (64ull << 20)    /* console log size limit */
 
 /* A range of guest-physical memory and the page-table bits it is mapped with. */
 struct hv_region {
@@ -31,6 +35,26 @@ struct hv_layout {
 	uint64_t stubs, stubs_end;    /* exception stubs */
 };
 
+/* Requests from the controller to the vCPU thread (hv->req). */
+#define HV_REQ_START  1u
+#define HV_REQ_PAUSE  2u
+#define HV_REQ_RESUME 4u
+#define HV_REQ_KILL   8u
+
+/* The console: output fans out to the console fd, the log and a replay ring. */
+struct hv_console {
+	int in_fd, out_fd, log_fd;
+	int in_eof;                  /* the input fd reached its end */
+	int eof_unreported;          /* ... and block() has not said so yet */
+	uint64_t logged;
+	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
+	uint64_t total;              /* bytes of output so far */
+	uint8_t *in;                 /* input from controllers, not yet read */
+	uint32_t inlen;
+};
+
+struct hv_ctl;
+
 struct hv {
 	char *name;
 	int argc;
@@ -44,6 +68,7 @@ struct hv {
 	sigset_t run_mask;         /* signal mask while running or blocking */
 	sigset_t stop_signals;     /* consumed after KVM_RUN returns EINTR */
 	uint64_t boot_ns;          /* host CLOCK_MONOTONIC at boot */
+	uint64_t created_ns;
 
 	const struct hv_hcall *hcalls[LPAR_HC_MAX];
 	const struct hv_device *const *devs;
@@ -54,8 +79,21 @@ struct hv {
 	uint32_t wake_bit[HV_WAKE_MAX];
 	int nwake;
 
-	int con_in, con_out;
-	int con_in_eof;
+	/*
+	 * Shared with the control thread, under lock: the state, requests,
+	 * ready bits raised by the controller and the console buffers.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum hv_state state;
+	unsigned gen;              /* bumped on every state change */
+	unsigned req;              /* HV_REQ_* */
+	uint32_t raised;           /* LPAR_READY_* raised by the controller */
+	int event_fd;              /* wakes block() when the controller raises something */
+	pthread_t vcpu_thread;
+	struct hv_console con;
+	struct hv_ctl *ctl;        /* the control server, or NULL */
+	int dir_fd;                /* run directory, or -1 */
 
 	int ended;
 	struct hv_outcome out;
@@ -64,8 +102,15 @@ struct hv {
 /* Ends the partition; the run loop stops before the next vCPU entry. */
 void hv_end_exit(struct hv *hv, int status);
 void hv_end_signal(struct hv *hv, int signo);
+void hv_end_killed(struct hv *hv, const char *by);
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Interrupts the vCPU thread out of KVM_RUN or ppoll() for a request. */
+#define HV_KICK_SIGNAL SIGUSR1
+
+/* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
+void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
 
 /* Nanoseconds since boot on the host's monotonic clock. */
 uint64_t hv_now(const struct hv *hv);
@@ -74,8 +119,35 @@ int hv_wake_add(struct hv *hv, int fd, uint32_t bit);
 /* Set by hv_on_signal(). */
 extern volatile sig_atomic_t hv_pending_signal;
 
+/*
+ * Called by the vCPU thread whenever a run, a block() or a console write
+ * was interrupted, and before every entry: serves pause and kill requests
+ * (sleeping while paused).  Returns 1 if the partition must end now.
+ */
+int hv_yield(struct hv *hv);
+
+/* Console output from the partition: to the console fd, the log and the ring. */
+int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
+/* The console input fd for block() to poll, or -1 once it has ended. */
+int hv_console_in_fd(struct hv *hv);
+/* block() saw the input fd readable: moves what is there into the buffer. */
+void hv_console_fill(struct hv *hv);
+/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
+int hv_console_ready(struct hv *hv);
+
+/* The status text of the control tree's status file and the status record. */
+size_t hv_status_text(struct hv *hv, char *buf, size_t len);
+const char *hv_state_name(enum hv_state s);
+
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
+
+/* ctl.c: the control server thread. */
+int hv_ctl_start(struct hv *hv, int listen_fd, struct lerr *err);
+/* Tells the control thread something changed (output, state). */
+void hv_ctl_kick(struct hv *hv);
+/* Answers what is outstanding, then stops the control thread. */
+void hv_ctl_stop(struct hv *hv);
 
 #define HV_BUF_READ  0
 #define HV_BUF_WRITE 1

@@ -31,7 +31,8 @@
 #define LPAR_HC_MAX           64 /* numbers below this are reserved for hcalls */
 
 /* Bits of the ready set that block() returns. */
-#define LPAR_READY_CONSOLE (1u << 0) /* console input (or its EOF) is waiting */
+#define LPAR_READY_CONSOLE  (1u << 0) /* console input (or its EOF) is waiting */
+#define LPAR_READY_SHUTDOWN (1u << 1) /* the controller asks the partition to end */
 
 /* A block() deadline that never passes. */
 #define LPAR_DEADLINE_NEVER 0xffffffffffffffffull

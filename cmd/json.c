@@ -1,0 +1,42 @@
+/* JSON printing: strings escaped, one status object shape everywhere. */
+#include <string.h>
+
+#include "../libpart/part.h"
+#include "json.h"
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void json_status(FILE *f, const struct part_status *st)
+{
+	fputs("{\"name\": ", f);
+	json_string(f, st->name);
+	fputs(", \"state\": ", f);
+	json_string(f, st->state);
+	fprintf(f, ", \"pid\": %ld, \"mem\": %llu, \"vcpus\": %d, \"image\": ", st->pid,
+		(unsigned long long)st->mem, st->vcpus);
+	json_string(f, st->image);
+	fprintf(f, ", \"uptime\": %.3f", st->uptime);
+	if (!strcmp(st->state, "exited"))
+		fprintf(f, ", \"exit\": %d", st->exit_status);
+	if (part_status_ended(st))
+		fprintf(f, ", \"status\": %d", part_status_code(st));
+	if (st->reason[0]) {
+		fputs(", \"reason\": ", f);
+		json_string(f, st->reason);
+	}
+	fputs("}", f);
+}

@@ -1,0 +1,151 @@
+/* Option parsing shared by lpar create and lpar run. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/err.h"
+#include "../common/num.h"
+#include "../common/text.h"
+#include "../elf/elf.h"
+#include "../hv/hv.h"
+#include "launch_opts.h"
+
+enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16 };
+
+static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
+{
+	int r = num_parse_size(s, out);
+
+	if (r)
+		return lpar_usage_error(self, "invalid memory size '%s': %s", s,
+					r == -ERANGE ? "too large" :
+					"expected a number with an optional K, M, G or T suffix");
+	return 0;
+}
+
+static int check_name(const struct cmd *self, const char *name)
+{
+	char clean[256];
+
+	if (part_name_valid(name))
+		return 0;
+	return lpar_usage_error(self,
+		"invalid partition name '%s': use 1-%d letters, digits, '.', '_' or '-', starting with a letter or digit",
+		text_sanitize(clean, sizeof(clean), name, strlen(name)), PART_NAME_MAX);
+}
+
+int launch_opts_parse(const struct cmd *self, int argc, char **argv,
+		      int allow_detach, struct launch_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "rm", no_argument, NULL, 'r' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *mem = NULL, *cfgpath = NULL;
+	struct lerr err = { 0 };
+	unsigned seen = 0;
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->spec.mem = HV_MEM_DEFAULT;
+	o->spec.kvm_path = lpar_opts.kvm_path;
+	opterr = 0;
+	optind = 1;
+	/* "+": the first operand is the image; what follows is the partition's. */
+	while ((c = getopt_long(argc, argv, allow_detach ? "+:m:n:f:dh" : "+:m:n:f:h",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((r = opt_once(self, &seen, SEEN_MEM, "--mem")))
+				return r;
+			mem = optarg;
+			break;
+		case 'n':
+			if ((r = opt_once(self, &seen, SEEN_NAME, "--name")) ||
+			    (r = check_name(self, optarg)))
+				return r;
+			o->spec.name = optarg;
+			break;
+		case 'f':
+			if ((r = opt_once(self, &seen, SEEN_CFG, "--config")))
+				return r;
+			cfgpath = optarg;
+			break;
+		case 'r':
+			if ((r = opt_once(self, &seen, SEEN_RM, "--rm")))
+				return r;
+			o->spec.rm = 1;
+			break;
+		case 'd':
+			if (!allow_detach)
+				return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+			if ((r = opt_once(self, &seen, SEEN_DETACH, "--detach")))
+				return r;
+			o->detach = 1;
+			break;
+		case 'h':
+			cmd_help_print(self, stdout);
+			return EXIT_HELP_SHOWN;
+		case ':':
+			return lpar_usage_error(self, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (cfgpath) {
+		if (part_config_read(cfgpath, &o->cfg, &err)) {
+			lpar_error("%s", err.msg);
+			return EXIT_USAGE;
+		}
+		if (!o->spec.name && o->cfg.name[0]) {
+			if ((r = check_name(self, o->cfg.name)))
+				return r;
+			o->spec.name = o->cfg.name;
+		}
+		if (!mem && o->cfg.mem[0])
+			mem = o->cfg.mem;
+	}
+	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
+		return r;
+	if (optind < argc) {
+		o->spec.image = argv[optind];
+		o->spec.argc = argc - optind;
+		o->spec.argv = argv + optind;
+	} else if (o->cfg.image[0]) {
+		/* argv[0] is the image path, then the config's args. */
+		o->cfg_argv[0] = o->cfg.image;
+		for (int i = 0; i < o->cfg.nargs; i++)
+			o->cfg_argv[i + 1] = o->cfg.args[i];
+		o->spec.image = o->cfg.image;
+		o->spec.argc = o->cfg.nargs + 1;
+		o->spec.argv = o->cfg_argv;
+	} else {
+		return lpar_usage_error(self, "no image given");
+	}
+	return 0;
+}
+
+int launch_image_open(const struct launch_opts *o, struct elf_image **img)
+{
+	struct hv_config cfg = { .mem_size = o->spec.mem };
+	struct lerr err = { 0 };
+	int r;
+
+	*img = NULL;
+	r = elf_open(o->spec.image, img, &err);
+	if (!r)
+		r = hv_check_image(&cfg, *img, &err);
+	if (r) {
+		lpar_error("cannot load '%s': %s", o->spec.image, err.msg);
+		elf_close(*img);
+		*img = NULL;
+		return EXIT_NOSTART;
+	}
+	return 0;
+}

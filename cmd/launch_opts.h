@@ -1,0 +1,25 @@
+/* Options shared by lpar create and lpar run: what to launch and how. */
+#ifndef LPAR_CMD_LAUNCH_OPTS_H
+#define LPAR_CMD_LAUNCH_OPTS_H
+
+#include "../libpart/part.h"
+#include "cmd.h"
+
+struct launch_opts {
+	struct part_spec spec;
+	struct part_config cfg;  /* from -f, if given */
+	char *cfg_argv[66];
+	int detach;              /* -d */
+};
+
+/*
+ * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--rm] [-d] [--] [IMAGE [ARG...]];
+ * flags override the config file.  Returns 0, or the exit status to use
+ * (an error was printed).
+ */
+int launch_opts_parse(const struct cmd *self, int argc, char **argv,
+		      int allow_detach, struct launch_opts *o);
+/* Opens and checks the image; prints "cannot load" errors.  0 or EXIT_NOSTART. */
+int launch_image_open(const struct launch_opts *o, struct elf_image **img);
+
+#endif

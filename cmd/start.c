@@ -1,0 +1,7 @@
+/* lpar start: starts partitions made with lpar create. */
+#include "names.h"
+
+int cmd_start(int argc, char **argv)
+{
+	return names_ctl(cmd_find("start"), argc, argv, "start");
+}

@@ -1,0 +1,51 @@
+/* lpar status: one partition's state, as "key value" lines or JSON. */
+#include <stdio.h>
+
+#include "../common/err.h"
+#include "../common/text.h"
+#include "../libpart/part.h"
+#include "json.h"
+#include "names.h"
+
+int cmd_status(int argc, char **argv)
+{
+	const struct cmd *self = cmd_find("status");
+	int first = names_parse(self, argc, argv), status = 0;
+
+	if (first <= 0)
+		return -first;
+	if (lpar_opts.json && argc - first > 1)
+		printf("[");
+	for (int i = first; i < argc; i++) {
+		struct part_status st;
+		struct lerr err = { 0 };
+		char clean[4200];
+
+		if (part_status_by_name(argv[i], &st, &err)) {
+			lpar_error("%s", err.msg);
+			status = 1;
+			continue;
+		}
+		if (lpar_opts.json) {
+			if (argc - first > 1 && i > first)
+				printf(", ");
+			json_status(stdout, &st);
+			if (argc - first == 1)
+				printf("\n");
+			continue;
+		}
+		printf("name %s\nstate %s\npid %ld\nmem %llu\nvcpus %d\nimage %s\nuptime %.3f\n",
+		       st.name, st.state, st.pid, (unsigned long long)st.mem, st.vcpus,
+		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
+		if (st.exit_status >= 0)
+			printf("exit %d\n", st.exit_status);
+		if (st.reason[0])
+			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
+							    sizeof(st.reason)));
+		if (argc - first > 1 && i + 1 < argc)
+			printf("\n");
+	}
+	if (lpar_opts.json && argc - first > 1)
+		printf("]\n");
+	return status;
+}

@@ -1,0 +1,566 @@
+/*
+ * The control tree served to controllers:
+ *
+ *   ctl          write: start, pause, resume, stop, kill
+ *   status       the status text (see status.c)
+ *   wait         a read at offset 0 blocks until the state changes
+ *   cons         reads replay recent output, then block for more; writes are input
+ *   log          the console log
+ *   vcpu/0/regs  registers, "name 0xvalue" lines (paused or ended); writable
+ *   mem          guest-physical memory at offset = address
+ *   image        the partition's ELF image
+ *
+ * Documented for any 9P client in docs/control-tree.md and lpar-ctl(7).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/num.h"
+#include "../elf/elf.h"
+#include "ctl.h"
+#include "priv.h"
+
+enum node {
+	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
+	N_REGS, N_MEM, N_IMAGE, N_COUNT
+};
+
+static const struct node_info {
+	const char *name;
+	int parent;
+	int dir;
+	uint32_t mode;
+} nodes[N_COUNT] = {
+	[N_ROOT] = { "/", N_ROOT, 1, 0500 },
+	[N_CTL] = { "ctl", N_ROOT, 0, 0200 },
+	[N_STATUS] = { "status", N_ROOT, 0, 0400 },
+	[N_WAIT] = { "wait", N_ROOT, 0, 0400 },
+	[N_CONS] = { "cons", N_ROOT, 0, 0600 },
+	[N_LOG] = { "log", N_ROOT, 0, 0400 },
+	[N_VCPU] = { "vcpu", N_ROOT, 1, 0500 },
+	[N_VCPU0] = { "0", N_VCPU, 1, 0500 },
+	[N_REGS] = { "regs", N_VCPU0, 0, 0600 },
+	[N_MEM] = { "mem", N_ROOT, 0, 0600 },
+	[N_IMAGE] = { "image", N_ROOT, 0, 0400 },
+};
+
+#define NODE(p) ((int)(uintptr_t)(p))
+#define PTR(n) ((void *)(uintptr_t)(n))
+
+static void qid_of(int n, struct p9_qid *q)
+{
+	q->type = nodes[n].dir ? P9_QTDIR : P9_QTFILE;
+	q->version = 0;
+	q->path = (uint64_t)n;
+}
+
+static int t_attach(void *fs, const char *aname, uint32_t uid, void **node,
+		    struct p9_qid *qid)
+{
+	(void)fs;
+	(void)uid;
+	if (*aname && strcmp(aname, "/") && strcmp(aname, "ctl"))
+		return -ENOENT;
+	*node = PTR(N_ROOT);
+	qid_of(N_ROOT, qid);
+	return 0;
+}
+
+static int t_walk(void *fs, void *node, const char *name, void **child,
+		  struct p9_qid *qid)
+{
+	int n = NODE(node);
+
+	(void)fs;
+	if (!nodes[n].dir)
+		return -ENOTDIR;
+	if (!strcmp(name, "..") || !strcmp(name, ".")) {
+		int to = name[1] ? nodes[n].parent : n;
+
+		*child = PTR(to);
+		qid_of(to, qid);
+		return 0;
+	}
+	for (int i = N_ROOT + 1; i < N_COUNT; i++)
+		if (nodes[i].parent == n && !strcmp(nodes[i].name, name)) {
+			*child = PTR(i);
+			qid_of(i, qid);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid)
+{
+	struct hv_ctl *ctl = fs;
+	int n = NODE(f->node);
+	uint32_t acc = flags & 3;
+	struct ctl_open *o;
+
+	if ((acc != P9_ORDONLY && !(nodes[n].mode & 0200)) ||
+	    (acc != P9_OWRONLY && !(nodes[n].mode & 0400)))
+		return -EACCES;
+	if (n == N_CONS || n == N_WAIT) {
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		pthread_mutex_lock(&ctl->hv->lock);
+		/* A new viewer first gets what the ring still holds. */
+		o->cursor = ctl->hv->con.total > HV_CONS_RING ?
+			ctl->hv->con.total - HV_CONS_RING : 0;
+		o->seen = ctl->hv->gen;
+		pthread_mutex_unlock(&ctl->hv->lock);
+		f->aux = o;
+	}
+	qid_of(n, qid);
+	return 0;
+}
+
+/* Serves [off, off + count) of an in-memory text. */
+static int reply_text(struct p9_req *r, const char *text, size_t len, uint64_t off)
+{
+	if (off >= len)
+		p9_reply_read(r, "", 0);
+	else
+		p9_reply_read(r, text + off, (uint32_t)(len - off));
+	return 0;
+}
+
+static int reply_pread(struct p9_req *r, int fd, uint64_t off, uint32_t count)
+{
+	char *buf = malloc(count ? count : 1);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = fd < 0 ? 0 : pread(fd, buf, count, (off_t)off);
+	if (n < 0) {
+		free(buf);
+		return -errno;
+	}
+	p9_reply_read(r, buf, (uint32_t)n);
+	free(buf);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	size_t off;
+} reg_names[] = {
+#define R(x) { #x, offsetof(struct hv_regs, x) }
+	R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rsp), R(rbp),
+	R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
+	R(rip), R(rflags),
+#undef R
+};
+
+static int regs_stopped(struct hv *hv)
+{
+	enum hv_state s;
+
+	pthread_mutex_lock(&hv->lock);
+	s = hv->state;
+	pthread_mutex_unlock(&hv->lock);
+	return s == HV_PAUSED || s == HV_ENDED || s == HV_CREATED;
+}
+
+static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
+{
+	struct hv_regs regs;
+	struct hv_sregs sr;
+	char text[1024];
+	size_t n = 0;
+	int e;
+
+	if (!regs_stopped(hv))
+		return -EBUSY; /* pause the partition first */
+	e = hvb_cpu_get_regs(hv->cpu, &regs);
+	if (!e)
+		e = hvb_cpu_sregs(hv->cpu, &sr);
+	if (e)
+		return e;
+	for (size_t i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++) {
+		uint64_t v;
+
+		memcpy(&v, (char *)&regs + reg_names[i].off, sizeof(v));
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s 0x%llx\n",
+				      reg_names[i].name, (unsigned long long)v);
+	}
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "cr0 0x%llx\ncr2 0x%llx\ncr3 0x%llx\ncr4 0x%llx\nefer 0x%llx\n",
+			      (unsigned long long)sr.cr0, (unsigned long long)sr.cr2,
+			      (unsigned long long)sr.cr3, (unsigned long long)sr.cr4,
+			      (unsigned long long)sr.efer);
+	return reply_text(r, text, n, off);
+}
+
+/* "name value" lines; every name must be known and every value a number. */
+static int write_regs(struct hv *hv, const uint8_t *data, uint32_t count)
+{
+	struct hv_regs regs;
+	char text[1024], *line, *save = NULL;
+	int e;
+
+	if (!regs_stopped(hv))
+		return -EBUSY;
+	if (count >= sizeof(text))
+		return -EINVAL;
+	memcpy(text, data, count);
+	text[count] = '\0';
+	e = hvb_cpu_get_regs(hv->cpu, &regs);
+	if (e)
+		return e;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[16], val[32];
+		uint64_t v;
+		size_t i;
+
+		if (sscanf(line, "%15s %31s", name, val) != 2 || num_parse_u64(val, &v))
+			return -EINVAL;
+		for (i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++)
+			if (!strcmp(reg_names[i].name, name))
+				break;
+		if (i == sizeof(reg_names) / sizeof(reg_names[0]))
+			return -EINVAL;
+		memcpy((char *)&regs + reg_names[i].off, &v, sizeof(v));
+	}
+	return hvb_cpu_set_regs(hv->cpu, &regs);
+}
+
+static int defer(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, int node)
+{
+	struct ctl_waiter *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	w->req = r;
+	w->fid = f;
+	w->node = node;
+	w->next = ctl->waiters;
+	ctl->waiters = w;
+	return P9_DEFER;
+}
+
+static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
+		  uint32_t count)
+{
+	struct hv_ctl *ctl = fs;
+	struct hv *hv = ctl->hv;
+	char text[2048];
+	size_t n;
+
+	switch (NODE(f->node)) {
+	case N_CTL:
+		return reply_text(r, "", 0, off);
+	case N_STATUS:
+		n = hv_status_text(hv, text, sizeof(text));
+		return reply_text(r, text, n, off);
+	case N_WAIT:
+		if (off)
+			return reply_text(r, "", 0, 0);
+		return defer(ctl, r, f, N_WAIT); /* answered by hv_ctltree_wake() */
+	case N_CONS:
+		return defer(ctl, r, f, N_CONS);
+	case N_LOG:
+		return reply_pread(r, hv->con.log_fd, off, count);
+	case N_REGS:
+		return read_regs(hv, r, off);
+	case N_MEM: {
+		uint64_t len = off >= hv->mem.size ? 0 :
+			(hv->mem.size - off < count ? hv->mem.size - off : count);
+		const void *p = gmem_at(&hv->mem, off, len);
+
+		if (!p)
+			return -EFAULT;
+		p9_reply_read(r, p, (uint32_t)len);
+		return 0;
+	}
+	case N_IMAGE:
+		return reply_pread(r, hv->img->fd, off, count);
+	}
+	return -EISDIR;
+}
+
+/* Asks the vCPU thread to act on a request; call with the lock held. */
+static void request(struct hv *hv, unsigned req)
+{
+	hv->req |= req;
+	pthread_cond_broadcast(&hv->cond);
+	pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+}
+
+/*
+ * A ctl command.  Returns 0 when done, P9_DEFER when the reply waits for
+ * the state to change, or -errno: EALREADY (already in that state),
+ * EAGAIN (not started yet), ESRCH (ended), EINVAL (no such command).
+ */
+static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
+		       const char *cmd)
+{
+	struct hv *hv = ctl->hv;
+	struct ctl_open *o = calloc(1, sizeof(*o));
+	enum hv_state s;
+	int e = 0;
+	uint64_t one = 1;
+
+	if (!o)
+		return -ENOMEM;
+	pthread_mutex_lock(&hv->lock);
+	s = hv->state;
+	o->seen = hv->gen; /* before the request: the change to wait for is after */
+	if (!strcmp(cmd, "start")) {
+		if (s != HV_CREATED)
+			e = s == HV_ENDED ? -ESRCH : -EALREADY;
+		else
+			request(hv, HV_REQ_START);
+	} else if (!strcmp(cmd, "pause")) {
+		if (s != HV_RUNNING)
+			e = s == HV_ENDED ? -ESRCH : s == HV_PAUSED ? -EALREADY : -EAGAIN;
+		else
+			request(hv, HV_REQ_PAUSE);
+	} else if (!strcmp(cmd, "resume")) {
+		if (s != HV_PAUSED)
+			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
+		else
+			request(hv, HV_REQ_RESUME);
+	} else if (!strcmp(cmd, "stop")) {
+		if (s == HV_ENDED) {
+			e = -ESRCH;
+		} else if (s == HV_CREATED) {
+			request(hv, HV_REQ_KILL); /* never started: nothing to shut down */
+		} else {
+			hv->raised |= LPAR_READY_SHUTDOWN;
+			if (write(hv->event_fd, &one, sizeof(one)) < 0)
+				e = 0; /* a wake-up is already pending */
+			pthread_mutex_unlock(&hv->lock);
+			free(o);
+			return 0;
+		}
+	} else if (!strcmp(cmd, "kill")) {
+		if (s == HV_ENDED)
+			e = -ESRCH;
+		else
+			request(hv, HV_REQ_KILL);
+	} else {
+		e = -EINVAL;
+	}
+	pthread_mutex_unlock(&hv->lock);
+	if (e) {
+		free(o);
+		return e;
+	}
+	/* Answer once the vCPU thread has acted. */
+	f->aux = o;
+	return defer(ctl, r, f, N_CTL);
+}
+
+static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
+		   const uint8_t *data, uint32_t count)
+{
+	struct hv_ctl *ctl = fs;
+	struct hv *hv = ctl->hv;
+	uint64_t one = 1;
+	char cmd[32];
+	int e;
+
+	(void)off;
+	switch (NODE(f->node)) {
+	case N_CTL:
+		while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
+			count--;
+		if (!count || count >= sizeof(cmd))
+			return -EINVAL;
+		memcpy(cmd, data, count);
+		cmd[count] = '\0';
+		for (struct ctl_waiter *w = ctl->waiters; w; w = w->next)
+			if (w->fid == f)
+				return -EBUSY; /* one command at a time per open */
+		free(f->aux);
+		f->aux = NULL;
+		e = ctl_command(ctl, r, f, cmd);
+		if (e == 0)
+			p9_reply_write(r, p9_req_count(r));
+		return e == P9_DEFER ? P9_DEFER : (e < 0 ? e : 0);
+	case N_CONS: {
+		uint32_t room, n;
+
+		pthread_mutex_lock(&hv->lock);
+		room = HV_CONS_INMAX - hv->con.inlen;
+		n = count < room ? count : room;
+		memcpy(hv->con.in + hv->con.inlen, data, n);
+		hv->con.inlen += n;
+		pthread_mutex_unlock(&hv->lock);
+		if (!n)
+			return -EAGAIN; /* the partition is not reading its input */
+		if (write(hv->event_fd, &one, sizeof(one)) < 0)
+			n = n + 0; /* a wake-up is already pending */
+		p9_reply_write(r, n);
+		return 0;
+	}
+	case N_REGS:
+		e = write_regs(hv, data, count);
+		if (e)
+			return e;
+		p9_reply_write(r, count);
+		return 0;
+	case N_MEM: {
+		void *p = gmem_at(&hv->mem, off, count);
+
+		if (!p)
+			return -EFAULT;
+		memcpy(p, data, count);
+		p9_reply_write(r, count);
+		return 0;
+	}
+	}
+	return -EACCES;
+}
+
+static int t_getattr(void *fs, void *node, struct p9_attr *a)
+{
+	struct hv_ctl *ctl = fs;
+	int n = NODE(node);
+	struct stat st;
+
+	qid_of(n, &a->qid);
+	a->mode = nodes[n].mode | (nodes[n].dir ? S_IFDIR : S_IFREG);
+	a->uid = geteuid();
+	a->gid = getegid();
+	a->nlink = 1;
+	if (n == N_MEM)
+		a->size = ctl->hv->mem.size;
+	else if (n == N_IMAGE)
+		a->size = ctl->hv->img->file_size;
+	else if (n == N_LOG && ctl->hv->con.log_fd >= 0 && fstat(ctl->hv->con.log_fd, &st) == 0)
+		a->size = (uint64_t)st.st_size;
+	a->mtime_sec = a->ctime_sec = a->atime_sec =
+		(uint64_t)time(NULL);
+	return 0;
+}
+
+static int t_readdir(void *fs, void *node, uint64_t off, struct p9_buf *out)
+{
+	int n = NODE(node);
+	uint64_t idx = 0;
+
+	(void)fs;
+	for (int i = N_ROOT + 1; i < N_COUNT; i++) {
+		struct p9_qid q;
+
+		if (nodes[i].parent != n)
+			continue;
+		if (idx++ < off)
+			continue;
+		qid_of(i, &q);
+		if (p9_put_dirent(out, &q, idx, nodes[i].dir ? DT_DIR : DT_REG,
+				  nodes[i].name) < 0)
+			break;
+	}
+	return 0;
+}
+
+static void drop_waiter(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f)
+{
+	struct ctl_waiter **pp = &ctl->waiters;
+
+	while (*pp) {
+		struct ctl_waiter *w = *pp;
+
+		if ((r && w->req == r) || (f && w->fid == f)) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+static void t_cancel(void *fs, struct p9_req *r)
+{
+	drop_waiter(fs, r, NULL);
+}
+
+static void t_clunk(void *fs, struct p9_fid *f)
+{
+	drop_waiter(fs, NULL, f);
+	free(f->aux);
+	f->aux = NULL;
+}
+
+/* Whether a waiter can be answered now; answers it if so. */
+static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
+{
+	struct hv *hv = ctl->hv;
+	struct ctl_open *o = w->fid->aux;
+	uint32_t count = p9_req_count(w->req);
+	char text[2048];
+	int ended;
+
+	pthread_mutex_lock(&hv->lock);
+	ended = hv->state == HV_ENDED;
+	if (w->node == N_CONS) {
+		uint64_t lo = hv->con.total > HV_CONS_RING ? hv->con.total - HV_CONS_RING : 0;
+		uint8_t buf[4096];
+		uint32_t n = 0;
+
+		if (o->cursor < lo)
+			o->cursor = lo; /* this reader fell behind the ring */
+		if (o->cursor == hv->con.total && !ended) {
+			pthread_mutex_unlock(&hv->lock);
+			return 0;
+		}
+		while (n < sizeof(buf) && n < count && o->cursor < hv->con.total)
+			buf[n++] = hv->con.ring[o->cursor++ % HV_CONS_RING];
+		pthread_mutex_unlock(&hv->lock);
+		p9_reply_read(w->req, buf, n); /* n == 0 after the end: EOF */
+		return 1;
+	}
+	if (!ended && o->seen == hv->gen) {
+		pthread_mutex_unlock(&hv->lock);
+		return 0;
+	}
+	o->seen = hv->gen;
+	pthread_mutex_unlock(&hv->lock);
+	if (w->node == N_CTL) {
+		p9_reply_write(w->req, count);
+		return 1;
+	}
+	reply_text(w->req, text, hv_status_text(hv, text, sizeof(text)), 0);
+	return 1;
+}
+
+void hv_ctltree_wake(struct hv_ctl *ctl)
+{
+	struct ctl_waiter **pp = &ctl->waiters;
+
+	while (*pp) {
+		struct ctl_waiter *w = *pp;
+
+		if (try_answer(ctl, w)) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+const struct p9_fs_ops hv_ctltree_ops = {
+	.attach = t_attach,
+	.walk = t_walk,
+	.open = t_open,
+	.read = t_read,
+	.write = t_write,
+	.getattr = t_getattr,
+	.readdir = t_readdir,
+	.clunk = t_clunk,
+	.cancel = t_cancel,
+};

@@ -1,0 +1,161 @@
+/*
+ * Crash reports: turns exceptions the stubs report and exits the monitor
+ * did not expect into a reason with the RIP and symbol.
+ */
+#include <lpar/boot.h>
+#include <lpar/hcall.h>
+
+#include "priv.h"
+#include "x86.h"
+
+static const char *const vector_names[X86_NVECTORS] = {
+	"divide error", "debug exception", "non-maskable interrupt",
+	"breakpoint trap (int3)", "overflow trap", "bound range exceeded",
+	"invalid opcode", "device not available", "double fault",
+	"coprocessor segment overrun", "invalid TSS", "segment not present",
+	"stack-segment fault", "general protection fault", "page fault",
+	"reserved exception 15", "x87 floating-point exception",
+	"alignment check", "machine check", "SIMD floating-point exception",
+	"virtualization exception", "control-protection exception",
+};
+
+/* Describes a page fault from its error code and address. */
+static void page_fault(struct hv *hv, uint64_t rip, uint64_t err, uint64_t addr)
+{
+	const char *kind = err & 0x10 ? "instruction fetch" :
+			   err & 0x2  ? "write" : "read";
+	const char *why = err & 0x1 ? "protection violation" : "page not present";
+	const char *hint = "";
+
+	if (addr < LPAR_PAGE_SIZE)
+		hint = ": NULL pointer dereference";
+	else if (addr >= hv->lay.heap_end && addr < hv->lay.stack_lo)
+		hint = ": stack overflow";
+	else if (addr >= hv->mem.size)
+		hint = ": outside partition memory";
+	else if (addr < LPAR_IMAGE_MIN)
+		hint = ": inside the monitor's reserved memory";
+	hv_end_crash(hv, rip, "page fault at 0x%llx (%s, %s%s)",
+		     (unsigned long long)addr, kind, why, hint);
+}
+
+/* A #GP from an instruction with a better explanation than "protection". */
+static int gp_instruction(struct hv *hv, uint64_t rip)
+{
+	const uint8_t *op = gmem_at(&hv->mem, rip, 1);
+
+	if (!op)
+		return 0;
+	if (*op == 0xf4) {
+		hv_end_crash(hv, rip,
+			     "hlt: a partition cannot halt (wait with the block hcall)");
+		return 1;
+	}
+	if ((*op >= 0xe4 && *op <= 0xe7) || (*op >= 0xec && *op <= 0xef) ||
+	    *op == 0x6c || *op == 0x6d || *op == 0x6e || *op == 0x6f) {
+		hv_end_crash(hv, rip,
+			     "port I/O outside the hcall port (0x%x)", LPAR_HCALL_PORT);
+		return 1;
+	}
+	return 0;
+}
+
+/* An exception stub reported a fault: read its frame off the IST stack. */
+static void fault(struct hv *hv, uint32_t vector)
+{
+	struct hv_regs *r = hvb_cpu_regs(hv->cpu);
+	const uint64_t *f;
+	struct hv_sregs sr;
+
+	if (r->rip < hv->lay.stubs || r->rip >= hv->lay.stubs_end) {
+		hv_end_crash(hv, r->rip, "write to unknown port 0x%x", X86_FAULT_PORT);
+		return;
+	}
+	/* vector, error code, rip, cs, rflags, rsp, ss */
+	f = gmem_at(&hv->mem, r->rsp, 7 * 8);
+	if (!f || vector >= X86_NVECTORS) {
+		hv_end_crash(hv, r->rip, "exception %u with an unreadable frame", vector);
+		return;
+	}
+	if (vector == 14 && hvb_cpu_sregs(hv->cpu, &sr) == 0) {
+		page_fault(hv, f[2], f[1], sr.cr2);
+		return;
+	}
+	if (vector == 13 && gp_instruction(hv, f[2]))
+		return;
+	if (vector == 3) {
+		/* int3 is a trap: the frame points past it. */
+		const uint8_t *op = gmem_at(&hv->mem, f[2] - 1, 1);
+
+		hv_end_crash(hv, op && *op == 0xcc ? f[2] - 1 : f[2], "%s",
+			     vector_names[3]);
+		return;
+	}
+	if (vector == 13 && f[1])
+		hv_end_crash(hv, f[2], "general protection fault (selector 0x%llx)",
+			     (unsigned long long)f[1]);
+	else if (vector_names[vector])
+		hv_end_crash(hv, f[2], "%s", vector_names[vector]);
+	else
+		hv_end_crash(hv, f[2], "exception %u", vector);
+}
+
+static void internal_error(struct hv *hv, uint64_t suberror)
+{
+	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
+	const uint8_t *op = gmem_at(&hv->mem, rip, 1);
+
+	/* Hosts such as kvm-pvm hand back a guest int3 this way. */
+	if (op && *op == 0xcc)
+		hv_end_crash(hv, rip, "breakpoint trap (int3)");
+	else
+		hv_end_crash(hv, rip,
+			     "instruction the host cannot emulate (KVM internal error %llu)",
+			     (unsigned long long)suberror);
+}
+
+void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
+{
+	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
+
+	switch (ex->kind) {
+	case HVB_EXIT_IO:
+		if (ex->out && ex->size == 4 && ex->port == LPAR_HCALL_PORT)
+			hv_hcall_dispatch(hv);
+		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
+			fault(hv, ex->data);
+		else
+			hv_end_crash(hv, rip, "%s of %u byte%s on unknown port 0x%x",
+				     ex->out ? "write" : "read", ex->size,
+				     ex->size == 1 ? "" : "s", ex->port);
+		break;
+	case HVB_EXIT_INTR:
+		break; /* hv_yield() serves whatever interrupted it */
+	case HVB_EXIT_HLT:
+		hv_end_crash(hv, rip,
+			     "hlt with interrupts off: the partition can never wake (use the block hcall)");
+		break;
+	case HVB_EXIT_SHUTDOWN:
+		hv_end_crash(hv, rip, "triple fault");
+		break;
+	case HVB_EXIT_INTERNAL:
+		internal_error(hv, ex->code);
+		break;
+	case HVB_EXIT_FAIL_ENTRY:
+		hv_end_crash(hv, rip, "vCPU entry failed (hardware reason 0x%llx)",
+			     (unsigned long long)ex->code);
+		break;
+	case HVB_EXIT_MMIO:
+		hv_end_crash(hv, rip, "access to unbacked guest-physical address 0x%llx",
+			     (unsigned long long)ex->addr);
+		break;
+	case HVB_EXIT_DEBUG:
+		hv_end_crash(hv, rip, "debug exception");
+		break;
+	case HVB_EXIT_OTHER:
+		hv_end_crash(hv, rip, "unexpected vCPU exit %llu",
+			     (unsigned long long)ex->code);
+		break;
+	}
+}
+

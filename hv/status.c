@@ -1,0 +1,98 @@
+/*
+ * The status text: one "key value" line each, the same in the control
+ * tree's status file, in what wait returns and in the status record left in
+ * the run directory.  Documented in docs/control-tree.md.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/text.h"
+#include "../elf/elf.h"
+#include "priv.h"
+
+const char *hv_state_name(enum hv_state s)
+{
+	switch (s) {
+	case HV_CREATED: return "created";
+	case HV_RUNNING: return "running";
+	case HV_PAUSED: return "paused";
+	case HV_ENDED: return "ended";
+	}
+	return "unknown";
+}
+
+static const char *end_state(const struct hv_outcome *o)
+{
+	switch (o->how) {
+	case HV_END_EXIT: return "exited";
+	case HV_END_CRASH: return "crashed";
+	case HV_END_SIGNAL:
+	case HV_END_KILLED: return "killed";
+	}
+	return "ended";
+}
+
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+size_t hv_status_text(struct hv *hv, char *buf, size_t len)
+{
+	struct timespec ts;
+	uint64_t now, up;
+	enum hv_state st;
+	char clean[sizeof(hv->out.reason) * 4];
+	size_t n = 0;
+
+	pthread_mutex_lock(&hv->lock);
+	st = hv->state;
+	pthread_mutex_unlock(&hv->lock);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	up = st == HV_CREATED ? 0 : now - hv->boot_ns;
+
+	add(buf, len, &n, "name %s\n", hv->name);
+	add(buf, len, &n, "state %s\n", st == HV_ENDED ? end_state(&hv->out) : hv_state_name(st));
+	add(buf, len, &n, "pid %ld\n", (long)getpid());
+	add(buf, len, &n, "mem %llu\n", (unsigned long long)hv->mem.size);
+	add(buf, len, &n, "vcpus 1\n");
+	add(buf, len, &n, "image %s\n", hv->img->path);
+	add(buf, len, &n, "uptime %llu.%03llu\n", (unsigned long long)(up / 1000000000u),
+	    (unsigned long long)(up / 1000000u % 1000u));
+	if (st != HV_ENDED)
+		return n;
+	switch (hv->out.how) {
+	case HV_END_EXIT:
+		add(buf, len, &n, "exit %d\n", hv->out.status & 0xff);
+		break;
+	case HV_END_CRASH:
+		add(buf, len, &n, "reason %s\n",
+		    text_sanitize(clean, sizeof(clean), hv->out.reason, sizeof(hv->out.reason)));
+		break;
+	case HV_END_SIGNAL:
+		add(buf, len, &n, "signal %d\n", hv->out.signo);
+		add(buf, len, &n, "reason stopped by signal %d\n", hv->out.signo);
+		break;
+	case HV_END_KILLED:
+		add(buf, len, &n, "reason %s\n", hv->out.reason);
+		break;
+	}
+	return n;
+}

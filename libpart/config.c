@@ -1,0 +1,120 @@
+/*
+ * Partition config files, in the spirit of xl's: "key = value" lines,
+ * # comments, values optionally in double quotes.  Keys: name, mem, image,
+ * args (words separated by spaces; quote a word to keep its spaces).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/err.h"
+#include "part.h"
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Removes surrounding double quotes; fails on an unbalanced one. */
+static int unquote(char *v)
+{
+	size_t n = strlen(v);
+
+	if (n && v[0] == '"') {
+		if (n < 2 || v[n - 1] != '"')
+			return -1;
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	return 0;
+}
+
+static int split_args(struct part_config *cfg, const char *v)
+{
+	size_t o = 0;
+
+	cfg->nargs = 0;
+	while (*v) {
+		char q = 0;
+
+		while (isspace((unsigned char)*v))
+			v++;
+		if (!*v)
+			break;
+		if (cfg->nargs == (int)(sizeof(cfg->args) / sizeof(cfg->args[0])))
+			return -1;
+		cfg->args[cfg->nargs++] = cfg->argbuf + o;
+		for (; *v && (q || !isspace((unsigned char)*v)); v++) {
+			if (*v == '"') {
+				q = !q;
+				continue;
+			}
+			if (o + 1 >= sizeof(cfg->argbuf))
+				return -1;
+			cfg->argbuf[o++] = *v;
+		}
+		if (q)
+			return -1;
+		cfg->argbuf[o++] = '\0';
+	}
+	return 0;
+}
+
+int part_config_read(const char *path, struct part_config *cfg, struct lerr *err)
+{
+	FILE *f = fopen(path, "re");
+	char line[8192];
+	int lineno = 0, r = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!f)
+		return lerr_set(err, errno, "cannot read config '%s': %s", path, strerror(errno));
+	while (!r && fgets(line, sizeof(line), f)) {
+		char *eq, *k, *v;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			r = lerr_set(err, EINVAL, "%s:%d: line too long", path, lineno);
+			break;
+		}
+		k = trim(line);
+		if (!*k || *k == '#')
+			continue;
+		eq = strchr(k, '=');
+		if (!eq) {
+			r = lerr_set(err, EINVAL, "%s:%d: expected 'key = value'", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (strcmp(k, "args") && unquote(v)) {
+			r = lerr_set(err, EINVAL, "%s:%d: unbalanced quote", path, lineno);
+			break;
+		}
+		if (!strcmp(k, "name") && strlen(v) < sizeof(cfg->name))
+			strcpy(cfg->name, v);
+		else if (!strcmp(k, "mem") && strlen(v) < sizeof(cfg->mem))
+			strcpy(cfg->mem, v);
+		else if (!strcmp(k, "image") && strlen(v) < sizeof(cfg->image))
+			strcpy(cfg->image, v);
+		else if (!strcmp(k, "args")) {
+			if (split_args(cfg, v))
+				r = lerr_set(err, EINVAL, "%s:%d: bad or too many arguments", path, lineno);
+		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
+			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
+		else
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args)",
+				     path, lineno, k);
+	}
+	fclose(f);
+	return r;
+}

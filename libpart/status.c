@@ -1,0 +1,81 @@
+/* Parsing the status text ("key value" lines) monitors serve and leave behind. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "part.h"
+
+/* Copies as much of src as fits, always NUL-terminated. */
+static void copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+int part_status_parse(const char *text, struct part_status *st)
+{
+	const char *line = text;
+
+	memset(st, 0, sizeof(*st));
+	st->exit_status = -1;
+	while (*line) {
+		const char *end = strchr(line, '\n'), *sp;
+		char key[32], val[4096];
+		size_t klen, vlen;
+
+		if (!end)
+			end = line + strlen(line);
+		sp = memchr(line, ' ', (size_t)(end - line));
+		if (sp) {
+			klen = (size_t)(sp - line);
+			vlen = (size_t)(end - sp - 1);
+			if (klen < sizeof(key) && vlen < sizeof(val)) {
+				memcpy(key, line, klen);
+				key[klen] = '\0';
+				memcpy(val, sp + 1, vlen);
+				val[vlen] = '\0';
+				if (!strcmp(key, "name"))
+					copy(st->name, sizeof(st->name), val);
+				else if (!strcmp(key, "state"))
+					copy(st->state, sizeof(st->state), val);
+				else if (!strcmp(key, "pid"))
+					st->pid = strtol(val, NULL, 10);
+				else if (!strcmp(key, "mem"))
+					st->mem = strtoull(val, NULL, 10);
+				else if (!strcmp(key, "vcpus"))
+					st->vcpus = atoi(val);
+				else if (!strcmp(key, "image"))
+					copy(st->image, sizeof(st->image), val);
+				else if (!strcmp(key, "uptime"))
+					st->uptime = strtod(val, NULL);
+				else if (!strcmp(key, "exit"))
+					st->exit_status = atoi(val);
+				else if (!strcmp(key, "signal"))
+					st->signal = atoi(val);
+				else if (!strcmp(key, "reason"))
+					copy(st->reason, sizeof(st->reason), val);
+			}
+		}
+		line = *end ? end + 1 : end;
+	}
+	return st->state[0] ? 0 : -1;
+}
+
+int part_status_ended(const struct part_status *st)
+{
+	return !strcmp(st->state, "exited") || !strcmp(st->state, "crashed") ||
+	       !strcmp(st->state, "killed") || !strcmp(st->state, "gone");
+}
+
+int part_status_code(const struct part_status *st)
+{
+	if (!strcmp(st->state, "exited"))
+		return st->exit_status & 0xff;
+	if (!strcmp(st->state, "killed"))
+		return 128 + (st->signal ? st->signal : 9);
+	return 126; /* crashed, or its monitor is gone */
+}

@@ -1,0 +1,909 @@
+/*
+ * The 9P2000.L server core.  Each connection has its own fid table, list of
+ * outstanding (deferred) requests and output queue; sockets are
+ * non-blocking so a client that stops reading never stalls the server, and
+ * one that falls too far behind is dropped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server.h"
+
+#define OUT_MAX (8u << 20) /* output queued for one client before it is dropped */
+
+struct p9_req {
+	struct p9_conn *conn;
+	uint16_t tag;
+	uint8_t type;
+	uint32_t count;
+	struct p9_fid *fid;
+	struct p9_req *next;
+};
+
+struct p9_conn {
+	int fd;
+	int dead;
+	uint32_t msize;
+	int versioned;
+	uint8_t *in;
+	uint32_t inlen;
+	uint8_t *out;
+	size_t outlen, outcap;
+	struct p9_fid **fids;
+	size_t nfids, capfids;
+	struct p9_req *pending;
+	struct p9_srv *srv;
+};
+
+struct p9_srv {
+	void *fs;
+	const struct p9_fs_ops *ops;
+	struct p9_conn **conns;
+	int nconns, capconns;
+};
+
+int p9_srv_new(void *fs, const struct p9_fs_ops *ops, struct p9_srv **out)
+{
+	struct p9_srv *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->fs = fs;
+	s->ops = ops;
+	*out = s;
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static int queue(struct p9_conn *c, const uint8_t *msg, uint32_t n)
+{
+	if (c->dead)
+		return -EPIPE;
+	if (c->outlen + n > OUT_MAX) {
+		c->dead = 1; /* too far behind: drop it rather than grow */
+		return -ENOBUFS;
+	}
+	if (c->outlen + n > c->outcap) {
+		size_t cap = c->outcap ? c->outcap : 4096;
+		uint8_t *p;
+
+		while (cap < c->outlen + n)
+			cap *= 2;
+		p = realloc(c->out, cap);
+		if (!p) {
+			c->dead = 1;
+			return -ENOMEM;
+		}
+		c->out = p;
+		c->outcap = cap;
+	}
+	memcpy(c->out + c->outlen, msg, n);
+	c->outlen += n;
+	return 0;
+}
+
+static void flush_conn(struct p9_conn *c)
+{
+	size_t done = 0;
+
+	while (!c->dead && done < c->outlen) {
+		ssize_t w = send(c->fd, c->out + done, c->outlen - done, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (w <= 0) {
+			c->dead = 1;
+			break;
+		}
+		done += (size_t)w;
+	}
+	memmove(c->out, c->out + done, c->outlen - done);
+	c->outlen -= done;
+}
+
+/* A reply buffer: the connection's msize at most. */
+static uint8_t *reply_buf(struct p9_conn *c, struct p9_buf *b, uint8_t type,
+			  uint16_t tag)
+{
+	uint32_t size = c->msize ? c->msize : P9_MSIZE_DEFAULT;
+	uint8_t *mem = malloc(size);
+
+	if (!mem)
+		return NULL;
+	p9_buf_init(b, mem, size);
+	p9_msg_begin(b, type, tag);
+	return mem;
+}
+
+static void send_buf(struct p9_conn *c, struct p9_buf *b)
+{
+	p9_msg_end(b);
+	queue(c, b->data, b->pos);
+}
+
+static void send_error(struct p9_conn *c, uint16_t tag, int err)
+{
+	uint8_t mem[11];
+	struct p9_buf b;
+
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RLERROR, tag);
+	p9_put32(&b, (uint32_t)err);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void send_empty(struct p9_conn *c, uint8_t type, uint16_t tag)
+{
+	uint8_t mem[P9_HDR];
+	struct p9_buf b;
+
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, type, tag);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+/* ---- fids and requests ---------------------------------------------------- */
+
+static struct p9_fid *fid_find(struct p9_conn *c, uint32_t fid)
+{
+	for (size_t i = 0; i < c->nfids; i++)
+		if (c->fids[i]->fid == fid)
+			return c->fids[i];
+	return NULL;
+}
+
+static struct p9_fid *fid_new(struct p9_conn *c, uint32_t fid)
+{
+	struct p9_fid *f;
+
+	if (fid == P9_NOFID || fid_find(c, fid))
+		return NULL;
+	if (c->nfids == c->capfids) {
+		size_t cap = c->capfids ? c->capfids * 2 : 16;
+		struct p9_fid **p = realloc(c->fids, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		c->fids = p;
+		c->capfids = cap;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->fid = fid;
+	f->conn = c;
+	c->fids[c->nfids++] = f;
+	return f;
+}
+
+static void req_unlink(struct p9_req *r)
+{
+	struct p9_req **pp = &r->conn->pending;
+
+	while (*pp && *pp != r)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = r->next;
+}
+
+/* Drops every deferred request on fid (or all, if fid is NULL) without a reply. */
+static void cancel_pending(struct p9_conn *c, struct p9_fid *fid, int reply)
+{
+	struct p9_req **pp = &c->pending;
+
+	while (*pp) {
+		struct p9_req *r = *pp;
+
+		if (fid && r->fid != fid) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		if (c->srv->ops->cancel)
+			c->srv->ops->cancel(c->srv->fs, r);
+		if (reply)
+			send_error(c, r->tag, EINTR);
+		free(r);
+	}
+}
+
+static void fid_free(struct p9_conn *c, struct p9_fid *f)
+{
+	cancel_pending(c, f, 1);
+	if (c->srv->ops->clunk)
+		c->srv->ops->clunk(c->srv->fs, f);
+	for (size_t i = 0; i < c->nfids; i++)
+		if (c->fids[i] == f) {
+			c->fids[i] = c->fids[--c->nfids];
+			break;
+		}
+	free(f);
+}
+
+struct p9_fid *p9_req_fid(const struct p9_req *r) { return r->fid; }
+uint32_t p9_req_count(const struct p9_req *r) { return r->count; }
+
+void p9_reply_read(struct p9_req *r, const void *data, uint32_t n)
+{
+	struct p9_conn *c = r->conn;
+	struct p9_buf b;
+	uint8_t *mem;
+
+	req_unlink(r);
+	if (n > r->count)
+		n = r->count;
+	mem = reply_buf(c, &b, P9_RREAD, r->tag);
+	if (!mem) {
+		send_error(c, r->tag, ENOMEM);
+	} else {
+		p9_put32(&b, n);
+		p9_putbytes(&b, data, n);
+		if (b.err)
+			send_error(c, r->tag, EMSGSIZE);
+		else
+			send_buf(c, &b);
+		free(mem);
+	}
+	free(r);
+}
+
+void p9_reply_write(struct p9_req *r, uint32_t n)
+{
+	uint8_t mem[11];
+	struct p9_buf b;
+
+	req_unlink(r);
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RWRITE, r->tag);
+	p9_put32(&b, n);
+	p9_msg_end(&b);
+	queue(r->conn, mem, b.pos);
+	free(r);
+}
+
+void p9_reply_error(struct p9_req *r, int err)
+{
+	req_unlink(r);
+	send_error(r->conn, r->tag, err);
+	free(r);
+}
+
+/* ---- message handlers ----------------------------------------------------- */
+
+static void t_version(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	uint32_t msize = p9_get32(in);
+	char ver[32];
+	struct p9_buf b;
+	uint8_t mem[64];
+
+	if (p9_getstr_copy(in, ver, sizeof(ver)) < 0 || in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	/* A new version aborts everything outstanding and clunks every fid. */
+	cancel_pending(c, NULL, 0);
+	while (c->nfids)
+		fid_free(c, c->fids[0]);
+	if (msize > P9_MSIZE_MAX)
+		msize = P9_MSIZE_MAX;
+	if (msize < P9_MSIZE_MIN) {
+		send_error(c, tag, EINVAL);
+		return;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RVERSION, tag);
+	p9_put32(&b, msize);
+	if (strncmp(ver, "9P2000.L", 8) == 0) {
+		p9_putstr(&b, P9_VERSION);
+		c->msize = msize;
+		c->versioned = 1;
+	} else {
+		p9_putstr(&b, "unknown");
+	}
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_attach(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), afid = p9_get32(in), uid;
+	char uname[256], aname[256];
+	struct p9_qid q;
+	struct p9_fid *f;
+	struct p9_buf b;
+	uint8_t mem[32];
+	int r;
+
+	p9_getstr_copy(in, uname, sizeof(uname));
+	p9_getstr_copy(in, aname, sizeof(aname));
+	uid = p9_get32(in);
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	if (afid != P9_NOFID) {
+		send_error(c, tag, EBADF);
+		return;
+	}
+	f = fid_new(c, fid);
+	if (!f) {
+		send_error(c, tag, fid_find(c, fid) ? EEXIST : EBADF);
+		return;
+	}
+	r = s->ops->attach(s->fs, aname, uid, &f->node, &q);
+	if (r) {
+		fid_free(c, f);
+		send_error(c, tag, -r);
+		return;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RATTACH, tag);
+	p9_putqid(&b, &q);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), newfid = p9_get32(in);
+	uint16_t nw = p9_get16(in);
+	char names[P9_MAXWELEM][256];
+	struct p9_qid qids[P9_MAXWELEM];
+	struct p9_fid *f, *nf;
+	void *node;
+	uint16_t i;
+	struct p9_buf b;
+	uint8_t mem[P9_HDR + 2 + 13 * P9_MAXWELEM];
+
+	if (in->err || nw > P9_MAXWELEM) {
+		send_error(c, tag, in->err ? EPROTO : EINVAL);
+		return;
+	}
+	for (i = 0; i < nw; i++)
+		if (p9_getstr_copy(in, names[i], sizeof(names[i])) < 0 ||
+		    strchr(names[i], '/')) {
+			send_error(c, tag, in->err ? EPROTO : EINVAL);
+			return;
+		}
+	f = fid_find(c, fid);
+	if (!f) {
+		send_error(c, tag, EBADF);
+		return;
+	}
+	/* An opened fid may be walked from (diod's clients do), not changed. */
+	if (f->opened && newfid == fid) {
+		send_error(c, tag, EBUSY);
+		return;
+	}
+	if (newfid != fid && fid_find(c, newfid)) {
+		send_error(c, tag, EEXIST);
+		return;
+	}
+	node = f->node;
+	for (i = 0; i < nw; i++) {
+		int r = s->ops->walk(s->fs, node, names[i], &node, &qids[i]);
+
+		if (r) {
+			if (i == 0) {
+				send_error(c, tag, -r);
+				return;
+			}
+			break; /* a partial walk answers with the qids it got */
+		}
+	}
+	if (i == nw) {
+		nf = newfid == fid ? f : fid_new(c, newfid);
+		if (!nf) {
+			send_error(c, tag, ENOMEM);
+			return;
+		}
+		nf->node = node;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RWALK, tag);
+	p9_put16(&b, i);
+	for (uint16_t k = 0; k < i; k++)
+		p9_putqid(&b, &qids[k]);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_lopen(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), flags = p9_get32(in);
+	struct p9_fid *f;
+	struct p9_qid q;
+	struct p9_buf b;
+	uint8_t mem[32];
+	int r;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = fid_find(c, fid);
+	if (!f) {
+		send_error(c, tag, EBADF);
+		return;
+	}
+	if (f->opened) {
+		send_error(c, tag, EBUSY);
+		return;
+	}
+	r = s->ops->open(s->fs, f, flags, &q);
+	if (r) {
+		send_error(c, tag, -r);
+		return;
+	}
+	f->opened = 1;
+	f->flags = flags;
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RLOPEN, tag);
+	p9_putqid(&b, &q);
+	p9_put32(&b, c->msize - P9_IOHDR);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static struct p9_req *req_new(struct p9_conn *c, uint16_t tag, uint8_t type,
+			      struct p9_fid *f, uint32_t count)
+{
+	struct p9_req *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->conn = c;
+	r->tag = tag;
+	r->type = type;
+	r->fid = f;
+	r->count = count;
+	r->next = c->pending;
+	c->pending = r;
+	return r;
+}
+
+/* Checks an I/O request: fid opened for the direction, count and offset sane. */
+static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
+			     uint64_t off, uint32_t *count, int writing)
+{
+	struct p9_fid *f = fid_find(c, fid);
+	uint32_t acc;
+	uint64_t end;
+
+	if (!f) {
+		send_error(c, tag, EBADF);
+		return NULL;
+	}
+	acc = f->flags & 3;
+	if (!f->opened || (writing && acc == P9_ORDONLY) ||
+	    (!writing && acc == P9_OWRONLY)) {
+		send_error(c, tag, EBADF);
+		return NULL;
+	}
+	if (__builtin_add_overflow(off, (uint64_t)*count, &end) ||
+	    end > (uint64_t)INT64_MAX) {
+		send_error(c, tag, EINVAL);
+		return NULL;
+	}
+	if (*count > c->msize - P9_IOHDR)
+		*count = c->msize - P9_IOHDR;
+	return f;
+}
+
+static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in);
+	uint64_t off = p9_get64(in);
+	uint32_t count = p9_get32(in);
+	struct p9_fid *f;
+	struct p9_req *r;
+	int rc;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = io_fid(c, tag, fid, off, &count, 0);
+	if (!f)
+		return;
+	r = req_new(c, tag, P9_TREAD, f, count);
+	if (!r) {
+		send_error(c, tag, ENOMEM);
+		return;
+	}
+	rc = s->ops->read(s->fs, r, f, off, count);
+	if (rc < 0)
+		p9_reply_error(r, -rc);
+}
+
+static void t_write(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in);
+	uint64_t off = p9_get64(in);
+	uint32_t count = p9_get32(in), want = count;
+	const uint8_t *data = p9_getbytes(in, count);
+	struct p9_fid *f;
+	struct p9_req *r;
+	int rc;
+
+	if (in->err || !data) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = io_fid(c, tag, fid, off, &count, 1);
+	if (!f)
+		return;
+	if (count != want) {
+		send_error(c, tag, EMSGSIZE);
+		return;
+	}
+	r = req_new(c, tag, P9_TWRITE, f, count);
+	if (!r) {
+		send_error(c, tag, ENOMEM);
+		return;
+	}
+	rc = s->ops->write(s->fs, r, f, off, data, count);
+	if (rc < 0)
+		p9_reply_error(r, -rc);
+}
+
+static void t_clunk(struct p9_conn *c, struct p9_buf *in, uint16_t tag, int remove)
+{
+	uint32_t fid = p9_get32(in);
+	struct p9_fid *f;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = fid_find(c, fid);
+	if (!f) {
+		send_error(c, tag, EBADF);
+		return;
+	}
+	fid_free(c, f);
+	/* Nothing in a synthetic tree can be removed; the fid goes anyway. */
+	if (remove)
+		send_error(c, tag, EPERM);
+	else
+		send_empty(c, P9_RCLUNK, tag);
+}
+
+static void t_getattr(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in);
+	struct p9_attr a;
+	struct p9_fid *f;
+	struct p9_buf b;
+	uint8_t mem[256];
+	int r;
+
+	(void)p9_get64(in); /* request mask: we always answer the basics */
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = fid_find(c, fid);
+	if (!f) {
+		send_error(c, tag, EBADF);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	r = s->ops->getattr(s->fs, f->node, &a);
+	if (r) {
+		send_error(c, tag, -r);
+		return;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RGETATTR, tag);
+	p9_put64(&b, a.valid ? a.valid : P9_GETATTR_BASIC);
+	p9_putqid(&b, &a.qid);
+	p9_put32(&b, a.mode);
+	p9_put32(&b, a.uid);
+	p9_put32(&b, a.gid);
+	p9_put64(&b, a.nlink);
+	p9_put64(&b, a.rdev);
+	p9_put64(&b, a.size);
+	p9_put64(&b, a.blksize ? a.blksize : 4096);
+	p9_put64(&b, a.blocks);
+	p9_put64(&b, a.atime_sec);
+	p9_put64(&b, a.atime_nsec);
+	p9_put64(&b, a.mtime_sec);
+	p9_put64(&b, a.mtime_nsec);
+	p9_put64(&b, a.ctime_sec);
+	p9_put64(&b, a.ctime_nsec);
+	for (int i = 0; i < 4; i++)
+		p9_put64(&b, 0); /* btime, gen, data_version */
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_readdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in);
+	uint64_t off = p9_get64(in);
+	uint32_t count = p9_get32(in);
+	struct p9_fid *f;
+	struct p9_buf b, ents;
+	uint8_t *mem;
+	int r;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	f = io_fid(c, tag, fid, off, &count, 0);
+	if (!f)
+		return;
+	mem = reply_buf(c, &b, P9_RREADDIR, tag);
+	if (!mem) {
+		send_error(c, tag, ENOMEM);
+		return;
+	}
+	p9_put32(&b, 0);
+	p9_buf_init(&ents, b.data + b.pos, count);
+	r = s->ops->readdir(s->fs, f->node, off, &ents);
+	if (r) {
+		send_error(c, tag, -r);
+	} else {
+		b.pos += ents.pos;
+		b.data[P9_HDR + 0] = (uint8_t)ents.pos;
+		b.data[P9_HDR + 1] = (uint8_t)(ents.pos >> 8);
+		b.data[P9_HDR + 2] = (uint8_t)(ents.pos >> 16);
+		b.data[P9_HDR + 3] = (uint8_t)(ents.pos >> 24);
+		send_buf(c, &b);
+	}
+	free(mem);
+}
+
+static void t_statfs(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	uint32_t fid = p9_get32(in);
+	struct p9_buf b;
+	uint8_t mem[80];
+
+	if (in->err || !fid_find(c, fid)) {
+		send_error(c, tag, in->err ? EPROTO : EBADF);
+		return;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RSTATFS, tag);
+	p9_put32(&b, 0x01021997); /* V9FS_MAGIC */
+	p9_put32(&b, 4096);
+	for (int i = 0; i < 6; i++)
+		p9_put64(&b, 0);
+	p9_put32(&b, 255);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_flush(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	uint16_t old = p9_get16(in);
+	struct p9_req **pp = &c->pending;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	while (*pp && (*pp)->tag != old)
+		pp = &(*pp)->next;
+	if (*pp) {
+		struct p9_req *r = *pp;
+
+		*pp = r->next;
+		if (c->srv->ops->cancel)
+			c->srv->ops->cancel(c->srv->fs, r);
+		free(r); /* a flushed request gets no reply of its own */
+	}
+	send_empty(c, P9_RFLUSH, tag);
+}
+
+static void dispatch(struct p9_conn *c, uint8_t *msg, uint32_t size)
+{
+	struct p9_buf in;
+	uint8_t type;
+	uint16_t tag;
+
+	p9_buf_init(&in, msg, size);
+	(void)p9_get32(&in);
+	type = p9_get8(&in);
+	tag = p9_get16(&in);
+	if (type != P9_TVERSION && !c->versioned) {
+		send_error(c, tag, EPROTO);
+		return;
+	}
+	switch (type) {
+	case P9_TVERSION: t_version(c, &in, tag); break;
+	case P9_TAUTH: send_error(c, tag, ENOENT); break; /* "authentication not required" */
+	case P9_TATTACH: t_attach(c, &in, tag); break;
+	case P9_TWALK: t_walk(c, &in, tag); break;
+	case P9_TLOPEN: t_lopen(c, &in, tag); break;
+	case P9_TREAD: t_read(c, &in, tag); break;
+	case P9_TWRITE: t_write(c, &in, tag); break;
+	case P9_TCLUNK: t_clunk(c, &in, tag, 0); break;
+	case P9_TREMOVE: t_clunk(c, &in, tag, 1); break;
+	case P9_TGETATTR: t_getattr(c, &in, tag); break;
+	case P9_TREADDIR: t_readdir(c, &in, tag); break;
+	case P9_TSTATFS: t_statfs(c, &in, tag); break;
+	case P9_TFLUSH: t_flush(c, &in, tag); break;
+	case P9_TFSYNC: send_empty(c, P9_RFSYNC, tag); break;
+	case P9_TLCREATE:
+		send_error(c, tag, EPERM); /* the control tree has a fixed shape */
+		break;
+	default:
+		send_error(c, tag, EOPNOTSUPP);
+		break;
+	}
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
+int p9_srv_add_conn(struct p9_srv *s, int fd)
+{
+	struct p9_conn *c;
+
+	if (s->nconns == s->capconns) {
+		int cap = s->capconns ? s->capconns * 2 : 8;
+		struct p9_conn **p = realloc(s->conns, (size_t)cap * sizeof(*p));
+
+		if (!p) {
+			close(fd);
+			return -ENOMEM;
+		}
+		s->conns = p;
+		s->capconns = cap;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->in = malloc(P9_MSIZE_MAX);
+	if (!c || !c->in) {
+		free(c);
+		close(fd);
+		return -ENOMEM;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	c->fd = fd;
+	c->srv = s;
+	c->msize = P9_MSIZE_DEFAULT; /* until Tversion says otherwise */
+	s->conns[s->nconns++] = c;
+	return 0;
+}
+
+int p9_srv_nconns(const struct p9_srv *s)
+{
+	return s->nconns;
+}
+
+static void conn_free(struct p9_conn *c)
+{
+	cancel_pending(c, NULL, 0);
+	while (c->nfids)
+		fid_free(c, c->fids[0]);
+	close(c->fd);
+	free(c->fids);
+	free(c->in);
+	free(c->out);
+	free(c);
+}
+
+/* Reads what is there and handles every complete message. */
+static void conn_input(struct p9_conn *c)
+{
+	for (;;) {
+		uint32_t limit = c->versioned ? c->msize : P9_MSIZE_DEFAULT;
+		ssize_t n = recv(c->fd, c->in + c->inlen, limit - c->inlen, 0);
+		uint32_t off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			c->dead = 1; /* hang-up or error: drop everything it had */
+			return;
+		}
+		c->inlen += (uint32_t)n;
+		while (c->inlen - off >= 4) {
+			uint8_t *m = c->in + off;
+			uint32_t size = m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24;
+
+			if (size < P9_HDR || size > limit) {
+				/* Cannot resynchronise: answer, then hang up. */
+				uint16_t tag = c->inlen - off >= P9_HDR ?
+					(uint16_t)(m[5] | m[6] << 8) : P9_NOTAG;
+
+				send_error(c, tag, size < P9_HDR ? EPROTO : EMSGSIZE);
+				flush_conn(c);
+				c->dead = 1;
+				return;
+			}
+			if (c->inlen - off < size)
+				break;
+			dispatch(c, m, size);
+			off += size;
+			if (c->dead)
+				return;
+			/* Tversion may have shrunk the limit. */
+			limit = c->versioned ? c->msize : P9_MSIZE_DEFAULT;
+		}
+		memmove(c->in, c->in + off, c->inlen - off);
+		c->inlen -= off;
+	}
+}
+
+int p9_srv_pollfds(struct p9_srv *s, struct pollfd *fds, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nconns && n < max; i++) {
+		fds[n].fd = s->conns[i]->fd;
+		fds[n].events = POLLIN | (s->conns[i]->outlen ? POLLOUT : 0);
+		fds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+static void reap(struct p9_srv *s)
+{
+	for (int i = 0; i < s->nconns;) {
+		if (s->conns[i]->dead) {
+			conn_free(s->conns[i]);
+			s->conns[i] = s->conns[--s->nconns];
+		} else {
+			i++;
+		}
+	}
+}
+
+void p9_srv_service(struct p9_srv *s, const struct pollfd *fds, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct p9_conn *c = NULL;
+
+		for (int i = 0; i < s->nconns; i++)
+			if (s->conns[i]->fd == fds[k].fd)
+				c = s->conns[i];
+		if (!c || !fds[k].revents)
+			continue;
+		if (fds[k].revents & (POLLIN | POLLHUP | POLLERR))
+			conn_input(c);
+		flush_conn(c);
+	}
+	reap(s);
+}
+
+void p9_srv_flush_output(struct p9_srv *s)
+{
+	for (int i = 0; i < s->nconns; i++)
+		flush_conn(s->conns[i]);
+	reap(s);
+}
+
+void p9_srv_free(struct p9_srv *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->nconns; i++)
+		conn_free(s->conns[i]);
+	free(s->conns);
+	free(s);
+}
