@@ -35,9 +35,22 @@ static int check_name(const struct cmd *self, const char *name)
 		text_sanitize(clean, sizeof(clean), name, strlen(name)), PART_NAME_MAX);
 }
 
+/* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */
+static const char *bad_opt(char **argv, char *buf)
+{
+	if (strncmp(argv[optind - 1], "--", 2) && optopt) {
+		buf[0] = '-';
+		buf[1] = (char)optopt;
+		buf[2] = '\0';
+		return buf;
+	}
+	return argv[optind - 1];
+}
+
 int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		      int allow_detach, struct launch_opts *o)
 {
+	char ob[3];
 	static const struct option longopts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "name", required_argument, NULL, 'n' },
@@ -84,7 +97,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			break;
 		case 'd':
 			if (!allow_detach)
-				return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+				return lpar_usage_error(self, "unknown option '-d'");
 			if ((r = opt_once(self, &seen, SEEN_DETACH, "--detach")))
 				return r;
 			o->detach = 1;
@@ -93,9 +106,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			cmd_help_print(self, stdout);
 			return EXIT_HELP_SHOWN;
 		case ':':
-			return lpar_usage_error(self, "option '%s' needs a value", argv[optind - 1]);
+			return lpar_usage_error(self, "option '%s' needs a value", bad_opt(argv, ob));
 		default:
-			return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+			return lpar_usage_error(self, "unknown option '%s'", bad_opt(argv, ob));
 		}
 	}
 	if (cfgpath) {
@@ -142,7 +155,11 @@ int launch_image_open(const struct launch_opts *o, struct elf_image **img)
 	if (!r)
 		r = hv_check_image(&cfg, *img, &err);
 	if (r) {
-		lpar_error("cannot load '%s': %s", o->spec.image, err.msg);
+		char clean[1024];
+
+		lpar_error("cannot load '%s': %s",
+			   text_sanitize(clean, sizeof(clean), o->spec.image, strlen(o->spec.image)),
+			   err.msg);
 		elf_close(*img);
 		*img = NULL;
 		return EXIT_NOSTART;

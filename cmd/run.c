@@ -58,7 +58,7 @@ static int report(const char *name, const struct hv_outcome *o)
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("run");
-	char name[PART_NAME_MAX + 1];
+	char name[PART_NAME_MAX + 1] = "";
 	struct launch_opts o;
 	struct elf_image *img;
 	struct hv_outcome out;
@@ -88,7 +88,10 @@ int cmd_run(int argc, char **argv)
 	r = part_run_here(&o.spec, img, &stop, name, &out, &err);
 	elf_close(img);
 	if (r) {
-		lpar_error("cannot start partition: %s", err.msg);
+		if (name[0])
+			lpar_error("cannot start partition '%s': %s", name, err.msg);
+		else
+			lpar_error("cannot start partition: %s", err.msg);
 		return EXIT_NOSTART;
 	}
 	return report(name, &out);

@@ -54,11 +54,19 @@ static int seg_cmp(const void *a, const void *b)
 
 static int read_segments(Elf *e, struct elf_image *img, struct lerr *err)
 {
+	GElf_Ehdr eh;
+	uint64_t phend;
 	size_t n;
 
 	if (elf_getphdrnum(e, &n) != 0)
 		return lerr_set(err, ENOEXEC, "unreadable program headers: %s",
 				elf_errmsg(-1));
+	/* libelf quietly drops headers past the end of the file: check first. */
+	if (!gelf_getehdr(e, &eh) ||
+	    __builtin_mul_overflow((uint64_t)eh.e_phnum, (uint64_t)eh.e_phentsize, &phend) ||
+	    __builtin_add_overflow(phend, eh.e_phoff, &phend) || phend > img->file_size)
+		return lerr_set(err, ENOEXEC,
+				"program headers run past the end of the file (truncated file?)");
 	img->segs = calloc(n ? n : 1, sizeof(*img->segs));
 	if (!img->segs)
 		return lerr_set(err, ENOMEM, "out of memory");

@@ -260,6 +260,9 @@ int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
 	uint64_t need = img->hi + HV_STACK_GUARD + HV_STACK_SIZE;
 	char a[32], b[32];
 
+	if (img->nsegs > HV_SEGS_MAX)
+		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most %d)",
+				img->nsegs, HV_SEGS_MAX);
 	if (cfg->mem_size % LPAR_PAGE_SIZE)
 		return lerr_set(err, EINVAL, "memory size %llu bytes is not a multiple of 4 KiB",
 				(unsigned long long)cfg->mem_size);
@@ -267,11 +270,12 @@ int hv_check_image(const struct hv_config *cfg, const struct elf_image *img,
 		return lerr_set(err, EINVAL, "memory size %s is more than the %s a partition can have",
 				num_format_size(cfg->mem_size, a, sizeof(a)),
 				num_format_size(HV_MEM_MAX, b, sizeof(b)));
+	/* Name a size the user can pass to --mem: whole MiB, rounded up. */
 	if (cfg->mem_size < need)
 		return lerr_set(err, EINVAL,
-				"memory size %s is too small for '%s', which needs at least %s",
-				num_format_size(cfg->mem_size, a, sizeof(a)), img->path,
-				num_format_size((need + 0xfffff) & ~0xfffffull, b, sizeof(b)));
+				"memory size %s is too small for this image, which needs at least %llu MiB",
+				num_format_size(cfg->mem_size, a, sizeof(a)),
+				(unsigned long long)((need + (1ull << 20) - 1) >> 20));
 	return elf_check_fit(img, LPAR_IMAGE_MIN,
 			     cfg->mem_size - HV_STACK_SIZE - HV_STACK_GUARD,
 			     cfg->mem_size, err);

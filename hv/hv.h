@@ -17,6 +17,7 @@ struct hv;
 #define HV_STACK_SIZE  (512ull << 10)
 #define HV_STACK_GUARD (64ull << 10)
 #define HV_ARGS_MAX    (64ull << 10) /* bytes of argv strings */
+#define HV_SEGS_MAX    64            /* PT_LOAD segments an image may have */
 
 struct hv_config {
 	const char *name;        /* partition name, shown to the guest */

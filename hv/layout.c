@@ -302,9 +302,9 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	hv->lay.heap_end = guard_lo;
 	hv->lay.stubs = X86_STUBS;
 	hv->lay.stubs_end = X86_STUBS + stubsz;
-	if (img->nsegs > 64)
-		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most 64)",
-				img->nsegs);
+	if (img->nsegs > HV_SEGS_MAX)
+		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most %d)",
+				img->nsegs, HV_SEGS_MAX);
 
 	rg[n++] = (struct hv_region){ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, ATTR_UR | PTE_NX };
 	rg[n++] = (struct hv_region){ X86_GDT, X86_GDT + PAGE, ATTR_R | PTE_NX };

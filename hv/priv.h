@@ -24,7 +24,7 @@ struct hv_region {
 	uint64_t attr; /* PTE bits; 0 = not mapped */
 };
 
-#define HV_REGIONS_MAX 72
+#define HV_REGIONS_MAX (8 + HV_SEGS_MAX)
 
 /* Where layout.c put things in guest memory. */
 struct hv_layout {
