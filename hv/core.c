@@ -217,10 +217,17 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 		}
 		hv_exit_handle(hv, &ex);
 	}
+	/*
+	 * The record goes down before anyone waiting hears of the end, so a
+	 * controller that saw "ended" finds it ended in the run directory too.
+	 */
+	pthread_mutex_lock(&hv->lock);
+	hv->state = HV_ENDED;
+	pthread_mutex_unlock(&hv->lock);
+	status_record(hv);
 	pthread_mutex_lock(&hv->lock);
 	set_state(hv, HV_ENDED);
 	pthread_mutex_unlock(&hv->lock);
-	status_record(hv);
 	hv_ctl_stop(hv);
 	*out = hv->out;
 	return r;

@@ -276,7 +276,7 @@ static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 	case N_MEM: {
 		uint64_t len = off >= hv->mem.size ? 0 :
 			(hv->mem.size - off < count ? hv->mem.size - off : count);
-		const void *p = gmem_at(&hv->mem, off, len);
+		const void *p = len ? gmem_at(&hv->mem, off, len) : "";
 
 		if (!p)
 			return -EFAULT;

@@ -228,7 +228,12 @@ int p9c_walk(struct p9c *c, uint32_t fid, uint32_t newfid, const char *path)
 	if (e)
 		return e;
 	got = p9_get16(&r);
-	return got == n ? 0 : -ENOENT;
+	if (got == n)
+		return 0;
+	/* Some servers (diod) keep newfid after a partial walk: let it go. */
+	if (newfid != fid)
+		p9c_clunk(c, newfid);
+	return -ENOENT;
 }
 
 int p9c_lopen(struct p9c *c, uint32_t fid, uint32_t flags, struct p9_qid *qid)
@@ -277,11 +282,12 @@ ssize_t p9c_write(struct p9c *c, uint32_t fid, uint64_t off, const void *buf, ui
 {
 	struct p9_buf b, r;
 	uint8_t *mem;
+	uint32_t got;
 	int e;
 
 	if (n > c->msize - P9_IOHDR)
 		n = c->msize - P9_IOHDR;
-	mem = malloc(P9_IOHDR + n);
+	mem = malloc(P9_IOHDR + n); /* 23 bytes of header, rounded */
 	if (!mem)
 		return -ENOMEM;
 	begin(c, &b, mem, P9_IOHDR + n, P9_TWRITE);
@@ -293,7 +299,10 @@ ssize_t p9c_write(struct p9c *c, uint32_t fid, uint64_t off, const void *buf, ui
 	free(mem);
 	if (e)
 		return e;
-	return p9_get32(&r);
+	got = p9_get32(&r);
+	if (r.err || got > n)
+		return -EPROTO;
+	return got;
 }
 
 int p9c_clunk(struct p9c *c, uint32_t fid)
@@ -426,8 +435,10 @@ ssize_t p9c_read_path(struct p9c *c, const char *path, char **out, size_t max)
 		if (len == cap) {
 			char *p;
 
-			if (cap >= max)
-				break;
+			if (cap >= max) {
+				n = -EFBIG; /* larger than the caller allows */
+				goto fail;
+			}
 			cap *= 2;
 			p = realloc(buf, cap + 1);
 			if (!p) {

@@ -387,6 +387,10 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		send_error(c, tag, EBUSY);
 		return;
 	}
+	if (newfid == P9_NOFID) {
+		send_error(c, tag, EBADF);
+		return;
+	}
 	if (newfid != fid && fid_find(c, newfid)) {
 		send_error(c, tag, EEXIST);
 		return;
@@ -498,8 +502,12 @@ static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 		send_error(c, tag, EINVAL);
 		return NULL;
 	}
-	if (*count > c->msize - P9_IOHDR)
-		*count = c->msize - P9_IOHDR;
+	/*
+	 * Reads are clamped to the iounit Rlopen advertised; a write may fill
+	 * its message (23 bytes of header).
+	 */
+	if (*count > c->msize - (writing ? 23u : P9_IOHDR))
+		*count = c->msize - (writing ? 23u : P9_IOHDR);
 	return f;
 }
 

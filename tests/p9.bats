@@ -252,7 +252,7 @@ diodcat_x() {
 	run --separate-stderr diodcat_x vcpu/0/regs
 	assert_failure
 	assert_output ""
-	assert_stderr --partial "Device or resource busy"
+	assert_stderr "diodcat: read vcpu/0/regs: Device or resource busy"
 	run --separate-stderr lpar pause x
 	assert_success
 	run --separate-stderr diodcat_x vcpu/0/regs
@@ -270,10 +270,11 @@ diodcat_x() {
 	run --separate-stderr diodcat_x nothing-here
 	assert_failure
 	assert_output ""
-	assert_stderr --partial "No such file or directory"
+	assert_stderr "diodcat: open nothing-here: No such file or directory"
 	run --separate-stderr diodls_x -a nope /
 	assert_failure
 	assert_output ""
+	assert_stderr "diodls: error attaching to aname='nope': No such file or directory"
 	run --separate-stderr diodcat_x -a / status
 	assert_success
 	assert_line "state running"
