@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -177,6 +179,39 @@ int part_connect_again(struct part *p, struct p9c **out, struct lerr *err)
 				p->name, strerror(-r));
 	}
 	return 0;
+}
+
+int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err)
+{
+	char path[4200];
+	struct stat st;
+	void *m;
+	int fd;
+
+	/* "ram" links to the monitor's memfd through /proc. */
+	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
+				strerror(errno));
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		close(fd);
+		return lerr_set(err, EIO, "the memory of '%s' has no size", p->name);
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return lerr_set(err, errno, "cannot map the memory of '%s': %s", p->name,
+				strerror(errno));
+	*base = m;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+void part_unmap(void *base, uint64_t size)
+{
+	if (base)
+		munmap(base, size);
 }
 
 int part_ctl(struct part *p, const char *cmd, struct lerr *err)

@@ -84,6 +84,14 @@ int part_status(struct part *p, struct part_status *st, struct lerr *err);
 /* Waits for the next state change (or returns at once if ended). */
 int part_wait_change(struct part *p, struct part_status *st, struct lerr *err);
 
+/*
+ * The memory window: maps a local partition's RAM read/write into this
+ * process (guest-physical address = offset from *base).  Unmap with
+ * part_unmap().  Fails with EACCES for another user's partition.
+ */
+int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err);
+void part_unmap(void *base, uint64_t size);
+
 /* Status by name: live, from the record, or "gone". */
 int part_status_by_name(const char *name, struct part_status *st, struct lerr *err);
 

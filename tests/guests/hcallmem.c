@@ -8,28 +8,18 @@
 #include <errno.h>
 #include <lpar.h>
 #include <stdio.h>
+
+#include "check.h"
 #include <string.h>
 
 #define MONITOR_PAGE   0x5000  /* below 1 MiB: the monitor's, never the partition's */
 #define PAGE_TABLES    0x10000 /* the monitor's page tables */
 
 static const char rodata[64] = "read-only";
-static int failed;
-
 /* Never called: its code is the target of a read that must fail. */
 __attribute__((used, noinline)) static void never_called(void)
 {
 	__asm__ volatile("nop; nop; nop; nop");
-}
-
-static void check(const char *what, long got, long want)
-{
-	if (got == want) {
-		printf("ok: %s = %ld\n", what, got);
-	} else {
-		printf("FAIL: %s = %ld, want %ld\n", what, got, want);
-		failed++;
-	}
 }
 
 int main(void)
@@ -54,5 +44,5 @@ int main(void)
 	n = lpar_console_read(buf, sizeof(buf) - 1);
 	check("console_read into a stack buffer", n, 3);
 	check("input intact", strcmp(buf, "XYZ"), 0);
-	return failed ? 1 : 0;
+	return check_failed ? 1 : 0;
 }

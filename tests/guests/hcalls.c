@@ -8,17 +8,7 @@
 #include <lpar.h>
 #include <stdio.h>
 
-static int failed;
-
-static void check(const char *what, long got, long want)
-{
-	if (got == want) {
-		printf("ok: %s = %ld\n", what, got);
-	} else {
-		printf("FAIL: %s = %ld, want %ld\n", what, got, want);
-		failed++;
-	}
-}
+#include "check.h"
 
 int main(void)
 {
@@ -44,5 +34,5 @@ int main(void)
 	      lpar_console_read(buf, sizeof(buf)), -EAGAIN);
 	check("block with a deadline already past",
 	      lpar_block(0), 0);
-	return failed ? 1 : 0;
+	return check_failed ? 1 : 0;
 }
