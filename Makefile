@@ -124,7 +124,7 @@ tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 # The README's test command: installs what it needs, then runs everything.
 check:
 	tools/deps build test
-	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS)
+	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS)
 	tests/run
 
 run:
