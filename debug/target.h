@@ -1,0 +1,85 @@
+/*
+ * A debug target: one partition driven through its control tree (the
+ * debug file, vcpu/0/regs; see docs/debug-protocol.md) and read through
+ * the memory window.  The REPL (lpar attach) and the GDB stub are both
+ * written against this; nothing here prints.
+ */
+#ifndef LPAR_DEBUG_TARGET_H
+#define LPAR_DEBUG_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lerr;
+struct elf_image;
+struct dbg_target;
+
+/* What vcpu/0/regs holds (names as there: rax .. r15, rip, rflags, cs, ss,
+ * ds, es, fs, gs, fs_base, gs_base, cr0, cr2, cr3, cr4, efer). */
+struct dbg_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+	uint64_t cs, ss, ds, es, fs, gs, fs_base, gs_base;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+};
+
+enum dbg_stop {
+	DBG_STOP_ATTACH,      /* stopped because the debugger attached */
+	DBG_STOP_BREAKPOINT,  /* at a breakpoint: addr */
+	DBG_STOP_STEP,        /* a step finished */
+	DBG_STOP_WATCH,       /* a watchpoint: addr, kind, old, new */
+	DBG_STOP_TRAP,        /* the partition's own exception: vector */
+	DBG_STOP_INTERRUPT,   /* dbg_stop() asked for it */
+	DBG_ENDED,            /* the partition ended: text says how */
+};
+
+struct dbg_event {
+	enum dbg_stop kind;
+	uint64_t rip, addr, old, new;
+	char watch_kind;      /* 'w', 'r' or 'a' */
+	int vector;
+	char text[512];       /* the line as the monitor sent it */
+};
+
+/*
+ * Attaches to a partition by name: claims its debug file (EBUSY if another
+ * debugger has it), which stops it, maps its memory and loads the symbols
+ * of its image.  With start_paused for "lpar run --debug", the partition is
+ * a created one and starts on the first dbg_cont()/dbg_step().
+ */
+int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err);
+/* Releases the debug file: breakpoints go, the partition runs on. */
+void dbg_detach(struct dbg_target *t);
+
+const char *dbg_name(const struct dbg_target *t);
+const struct elf_image *dbg_image(const struct dbg_target *t);
+
+int dbg_regs_get(struct dbg_target *t, struct dbg_regs *r, struct lerr *err);
+int dbg_regs_set(struct dbg_target *t, const struct dbg_regs *r, struct lerr *err);
+
+/*
+ * Memory at a guest-virtual address, translated through the vCPU's page
+ * tables (CR3); EFAULT ("Cannot access memory at address 0x...") if any
+ * byte is not mapped.  Breakpoint bytes read as the original code.
+ */
+int dbg_mem_read(struct dbg_target *t, uint64_t addr, void *buf, size_t len,
+		 struct lerr *err);
+int dbg_mem_write(struct dbg_target *t, uint64_t addr, const void *buf,
+		  size_t len, struct lerr *err);
+
+int dbg_break(struct dbg_target *t, uint64_t addr, struct lerr *err);
+int dbg_delete(struct dbg_target *t, uint64_t addr, struct lerr *err);
+int dbg_watch(struct dbg_target *t, uint64_t addr, uint64_t len, char kind,
+	      struct lerr *err);
+int dbg_unwatch(struct dbg_target *t, uint64_t addr, struct lerr *err);
+
+/* Resume; a later dbg_wait() reports the next stop. */
+int dbg_cont(struct dbg_target *t, struct lerr *err);
+int dbg_step(struct dbg_target *t, unsigned n, struct lerr *err);
+/* Asks a running partition to stop; safe from another thread than dbg_wait(). */
+int dbg_stop(struct dbg_target *t, struct lerr *err);
+/* Blocks until the partition is stopped or has ended. */
+int dbg_wait(struct dbg_target *t, struct dbg_event *ev, struct lerr *err);
+
+#endif
