@@ -52,12 +52,24 @@ struct hvb_exit {
 	uint32_t data;
 	uint64_t addr;
 	uint64_t code;
+	uint8_t *mmio_data;  /* HVB_EXIT_MMIO: size bytes written, or to fill for a read */
 };
 
 /* cache_dir: where the backend may keep host facts between runs, or NULL. */
 int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
 	     struct lerr *err);
 int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err);
+
+/*
+ * Guards one 4 KiB page of RAM: HVB_RAM_RO makes the partition's writes to
+ * it exit as MMIO writes, HVB_RAM_NONE every access; HVB_RAM_RW lifts the
+ * guard.  At most HVB_GUARDS_MAX pages at once.  (Watchpoints.)
+ */
+#define HVB_RAM_RW   0
+#define HVB_RAM_RO   1
+#define HVB_RAM_NONE 2
+#define HVB_GUARDS_MAX 8
+int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode);
 /* Creates vCPU 0 in the given state; sigmask is in force while it runs. */
 int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
 		   const sigset_t *sigmask, struct hvb_cpu **out,
@@ -74,6 +86,18 @@ int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out);
  * consistent while the vCPU is paused.
  */
 void hvb_cpu_settle(struct hvb_cpu *cpu);
+/*
+ * Returns the vCPU from the monitor's exception stub to the partition:
+ * completes the exit in progress, then sets r and the user-mode code and
+ * stack segments the vCPU started with.
+ */
+int hvb_cpu_resume_user(struct hvb_cpu *cpu, const struct hv_regs *r);
+/* Segment selectors and the FS/GS bases, for the regs file. */
+struct hv_segs {
+	uint16_t cs, ss, ds, es, fs, gs;
+	uint64_t fs_base, gs_base;
+};
+int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out);
 /* Registers through the ioctl interface: only while the vCPU is not running. */
 int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out);
 int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in);

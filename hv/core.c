@@ -107,8 +107,7 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 		 what, (unsigned long long)rip, where);
 }
 
-/* Sets the state and lets the controller know; call with the lock held. */
-static void set_state(struct hv *hv, enum hv_state s)
+void hv_set_state(struct hv *hv, enum hv_state s)
 {
 	hv->state = s;
 	hv->gen++;
@@ -134,6 +133,14 @@ static void consume_signals(struct hv *hv)
 			hv_pending_signal = s;
 }
 
+void hv_request(struct hv *hv, unsigned req)
+{
+	hv->req |= req;
+	pthread_cond_broadcast(&hv->cond);
+	if (!pthread_equal(pthread_self(), hv->vcpu_thread))
+		pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+}
+
 int hv_yield(struct hv *hv)
 {
 	int end = 0;
@@ -151,20 +158,42 @@ int hv_yield(struct hv *hv)
 			end = 1;
 			break;
 		}
+		if (hv->dbg.release) {
+			hvb_cpu_settle(hv->cpu);
+			hv_debug_cleanup(hv);
+			hv->req |= hv->state == HV_CREATED ? HV_REQ_START :
+				   hv->state == HV_PAUSED ? HV_REQ_RESUME : 0;
+		}
 		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
 			hv->req &= ~HV_REQ_START;
 			hv->boot_ns = host_ns();
-			set_state(hv, HV_RUNNING);
+			if (hv_debug_resume(hv)) {
+				end = 1;
+				break;
+			}
+			hv_set_state(hv, HV_RUNNING);
 		}
 		if (hv->state == HV_RUNNING && (hv->req & HV_REQ_PAUSE)) {
 			hv->req &= ~(HV_REQ_PAUSE | HV_REQ_RESUME);
 			/* Finish the exit in progress so registers are consistent. */
 			hvb_cpu_settle(hv->cpu);
-			set_state(hv, HV_PAUSED);
+			if (hv->dbg.owner && !hv->dbg.stop[0]) {
+				struct hv_regs r;
+
+				hvb_cpu_get_regs(hv->cpu, &r);
+				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop), "stopped %s rip=0x%llx",
+					 hv->dbg.reason[0] ? hv->dbg.reason : "interrupt",
+					 (unsigned long long)r.rip);
+			}
+			hv_set_state(hv, HV_PAUSED);
 		}
 		if (hv->state == HV_PAUSED && (hv->req & HV_REQ_RESUME)) {
 			hv->req &= ~HV_REQ_RESUME;
-			set_state(hv, HV_RUNNING);
+			if (hv_debug_resume(hv)) {
+				end = 1;
+				break;
+			}
+			hv_set_state(hv, HV_RUNNING);
 		}
 		if (hv->state == HV_RUNNING)
 			break;
@@ -226,7 +255,7 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 	pthread_mutex_unlock(&hv->lock);
 	status_record(hv);
 	pthread_mutex_lock(&hv->lock);
-	set_state(hv, HV_ENDED);
+	hv_set_state(hv, HV_ENDED);
 	pthread_mutex_unlock(&hv->lock);
 	hv_ctl_stop(hv);
 	*out = hv->out;

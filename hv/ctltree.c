@@ -30,7 +30,7 @@
 
 enum node {
 	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
-	N_REGS, N_MEM, N_IMAGE, N_COUNT
+	N_REGS, N_MEM, N_IMAGE, N_DEBUG, N_COUNT
 };
 
 static const struct node_info {
@@ -50,6 +50,7 @@ static const struct node_info {
 	[N_REGS] = { "regs", N_VCPU0, 0, 0600 },
 	[N_MEM] = { "mem", N_ROOT, 0, 0600 },
 	[N_IMAGE] = { "image", N_ROOT, 0, 0400 },
+	[N_DEBUG] = { "debug", N_ROOT, 0, 0600 },
 };
 
 #define NODE(p) ((int)(uintptr_t)(p))
@@ -108,6 +109,12 @@ static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid
 	if ((acc != P9_ORDONLY && !(nodes[n].mode & 0200)) ||
 	    (acc != P9_OWRONLY && !(nodes[n].mode & 0400)))
 		return -EACCES;
+	if (n == N_DEBUG) {
+		int e = hv_debug_claim(ctl->hv, f);
+
+		if (e)
+			return e;
+	}
 	if (n == N_CONS || n == N_WAIT) {
 		o = calloc(1, sizeof(*o));
 		if (!o)
@@ -176,6 +183,7 @@ static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
 {
 	struct hv_regs regs;
 	struct hv_sregs sr;
+	struct hv_segs sg;
 	char text[1024];
 	size_t n = 0;
 	int e;
@@ -194,6 +202,13 @@ static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s 0x%llx\n",
 				      reg_names[i].name, (unsigned long long)v);
 	}
+	if (hvb_cpu_segs(hv->cpu, &sg) == 0)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "cs 0x%x\nss 0x%x\nds 0x%x\nes 0x%x\nfs 0x%x\ngs 0x%x\n"
+				      "fs_base 0x%llx\ngs_base 0x%llx\n",
+				      sg.cs, sg.ss, sg.ds, sg.es, sg.fs, sg.gs,
+				      (unsigned long long)sg.fs_base,
+				      (unsigned long long)sg.gs_base);
 	n += (size_t)snprintf(text + n, sizeof(text) - n,
 			      "cr0 0x%llx\ncr2 0x%llx\ncr3 0x%llx\ncr4 0x%llx\nefer 0x%llx\n",
 			      (unsigned long long)sr.cr0, (unsigned long long)sr.cr2,
@@ -269,6 +284,10 @@ static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		return defer(ctl, r, f, N_WAIT); /* answered by hv_ctltree_wake() */
 	case N_CONS:
 		return defer(ctl, r, f, N_CONS);
+	case N_DEBUG:
+		if (off)
+			return reply_text(r, "", 0, 0);
+		return defer(ctl, r, f, N_DEBUG);
 	case N_LOG:
 		return reply_pread(r, hv->con.log_fd, off, count);
 	case N_REGS:
@@ -278,23 +297,24 @@ static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 			(hv->mem.size - off < count ? hv->mem.size - off : count);
 		const void *p = len ? gmem_at(&hv->mem, off, len) : "";
 
+		uint8_t *copy;
+
 		if (!p)
 			return -EFAULT;
-		p9_reply_read(r, p, (uint32_t)len);
+		/* The debugger's int3 bytes read as the code under them. */
+		copy = malloc(len ? len : 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, p, len);
+		hv_debug_hide(hv, off, copy, len);
+		p9_reply_read(r, copy, (uint32_t)len);
+		free(copy);
 		return 0;
 	}
 	case N_IMAGE:
 		return reply_pread(r, hv->img->fd, off, count);
 	}
 	return -EISDIR;
-}
-
-/* Asks the vCPU thread to act on a request; call with the lock held. */
-static void request(struct hv *hv, unsigned req)
-{
-	hv->req |= req;
-	pthread_cond_broadcast(&hv->cond);
-	pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
 }
 
 /*
@@ -320,22 +340,22 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 		if (s != HV_CREATED)
 			e = s == HV_ENDED ? -ESRCH : -EALREADY;
 		else
-			request(hv, HV_REQ_START);
+			hv_request(hv, HV_REQ_START);
 	} else if (!strcmp(cmd, "pause")) {
 		if (s != HV_RUNNING)
 			e = s == HV_ENDED ? -ESRCH : s == HV_PAUSED ? -EALREADY : -EAGAIN;
 		else
-			request(hv, HV_REQ_PAUSE);
+			hv_request(hv, HV_REQ_PAUSE);
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
 			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
 		else
-			request(hv, HV_REQ_RESUME);
+			hv_request(hv, HV_REQ_RESUME);
 	} else if (!strcmp(cmd, "stop")) {
 		if (s == HV_ENDED) {
 			e = -ESRCH;
 		} else if (s == HV_CREATED) {
-			request(hv, HV_REQ_KILL); /* never started: nothing to shut down */
+			hv_request(hv, HV_REQ_KILL); /* never started: nothing to shut down */
 		} else {
 			hv->raised |= LPAR_READY_SHUTDOWN;
 			if (write(hv->event_fd, &one, sizeof(one)) < 0)
@@ -348,7 +368,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 		if (s == HV_ENDED)
 			e = -ESRCH;
 		else
-			request(hv, HV_REQ_KILL);
+			hv_request(hv, HV_REQ_KILL);
 	} else {
 		e = -EINVAL;
 	}
@@ -368,7 +388,7 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 	struct hv_ctl *ctl = fs;
 	struct hv *hv = ctl->hv;
 	uint64_t one = 1;
-	char cmd[32];
+	char cmd[128];
 	int e;
 
 	(void)off;
@@ -405,6 +425,18 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		p9_reply_write(r, n);
 		return 0;
 	}
+	case N_DEBUG:
+		while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
+			count--;
+		if (!count || count >= sizeof(cmd))
+			return -EINVAL;
+		memcpy(cmd, data, count);
+		cmd[count] = '\0';
+		e = hv_debug_command(hv, cmd);
+		if (e)
+			return e;
+		p9_reply_write(r, p9_req_count(r));
+		return 0;
 	case N_REGS:
 		e = write_regs(hv, data, count);
 		if (e)
@@ -490,9 +522,35 @@ static void t_cancel(void *fs, struct p9_req *r)
 
 static void t_clunk(void *fs, struct p9_fid *f)
 {
+	struct hv_ctl *ctl = fs;
+
 	drop_waiter(fs, NULL, f);
+	if (NODE(f->node) == N_DEBUG && f->opened)
+		hv_debug_release(ctl->hv, f); /* the debugger went: run on, clean */
 	free(f->aux);
 	f->aux = NULL;
+}
+
+/* "ended exited 0", "ended crashed REASON", "ended killed REASON": for the debug file. */
+static size_t end_line(struct hv *hv, char *buf, size_t len)
+{
+	char status[2048], *st, *reason, *exitv;
+	int n;
+
+	hv_status_text(hv, status, sizeof(status));
+	st = strstr(status, "\nstate ");
+	reason = strstr(status, "\nreason ");
+	exitv = strstr(status, "\nexit ");
+	n = snprintf(buf, len, "ended %.*s", st ? (int)strcspn(st + 7, "\n") : 5,
+		     st ? st + 7 : "ended");
+	if (exitv)
+		n += snprintf(buf + n, len - (size_t)n, " %.*s", (int)strcspn(exitv + 6, "\n"),
+			      exitv + 6);
+	if (reason)
+		n += snprintf(buf + n, len - (size_t)n, " %.*s", (int)strcspn(reason + 8, "\n"),
+			      reason + 8);
+	n += snprintf(buf + n, len - (size_t)n, "\n");
+	return (size_t)n;
 }
 
 /* Whether a waiter can be answered now; answers it if so. */
@@ -504,6 +562,20 @@ static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 	char text[2048];
 	int ended;
 
+	if (w->node == N_DEBUG) {
+		/* A stop, or the end; otherwise wait for one. */
+		if (hv_debug_event(hv, text, sizeof(text))) {
+			reply_text(w->req, text, strlen(text), 0);
+			return 1;
+		}
+		pthread_mutex_lock(&hv->lock);
+		ended = hv->state == HV_ENDED;
+		pthread_mutex_unlock(&hv->lock);
+		if (!ended)
+			return 0;
+		reply_text(w->req, text, end_line(hv, text, sizeof(text)), 0);
+		return 1;
+	}
 	pthread_mutex_lock(&hv->lock);
 	ended = hv->state == HV_ENDED;
 	if (w->node == N_CONS) {
@@ -533,6 +605,7 @@ static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 		p9_reply_write(w->req, count);
 		return 1;
 	}
+
 	reply_text(w->req, text, hv_status_text(hv, text, sizeof(text)), 0);
 	return 1;
 }

@@ -5,6 +5,8 @@
 #include <lpar/boot.h>
 #include <lpar/hcall.h>
 
+#include <string.h>
+
 #include "priv.h"
 #include "x86.h"
 
@@ -60,44 +62,61 @@ static int gp_instruction(struct hv *hv, uint64_t rip)
 	return 0;
 }
 
-/* An exception stub reported a fault: read its frame off the IST stack. */
+void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
+{
+	uint32_t vector = (uint32_t)f->vector;
+
+	if (vector == 14) {
+		page_fault(hv, f->rip, f->error, cr2);
+		return;
+	}
+	if (vector == 13 && gp_instruction(hv, f->rip))
+		return;
+	if (vector == 3) {
+		/* int3 is a trap: the frame points past it. */
+		const uint8_t *op = gmem_at(&hv->mem, f->rip - 1, 1);
+
+		hv_end_crash(hv, op && *op == 0xcc ? f->rip - 1 : f->rip, "%s",
+			     vector_names[3]);
+		return;
+	}
+	if (vector == 13 && f->error)
+		hv_end_crash(hv, f->rip, "general protection fault (selector 0x%llx)",
+			     (unsigned long long)f->error);
+	else if (vector < X86_NVECTORS && vector_names[vector])
+		hv_end_crash(hv, f->rip, "%s", vector_names[vector]);
+	else
+		hv_end_crash(hv, f->rip, "exception %u", vector);
+}
+
+/*
+ * An exception stub reported a fault: copy its frame off the IST stack (the
+ * partition could change it), let a debugger have it, else end the
+ * partition with the reason.
+ */
 static void fault(struct hv *hv, uint32_t vector)
 {
 	struct hv_regs *r = hvb_cpu_regs(hv->cpu);
-	const uint64_t *f;
-	struct hv_sregs sr;
+	const uint64_t *p;
+	struct hv_frame f;
+	struct hv_sregs sr = { 0 };
 
 	if (r->rip < hv->lay.stubs || r->rip >= hv->lay.stubs_end) {
 		hv_end_crash(hv, r->rip, "write to unknown port 0x%x", X86_FAULT_PORT);
 		return;
 	}
-	/* vector, error code, rip, cs, rflags, rsp, ss */
-	f = gmem_at(&hv->mem, r->rsp, 7 * 8);
-	if (!f || vector >= X86_NVECTORS) {
+	p = gmem_at(&hv->mem, r->rsp, sizeof(f));
+	if (!p || vector >= X86_NVECTORS) {
 		hv_end_crash(hv, r->rip, "exception %u with an unreadable frame", vector);
 		return;
 	}
-	if (vector == 14 && hvb_cpu_sregs(hv->cpu, &sr) == 0) {
-		page_fault(hv, f[2], f[1], sr.cr2);
+	memcpy(&f, p, sizeof(f));
+	f.vector = vector;
+	if (vector == 14)
+		hvb_cpu_sregs(hv->cpu, &sr);
+	if (hv_debug_exception(hv, &f, sr.cr2))
 		return;
-	}
-	if (vector == 13 && gp_instruction(hv, f[2]))
-		return;
-	if (vector == 3) {
-		/* int3 is a trap: the frame points past it. */
-		const uint8_t *op = gmem_at(&hv->mem, f[2] - 1, 1);
-
-		hv_end_crash(hv, op && *op == 0xcc ? f[2] - 1 : f[2], "%s",
-			     vector_names[3]);
-		return;
-	}
-	if (vector == 13 && f[1])
-		hv_end_crash(hv, f[2], "general protection fault (selector 0x%llx)",
-			     (unsigned long long)f[1]);
-	else if (vector_names[vector])
-		hv_end_crash(hv, f[2], "%s", vector_names[vector]);
-	else
-		hv_end_crash(hv, f[2], "exception %u", vector);
+	hv_fault_crash(hv, &f, sr.cr2);
 }
 
 static void internal_error(struct hv *hv, uint64_t suberror)
@@ -146,6 +165,8 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 			     (unsigned long long)ex->code);
 		break;
 	case HVB_EXIT_MMIO:
+		if (hv_debug_mmio(hv, ex))
+			break;
 		hv_end_crash(hv, rip, "access to unbacked guest-physical address 0x%llx",
 			     (unsigned long long)ex->addr);
 		break;

@@ -17,8 +17,18 @@
 #include "../common/err.h"
 #include "backend.h"
 
+struct hvb_guard {
+	uint64_t page;
+	int mode;
+};
+
 struct hvb_vm {
 	int kvm, fd;
+	void *ram;
+	uint64_t ram_size;
+	int nslots;            /* memory slots in use, from 0 */
+	struct hvb_guard guard[HVB_GUARDS_MAX];
+	int nguard;
 	struct hvb_cpu *cpu;
 	char *cpuid_cache;     /* file to keep KVM_GET_SUPPORTED_CPUID in, or NULL */
 };
@@ -29,6 +39,7 @@ struct hvb_cpu {
 	size_t run_size;
 	int sync;              /* KVM_CAP_SYNC_REGS in use */
 	int fsgsbase;          /* the CPU has wrfsbase: let the partition use it */
+	struct kvm_segment user_cs, user_ss;  /* the partition's, for resuming it */
 	struct hv_regs regs;   /* when not syncing */
 };
 
@@ -79,19 +90,86 @@ int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
 	return 0;
 }
 
-int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
+static int slot_set(struct hvb_vm *vm, int slot, uint64_t gpa, uint64_t size, int ro)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = 0,
-		.guest_phys_addr = 0,
+		.slot = (uint32_t)slot,
+		.flags = ro ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
 		.memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)host,
+		.userspace_addr = (uint64_t)(uintptr_t)vm->ram + gpa,
 	};
 
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return lerr_set(err, errno, "cannot give the VM its memory: %s",
-				strerror(errno));
+	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -errno : 0;
+}
+
+/* RAM as slots: the guarded pages read-only or left out, the rest plain. */
+static int slots_build(struct hvb_vm *vm)
+{
+	uint64_t at = 0;
+	int n = 0, r;
+
+	for (int i = 0; i < vm->nslots; i++) {
+		struct kvm_userspace_memory_region del = { .slot = (uint32_t)i };
+
+		if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &del) < 0)
+			return -errno;
+	}
+	for (int g = 0; g <= vm->nguard; g++) {
+		uint64_t end = g < vm->nguard ? vm->guard[g].page : vm->ram_size;
+
+		if (end > at && (r = slot_set(vm, n++, at, end - at, 0)))
+			return r;
+		if (g == vm->nguard)
+			break;
+		if (vm->guard[g].mode == HVB_RAM_RO &&
+		    (r = slot_set(vm, n++, vm->guard[g].page, 0x1000, 1)))
+			return r;
+		at = vm->guard[g].page + 0x1000;
+	}
+	vm->nslots = n;
 	return 0;
+}
+
+int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
+{
+	int r;
+
+	vm->ram = host;
+	vm->ram_size = size;
+	r = slots_build(vm);
+	if (r)
+		return lerr_set(err, -r, "cannot give the VM its memory: %s", strerror(-r));
+	return 0;
+}
+
+int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode)
+{
+	int i;
+
+	page &= ~0xfffull;
+	if (page >= vm->ram_size)
+		return -EINVAL;
+	for (i = 0; i < vm->nguard && vm->guard[i].page != page; i++)
+		;
+	if (mode == HVB_RAM_RW) {
+		if (i == vm->nguard)
+			return -ENOENT;
+		memmove(&vm->guard[i], &vm->guard[i + 1],
+			(size_t)(vm->nguard - i - 1) * sizeof(vm->guard[0]));
+		vm->nguard--;
+	} else if (i < vm->nguard) {
+		vm->guard[i].mode = mode;
+	} else {
+		if (vm->nguard == HVB_GUARDS_MAX)
+			return -ENOSPC;
+		/* Kept sorted by address for slots_build(). */
+		for (i = vm->nguard; i > 0 && vm->guard[i - 1].page > page; i--)
+			vm->guard[i] = vm->guard[i - 1];
+		vm->guard[i] = (struct hvb_guard){ page, mode };
+		vm->nguard++;
+	}
+	return slots_build(vm);
 }
 
 /*
@@ -249,6 +327,8 @@ static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
 	if (ioctl(cpu->fd, KVM_SET_SREGS, &s) < 0)
 		return lerr_set(err, errno, "cannot enter long mode (KVM_SET_SREGS): %s",
 				strerror(errno));
+	cpu->user_cs = s.cs;
+	cpu->user_ss = s.ss;
 	memset(&r, 0, sizeof(r));
 	r.rip = bs->rip;
 	r.rsp = bs->rsp;
@@ -355,6 +435,9 @@ int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex)
 	case KVM_EXIT_MMIO:
 		ex->kind = HVB_EXIT_MMIO;
 		ex->addr = run->mmio.phys_addr;
+		ex->size = (uint8_t)run->mmio.len;
+		ex->out = run->mmio.is_write;
+		ex->mmio_data = run->mmio.data;
 		break;
 	case KVM_EXIT_INTR:
 		ex->kind = HVB_EXIT_INTR;
@@ -426,6 +509,37 @@ int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in)
 	else
 		cpu->regs = *in;
 	cpu->run->kvm_dirty_regs = 0;
+	return 0;
+}
+
+int hvb_cpu_resume_user(struct hvb_cpu *cpu, const struct hv_regs *r)
+{
+	struct kvm_sregs s;
+
+	hvb_cpu_settle(cpu);
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	s.cs = cpu->user_cs;
+	s.ss = cpu->user_ss;
+	if (ioctl(cpu->fd, KVM_SET_SREGS, &s) < 0)
+		return -errno;
+	return hvb_cpu_set_regs(cpu, r);
+}
+
+int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	out->cs = s.cs.selector;
+	out->ss = s.ss.selector;
+	out->ds = s.ds.selector;
+	out->es = s.es.selector;
+	out->fs = s.fs.selector;
+	out->gs = s.gs.selector;
+	out->fs_base = s.fs.base;
+	out->gs_base = s.gs.base;
 	return 0;
 }
 

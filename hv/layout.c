@@ -90,9 +90,12 @@ void *hv_guest_buf(struct hv *hv, uint64_t gpa, uint64_t len, int access)
 
 	if (!p)
 		return NULL;
-	for (uint64_t a = down(gpa, PAGE); a < gpa + len; a += PAGE)
-		if ((region_attr(hv->lay.rg, hv->lay.nrg, a) & need) != need)
+	for (uint64_t a = down(gpa, PAGE); a < gpa + len; a += PAGE) {
+		uint64_t attr = region_attr(hv->lay.rg, hv->lay.nrg, a);
+
+		if ((attr & need) != need || (access == HV_BUF_EXEC && (attr & PTE_NX)))
 			return NULL;
+	}
 	return p;
 }
 

@@ -55,6 +55,42 @@ struct hv_console {
 
 struct hv_ctl;
 
+/* The frame the exception stubs leave on the IST stack (hv/stubs.S). */
+struct hv_frame {
+	uint64_t rax, vector, error, rip, cs, rflags, rsp, ss;
+};
+
+#define HV_BP_MAX 64
+#define HV_WP_MAX 8
+
+struct hv_bp {
+	uint64_t addr;
+	uint8_t orig;              /* the byte under the int3 */
+};
+
+struct hv_wp {
+	uint64_t addr, len;
+	char kind;                 /* 'w', 'r' or 'a' */
+};
+
+/* A debugger's hold on the partition (debug.c; docs/debug-protocol.md). */
+struct hv_debug {
+	const void *owner;         /* the control tree fid that owns "debug" */
+	int release;               /* the owner went: clean up and run on */
+	struct hv_bp bp[HV_BP_MAX];
+	int nbp;
+	struct hv_wp wp[HV_WP_MAX];
+	int nwp;
+	unsigned steps;            /* instructions left to step; 0: continue */
+	int tf;                    /* the monitor set TF: the next #DB is its */
+	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
+	int trap;                  /* stopped on the partition's own exception */
+	struct hv_frame trap_frame;
+	uint64_t trap_cr2;
+	char reason[16];           /* why the next pause stops: attach, interrupt */
+	char stop[512];            /* the current stop line; "" while running */
+};
+
 struct hv {
 	char *name;
 	int argc;
@@ -93,6 +129,7 @@ struct hv {
 	pthread_t vcpu_thread;
 	struct hv_console con;
 	struct hv_ctl *ctl;        /* the control server, or NULL */
+	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
 	int dir_fd;                /* run directory, or -1 */
 
 	int ended;
@@ -111,6 +148,30 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
+/* Ends the partition with the reason for the exception in f. */
+void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+
+/* Sets the state and tells waiters and the controller; call with the lock held. */
+void hv_set_state(struct hv *hv, enum hv_state s);
+/* Asks the vCPU thread to act on req (HV_REQ_*); call with the lock held. */
+void hv_request(struct hv *hv, unsigned req);
+
+/* debug.c: the debug file's side of the monitor. */
+int hv_debug_claim(struct hv *hv, const void *owner);
+void hv_debug_release(struct hv *hv, const void *owner);
+int hv_debug_command(struct hv *hv, const char *cmd);
+/* The stop line for a reader, or NULL while the partition runs. */
+int hv_debug_event(struct hv *hv, char *buf, size_t len);
+/* Replaces planted int3 bytes in a copy of guest memory with the originals. */
+void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
+/* vCPU thread: an exception the debugger may own; 1 if handled. */
+int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+/* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
+int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
+/* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
+int hv_debug_resume(struct hv *hv);
+/* vCPU thread, lock held: the owner is gone; remove everything it set. */
+void hv_debug_cleanup(struct hv *hv);
 
 /* Nanoseconds since boot on the host's monotonic clock. */
 uint64_t hv_now(const struct hv *hv);
@@ -151,6 +212,7 @@ void hv_ctl_stop(struct hv *hv);
 
 #define HV_BUF_READ  0
 #define HV_BUF_WRITE 1
+#define HV_BUF_EXEC  2
 /*
  * The checked accessor for every buffer a partition hands the monitor:
  * the host address of [gpa, gpa + len) if all of it is inside RAM and

@@ -1,8 +1,9 @@
 /*
  * Exception stubs the monitor copies to X86_STUBS in every partition.  Each
- * vector pushes a uniform frame (vector, error code, then what the CPU
- * pushed) on the IST stack and reports it through the fault port; the
- * monitor reads the frame and ends the partition with a precise reason.
+ * vector pushes a uniform frame (rax, vector, error code, then what the CPU
+ * pushed: rip, cs, rflags, rsp, ss) on the IST stack and reports it through
+ * the fault port; the monitor reads the frame and ends the partition with a
+ * precise reason, or (debugging) stops it and resumes it from the frame.
  * Assembled into the host binary as data; never run on the host.
  */
 #include "x86.h"
@@ -25,7 +26,9 @@ hv_x86_stubs:
 	.endr
 	.balign X86_STUB_SIZE
 common:
-	movl (%rsp), %eax
+	/* Keep rax, so the monitor can resume the partition exactly (debugging). */
+	pushq %rax
+	movl 8(%rsp), %eax
 	outl %eax, $X86_FAULT_PORT
 1:	hlt
 	jmp 1b
