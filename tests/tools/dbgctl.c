@@ -1,7 +1,9 @@
 /*
  * dbgctl: drives a partition's debug file for tests (docs/debug-protocol.md).
  * Usage: dbgctl NAME STEP...  where a STEP is "wait" (print the next event),
- * "regs" (print rip from vcpu/0/regs), "sleep" (hold on for 5 s) or a command written as is ("break
+ * "regs" (print rip from vcpu/0/regs), "sleep" (hold on for 5 s), "peek:ADDR"
+ * (print the byte at ADDR as the control tree's mem file shows it) or a
+ * command written as is ("break
  * 0x100040", "cont", "step 3").  The debug file stays open throughout; a
  * failed command prints "error: N (text)" and dbgctl goes on.
  */
@@ -47,6 +49,17 @@ int main(int argc, char **argv)
 			}
 			buf[n] = '\0';
 			printf("%s", buf);
+		} else if (!strncmp(argv[i], "peek:", 5)) {
+			uint64_t a = strtoull(argv[i] + 5, NULL, 0);
+			uint32_t mfid;
+			unsigned char b;
+
+			if (p9c_open_path(part_conn(p), "mem", P9_ORDONLY, &mfid) == 0) {
+				n = p9c_read(part_conn(p), mfid, a, &b, 1);
+				if (n == 1)
+					printf("peek 0x%llx = 0x%02x\n", (unsigned long long)a, b);
+				p9c_clunk(part_conn(p), mfid);
+			}
 		} else if (!strcmp(argv[i], "sleep")) {
 			sleep(5);
 		} else if (!strcmp(argv[i], "regs")) {
