@@ -17,9 +17,9 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Werror
-PKGS    := libelf
+PKGS    := libelf capstone libdw
 HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
-HOST_LIBS     = $(shell pkg-config --libs $(PKGS))
+HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lreadline
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 B := build
@@ -29,7 +29,7 @@ SDK := $(B)/sdk
 HV_BACKEND ?= kvm
 
 CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
-	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
+	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S $(wildcard debug/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 CMD_OBJS  := $(patsubst %.c,$(B)/%.o,$(CMD_SRCS))

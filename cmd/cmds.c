@@ -17,9 +17,12 @@
 const struct cmd lpar_cmds[] = {
 	{
 		"run", cmd_run, CMD_NEEDS_KVM,
-		"lpar run [-d] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]",
-		"run a partition: in the foreground, or detached with -d",
+		"lpar run [-d] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]\n"
+		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]",
+		"run a partition: in the foreground, detached with -d, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
+		"      --debug         start it stopped at its entry point under the debugger (see lpar-attach(1))\n"
+		"      --gdb ADDR      start it stopped and serve gdb's remote protocol on [HOST:]PORT or unix:PATH\n"
 		LAUNCH_OPTS
 		"  -h, --help          show this help\n",
 	},
@@ -92,6 +95,17 @@ const struct cmd lpar_cmds[] = {
 		"lpar rm [-f] NAME...",
 		"remove ended partitions (-f: kill running ones first)",
 		"  -f, --force         kill a partition that is still running, then remove it\n"
+		"  -h, --help          show this help\n",
+	},
+	{
+		"attach", cmd_attach, 0,
+		"lpar attach [-batch] [-ex COMMAND]... [-x FILE]... NAME\n"
+		"       lpar attach --gdb ADDR NAME",
+		"debug a running partition with gdb's commands, or serve gdb's remote protocol",
+		"  -batch              run the -ex and -x commands, then leave (status 1 if one failed)\n"
+		"  -ex COMMAND         run a debugger command (in order with -x; repeatable)\n"
+		"  -x FILE             run the debugger commands in FILE\n"
+		"      --gdb ADDR      serve gdb's remote protocol on [HOST:]PORT or unix:PATH instead\n"
 		"  -h, --help          show this help\n",
 	},
 	{

@@ -11,7 +11,8 @@
 #include "../hv/hv.h"
 #include "launch_opts.h"
 
-enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16 };
+enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
+       SEEN_DEBUG = 32, SEEN_GDB = 64 };
 
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
@@ -57,6 +58,8 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "config", required_argument, NULL, 'f' },
 		{ "rm", no_argument, NULL, 'r' },
 		{ "detach", no_argument, NULL, 'd' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "gdb", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -102,6 +105,22 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 				return r;
 			o->detach = 1;
 			break;
+		case 'D':
+			if (!allow_detach)
+				return lpar_usage_error(self, "unknown option '--debug'");
+			if ((r = opt_once(self, &seen, SEEN_DEBUG, "--debug")))
+				return r;
+			o->debug = 1;
+			break;
+		case 'G':
+			if (!allow_detach)
+				return lpar_usage_error(self, "unknown option '--gdb'");
+			if ((r = opt_once(self, &seen, SEEN_GDB, "--gdb")))
+				return r;
+			if (!*optarg)
+				return lpar_usage_error(self, "option '--gdb' needs an address");
+			o->gdb = optarg;
+			break;
 		case 'h':
 			cmd_help_print(self, stdout);
 			return EXIT_HELP_SHOWN;
@@ -111,6 +130,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			return lpar_usage_error(self, "unknown option '%s'", bad_opt(argv, ob));
 		}
 	}
+	if (o->detach && (o->debug || o->gdb))
+		return lpar_usage_error(self, "options '--detach' and '%s' cannot be used together",
+					o->debug ? "--debug" : "--gdb");
 	if (cfgpath) {
 		if (part_config_read(cfgpath, &o->cfg, &err)) {
 			lpar_error("%s", err.msg);

@@ -10,11 +10,14 @@ struct launch_opts {
 	struct part_config cfg;  /* from -f, if given */
 	char *cfg_argv[66];
 	int detach;              /* -d */
+	int debug;               /* --debug (lpar run only) */
+	const char *gdb;         /* --gdb ADDR (lpar run only) */
 };
 
 /*
- * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--rm] [-d] [--] [IMAGE [ARG...]];
- * flags override the config file.  Returns 0, or the exit status to use
+ * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--rm] [-d] [--] [IMAGE [ARG...]]
+ * (and, with allow_detach, lpar run's --debug and --gdb ADDR); flags
+ * override the config file.  Returns 0, or the exit status to use
  * (an error was printed).
  */
 int launch_opts_parse(const struct cmd *self, int argc, char **argv,

@@ -4,6 +4,7 @@
  * monitor, printing its name.
  */
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "../hv/hv.h"
+#include "attach.h"
 #include "launch_opts.h"
 
 /* Stop signals are blocked except while the vCPU runs or blocks. */
@@ -55,6 +57,63 @@ static int report(const char *name, const struct hv_outcome *o)
 	return EXIT_CRASHED;
 }
 
+/*
+ * Ends what lpar run --debug launched, even after a detach, and waits for
+ * its monitor (our child) to clean its run directory away.
+ */
+static void end_launched(const char *name)
+{
+	struct lerr err = { 0 };
+	struct part *p = NULL;
+
+	if (part_open(name, &p, NULL, &err) == 0) {
+		part_ctl(p, "kill", &err);
+		part_close(p);
+	}
+	for (int i = 0; i < 500; i++) {
+		pid_t w = waitpid(-1, NULL, WNOHANG);
+
+		if (w < 0 || w > 0)
+			break;
+		usleep(10000);
+	}
+}
+
+/*
+ * lpar run --debug and --gdb: a created partition in a monitor of its own
+ * that ends with lpar, its console on the terminal, the debugger attached
+ * before its first instruction.
+ */
+static int run_debug(struct launch_opts *o, struct elf_image *img)
+{
+	char name[PART_NAME_MAX + 1] = "";
+	struct attach_opts a;
+	struct lerr err = { 0 };
+	int r;
+
+	o->spec.autostart = 0;
+	/* --gdb reads how it ended from its status record, then removes it. */
+	o->spec.rm = !o->gdb;
+	o->spec.with_parent = 1;
+	r = part_spawn(&o->spec, img, name, &err);
+	elf_close(img);
+	if (r) {
+		lpar_error("cannot start partition: %s", err.msg);
+		return EXIT_NOSTART;
+	}
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.gdb = o->gdb;
+	a.launched = 1;
+	a.console = 1;
+	a.image = o->spec.image;
+	r = attach_session(&a);
+	end_launched(name);
+	if (o->gdb && part_remove(name, &err))
+		lpar_error("%s", err.msg);
+	return r;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("run");
@@ -72,6 +131,8 @@ int cmd_run(int argc, char **argv)
 	r = launch_image_open(&o, &img);
 	if (r)
 		return r;
+	if (o.debug || o.gdb)
+		return run_debug(&o, img);
 	o.spec.autostart = 1;
 	if (o.detach) {
 		r = part_spawn(&o.spec, img, name, &err);

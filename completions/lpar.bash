@@ -8,7 +8,8 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--mem --name --help -m -n -h" ;;
+	run)     echo "--mem --name --detach --rm --config --debug --gdb --help -m -n -d -f -h" ;;
+	attach)  echo "--gdb --help -batch -ex -x -h" ;;
 	help)    echo "--help -h" ;;
 	version) echo "--help -h" ;;
 	*)       return 1 ;;
@@ -24,6 +25,15 @@ _lpar_cmds()
 
 	command -v -- "$lpar" >/dev/null 2>&1 || lpar=lpar
 	"$lpar" --list-cmds 2>/dev/null
+}
+
+# The partitions there are, from the lpar being completed ($1).
+_lpar_names()
+{
+	local lpar=${1/#\~/$HOME}
+
+	command -v -- "$lpar" >/dev/null 2>&1 || lpar=lpar
+	"$lpar" list --names 2>/dev/null
 }
 
 # Offers partition images: *.elf files and directories to descend into.
@@ -72,7 +82,11 @@ _lpar()
 		--mem|-m)
 			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
 			return 0 ;;
-		--name|-n)
+		--name|-n|--gdb)
+			return 0 ;;
+		--config|-f)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return 0 ;;
 		esac
 		# Options end at the image; what follows is the partition's.
@@ -82,7 +96,7 @@ _lpar()
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--mem|-m|--name|-n)
+				--mem|-m|--name|-n|--config|-f|--gdb)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				-*) continue ;;
@@ -99,6 +113,21 @@ _lpar()
 			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts run)" -- "$cur")
 		else
 			_lpar_images "$cur"
+		fi
+		;;
+	attach)
+		case $prev in
+		-ex|--gdb)
+			return 0 ;;
+		-x)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0 ;;
+		esac
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts attach)" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_names "${COMP_WORDS[0]}")" -- "$cur")
 		fi
 		;;
 	help)

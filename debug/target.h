@@ -82,4 +82,16 @@ int dbg_stop(struct dbg_target *t, struct lerr *err);
 /* Blocks until the partition is stopped or has ended. */
 int dbg_wait(struct dbg_target *t, struct dbg_event *ev, struct lerr *err);
 
+/* Added for lpar attach: */
+/* Ends the partition at once (the control tree's "kill"). */
+int dbg_kill(struct dbg_target *t, struct lerr *err);
+/* Whether a dbg_wait() has reported the partition's end. */
+int dbg_ended(const struct dbg_target *t);
+/* The image's path as the partition's status names it (for messages). */
+const char *dbg_image_path(const struct dbg_target *t);
+/* The monitor's process id (0 if unknown). */
+long dbg_pid(const struct dbg_target *t);
+/* Whether a breakpoint of this debugger is planted at addr. */
+int dbg_has_break(struct dbg_target *t, uint64_t addr);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -247,7 +248,7 @@ static void monitor_signals(sigset_t *stop)
 }
 
 static void monitor_main(const struct part_spec *spec, const struct elf_image *img,
-			 const char *name, const char *dir, int pipe_fd)
+			 const char *name, const char *dir, int pipe_fd, pid_t parent)
 {
 	struct res res = { -1, -1, -1, -1 };
 	struct hv_outcome out;
@@ -257,6 +258,9 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 	int keep[2] = { pipe_fd, img->fd };
 	int r;
 
+	/* lpar run --debug: the partition it launched ends with the debugger. */
+	if (spec->with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(1);
 	setsid();
 	detach_fds(keep, 2);
 	r = res_open(dir, &res, &err);
@@ -276,6 +280,8 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 	report(pipe_fd, "");
 	close(pipe_fd);
 	hv_run(hv, &out, &err);
+	if (spec->with_parent)
+		prctl(PR_SET_PDEATHSIG, 0); /* ended: let the clean-up finish */
 	hv_destroy(hv);
 	unlinkat(res.dir_fd, PART_SOCK, 0);
 	unlinkat(res.dir_fd, PART_PID, 0);
@@ -292,7 +298,7 @@ int part_spawn(const struct part_spec *spec, const struct elf_image *img,
 	char dir[4096], msg[1024];
 	size_t got = 0;
 	int p[2], r;
-	pid_t pid;
+	pid_t pid, parent;
 
 	r = claim(spec, name_out, dir, err);
 	if (r)
@@ -303,6 +309,7 @@ int part_spawn(const struct part_spec *spec, const struct elf_image *img,
 		return r;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r = lerr_set(err, errno, "cannot start a monitor: %s", strerror(errno));
@@ -313,7 +320,7 @@ int part_spawn(const struct part_spec *spec, const struct elf_image *img,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		monitor_main(spec, img, name_out, dir, p[1]);
+		monitor_main(spec, img, name_out, dir, p[1], parent);
 	}
 	close(p[1]);
 	for (;;) {

@@ -111,6 +111,7 @@ struct part_spec {
 	char *const *argv;
 	int autostart;
 	int rm;                 /* remove the run directory when it ends */
+	int with_parent;        /* part_spawn: the partition ends when the caller does */
 	const char *kvm_path;
 };
 

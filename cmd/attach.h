@@ -1,0 +1,28 @@
+/* The debugger session shared by lpar attach and lpar run --debug/--gdb. */
+#ifndef LPAR_CMD_ATTACH_H
+#define LPAR_CMD_ATTACH_H
+
+#define ATTACH_MAX_STEPS 128
+
+struct attach_opts {
+	const char *name;
+	int batch;                 /* -batch: run the commands, then leave */
+	struct {
+		char kind;         /* 'e' for -ex CMD, 'x' for -x FILE */
+		const char *arg;
+	} steps[ATTACH_MAX_STEPS];
+	int nsteps;
+	const char *gdb;           /* --gdb ADDR: serve gdb instead of the REPL */
+	int launched;              /* lpar run --debug: ours to end */
+	int console;               /* show the partition's console on stdout */
+	const char *image;         /* what it was launched from, for the banner */
+};
+
+/*
+ * Attaches to the partition and runs the session: the commands, then the
+ * REPL unless batch.  Returns lpar's exit status (gdb's batch rule: 1 if a
+ * command failed); errors are printed.
+ */
+int attach_session(const struct attach_opts *a);
+
+#endif
