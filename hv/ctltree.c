@@ -109,7 +109,8 @@ static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid
 	if ((acc != P9_ORDONLY && !(nodes[n].mode & 0200)) ||
 	    (acc != P9_OWRONLY && !(nodes[n].mode & 0400)))
 		return -EACCES;
-	if (n == N_DEBUG) {
+	/* Only an open for writing claims it: readers may wait for events. */
+	if (n == N_DEBUG && acc != P9_ORDONLY) {
 		int e = hv_debug_claim(ctl->hv, f);
 
 		if (e)
