@@ -40,3 +40,31 @@ void json_status(FILE *f, const struct part_status *st)
 	}
 	fputs("}", f);
 }
+
+void json_list_begin(struct json_list *l)
+{
+	l->n = 0;
+	fputs("[", stdout);
+}
+
+void json_list_next(struct json_list *l)
+{
+	if (l->n++)
+		fputs(", ", stdout);
+}
+
+void json_list_error(struct json_list *l, const char *name, const char *msg)
+{
+	json_list_next(l);
+	fputs("{\"name\": ", stdout);
+	json_string(stdout, name);
+	fputs(", \"error\": ", stdout);
+	json_string(stdout, msg);
+	fputs("}", stdout);
+}
+
+void json_list_end(struct json_list *l)
+{
+	(void)l;
+	fputs("]\n", stdout);
+}

@@ -10,4 +10,17 @@ void json_string(FILE *f, const char *s);
 /* One partition's status as a JSON object. */
 void json_status(FILE *f, const struct part_status *st);
 
+/*
+ * A JSON array on stdout, one element at a time; a name that failed is an
+ * element {"name": ..., "error": ...}, so the array stays valid JSON.
+ */
+struct json_list {
+	int n;
+};
+void json_list_begin(struct json_list *l);
+/* Before each element: the separator. */
+void json_list_next(struct json_list *l);
+void json_list_error(struct json_list *l, const char *name, const char *msg);
+void json_list_end(struct json_list *l);
+
 #endif

@@ -31,7 +31,10 @@ static int show(void *arg, const char *name)
 	}
 	if (!ls->all && part_status_ended(&st) && strcmp(st.state, "gone"))
 		return 0;
-	if (ls->names) {
+	if (ls->names && lpar_opts.json) {
+		printf(ls->count ? ", " : "");
+		json_string(stdout, st.name);
+	} else if (ls->names) {
 		printf("%s\n", st.name);
 	} else if (lpar_opts.json) {
 		printf(ls->count ? ", " : "");
@@ -42,7 +45,8 @@ static int show(void *arg, const char *name)
 			       "UPTIME", "IMAGE");
 		printf("%-20s %-8s %8ld %9s %8.1fs  %s\n", st.name, st.state, st.pid,
 		       num_format_size(st.mem, mem, sizeof(mem)), st.uptime,
-		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)));
+		       st.image[0] ? text_sanitize(clean, sizeof(clean), st.image,
+						   sizeof(st.image)) : "-");
 	}
 	ls->count++;
 	return 0;
@@ -85,10 +89,10 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return lpar_usage_error(self, "unexpected argument '%s'", argv[optind]);
-	if (lpar_opts.json && !ls.names)
+	if (lpar_opts.json)
 		printf("[");
 	r = part_foreach(show, &ls, &err);
-	if (lpar_opts.json && !ls.names)
+	if (lpar_opts.json)
 		printf("]\n");
 	if (r) {
 		lpar_error("%s", err.msg);

@@ -10,27 +10,32 @@
 int cmd_status(int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("status");
-	int first = names_parse(self, argc, argv), status = 0;
+	int first = names_parse(self, argc, argv), status = 0, many;
+	struct json_list jl;
 
 	if (first <= 0)
 		return -first;
-	if (lpar_opts.json && argc - first > 1)
-		printf("[");
+	many = argc - first > 1;
+	if (lpar_opts.json && many)
+		json_list_begin(&jl);
 	for (int i = first; i < argc; i++) {
 		struct part_status st;
 		struct lerr err = { 0 };
 		char clean[4200];
 
 		if (part_status_by_name(argv[i], &st, &err)) {
-			lpar_error("%s", err.msg);
 			status = 1;
+			if (lpar_opts.json && many)
+				json_list_error(&jl, argv[i], err.msg);
+			else
+				lpar_error("%s", err.msg);
 			continue;
 		}
 		if (lpar_opts.json) {
-			if (argc - first > 1 && i > first)
-				printf(", ");
+			if (many)
+				json_list_next(&jl);
 			json_status(stdout, &st);
-			if (argc - first == 1)
+			if (!many)
 				printf("\n");
 			continue;
 		}
@@ -42,10 +47,10 @@ int cmd_status(int argc, char **argv)
 		if (st.reason[0])
 			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
 							    sizeof(st.reason)));
-		if (argc - first > 1 && i + 1 < argc)
+		if (many && i + 1 < argc)
 			printf("\n");
 	}
-	if (lpar_opts.json && argc - first > 1)
-		printf("]\n");
+	if (lpar_opts.json && many)
+		json_list_end(&jl);
 	return status;
 }

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,47 +24,66 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Polls until the partition has ended or the time is up. */
-static int ended_within(const char *name, double secs)
+static int ended(const char *name)
 {
-	double until = now() + secs;
+	enum part_liveness l = part_probe(name);
 
-	do {
-		enum part_liveness l = part_probe(name);
-
-		if (l == PART_ENDED || l == PART_GONE || l == PART_ABSENT)
-			return 1;
-		poll(NULL, 0, 20);
-	} while (now() < until);
-	return 0;
+	return l == PART_ENDED || l == PART_GONE || l == PART_ABSENT;
 }
 
-static int stop_one(const char *name, long timeout)
+/* Sends "ctl" command cmd to one partition; prints the error, returns 1 on failure. */
+static int ctl_one(const char *name, const char *cmd, int quiet_if_ended)
 {
 	struct lerr err = { 0 };
 	struct part *p = NULL;
+	int r = part_open(name, &p, NULL, &err);
 
-	if (part_open(name, &p, NULL, &err) || part_ctl(p, "stop", &err)) {
-		lpar_error("%s", err.msg);
-		part_close(p);
-		return 1;
-	}
+	if (!r)
+		r = part_ctl(p, cmd, &err);
 	part_close(p);
-	if (ended_within(name, (double)timeout))
-		return 0;
-	if (part_open(name, &p, NULL, &err) == -ESRCH)
-		return 0; /* it ended just now */
-	if (!p || part_ctl(p, "kill", &err)) {
-		part_close(p);
-		if (err.code == ESRCH)
-			return 0;
+	if (r && !(quiet_if_ended && err.code == ESRCH)) {
 		lpar_error("%s", err.msg);
 		return 1;
 	}
-	part_close(p);
-	fprintf(stderr, "lpar: partition '%s' did not stop within %ld s: killed\n",
-		name, timeout);
 	return 0;
+}
+
+/*
+ * Asks every named partition to shut down at once, then waits for all of
+ * them with one deadline and kills those still running when it passes.
+ */
+static int stop_all(char **names, int n, long timeout)
+{
+	int status = 0, *asked = calloc((size_t)n, sizeof(int));
+	double until = now() + (double)timeout;
+	int left;
+
+	if (!asked)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		asked[i] = !ctl_one(names[i], "stop", 0);
+		status |= !asked[i];
+	}
+	do {
+		left = 0;
+		for (int i = 0; i < n; i++)
+			if (asked[i] && !ended(names[i]))
+				left++;
+		if (left)
+			poll(NULL, 0, 20);
+	} while (left && now() < until);
+	for (int i = 0; i < n; i++) {
+		if (!asked[i] || ended(names[i]))
+			continue;
+		if (ctl_one(names[i], "kill", 1)) {
+			status = 1;
+			continue;
+		}
+		fprintf(stderr, "lpar: partition '%s' did not stop within %ld s: killed\n",
+			names[i], timeout);
+	}
+	free(asked);
+	return status;
 }
 
 int cmd_stop(int argc, char **argv)
@@ -101,7 +121,6 @@ int cmd_stop(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return lpar_usage_error(self, "no partition named");
-	for (int i = optind; i < argc; i++)
-		status |= stop_one(argv[i], timeout);
+	status = stop_all(argv + optind, argc - optind, timeout);
 	return status;
 }

@@ -1,4 +1,4 @@
-/* cat: copies console input to console output until end of input. */
+/* cat: copies console input to console output until end of input, or until asked to stop. */
 #include <lpar.h>
 #include <errno.h>
 
@@ -10,7 +10,8 @@ int main(void)
 		long n = lpar_console_read(buf, sizeof(buf));
 
 		if (n == -EAGAIN) {
-			lpar_block(LPAR_DEADLINE_NEVER);
+			if (lpar_block(LPAR_DEADLINE_NEVER) & LPAR_READY_SHUTDOWN)
+				return 0;
 			continue;
 		}
 		if (n <= 0)

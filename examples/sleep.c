@@ -9,7 +9,8 @@ int main(int argc, char **argv)
 	uint64_t t0 = lpar_time_monotonic(), deadline = t0 + ms * 1000000ull;
 
 	while (lpar_time_monotonic() < deadline)
-		lpar_block(deadline);
+		if (lpar_block(deadline) & LPAR_READY_SHUTDOWN)
+			break; /* asked to stop: stop sleeping */
 	printf("slept %lu ms (wall clock %llu s since the Epoch)\n",
 	       (unsigned long)((lpar_time_monotonic() - t0) / 1000000),
 	       (unsigned long long)(lpar_time_wall() / 1000000000ull));

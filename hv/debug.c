@@ -243,9 +243,23 @@ int hv_debug_command(struct hv *hv, const char *cmd)
 			hv_request(hv, hv->state == HV_CREATED ? HV_REQ_START : HV_REQ_RESUME);
 		}
 	} else if (!strcmp(verb, "stop")) {
+		struct hv_regs r;
+
 		if (hv->state == HV_RUNNING) {
 			snprintf(hv->dbg.reason, sizeof(hv->dbg.reason), "interrupt");
 			hv_request(hv, HV_REQ_PAUSE);
+		} else if (hv->req & (HV_REQ_RESUME | HV_REQ_START)) {
+			/* A cont or step not yet acted on: it never happens. */
+			hv->req &= ~(HV_REQ_RESUME | HV_REQ_START);
+			hv->dbg.steps = 0;
+			if (hv->state == HV_CREATED)
+				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+					 "stopped interrupt rip=0x%" PRIx64, hv->img->entry);
+			else if (hvb_cpu_get_regs(hv->cpu, &r) == 0)
+				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+					 "stopped interrupt rip=0x%" PRIx64, r.rip);
+			pthread_cond_broadcast(&hv->cond);
+			hv_ctl_kick(hv);
 		}
 	} else if (hv->state == HV_RUNNING) {
 		e = -EBUSY; /* points are set on a stopped partition */

@@ -72,6 +72,7 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 {
 	FILE *f = fopen(path, "re");
 	char line[8192];
+	unsigned seen = 0, bit;
 	int lineno = 0, r = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -100,6 +101,13 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 			r = lerr_set(err, EINVAL, "%s:%d: unbalanced quote", path, lineno);
 			break;
 		}
+		bit = !strcmp(k, "name") ? 1 : !strcmp(k, "mem") ? 2 :
+		      !strcmp(k, "image") ? 4 : !strcmp(k, "args") ? 8 : 0;
+		if (bit & seen) {
+			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno, k);
+			break;
+		}
+		seen |= bit;
 		if (!strcmp(k, "name") && strlen(v) < sizeof(cfg->name))
 			strcpy(cfg->name, v);
 		else if (!strcmp(k, "mem") && strlen(v) < sizeof(cfg->mem))

@@ -222,8 +222,9 @@ int part_ctl(struct part *p, const char *cmd, struct lerr *err)
 	case 0:
 		return 0;
 	case -EALREADY:
-		return lerr_set(err, EALREADY, "partition '%s' is already %s", p->name,
-				!strcmp(cmd, "pause") ? "paused" : "running");
+		return lerr_set(err, EALREADY, "partition '%s' %s", p->name,
+				!strcmp(cmd, "start") ? "has already been started" :
+				!strcmp(cmd, "pause") ? "is already paused" : "is already running");
 	case -EAGAIN:
 		return lerr_set(err, EAGAIN, "partition '%s' has not been started", p->name);
 	case -ESRCH:

@@ -511,21 +511,31 @@ static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 	return f;
 }
 
+/* Decodes fid[4] offset[8] count[4] of Tread and Treaddir; NULL once answered. */
+static struct p9_fid *read_args(struct p9_conn *c, struct p9_buf *in, uint16_t tag,
+				uint64_t *off, uint32_t *count)
+{
+	uint32_t fid = p9_get32(in);
+
+	*off = p9_get64(in);
+	*count = p9_get32(in);
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return NULL;
+	}
+	return io_fid(c, tag, fid, *off, count, 0);
+}
+
 static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 {
 	struct p9_srv *s = c->srv;
-	uint32_t fid = p9_get32(in);
-	uint64_t off = p9_get64(in);
-	uint32_t count = p9_get32(in);
+	uint64_t off;
+	uint32_t count;
 	struct p9_fid *f;
 	struct p9_req *r;
 	int rc;
 
-	if (in->err) {
-		send_error(c, tag, EPROTO);
-		return;
-	}
-	f = io_fid(c, tag, fid, off, &count, 0);
+	f = read_args(c, in, tag, &off, &count);
 	if (!f)
 		return;
 	r = req_new(c, tag, P9_TREAD, f, count);
@@ -645,19 +655,14 @@ static void t_getattr(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 static void t_readdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 {
 	struct p9_srv *s = c->srv;
-	uint32_t fid = p9_get32(in);
-	uint64_t off = p9_get64(in);
-	uint32_t count = p9_get32(in);
+	uint64_t off;
+	uint32_t count;
 	struct p9_fid *f;
 	struct p9_buf b, ents;
 	uint8_t *mem;
 	int r;
 
-	if (in->err) {
-		send_error(c, tag, EPROTO);
-		return;
-	}
-	f = io_fid(c, tag, fid, off, &count, 0);
+	f = read_args(c, in, tag, &off, &count);
 	if (!f)
 		return;
 	mem = reply_buf(c, &b, P9_RREADDIR, tag);
