@@ -2,16 +2,21 @@
 #
 # Commands come from 'lpar --list-cmds'; each command's options come from
 # _lpar_cmd_opts below, which tests/sync.bats keeps in step with
-# 'lpar CMD --help'.  Needs no bash-completion helpers.
+# 'lpar CMD --help'; partition names come from 'lpar list --names'.  Needs
+# no bash-completion helpers.
 
 # The options of command $1, long ones first; fails for an unknown command.
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--mem --name --detach --rm --config --debug --gdb --help -m -n -d -f -h" ;;
+	run)     echo "--detach --rm --config --mem --name --debug --gdb --help -d -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
-	help)    echo "--help -h" ;;
-	version) echo "--help -h" ;;
+	create)  echo "--rm --config --mem --name --help -f -m -n -h" ;;
+	list)    echo "--all --names --help -a -h" ;;
+	stop)    echo "--timeout --help -t -h" ;;
+	rm)      echo "--force --help -f -h" ;;
+	start|status|console|pause|resume|kill|wait|help|version)
+		 echo "--help -h" ;;
 	*)       return 1 ;;
 	esac
 }
@@ -21,19 +26,29 @@ _lpar_global_opts="--json --version --help -j -V -h"
 # The commands, from the lpar being completed ($1), or from PATH.
 _lpar_cmds()
 {
-	local lpar=${1/#\~/$HOME}
+	local lpar
 
-	command -v -- "$lpar" >/dev/null 2>&1 || lpar=lpar
+	lpar=$(_lpar_bin "$1")
 	"$lpar" --list-cmds 2>/dev/null
 }
 
-# The partitions there are, from the lpar being completed ($1).
-_lpar_names()
+# The lpar being completed ($1), or the one on PATH.
+_lpar_bin()
 {
 	local lpar=${1/#\~/$HOME}
 
 	command -v -- "$lpar" >/dev/null 2>&1 || lpar=lpar
-	"$lpar" list --names 2>/dev/null
+	printf '%s\n' "$lpar"
+}
+
+# Offers the names of partitions that start with $2, from 'lpar list
+# --names' of the lpar being completed ($1); with $3 = -a, ended ones too.
+_lpar_names()
+{
+	local lpar
+
+	lpar=$(_lpar_bin "$1")
+	mapfile -t COMPREPLY < <(compgen -W "$("$lpar" list ${3:+"$3"} --names 2>/dev/null)" -- "$2")
 }
 
 # Offers partition images: *.elf files and directories to descend into.
@@ -69,15 +84,16 @@ _lpar()
 		return 0
 	fi
 
+	# "--mem=SIZE" arrives as three words: --mem, =, SIZE.
+	if [[ $prev == = ]]; then
+		prev=${COMP_WORDS[COMP_CWORD-2]}
+		[[ $cur == = ]] && cur=
+	elif [[ $cur == = ]]; then
+		prev=${COMP_WORDS[COMP_CWORD-1]} cur=
+	fi
+
 	case $cmd in
-	run)
-		# "--mem=SIZE" arrives as three words: --mem, =, SIZE.
-		if [[ $prev == = ]]; then
-			prev=${COMP_WORDS[COMP_CWORD-2]}
-			[[ $cur == = ]] && cur=
-		elif [[ $cur == = ]]; then
-			prev=${COMP_WORDS[COMP_CWORD-1]} cur=
-		fi
+	run|create)
 		case $prev in
 		--mem|-m)
 			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
@@ -110,7 +126,7 @@ _lpar()
 			return 0
 		fi
 		if [[ -z $ddash && $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts run)" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts "$cmd")" -- "$cur")
 		else
 			_lpar_images "$cur"
 		fi
@@ -127,8 +143,35 @@ _lpar()
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts attach)" -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_names "${COMP_WORDS[0]}")" -- "$cur")
+			_lpar_names "${COMP_WORDS[0]}" "$cur"
 		fi
+		;;
+	start|console|pause|resume|kill|stop|status|wait|rm)
+		# Options come before the names; console takes one name.
+		local nopts=0 ddash=''
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			case $w in
+			--) ddash=1; break ;;
+			--timeout|-t)
+				if [[ $cmd == stop ]]; then
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+					((i++))
+				fi ;;
+			-*) ;;
+			*) ((nopts++)) ;;
+			esac
+		done
+		[[ $cmd == stop && ($prev == --timeout || $prev == -t) ]] && return 0
+		if [[ -z $ddash && $nopts -eq 0 && $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts "$cmd")" -- "$cur")
+			return 0
+		fi
+		[[ $cmd == console && $nopts -gt 0 ]] && return 0
+		case $cmd in
+		status|wait|rm) _lpar_names "${COMP_WORDS[0]}" "$cur" -a ;;
+		*)              _lpar_names "${COMP_WORDS[0]}" "$cur" ;;
+		esac
 		;;
 	help)
 		if [[ $cur == -* ]]; then

@@ -19,6 +19,14 @@ setup() {
 	CMDS=$output
 }
 
+# Partitions a test started in its own run directory ($SYNC_RUNDIR) are
+# killed and removed even when it fails.
+teardown() {
+	[ -n "${SYNC_RUNDIR:-}" ] || return 0
+	LPAR_RUNDIR=$SYNC_RUNDIR lpar list -a --names 2>/dev/null |
+		LPAR_RUNDIR=$SYNC_RUNDIR xargs -r lpar rm -f >/dev/null 2>&1 || true
+}
+
 require_groff() {
 	command -v groff >/dev/null ||
 		fail "groff is missing: the man page checks need it (Debian: apt-get install groff-base; tools/deps should list it)"
@@ -213,8 +221,16 @@ complete_bash() {
 }
 
 @test "bash completion completes commands and options" {
-	complete_bash lpar r
+	complete_bash lpar ru
 	assert_output run
+	complete_bash lpar r
+	assert_line run
+	assert_line resume
+	assert_line rm
+	complete_bash lpar run --d
+	assert_output --detach
+	complete_bash lpar stop --t
+	assert_output --timeout
 	complete_bash lpar run --m
 	assert_output --mem
 	complete_bash lpar v
@@ -241,4 +257,64 @@ complete_bash() {
 	# After the image, words belong to the partition: no lpar options.
 	complete_bash lpar run imgs/app.elf --m
 	refute_output --partial --mem
+}
+
+# pid_running PID: the process exists and is not a zombie.
+pid_running() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ $stat != [ZX]* ]]
+}
+
+@test "bash completion offers the partitions of 'lpar list --names' for lpar console" {
+	require_kvm
+	SYNC_RUNDIR=$BATS_TEST_TMPDIR/run
+	export LPAR_RUNDIR=$SYNC_RUNDIR
+	run lpar run -d --name sync-web1 "$EX/sleep.elf" 600000
+	assert_success
+	assert_output sync-web1
+	run lpar run -d --name sync-web2 "$EX/sleep.elf" 600000
+	assert_success
+	# One that has ended: for rm, not for console.
+	run lpar run -d --name sync-done "$EX/exitcode.elf" 0
+	assert_success
+	run lpar wait sync-done
+	assert_success
+	run lpar list --names
+	assert_success
+	assert_output "$(printf 'sync-web1\nsync-web2')"
+	local pids
+	pids=$(lpar -j list | jq -r '.[].pid')
+	[ "$(printf '%s\n' "$pids" | wc -l)" -eq 2 ] || fail "expected two monitors, got: $pids"
+
+	complete_bash lpar console ''
+	assert_line sync-web1
+	assert_line sync-web2
+	refute_line sync-done
+	[ "${#lines[@]}" -eq 2 ] || fail "lpar console offers more than the live partitions: $output"
+	complete_bash lpar console sync-web2
+	assert_output sync-web2
+	# console takes one name; rm offers the ended partition too.
+	complete_bash lpar console sync-web1 ''
+	assert_output ''
+	complete_bash lpar rm sync-d
+	assert_output sync-done
+
+	run lpar kill sync-web1 sync-web2
+	assert_success
+	run lpar rm sync-web1 sync-web2 sync-done
+	assert_success
+	run lpar list -a --names
+	assert_success
+	assert_output ''
+	local pid i
+	for pid in $pids; do
+		for ((i = 0; i < 100; i++)); do
+			pid_running "$pid" || break
+			sleep 0.05
+		done
+		pid_running "$pid" && fail "monitor $pid still runs after lpar kill"
+	done
+	return 0
 }
