@@ -10,10 +10,15 @@
 
 static int rm_one(const char *name, int force)
 {
+	struct part_status st = { 0 };
 	struct lerr err = { 0 };
 	struct part *p = NULL;
+	int r;
 
-	if (force && part_open(name, &p, NULL, &err) == 0) {
+	r = force ? part_open(name, &p, &st, &err) : -1;
+	if (r == -ESRCH && !strcmp(st.state, "gone"))
+		return 0; /* its monitor had died: opening it cleaned it away */
+	if (r == 0) {
 		part_ctl(p, "kill", &err);
 		part_close(p);
 		for (int i = 0; i < 250 && part_probe(name) == PART_LIVE; i++)

@@ -94,7 +94,7 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 	      struct lerr *err)
 {
 	struct part_status tmp;
-	char sock[4200];
+	char sock[4200], dir[4096];
 	struct part *p;
 	int r;
 
@@ -102,6 +102,10 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 		st = &tmp;
 	if (!part_name_valid(name))
 		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
+	/* A run directory that cannot be used is that, not "no partition". */
+	r = part_dir(name, dir, sizeof(dir), err);
+	if (r)
+		return r;
 	switch (part_probe(name)) {
 	case PART_ABSENT:
 		return lerr_set(err, ENOENT, "no partition named '%s'", name);
@@ -145,7 +149,7 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 					"partition '%s' is gone: its monitor died (cleaned up)", name);
 		}
 		free(p);
-		if (r == -EACCES || r == -EPERM || r == -ECONNRESET)
+		if (r == -EACCES || r == -EPERM || r == -ECONNRESET || r == -EPIPE)
 			return lerr_set(err, EACCES,
 					"cannot connect to partition '%s': permission denied", name);
 		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
@@ -276,6 +280,9 @@ int part_remove(const char *name, struct lerr *err)
 
 	if (!part_name_valid(name))
 		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
+	r = part_dir(name, dir, sizeof(dir), err);
+	if (r)
+		return r;
 	switch (part_probe(name)) {
 	case PART_ABSENT:
 		return lerr_set(err, ENOENT, "no partition named '%s'", name);

@@ -71,10 +71,14 @@ void p9c_close(struct p9c *c)
 uint32_t p9c_msize(const struct p9c *c) { return c->msize; }
 uint32_t p9c_fid(struct p9c *c) { return c->next_fid++; }
 
+/* On a socket, a peer that hung up is an error (EPIPE), not a SIGPIPE. */
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == ENOTSOCK)
+			w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;

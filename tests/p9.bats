@@ -202,7 +202,7 @@ diodcat_x() {
 	run --separate-stderr diodls_x -l /
 	assert_success
 	names=$(printf '%s\n' "${lines[@]}" | awk '{ print $NF }' | LC_ALL=C sort | tr '\n' ' ')
-	assert_equal "$names" "cons ctl image log mem status vcpu wait "
+	assert_equal "$names" "cons ctl debug image log mem status vcpu wait "
 	# vcpu is a directory, the rest are files; image has the ELF's size.
 	assert_line --regexp '^d[-rwx]{9}.* vcpu$'
 	for f in ctl status wait cons log mem image; do
@@ -213,7 +213,7 @@ diodcat_x() {
 	run --separate-stderr diodls_x /
 	assert_success
 	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')" \
-		"cons ctl image log mem status vcpu wait "
+		"cons ctl debug image log mem status vcpu wait "
 }
 
 @test "diodls lists vcpu/0" {
@@ -260,7 +260,9 @@ diodcat_x() {
 	assert_line --regexp '^rip 0x[0-9a-f]+$'
 	assert_line --regexp '^rsp 0x[0-9a-f]+$'
 	assert_line --regexp '^cr0 0x[0-9a-f]+$'
-	assert_equal "${#lines[@]}" 23
+	assert_line --regexp '^fs_base 0x[0-9a-f]+$'
+	# 18 general registers, 6 selectors, 2 bases, 5 control registers
+	assert_equal "${#lines[@]}" 31
 	run --separate-stderr diodcat_x status
 	assert_line "state paused"
 }

@@ -227,8 +227,9 @@ complete_bash() {
 	assert_line run
 	assert_line resume
 	assert_line rm
-	complete_bash lpar run --d
-	assert_output --detach
+	complete_bash lpar run --de
+	assert_line --detach
+	assert_line --debug
 	complete_bash lpar stop --t
 	assert_output --timeout
 	complete_bash lpar run --m
