@@ -137,7 +137,7 @@ $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude -o $@ $<
 
-bench: all $(BENCH_GUESTS) $(BENCH_TOOLS)
+bench: all $(BENCH_GUESTS) $(BENCH_TOOLS) $(B)/tests/tools/memread
 	bench/run
 
 # ---- install ---------------------------------------------------------------
