@@ -9,6 +9,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SDKDIR  ?= $(PREFIX)/lib/lpar
+LIBEXECDIR ?= $(PREFIX)/libexec/lpar
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
@@ -17,9 +18,12 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Werror
-PKGS    := libelf capstone libdw
-HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
-HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lreadline
+# lpar itself needs only libelf; the debugger (lpar-debug) needs the rest.
+PKGS    := libelf
+DEBUG_PKGS := capstone libdw
+HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS))
+HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread
+DEBUG_LIBS    = $(shell pkg-config --libs $(DEBUG_PKGS)) -lreadline
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 B := build
@@ -29,9 +33,14 @@ SDK := $(B)/sdk
 HV_BACKEND ?= kvm
 
 CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
-	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S $(wildcard debug/*.c)
-CMD_SRCS  := $(wildcard cmd/*.c)
+	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
+DEBUG_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard debug/*.c))
+# cmd/ builds two programs from one command table: lpar, which hands the
+# debugger commands to lpar-debug (an exec), and lpar-debug, which runs them.
+LPAR_ONLY  := cmd/main.c cmd/debugger_exec.c
+DEBUG_ONLY := cmd/debugger.c cmd/debugger_main.c
+CMD_SRCS  := $(filter-out $(LPAR_ONLY) $(DEBUG_ONLY),$(wildcard cmd/*.c))
 CMD_OBJS  := $(patsubst %.c,$(B)/%.o,$(CMD_SRCS))
 
 GUEST_SRCS := guest/crt.c guest/stdio.c
@@ -48,15 +57,23 @@ TEST_GUESTS  := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
 TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all run check bench install uninstall clean deps deps-test unit
-all: lpar lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
+all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
 $(B)/liblparcore.a: $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-lpar: $(CMD_OBJS) $(B)/liblparcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS) -lpthread
+$(B)/liblpardebug.a: $(DEBUG_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+lpar: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/lpar-debug: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(DEBUG_ONLY)) $(B)/liblpardebug.a $(B)/liblparcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEBUG_LIBS) $(HOST_LIBS)
+
 
 $(B)/cmd/version.o: VERSION
 $(B)/%.o: %.c
@@ -105,18 +122,18 @@ deps:
 deps-test:
 	tools/deps build test
 
-$(B)/tests/unit/%: tests/unit/%.c $(B)/liblparcore.a
+$(B)/tests/unit/%: tests/unit/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $^ \
-		$(HOST_LIBS) -lcmocka
+		$(DEBUG_LIBS) $(HOST_LIBS) -lcmocka
 
 unit: $(UNIT_TESTS)
 
 # Helpers the bats tests use (for example, writing malformed ELF files).
-$(B)/tests/tools/%: tests/tools/%.c $(B)/liblparcore.a
+$(B)/tests/tools/%: tests/tools/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
-		$(B)/liblparcore.a $(HOST_LIBS) -lpthread
+		$(B)/liblpardebug.a $(B)/liblparcore.a $(DEBUG_LIBS) $(HOST_LIBS)
 
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
@@ -142,10 +159,11 @@ bench: all $(BENCH_GUESTS) $(BENCH_TOOLS) $(B)/tests/tools/memread
 
 # ---- install ---------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SDKDIR)/lib $(DESTDIR)$(SDKDIR)/include/lpar \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SDKDIR)/lib $(DESTDIR)$(SDKDIR)/include/lpar \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 lpar $(DESTDIR)$(BINDIR)/lpar
+	install -m 755 $(B)/lpar-debug $(DESTDIR)$(LIBEXECDIR)/lpar-debug
 	sed 's|@SDK@|$(SDKDIR)|' guest/lpar-cc.in > $(DESTDIR)$(BINDIR)/lpar-cc
 	chmod 755 $(DESTDIR)$(BINDIR)/lpar-cc
 	install -m 644 $(SDK_LIBS) $(DESTDIR)$(SDKDIR)/lib/
@@ -157,7 +175,7 @@ install: all
 	install -m 644 completions/_lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lpar $(DESTDIR)$(BINDIR)/lpar-cc \
+	rm -f $(DESTDIR)$(BINDIR)/lpar $(DESTDIR)$(BINDIR)/lpar-cc $(DESTDIR)$(LIBEXECDIR)/lpar-debug \
 		$(DESTDIR)$(BASHCOMPDIR)/lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
 	rm -rf $(DESTDIR)$(SDKDIR)
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1)) \

@@ -1,161 +1,9 @@
-/*
- * lpar attach: the gdb-like debugger on a running partition (debug/), or,
- * with --gdb, a GDB remote stub for it.  Options follow gdb's: -batch,
- * -ex COMMAND, -x FILE, in order.
- */
-#include <errno.h>
-#include <inttypes.h>
-#include <signal.h>
+/* lpar attach: option parsing; the session itself runs in lpar-debug (cmd/debugger.c). */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../common/err.h"
-#include "../common/text.h"
-#include "../debug/console.h"
-#include "../debug/gdbstub.h"
-#include "../debug/repl.h"
-#include "../debug/session.h"
-#include "../libpart/part.h"
 #include "attach.h"
 #include "cmd.h"
-
-/* How a launched partition ended, once it has: lpar run's exit status. */
-static int wait_end(const char *name)
-{
-	struct part_status st;
-	struct lerr err = { 0 };
-	struct part *p = NULL;
-	int r = part_open(name, &p, &st, &err);
-
-	while (!r) {
-		r = part_wait_change(p, &st, &err);
-		if (!r && part_status_ended(&st))
-			break;
-	}
-	part_close(p);
-	if (r && r != -ESRCH) {
-		lpar_error("%s", err.msg);
-		return EXIT_CRASHED;
-	}
-	return part_status_code(&st);
-}
-
-/*
- * --gdb: listen first, so that a bad address is refused before the
- * partition is touched; then attach and serve one gdb.  What lpar run
- * --gdb launched shows its console on stdout and is waited for: its
- * status is lpar's.
- */
-static int serve_gdb(const struct attach_opts *a)
-{
-	struct dbg_console *cons = NULL;
-	struct dbg_target *t = NULL;
-	struct lerr err = { 0 };
-	char shown[4200];
-	int lfd, r;
-
-	signal(SIGPIPE, SIG_IGN);
-	if (gdbstub_listen(a->gdb, &lfd, shown, sizeof(shown), &err)) {
-		lpar_error("%s", err.msg);
-		return 1;
-	}
-	if (dbg_attach(a->name, &t, &err)) {
-		gdbstub_unlisten(lfd, shown);
-		lpar_error("%s", err.msg);
-		return 1;
-	}
-	if (a->console && dbg_console_open_fd(a->name, STDOUT_FILENO, &cons, &err))
-		lpar_error("the partition's console will not be shown: %s", err.msg);
-	r = gdbstub_serve_on(t, lfd, shown, &err);
-	if (r)
-		lpar_error("%s", err.msg);
-	dbg_detach(t);
-	if (!a->launched) {
-		dbg_console_close(cons);
-		return r ? 1 : 0;
-	}
-	r = wait_end(a->name);
-	dbg_console_finish(cons);
-	return r;
-}
-
-static void banner(struct dbg_session *s, const struct attach_opts *a, const struct dbg_event *ev)
-{
-	char clean[4200];
-	const char *path = dbg_image_path(s->t);
-
-	text_sanitize(clean, sizeof(clean), path, strlen(path));
-	if (a->launched)
-		fprintf(s->out, "Partition '%s' loaded from %s, stopped at its entry point; "
-			"'continue' starts it.\n", s->name, clean);
-	else
-		fprintf(s->out, "Attaching to partition '%s' (monitor process %ld)\n", s->name,
-			dbg_pid(s->t));
-	fprintf(s->out, "Reading symbols from %s...\n", clean);
-	if (ev->kind != DBG_ENDED)
-		dbg_session_frame_line(s, ev->rip);
-}
-
-int attach_session(const struct attach_opts *a)
-{
-	struct dbg_session s;
-	struct dbg_target *t = NULL;
-	struct dbg_event ev;
-	struct lerr err = { 0 };
-	int status = 0;
-
-	if (a->gdb)
-		return serve_gdb(a);
-	signal(SIGPIPE, SIG_IGN);
-	if (dbg_attach(a->name, &t, &err)) {
-		lpar_error("%s", err.msg);
-		return 1;
-	}
-	if (dbg_session_init(&s, t, stdout)) {
-		lpar_error("cannot start the disassembler (capstone)");
-		dbg_detach(t);
-		return 1;
-	}
-	s.launched = a->launched;
-	s.interactive = !a->batch && isatty(STDIN_FILENO);
-	s.forward_stdin = a->launched && isatty(STDIN_FILENO);
-	if (dbg_sigint_setup(&s))
-		lpar_error("Ctrl-C will not stop the partition: cannot make a pipe");
-	if (a->console && dbg_console_open(s.name, &s.cons, &err))
-		lpar_error("the partition's console will not be shown: %s", err.msg);
-	/* Where it stands: stopped by our attaching, or already ended. */
-	if (dbg_wait(t, &ev, &err)) {
-		lpar_error("%s", err.msg);
-		status = 1;
-		goto out;
-	}
-	if (!a->batch)
-		banner(&s, a, &ev);
-	if (ev.kind == DBG_ENDED) {
-		dbg_session_report(&s, &ev, 0);
-		status = 1;
-		goto out;
-	}
-	for (int i = 0; i < a->nsteps && !s.quit; i++) {
-		if (a->steps[i].kind == 'e')
-			status |= dbg_session_exec(&s, a->steps[i].arg) ? 1 : 0;
-		else
-			status |= dbg_script_run(&s, a->steps[i].arg) ? 1 : 0;
-	}
-	if (!a->batch && !s.quit)
-		dbg_repl_run(&s);
-	if (s.quit && s.exit_status)
-		status = s.exit_status;
-out:
-	dbg_session_end(&s);
-	if (s.cons) {
-		dbg_console_drain(s.cons, stdout);
-		dbg_console_close(s.cons);
-	}
-	dbg_session_free(&s);
-	return status;
-}
 
 int cmd_attach(int argc, char **argv)
 {
@@ -209,5 +57,65 @@ int cmd_attach(int argc, char **argv)
 		return lpar_usage_error(self, "no partition named");
 	if (a.gdb && (a.nsteps || a.batch))
 		return lpar_usage_error(self, "'--gdb' serves gdb: it takes no -batch, -ex or -x");
-	return attach_session(&a);
+	return debugger_attach(&a);
+}
+
+/* ---- the session's options as lpar-debug's arguments, and back ---- */
+
+int debugger_args(const struct attach_opts *a, char **argv, int max)
+{
+	int n = 0;
+
+	if (max < 10 + 2 * a->nsteps)
+		return -1;
+	argv[n++] = (char *)"--name";
+	argv[n++] = (char *)a->name;
+	if (a->batch)
+		argv[n++] = (char *)"--batch";
+	for (int i = 0; i < a->nsteps; i++) {
+		argv[n++] = (char *)(a->steps[i].kind == 'x' ? "--x" : "--ex");
+		argv[n++] = (char *)a->steps[i].arg;
+	}
+	if (a->gdb) {
+		argv[n++] = (char *)"--gdb";
+		argv[n++] = (char *)a->gdb;
+	}
+	if (a->launched)
+		argv[n++] = (char *)"--launched";
+	if (a->console)
+		argv[n++] = (char *)"--console";
+	if (a->image) {
+		argv[n++] = (char *)"--image";
+		argv[n++] = (char *)a->image;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+int debugger_parse(int argc, char **argv, struct attach_opts *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--batch"))
+			a->batch = 1;
+		else if (!strcmp(o, "--launched"))
+			a->launched = 1;
+		else if (!strcmp(o, "--console"))
+			a->console = 1;
+		else if (v && !strcmp(o, "--name"))
+			a->name = argv[++i];
+		else if (v && !strcmp(o, "--gdb"))
+			a->gdb = argv[++i];
+		else if (v && !strcmp(o, "--image"))
+			a->image = argv[++i];
+		else if (v && (!strcmp(o, "--ex") || !strcmp(o, "--x")) &&
+			 a->nsteps < ATTACH_MAX_STEPS) {
+			a->steps[a->nsteps].kind = o[2];
+			a->steps[a->nsteps++].arg = argv[++i];
+		} else
+			return -1;
+	}
+	return a->name ? 0 : -1;
 }

@@ -20,9 +20,15 @@ struct attach_opts {
 
 /*
  * Attaches to the partition and runs the session: the commands, then the
- * REPL unless batch.  Returns lpar's exit status (gdb's batch rule: 1 if a
- * command failed); errors are printed.
+ * REPL unless batch; ends a launched partition afterwards.  Returns lpar's
+ * exit status (gdb's batch rule: 1 if a command failed); errors are
+ * printed.  In lpar this execs lpar-debug (cmd/debugger_exec.c), which
+ * runs the session (cmd/debugger.c); it does not return there.
  */
-int attach_session(const struct attach_opts *a);
+int debugger_attach(const struct attach_opts *a);
+
+/* lpar-debug's argument form of *a, and back (cmd/debugger_exec.c). */
+int debugger_args(const struct attach_opts *a, char **argv, int max);
+int debugger_parse(int argc, char **argv, struct attach_opts *a);
 
 #endif

@@ -11,7 +11,6 @@
 
 #include "cmd.h"
 
-struct lpar_opts lpar_opts;
 
 void lpar_main_help(FILE *f);
 

@@ -6,6 +6,8 @@
 #include "cmd.h"
 #include "json.h"
 
+struct lpar_opts lpar_opts;
+
 static void verror(const char *fmt, va_list ap)
 {
 	char msg[1024];

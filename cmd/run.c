@@ -4,7 +4,6 @@
  * monitor, printing its name.
  */
 #include <signal.h>
-#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,28 +57,6 @@ static int report(const char *name, const struct hv_outcome *o)
 }
 
 /*
- * Ends what lpar run --debug launched, even after a detach, and waits for
- * its monitor (our child) to clean its run directory away.
- */
-static void end_launched(const char *name)
-{
-	struct lerr err = { 0 };
-	struct part *p = NULL;
-
-	if (part_open(name, &p, NULL, &err) == 0) {
-		part_ctl(p, "kill", &err);
-		part_close(p);
-	}
-	for (int i = 0; i < 500; i++) {
-		pid_t w = waitpid(-1, NULL, WNOHANG);
-
-		if (w < 0 || w > 0)
-			break;
-		usleep(10000);
-	}
-}
-
-/*
  * lpar run --debug and --gdb: a created partition in a monitor of its own
  * that ends with lpar, its console on the terminal, the debugger attached
  * before its first instruction.
@@ -107,11 +84,8 @@ static int run_debug(struct launch_opts *o, struct elf_image *img)
 	a.launched = 1;
 	a.console = 1;
 	a.image = o->spec.image;
-	r = attach_session(&a);
-	end_launched(name);
-	if (o->gdb && part_remove(name, &err))
-		lpar_error("%s", err.msg);
-	return r;
+	/* Runs the debugger (lpar-debug), which also ends the partition. */
+	return debugger_attach(&a);
 }
 
 int cmd_run(int argc, char **argv)
