@@ -383,6 +383,18 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	return defer(ctl, r, f, N_CTL);
 }
 
+/* A command written to ctl or debug: without trailing blanks, NUL-terminated. */
+static int command_text(const uint8_t *data, uint32_t count, char *cmd, size_t len)
+{
+	while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
+		count--;
+	if (!count || count >= len)
+		return -EINVAL;
+	memcpy(cmd, data, count);
+	cmd[count] = '\0';
+	return 0;
+}
+
 static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		   const uint8_t *data, uint32_t count)
 {
@@ -395,12 +407,8 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 	(void)off;
 	switch (NODE(f->node)) {
 	case N_CTL:
-		while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
-			count--;
-		if (!count || count >= sizeof(cmd))
+		if (command_text(data, count, cmd, sizeof(cmd)))
 			return -EINVAL;
-		memcpy(cmd, data, count);
-		cmd[count] = '\0';
 		for (struct ctl_waiter *w = ctl->waiters; w; w = w->next)
 			if (w->fid == f)
 				return -EBUSY; /* one command at a time per open */
@@ -421,18 +429,15 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		pthread_mutex_unlock(&hv->lock);
 		if (!n)
 			return -EAGAIN; /* the partition is not reading its input */
-		if (write(hv->event_fd, &one, sizeof(one)) < 0)
-			n = n + 0; /* a wake-up is already pending */
+		if (write(hv->event_fd, &one, sizeof(one)) < 0) {
+			/* the counter is full: a wake-up is pending anyway */
+		}
 		p9_reply_write(r, n);
 		return 0;
 	}
 	case N_DEBUG:
-		while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
-			count--;
-		if (!count || count >= sizeof(cmd))
+		if (command_text(data, count, cmd, sizeof(cmd)))
 			return -EINVAL;
-		memcpy(cmd, data, count);
-		cmd[count] = '\0';
 		e = hv_debug_command(hv, cmd);
 		if (e)
 			return e;

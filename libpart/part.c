@@ -90,6 +90,26 @@ int part_status_by_name(const char *name, struct part_status *st, struct lerr *e
 	return r;
 }
 
+/*
+ * Checks a name and its run directory (whose trouble is reported as that,
+ * not as "no partition"), then says where the partition stands.
+ */
+static int locate(const char *name, char *dir, size_t len, enum part_liveness *l,
+		  struct lerr *err)
+{
+	int r;
+
+	if (!part_name_valid(name))
+		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
+	r = part_dir(name, dir, len, err);
+	if (r)
+		return r;
+	*l = part_probe(name);
+	if (*l == PART_ABSENT)
+		return lerr_set(err, ENOENT, "no partition named '%s'", name);
+	return 0;
+}
+
 int part_open(const char *name, struct part **out, struct part_status *st,
 	      struct lerr *err)
 {
@@ -98,17 +118,15 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 	struct part *p;
 	int r;
 
+	enum part_liveness l;
+
 	if (!st)
 		st = &tmp;
-	if (!part_name_valid(name))
-		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
-	/* A run directory that cannot be used is that, not "no partition". */
-	r = part_dir(name, dir, sizeof(dir), err);
+	r = locate(name, dir, sizeof(dir), &l, err);
 	if (r)
 		return r;
-	switch (part_probe(name)) {
-	case PART_ABSENT:
-		return lerr_set(err, ENOENT, "no partition named '%s'", name);
+	switch (l) {
+	case PART_ABSENT: /* locate() said so */
 	case PART_STARTING:
 		return lerr_set(err, EAGAIN, "partition '%s' is still starting", name);
 	case PART_ENDED:
@@ -275,17 +293,15 @@ int part_wait_change(struct part *p, struct part_status *st, struct lerr *err)
 
 int part_remove(const char *name, struct lerr *err)
 {
+	enum part_liveness l;
 	char dir[4096];
 	int r;
 
-	if (!part_name_valid(name))
-		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
-	r = part_dir(name, dir, sizeof(dir), err);
+	r = locate(name, dir, sizeof(dir), &l, err);
 	if (r)
 		return r;
-	switch (part_probe(name)) {
-	case PART_ABSENT:
-		return lerr_set(err, ENOENT, "no partition named '%s'", name);
+	switch (l) {
+	case PART_ABSENT: /* locate() said so */
 	case PART_LIVE:
 	case PART_STARTING:
 		return lerr_set(err, EBUSY,

@@ -424,6 +424,22 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	queue(c, mem, b.pos);
 }
 
+/* The fid a message names, if it decoded and exists; NULL once answered. */
+static struct p9_fid *fid_arg(struct p9_conn *c, struct p9_buf *in, uint16_t tag,
+			      uint32_t fid)
+{
+	struct p9_fid *f;
+
+	if (in->err) {
+		send_error(c, tag, EPROTO);
+		return NULL;
+	}
+	f = fid_find(c, fid);
+	if (!f)
+		send_error(c, tag, EBADF);
+	return f;
+}
+
 static void t_lopen(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 {
 	struct p9_srv *s = c->srv;
@@ -434,15 +450,9 @@ static void t_lopen(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	uint8_t mem[32];
 	int r;
 
-	if (in->err) {
-		send_error(c, tag, EPROTO);
+	f = fid_arg(c, in, tag, fid);
+	if (!f)
 		return;
-	}
-	f = fid_find(c, fid);
-	if (!f) {
-		send_error(c, tag, EBADF);
-		return;
-	}
 	if (f->opened) {
 		send_error(c, tag, EBUSY);
 		return;
@@ -582,18 +592,10 @@ static void t_write(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 
 static void t_clunk(struct p9_conn *c, struct p9_buf *in, uint16_t tag, int remove)
 {
-	uint32_t fid = p9_get32(in);
-	struct p9_fid *f;
+	struct p9_fid *f = fid_arg(c, in, tag, p9_get32(in));
 
-	if (in->err) {
-		send_error(c, tag, EPROTO);
+	if (!f)
 		return;
-	}
-	f = fid_find(c, fid);
-	if (!f) {
-		send_error(c, tag, EBADF);
-		return;
-	}
 	fid_free(c, f);
 	/* Nothing in a synthetic tree can be removed; the fid goes anyway. */
 	if (remove)
@@ -613,15 +615,9 @@ static void t_getattr(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	int r;
 
 	(void)p9_get64(in); /* request mask: we always answer the basics */
-	if (in->err) {
-		send_error(c, tag, EPROTO);
+	f = fid_arg(c, in, tag, fid);
+	if (!f)
 		return;
-	}
-	f = fid_find(c, fid);
-	if (!f) {
-		send_error(c, tag, EBADF);
-		return;
-	}
 	memset(&a, 0, sizeof(a));
 	r = s->ops->getattr(s->fs, f->node, &a);
 	if (r) {
