@@ -90,6 +90,13 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err);
 
 void hv_destroy(struct hv *hv);
 
+/*
+ * The hcall table, for lpar hcall --list: every hcall of every device, by
+ * number, as the monitor dispatches them.  *out stays valid.
+ */
+struct hv_hcall;
+size_t hv_hcall_table(const struct hv_hcall *const **out);
+
 /* The fd of the partition's RAM (a memfd unless cfg->ram_fd named a file). */
 int hv_ram_fd(const struct hv *hv);
 

@@ -28,11 +28,26 @@
 #define LPAR_HC_TIME_MONOTONIC 5 /* ()                 -> ns since boot */
 #define LPAR_HC_TIME_WALL      6 /* ()                 -> ns since the Epoch */
 #define LPAR_HC_BLOCK          7 /* (deadline)         -> ready set, 0 on timeout */
+#define LPAR_HC_EVENT_TAKE     8 /* ()                 -> event bits, cleared */
+#define LPAR_HC_TRACE_MARK     9 /* (msg, len)         -> 0; a mark in lpar trace */
+
+/*
+ * Controller hcalls: issued by a controller through the control tree's
+ * hcall file (lpar hcall), never by the partition (which gets -ENOSYS).
+ */
+#define LPAR_HC_CTL_INFO          32 /* ()     -> 0; mem, vcpus, state, abi */
+#define LPAR_HC_CTL_EVENT         33 /* (bits) -> 0; block() sees LPAR_READY_EVENT */
+#define LPAR_HC_CTL_CONSOLE_INPUT 34 /* (text) -> bytes queued */
+#define LPAR_HC_CTL_WAKE          35 /* (ns)   -> 0; block() sees LPAR_READY_TIMER */
+#define LPAR_HC_CTL_SHUTDOWN      36 /* ()     -> 0; block() sees LPAR_READY_SHUTDOWN */
+#define LPAR_HC_CTL_PANIC         37 /* ()     -> 0; stops it for good, state kept */
 #define LPAR_HC_MAX           64 /* numbers below this are reserved for hcalls */
 
 /* Bits of the ready set that block() returns. */
 #define LPAR_READY_CONSOLE  (1u << 0) /* console input (or its EOF) is waiting */
 #define LPAR_READY_SHUTDOWN (1u << 1) /* the controller asks the partition to end */
+#define LPAR_READY_EVENT    (1u << 2) /* the controller raised event bits (event_take) */
+#define LPAR_READY_TIMER    (1u << 3) /* a wake-up the controller set has come */
 
 /* A block() deadline that never passes. */
 #define LPAR_DEADLINE_NEVER 0xffffffffffffffffull
