@@ -23,12 +23,6 @@
 
 volatile sig_atomic_t hv_pending_signal;
 
-static const struct hv_device *const hv_devices[] = {
-	&hv_dev_sys,
-	&hv_dev_console,
-	&hv_dev_clock,
-	NULL,
-};
 
 void hv_on_signal(int signo)
 {
@@ -154,7 +148,16 @@ int hv_yield(struct hv *hv)
 			break;
 		}
 		if (hv->req & HV_REQ_KILL) {
-			hv_end_killed(hv, "killed by the controller");
+			if (hv->panicked) {
+				struct hv_regs r = { 0 };
+
+				hvb_cpu_get_regs(hv->cpu, &r);
+				pthread_mutex_unlock(&hv->lock);
+				hv_end_crash(hv, r.rip, "panic requested by the controller");
+				pthread_mutex_lock(&hv->lock);
+			} else {
+				hv_end_killed(hv, "killed by the controller");
+			}
 			end = 1;
 			break;
 		}
@@ -359,7 +362,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->con.out_fd = cfg->console_out;
 	hv->con.log_fd = cfg->log_fd;
 	hv->dir_fd = cfg->dir_fd;
-	hv->devs = hv_devices;
+	hv->devs = hv_devices_all();
 	hv->stop_signals = cfg->stop_signals;
 	hv->created_ns = host_ns();
 	hv->boot_ns = hv->created_ns;

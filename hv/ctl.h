@@ -17,10 +17,12 @@ struct ctl_waiter {
 	struct ctl_waiter *next;
 };
 
-/* Per-open state of cons and wait. */
+/* Per-open state of cons, wait, hcall and trace. */
 struct ctl_open {
-	uint64_t cursor;   /* cons: next output byte to send */
+	uint64_t cursor;   /* cons: next output byte to send; trace: next event */
 	unsigned seen;     /* wait: the generation last reported */
+	int end_sent;      /* trace: the ev=end line went out */
+	char result[1100]; /* hcall: the last result */
 };
 
 struct hv_ctl {

@@ -30,7 +30,7 @@
 
 enum node {
 	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
-	N_REGS, N_MEM, N_IMAGE, N_DEBUG, N_COUNT
+	N_REGS, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_COUNT
 };
 
 static const struct node_info {
@@ -51,6 +51,8 @@ static const struct node_info {
 	[N_MEM] = { "mem", N_ROOT, 0, 0600 },
 	[N_IMAGE] = { "image", N_ROOT, 0, 0400 },
 	[N_DEBUG] = { "debug", N_ROOT, 0, 0600 },
+	[N_HCALL] = { "hcall", N_ROOT, 0, 0600 },
+	[N_TRACE] = { "trace", N_ROOT, 0, 0400 },
 };
 
 #define NODE(p) ((int)(uintptr_t)(p))
@@ -116,10 +118,14 @@ static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid
 		if (e)
 			return e;
 	}
-	if (n == N_CONS || n == N_WAIT) {
+	if (n == N_CONS || n == N_WAIT || n == N_HCALL || n == N_TRACE) {
 		o = calloc(1, sizeof(*o));
 		if (!o)
 			return -ENOMEM;
+		if (n == N_TRACE && hv_trace_open(ctl->hv, &o->cursor)) {
+			free(o);
+			return -ENOMEM;
+		}
 		pthread_mutex_lock(&ctl->hv->lock);
 		/* A new viewer first gets what the ring still holds. */
 		o->cursor = ctl->hv->con.total > HV_CONS_RING ?
@@ -289,6 +295,13 @@ static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		if (off)
 			return reply_text(r, "", 0, 0);
 		return defer(ctl, r, f, N_DEBUG);
+	case N_HCALL: {
+		const struct ctl_open *o = f->aux;
+
+		return reply_text(r, o->result, strlen(o->result), off);
+	}
+	case N_TRACE:
+		return defer(ctl, r, f, N_TRACE);
 	case N_LOG:
 		return reply_pread(r, hv->con.log_fd, off, count);
 	case N_REGS:
@@ -347,6 +360,8 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 			e = s == HV_ENDED ? -ESRCH : s == HV_PAUSED ? -EALREADY : -EAGAIN;
 		else
 			hv_request(hv, HV_REQ_PAUSE);
+	} else if ((!strcmp(cmd, "resume") || !strcmp(cmd, "start")) && hv->panicked) {
+		e = -EPERM; /* a panicked partition only ends */
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
 			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
@@ -433,6 +448,19 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 			/* the counter is full: a wake-up is pending anyway */
 		}
 		p9_reply_write(r, n);
+		return 0;
+	}
+	case N_HCALL: {
+		struct ctl_open *o = f->aux;
+		char line[1100];
+
+		if (count >= sizeof(line) || command_text(data, count, line, sizeof(line)))
+			return -EINVAL;
+		o->result[0] = '\0';
+		e = hv_hcall_ctl(hv, line, o->result, sizeof(o->result));
+		if (e)
+			return e;
+		p9_reply_write(r, p9_req_count(r));
 		return 0;
 	}
 	case N_DEBUG:
@@ -531,6 +559,8 @@ static void t_clunk(void *fs, struct p9_fid *f)
 	struct hv_ctl *ctl = fs;
 
 	drop_waiter(fs, NULL, f);
+	if (NODE(f->node) == N_TRACE && f->opened)
+		hv_trace_close(ctl->hv);
 	if (NODE(f->node) == N_DEBUG && f->opened)
 		hv_debug_release(ctl->hv, f); /* the debugger went: run on, clean */
 	free(f->aux);
@@ -559,6 +589,28 @@ static size_t end_line(struct hv *hv, char *buf, size_t len)
 	return (size_t)n;
 }
 
+/* The trace's last event: "t=N ev=end state=exited exit=0" (or reason=...). */
+static size_t trace_end_line(struct hv *hv, char *buf, size_t len)
+{
+	char status[2048], *st, *ex, *reason;
+	int n;
+
+	hv_status_text(hv, status, sizeof(status));
+	st = strstr(status, "\nstate ");
+	ex = strstr(status, "\nexit ");
+	reason = strstr(status, "\nreason ");
+	n = snprintf(buf, len, "t=%llu ev=end state=%.*s", (unsigned long long)hv_now(hv),
+		     st ? (int)strcspn(st + 7, "\n") : 5, st ? st + 7 : "ended");
+	if (ex)
+		n += snprintf(buf + n, len - (size_t)n, " exit=%.*s", (int)strcspn(ex + 6, "\n"),
+			      ex + 6);
+	if (reason)
+		n += snprintf(buf + n, len - (size_t)n, " reason=%.*s",
+			      (int)strcspn(reason + 8, "\n"), reason + 8);
+	n += snprintf(buf + n, len - (size_t)n, "\n");
+	return (size_t)n;
+}
+
 /* Whether a waiter can be answered now; answers it if so. */
 static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 {
@@ -568,6 +620,35 @@ static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 	char text[2048];
 	int ended;
 
+	if (w->node == N_TRACE) {
+		char *buf;
+		size_t n;
+
+		if (hv_trace_pending(hv, o->cursor)) {
+			buf = malloc(count);
+			if (!buf) {
+				p9_reply_error(w->req, ENOMEM);
+				return 1;
+			}
+			n = hv_trace_read(hv, &o->cursor, buf, count);
+			p9_reply_read(w->req, buf, (uint32_t)n);
+			free(buf);
+			return 1;
+		}
+		pthread_mutex_lock(&hv->lock);
+		ended = hv->state == HV_ENDED;
+		pthread_mutex_unlock(&hv->lock);
+		if (!ended)
+			return 0;
+		if (o->end_sent) {
+			p9_reply_read(w->req, "", 0); /* EOF */
+			return 1;
+		}
+		o->end_sent = 1;
+		n = trace_end_line(hv, text, sizeof(text));
+		p9_reply_read(w->req, text, (uint32_t)n);
+		return 1;
+	}
 	if (w->node == N_DEBUG) {
 		/* A stop, or the end; otherwise wait for one. */
 		if (hv_debug_event(hv, text, sizeof(text))) {

@@ -231,6 +231,8 @@ int hv_debug_command(struct hv *hv, const char *cmd)
 	pthread_mutex_lock(&hv->lock);
 	if (hv->state == HV_ENDED) {
 		e = -ESRCH;
+	} else if ((!strcmp(verb, "cont") || !strcmp(verb, "step")) && hv->panicked) {
+		e = -EPERM; /* a panicked partition only ends */
 	} else if (!strcmp(verb, "cont") || !strcmp(verb, "step")) {
 		if (!strcmp(verb, "step") && a1 && (num_parse_u64(a1, &n) || !n || n > 1000000))
 			e = -EINVAL;

@@ -31,6 +31,11 @@ static uint32_t raised(struct hv *hv)
 
 	pthread_mutex_lock(&hv->lock);
 	r = hv->raised;
+	hv->raised &= ~LPAR_READY_EVENT; /* reported once per raise; the bits wait in event_take */
+	if (hv->wake_at && hv_now(hv) >= hv->wake_at) {
+		hv->wake_at = 0;
+		r |= LPAR_READY_TIMER;
+	}
 	pthread_mutex_unlock(&hv->lock);
 	return r | (hv_console_ready(hv) ? LPAR_READY_CONSOLE : 0);
 }
@@ -61,8 +66,15 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 			con = n;
 			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
 		}
-		if (deadline != LPAR_DEADLINE_NEVER) {
-			uint64_t left = deadline > now ? deadline - now : 0;
+		if (deadline != LPAR_DEADLINE_NEVER || hv->wake_at) {
+			uint64_t until = deadline, left;
+
+			/* A controller wake-up may come first. */
+			pthread_mutex_lock(&hv->lock);
+			if (hv->wake_at && hv->wake_at < until)
+				until = hv->wake_at;
+			pthread_mutex_unlock(&hv->lock);
+			left = until > now ? until - now : 0;
 
 			ts.tv_sec = (time_t)(left / 1000000000);
 			ts.tv_nsec = (long)(left % 1000000000);
@@ -84,15 +96,21 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 			if (fds[i].revents)
 				ready |= hv->wake_bit[i];
 		ready |= raised(hv);
-		if (ready || k == 0)
+		if (ready)
 			return ready;
+		/* A timeout may have been for a wake-up that moved: only the deadline ends it. */
+		if (k == 0 && deadline != LPAR_DEADLINE_NEVER && hv_now(hv) >= deadline)
+			return 0;
 	}
 }
 
 static const struct hv_hcall clock_hcalls[] = {
-	{ LPAR_HC_TIME_MONOTONIC, "time_monotonic", HV_WHO_GUEST, { NULL }, hc_time_monotonic },
-	{ LPAR_HC_TIME_WALL, "time_wall", HV_WHO_GUEST, { NULL }, hc_time_wall },
-	{ LPAR_HC_BLOCK, "block", HV_WHO_GUEST, { "deadline" }, hc_block },
+	{ .nr = LPAR_HC_TIME_MONOTONIC, .name = "time_monotonic", .who = HV_WHO_GUEST,
+	  .fn = hc_time_monotonic, .types = "" },
+	{ .nr = LPAR_HC_TIME_WALL, .name = "time_wall", .who = HV_WHO_GUEST,
+	  .fn = hc_time_wall, .types = "" },
+	{ .nr = LPAR_HC_BLOCK, .name = "block", .who = HV_WHO_GUEST, .args = { "deadline" },
+	  .fn = hc_block, .types = "u" },
 };
 
 const struct hv_device hv_dev_clock = {

@@ -178,8 +178,10 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 }
 
 static const struct hv_hcall console_hcalls[] = {
-	{ LPAR_HC_CONSOLE_WRITE, "console_write", HV_WHO_GUEST, { "buf", "len" }, hc_console_write },
-	{ LPAR_HC_CONSOLE_READ, "console_read", HV_WHO_GUEST, { "buf", "len" }, hc_console_read },
+	{ .nr = LPAR_HC_CONSOLE_WRITE, .name = "console_write", .who = HV_WHO_GUEST,
+	  .args = { "buf", "len" }, .fn = hc_console_write, .types = "pl" },
+	{ .nr = LPAR_HC_CONSOLE_READ, .name = "console_read", .who = HV_WHO_GUEST,
+	  .args = { "buf", "len" }, .fn = hc_console_read, .types = "pl" },
 };
 
 const struct hv_device hv_dev_console = {

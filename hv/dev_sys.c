@@ -36,9 +36,12 @@ static int64_t hc_abort(struct hv *hv, const uint64_t *a)
 }
 
 static const struct hv_hcall sys_hcalls[] = {
-	{ LPAR_HC_ABI_VERSION, "abi_version", HV_WHO_GUEST, { NULL }, hc_abi_version },
-	{ LPAR_HC_EXIT, "exit", HV_WHO_GUEST, { "status" }, hc_exit },
-	{ LPAR_HC_ABORT, "abort", HV_WHO_GUEST, { "msg", "len" }, hc_abort },
+	{ .nr = LPAR_HC_ABI_VERSION, .name = "abi_version", .who = HV_WHO_GUEST,
+	  .fn = hc_abi_version, .types = "" },
+	{ .nr = LPAR_HC_EXIT, .name = "exit", .who = HV_WHO_GUEST, .args = { "status" },
+	  .fn = hc_exit, .types = "u" },
+	{ .nr = LPAR_HC_ABORT, .name = "abort", .who = HV_WHO_GUEST, .args = { "msg", "len" },
+	  .fn = hc_abort, .types = "pl" },
 };
 
 const struct hv_device hv_dev_sys = {

@@ -112,6 +112,9 @@ static void fault(struct hv *hv, uint32_t vector)
 	}
 	memcpy(&f, p, sizeof(f));
 	f.vector = vector;
+	if (hv_tracing(hv))
+		hv_trace_note(hv, HV_TEV_EXIT, "what=fault vector=%u rip=0x%llx", vector,
+			      (unsigned long long)f.rip);
 	if (vector == 14)
 		hvb_cpu_sregs(hv->cpu, &sr);
 	if (hv_debug_exception(hv, &f, sr.cr2))
@@ -133,6 +136,15 @@ static void internal_error(struct hv *hv, uint64_t suberror)
 			     (unsigned long long)suberror);
 }
 
+static void unknown_port(struct hv *hv, const struct hvb_exit *ex, uint64_t rip)
+{
+	if (hv_tracing(hv))
+		hv_trace_note(hv, HV_TEV_EXIT, "what=io port=0x%x size=%u dir=%s", ex->port,
+			      ex->size, ex->out ? "out" : "in");
+	hv_end_crash(hv, rip, "%s of %u byte%s on unknown port 0x%x",
+		     ex->out ? "write" : "read", ex->size, ex->size == 1 ? "" : "s", ex->port);
+}
+
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 {
 	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
@@ -144,9 +156,7 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
 			fault(hv, ex->data);
 		else
-			hv_end_crash(hv, rip, "%s of %u byte%s on unknown port 0x%x",
-				     ex->out ? "write" : "read", ex->size,
-				     ex->size == 1 ? "" : "s", ex->port);
+			unknown_port(hv, ex, rip);
 		break;
 	case HVB_EXIT_INTR:
 		break; /* hv_yield() serves whatever interrupted it */

@@ -15,6 +15,31 @@ static const char *owner(const struct hv *hv, size_t n, const struct hv_hcall *h
 	return "?";
 }
 
+/* Every device, for the table lpar hcall --list prints. */
+static const struct hv_device *const all_devices[] = {
+	&hv_dev_sys, &hv_dev_console, &hv_dev_clock, &hv_dev_ctl, NULL,
+};
+
+const struct hv_device *const *hv_devices_all(void)
+{
+	return all_devices;
+}
+
+size_t hv_hcall_table(const struct hv_hcall *const **out)
+{
+	static const struct hv_hcall *table[LPAR_HC_MAX];
+	static size_t n;
+
+	if (!n)
+		for (unsigned nr = 0; nr < LPAR_HC_MAX; nr++)
+			for (size_t d = 0; all_devices[d]; d++)
+				for (size_t i = 0; i < all_devices[d]->nhcalls; i++)
+					if (all_devices[d]->hcalls[i].nr == nr)
+						table[n++] = &all_devices[d]->hcalls[i];
+	*out = table;
+	return n;
+}
+
 int hv_hcall_register(struct hv *hv, struct lerr *err)
 {
 	for (size_t d = 0; hv->devs[d]; d++) {
@@ -46,8 +71,17 @@ void hv_hcall_dispatch(struct hv *hv)
 	uint64_t args[5] = { r->rdi, r->rsi, r->rdx, r->rcx, r->r8 };
 	int64_t ret = -ENOSYS;
 
-	if (h && (h->who & HV_WHO_GUEST))
-		ret = h->fn(hv, args);
+	if (!hv_tracing(hv)) {
+		if (h && (h->who & HV_WHO_GUEST))
+			ret = h->fn(hv, args);
+	} else {
+		uint64_t t0 = hv_now(hv);
+
+		if (h && (h->who & HV_WHO_GUEST))
+			ret = h->fn(hv, args);
+		hv_trace_hcall(hv, (unsigned)(r->rax < LPAR_HC_MAX ? r->rax : LPAR_HC_MAX),
+			       args, ret, hv_now(hv) - t0);
+	}
 	r->rax = (uint64_t)ret;
 	hvb_cpu_regs_dirty(hv->cpu);
 }

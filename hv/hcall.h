@@ -14,13 +14,30 @@ struct lerr;
 #define HV_WHO_GUEST 1u  /* issued by the partition */
 #define HV_WHO_CTL   2u  /* issued by the controller */
 
+/*
+ * One hcall.  types has one letter per argument: p a guest pointer, l a
+ * length, u a number within [min, max], t text (controller hcalls: the
+ * rest of the command line).
+ */
 struct hv_hcall {
 	unsigned nr;               /* LPAR_HC_* */
 	const char *name;
 	unsigned who;              /* HV_WHO_* */
 	const char *args[5];       /* argument names, NULL-terminated */
 	int64_t (*fn)(struct hv *hv, const uint64_t *args);
+	const char *types;         /* see above; NULL: all numbers */
+	uint64_t min[5], max[5];   /* for u arguments; max 0: no limit */
+	/* Controller hcalls: text argument in, extra result lines out. */
+	int64_t (*ctl)(struct hv *hv, const uint64_t *args, const char *text,
+		       char *out, size_t outlen);
 };
+
+/*
+ * Issues controller hcall NAME with the argument text from a controller
+ * (the control tree's hcall file); the result line(s) go to out.  -ENOSYS
+ * for no such controller hcall, -EINVAL for bad arguments.
+ */
+int hv_hcall_ctl(struct hv *hv, const char *cmd, char *out, size_t outlen);
 
 /* A device: a module with its hcalls and optional set-up and tear-down. */
 struct hv_device {
@@ -34,6 +51,10 @@ struct hv_device {
 extern const struct hv_device hv_dev_sys;
 extern const struct hv_device hv_dev_console;
 extern const struct hv_device hv_dev_clock;
+extern const struct hv_device hv_dev_ctl;
+
+/* Every device there is, NULL-terminated: the one list of them. */
+const struct hv_device *const *hv_devices_all(void);
 
 /* Fills hv->hcalls from every device; fails if two claim one number. */
 int hv_hcall_register(struct hv *hv, struct lerr *err);

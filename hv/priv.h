@@ -73,6 +73,26 @@ struct hv_wp {
 	char kind;                 /* 'w', 'r' or 'a' */
 };
 
+/* A trace event (trace.c). */
+enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK };
+#define HV_TRACE_RING 4096
+
+struct hv_tev {
+	uint64_t t;                /* ns since boot */
+	uint8_t kind;
+	uint16_t nr;
+	uint64_t a[5];
+	int64_t ret;
+	uint64_t dur;
+	char text[64];             /* exit and mark events */
+};
+
+struct hv_trace {
+	struct hv_tev *ring;       /* HV_TRACE_RING events, made for the first reader */
+	uint64_t head;             /* events recorded so far */
+	int readers;               /* trace files open: nothing is recorded at 0 */
+};
+
 /* A debugger's hold on the partition (debug.c; docs/debug-protocol.md). */
 struct hv_debug {
 	const void *owner;         /* the control tree fid that owns "debug" */
@@ -130,6 +150,10 @@ struct hv {
 	struct hv_console con;
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
+	struct hv_trace trace;     /* under lock, but for the readers count */
+	uint64_t events;           /* bits the controller raised for event_take */
+	uint64_t wake_at;          /* monotonic ns a controller wake-up is due, or 0 */
+	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
 
 	int ended;
@@ -199,6 +223,17 @@ int hv_console_ready(struct hv *hv);
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
 const char *hv_state_name(enum hv_state s);
+
+/* trace.c: recording (vCPU thread) and reading (control thread). */
+int hv_tracing(const struct hv *hv);
+void hv_trace_hcall(struct hv *hv, unsigned nr, const uint64_t *args, int64_t ret,
+		    uint64_t dur);
+void hv_trace_note(struct hv *hv, int kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int hv_trace_open(struct hv *hv, uint64_t *cursor);
+void hv_trace_close(struct hv *hv);
+size_t hv_trace_read(struct hv *hv, uint64_t *cursor, char *buf, size_t len);
+int hv_trace_pending(struct hv *hv, uint64_t cursor);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);

@@ -69,7 +69,8 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	up = st == HV_CREATED ? 0 : now - hv->boot_ns;
 
 	add(buf, len, &n, "name %s\n", hv->name);
-	add(buf, len, &n, "state %s\n", st == HV_ENDED ? end_state(&hv->out) : hv_state_name(st));
+	add(buf, len, &n, "state %s\n", st == HV_ENDED ? end_state(&hv->out) :
+				    hv->panicked ? "panicked" : hv_state_name(st));
 	add(buf, len, &n, "pid %ld\n", (long)getpid());
 	add(buf, len, &n, "mem %llu\n", (unsigned long long)hv->mem.size);
 	add(buf, len, &n, "vcpus 1\n");

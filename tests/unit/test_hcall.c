@@ -21,7 +21,7 @@ static int64_t hc_nop(struct hv *hv, const uint64_t *args)
 	return 0;
 }
 
-#define HC(nr, name) { (nr), (name), HV_WHO_GUEST, { NULL }, hc_nop }
+#define HC(nr_, name_) { .nr = (nr_), .name = (name_), .who = HV_WHO_GUEST, .fn = hc_nop, .types = "" }
 #define DEV(var, dname, table) \
 	static const struct hv_device var = { \
 		.name = (dname), .hcalls = (table), \
@@ -195,31 +195,43 @@ static void null_err(void **state)
 	free(hv);
 }
 
-/* The monitor's own devices: every ABI v1 hcall is there, once, for guests. */
+/*
+ * The monitor's own devices: every hcall of the ABI is there, once, with
+ * a handler for whoever may issue it; hv_hcall_table() lists the same.
+ */
 static void real_devices(void **state)
 {
-	static const struct hv_device *const devs[] = {
-		&hv_dev_sys, &hv_dev_console, &hv_dev_clock, NULL,
-	};
 	static const struct {
 		unsigned nr;
 		const char *name;
+		unsigned who;
 	} want[] = {
-		{ LPAR_HC_ABI_VERSION, "abi_version" },
-		{ LPAR_HC_CONSOLE_WRITE, "console_write" },
-		{ LPAR_HC_CONSOLE_READ, "console_read" },
-		{ LPAR_HC_EXIT, "exit" },
-		{ LPAR_HC_ABORT, "abort" },
-		{ LPAR_HC_TIME_MONOTONIC, "time_monotonic" },
-		{ LPAR_HC_TIME_WALL, "time_wall" },
-		{ LPAR_HC_BLOCK, "block" },
+		{ LPAR_HC_ABI_VERSION, "abi_version", HV_WHO_GUEST },
+		{ LPAR_HC_CONSOLE_WRITE, "console_write", HV_WHO_GUEST },
+		{ LPAR_HC_CONSOLE_READ, "console_read", HV_WHO_GUEST },
+		{ LPAR_HC_EXIT, "exit", HV_WHO_GUEST },
+		{ LPAR_HC_ABORT, "abort", HV_WHO_GUEST },
+		{ LPAR_HC_TIME_MONOTONIC, "time_monotonic", HV_WHO_GUEST },
+		{ LPAR_HC_TIME_WALL, "time_wall", HV_WHO_GUEST },
+		{ LPAR_HC_BLOCK, "block", HV_WHO_GUEST },
+		{ LPAR_HC_EVENT_TAKE, "event_take", HV_WHO_GUEST },
+		{ LPAR_HC_TRACE_MARK, "trace_mark", HV_WHO_GUEST },
+		{ LPAR_HC_CTL_INFO, "info", HV_WHO_CTL },
+		{ LPAR_HC_CTL_EVENT, "event", HV_WHO_CTL },
+		{ LPAR_HC_CTL_CONSOLE_INPUT, "console_input", HV_WHO_CTL },
+		{ LPAR_HC_CTL_WAKE, "wake", HV_WHO_CTL },
+		{ LPAR_HC_CTL_SHUTDOWN, "shutdown", HV_WHO_CTL },
+		{ LPAR_HC_CTL_PANIC, "panic", HV_WHO_CTL },
 	};
+	const struct hv_hcall *const *table;
+	size_t n = hv_hcall_table(&table);
 	struct lerr err;
 	struct hv *hv;
 	unsigned used = 0;
 
 	(void)state;
-	run(devs, &hv, &err, 0);
+	run(hv_devices_all(), &hv, &err, 0);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const struct hv_hcall *h = hv->hcalls[want[i].nr];
 
@@ -227,11 +239,16 @@ static void real_devices(void **state)
 			fail_msg("hcall %u (%s) is not registered", want[i].nr, want[i].name);
 		assert_string_equal(h->name, want[i].name);
 		assert_int_equal(h->nr, want[i].nr);
-		assert_non_null(h->fn);
-		assert_true(h->who & HV_WHO_GUEST);
+		assert_int_equal(h->who, want[i].who);
+		assert_non_null(h->types);
+		if (h->who & HV_WHO_GUEST)
+			assert_non_null(h->fn);
+		else
+			assert_non_null(h->ctl);
+		assert_ptr_equal(table[i], h); /* the table is in number order */
 	}
-	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
-		used += hv->hcalls[n] != NULL;
+	for (unsigned k = 0; k < LPAR_HC_MAX; k++)
+		used += hv->hcalls[k] != NULL;
 	assert_int_equal(used, sizeof(want) / sizeof(want[0]));
 	free(hv);
 }

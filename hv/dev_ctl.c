@@ -1,0 +1,242 @@
+/*
+ * The controller device: hcalls a controller issues through the control
+ * tree's hcall file (lpar hcall), and the two the partition uses to meet
+ * them, event_take and trace_mark.  Sun's LDoms call the shutdown and
+ * panic requests domain services.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <lpar/hcall.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/num.h"
+#include "../common/text.h"
+#include "priv.h"
+
+/* Wakes block() for something the controller raised. */
+static void nudge(struct hv *hv)
+{
+	uint64_t one = 1;
+
+	if (write(hv->event_fd, &one, sizeof(one)) < 0) {
+		/* the counter is full: a wake-up is pending anyway */
+	}
+}
+
+/* ---- the partition's side ---- */
+
+static int64_t hc_event_take(struct hv *hv, const uint64_t *a)
+{
+	uint64_t bits;
+
+	(void)a;
+	pthread_mutex_lock(&hv->lock);
+	bits = hv->events;
+	hv->events = 0;
+	pthread_mutex_unlock(&hv->lock);
+	return (int64_t)(bits & INT64_MAX);
+}
+
+static int64_t hc_trace_mark(struct hv *hv, const uint64_t *a)
+{
+	uint64_t len = a[1] < 48 ? a[1] : 48;
+	const char *msg = hv_guest_buf(hv, a[0], len, HV_BUF_READ);
+	char clean[200];
+
+	if (!msg)
+		return -EFAULT;
+	if (hv_tracing(hv))
+		hv_trace_note(hv, HV_TEV_MARK, "text=%s",
+			      text_sanitize(clean, sizeof(clean), msg, len));
+	return 0;
+}
+
+/* ---- the controller's side (control thread) ---- */
+
+static int64_t ctl_info(struct hv *hv, const uint64_t *a, const char *text, char *out,
+			size_t len)
+{
+	enum hv_state s;
+
+	(void)a;
+	(void)text;
+	pthread_mutex_lock(&hv->lock);
+	s = hv->state;
+	pthread_mutex_unlock(&hv->lock);
+	snprintf(out, len, "mem %" PRIu64 "\nvcpus 1\nstate %s\nabi %d\n", hv->mem.size,
+		 hv->panicked ? "panicked" : hv_state_name(s), LPAR_ABI_VERSION);
+	return 0;
+}
+
+static int64_t ctl_event(struct hv *hv, const uint64_t *a, const char *text, char *out,
+			 size_t len)
+{
+	(void)text;
+	(void)out;
+	(void)len;
+	pthread_mutex_lock(&hv->lock);
+	hv->events |= a[0];
+	hv->raised |= LPAR_READY_EVENT;
+	pthread_mutex_unlock(&hv->lock);
+	nudge(hv);
+	return 0;
+}
+
+/* The text with \n, \t and \\ escapes turned into their bytes. */
+static int64_t ctl_console_input(struct hv *hv, const uint64_t *a, const char *text,
+				 char *out, size_t len)
+{
+	char buf[1024];
+	size_t n = 0;
+	uint32_t room;
+
+	(void)a;
+	(void)out;
+	(void)len;
+	for (const char *p = text; *p && n < sizeof(buf); p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			buf[n++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	pthread_mutex_lock(&hv->lock);
+	room = HV_CONS_INMAX - hv->con.inlen;
+	if (n > room)
+		n = room;
+	memcpy(hv->con.in + hv->con.inlen, buf, n);
+	hv->con.inlen += (uint32_t)n;
+	pthread_mutex_unlock(&hv->lock);
+	nudge(hv);
+	return (int64_t)n;
+}
+
+static int64_t ctl_wake(struct hv *hv, const uint64_t *a, const char *text, char *out,
+			size_t len)
+{
+	(void)text;
+	(void)out;
+	(void)len;
+	pthread_mutex_lock(&hv->lock);
+	hv->wake_at = hv_now(hv) + a[0];
+	pthread_mutex_unlock(&hv->lock);
+	nudge(hv); /* block() recomputes its timeout */
+	return 0;
+}
+
+static int64_t ctl_shutdown(struct hv *hv, const uint64_t *a, const char *text, char *out,
+			    size_t len)
+{
+	(void)a;
+	(void)text;
+	(void)out;
+	(void)len;
+	pthread_mutex_lock(&hv->lock);
+	hv->raised |= LPAR_READY_SHUTDOWN;
+	pthread_mutex_unlock(&hv->lock);
+	nudge(hv);
+	return 0;
+}
+
+/* Stops the partition for good, keeping memory and registers to look at. */
+static int64_t ctl_panic(struct hv *hv, const uint64_t *a, const char *text, char *out,
+			 size_t len)
+{
+	int64_t r = 0;
+
+	(void)a;
+	(void)text;
+	(void)out;
+	(void)len;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->state == HV_ENDED)
+		r = -ESRCH;
+	else if (hv->panicked)
+		r = -EALREADY;
+	else {
+		hv->panicked = 1;
+		if (hv->state == HV_RUNNING)
+			hv_request(hv, HV_REQ_PAUSE);
+		else
+			hv_set_state(hv, HV_PAUSED);
+	}
+	pthread_mutex_unlock(&hv->lock);
+	return r;
+}
+
+static const struct hv_hcall ctl_hcalls[] = {
+	{ .nr = LPAR_HC_EVENT_TAKE, .name = "event_take", .who = HV_WHO_GUEST,
+	  .fn = hc_event_take, .types = "" },
+	{ .nr = LPAR_HC_TRACE_MARK, .name = "trace_mark", .who = HV_WHO_GUEST,
+	  .args = { "msg", "len" }, .fn = hc_trace_mark, .types = "pl" },
+	{ .nr = LPAR_HC_CTL_INFO, .name = "info", .who = HV_WHO_CTL, .types = "",
+	  .ctl = ctl_info },
+	{ .nr = LPAR_HC_CTL_EVENT, .name = "event", .who = HV_WHO_CTL, .args = { "bits" },
+	  .types = "u", .min = { 1 }, .max = { INT64_MAX }, .ctl = ctl_event },
+	{ .nr = LPAR_HC_CTL_CONSOLE_INPUT, .name = "console_input", .who = HV_WHO_CTL,
+	  .args = { "text" }, .types = "t", .ctl = ctl_console_input },
+	{ .nr = LPAR_HC_CTL_WAKE, .name = "wake", .who = HV_WHO_CTL, .args = { "ns" },
+	  .types = "u", .min = { 1 }, .max = { 1ull << 62 }, .ctl = ctl_wake },
+	{ .nr = LPAR_HC_CTL_SHUTDOWN, .name = "shutdown", .who = HV_WHO_CTL, .types = "",
+	  .ctl = ctl_shutdown },
+	{ .nr = LPAR_HC_CTL_PANIC, .name = "panic", .who = HV_WHO_CTL, .types = "",
+	  .ctl = ctl_panic },
+};
+
+const struct hv_device hv_dev_ctl = {
+	.name = "ctl",
+	.hcalls = ctl_hcalls,
+	.nhcalls = sizeof(ctl_hcalls) / sizeof(ctl_hcalls[0]),
+};
+
+int hv_hcall_ctl(struct hv *hv, const char *cmd, char *out, size_t outlen)
+{
+	char buf[1100], *name, *rest, *save = NULL;
+	const struct hv_hcall *h = NULL;
+	uint64_t args[5] = { 0 };
+	size_t nargs;
+	int64_t r;
+
+	snprintf(buf, sizeof(buf), "%s", cmd);
+	name = strtok_r(buf, " \t\n", &save);
+	rest = save ? save : "";
+	if (!name)
+		return -EINVAL;
+	for (unsigned i = 0; i < LPAR_HC_MAX && !h; i++)
+		if (hv->hcalls[i] && !strcmp(hv->hcalls[i]->name, name))
+			h = hv->hcalls[i];
+	if (!h || !(h->who & HV_WHO_CTL) || !h->ctl)
+		return -ENOSYS;
+	nargs = strlen(h->types ? h->types : "");
+	for (size_t i = 0; i < nargs; i++) {
+		char *tok;
+
+		if (h->types[i] == 't')
+			break; /* the rest of the line */
+		tok = strtok_r(NULL, " \t\n", &save);
+		if (!tok || num_parse_u64(tok, &args[i]) || args[i] < h->min[i] ||
+		    (h->max[i] && args[i] > h->max[i]))
+			return -EINVAL;
+		rest = save ? save : "";
+	}
+	if (nargs && h->types[nargs - 1] == 't') {
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		rest[strcspn(rest, "\n")] = '\0';
+	} else if (strtok_r(NULL, " \t\n", &save)) {
+		return -EINVAL; /* too many arguments */
+	}
+	{
+		char extra[1024] = "";
+
+		r = h->ctl(hv, args, rest, extra, sizeof(extra));
+		if (r < 0)
+			return (int)r;
+		snprintf(out, outlen, "ret %" PRId64 "\n%s", r, extra);
+	}
+	return 0;
+}
