@@ -202,7 +202,7 @@ diodcat_x() {
 	run --separate-stderr diodls_x -l /
 	assert_success
 	names=$(printf '%s\n' "${lines[@]}" | awk '{ print $NF }' | LC_ALL=C sort | tr '\n' ' ')
-	assert_equal "$names" "cons ctl debug image log mem status vcpu wait "
+	assert_equal "$names" "cons ctl debug hcall image log mem status trace vcpu wait "
 	# vcpu is a directory, the rest are files; image has the ELF's size.
 	assert_line --regexp '^d[-rwx]{9}.* vcpu$'
 	for f in ctl status wait cons log mem image; do
@@ -213,7 +213,7 @@ diodcat_x() {
 	run --separate-stderr diodls_x /
 	assert_success
 	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')" \
-		"cons ctl debug image log mem status vcpu wait "
+		"cons ctl debug hcall image log mem status trace vcpu wait "
 }
 
 @test "diodls lists vcpu/0" {
