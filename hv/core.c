@@ -165,7 +165,8 @@ int hv_yield(struct hv *hv)
 			hvb_cpu_settle(hv->cpu);
 			hv_debug_cleanup(hv);
 			hv->req |= hv->state == HV_CREATED ? HV_REQ_START :
-				   hv->state == HV_PAUSED ? HV_REQ_RESUME : 0;
+				   hv->state == HV_PAUSED && !hv->panicked ?
+				   HV_REQ_RESUME : 0;
 		}
 		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
 			hv->req &= ~HV_REQ_START;

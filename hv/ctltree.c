@@ -128,8 +128,9 @@ static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid
 		}
 		pthread_mutex_lock(&ctl->hv->lock);
 		/* A new viewer first gets what the ring still holds. */
-		o->cursor = ctl->hv->con.total > HV_CONS_RING ?
-			ctl->hv->con.total - HV_CONS_RING : 0;
+		if (n != N_TRACE)
+			o->cursor = ctl->hv->con.total > HV_CONS_RING ?
+				ctl->hv->con.total - HV_CONS_RING : 0;
 		o->seen = ctl->hv->gen;
 		pthread_mutex_unlock(&ctl->hv->lock);
 		f->aux = o;
@@ -398,10 +399,24 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	return defer(ctl, r, f, N_CTL);
 }
 
-/* A command written to ctl or debug: without trailing blanks, NUL-terminated. */
+/* Whether data[i] follows an odd run of backslashes, i.e. is escaped. */
+static int escaped(const uint8_t *data, uint32_t i)
+{
+	uint32_t k = 0;
+
+	while (k < i && data[i - 1 - k] == '\\')
+		k++;
+	return k & 1;
+}
+
+/*
+ * A command written to ctl or debug: without trailing newlines and
+ * unescaped trailing blanks, NUL-terminated.
+ */
 static int command_text(const uint8_t *data, uint32_t count, char *cmd, size_t len)
 {
-	while (count && (data[count - 1] == '\n' || data[count - 1] == ' '))
+	while (count && (data[count - 1] == '\n' ||
+			 (data[count - 1] == ' ' && !escaped(data, count - 1))))
 		count--;
 	if (!count || count >= len)
 		return -EINVAL;
@@ -592,18 +607,22 @@ static size_t end_line(struct hv *hv, char *buf, size_t len)
 /* The trace's last event: "t=N ev=end state=exited exit=0" (or reason=...). */
 static size_t trace_end_line(struct hv *hv, char *buf, size_t len)
 {
-	char status[2048], *st, *ex, *reason;
+	char status[2048], *st, *ex, *sig, *reason;
 	int n;
 
 	hv_status_text(hv, status, sizeof(status));
 	st = strstr(status, "\nstate ");
 	ex = strstr(status, "\nexit ");
+	sig = strstr(status, "\nsignal ");
 	reason = strstr(status, "\nreason ");
 	n = snprintf(buf, len, "t=%llu ev=end state=%.*s", (unsigned long long)hv_now(hv),
 		     st ? (int)strcspn(st + 7, "\n") : 5, st ? st + 7 : "ended");
 	if (ex)
 		n += snprintf(buf + n, len - (size_t)n, " exit=%.*s", (int)strcspn(ex + 6, "\n"),
 			      ex + 6);
+	if (sig)
+		n += snprintf(buf + n, len - (size_t)n, " signal=%.*s", (int)strcspn(sig + 8, "\n"),
+			      sig + 8);
 	if (reason)
 		n += snprintf(buf + n, len - (size_t)n, " reason=%.*s",
 			      (int)strcspn(reason + 8, "\n"), reason + 8);
