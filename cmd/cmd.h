@@ -60,6 +60,9 @@ int cmd_wait(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
+int cmd_mem(int argc, char **argv);
+int cmd_hcall(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

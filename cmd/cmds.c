@@ -17,12 +17,13 @@
 const struct cmd lpar_cmds[] = {
 	{
 		"run", cmd_run, CMD_NEEDS_KVM,
-		"lpar run [-d] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]\n"
+		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]\n"
 		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]",
-		"run a partition: in the foreground, detached with -d, or under the debugger",
+		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
 		"      --debug         start it stopped at its entry point under the debugger (see lpar-attach(1))\n"
 		"      --gdb ADDR      start it stopped and serve gdb's remote protocol on [HOST:]PORT or unix:PATH\n"
+		"      --trace[=FILE]  show its hcalls and exits from its first instruction on FILE or stderr\n"
 		LAUNCH_OPTS
 		"  -h, --help          show this help\n",
 	},
@@ -106,6 +107,48 @@ const struct cmd lpar_cmds[] = {
 		"  -ex COMMAND         run a debugger command (in order with -x; repeatable)\n"
 		"  -x FILE             run the debugger commands in FILE\n"
 		"      --gdb ADDR      serve gdb's remote protocol on [HOST:]PORT or unix:PATH instead\n"
+		"  -h, --help          show this help\n",
+	},
+	{
+		"mem", cmd_mem, CMD_JSON_OK,
+		"lpar mem [--virt] [--format FMT] NAME read ADDR [LEN]\n"
+		"       lpar mem [--virt] [--force] [--format FMT] NAME write ADDR VALUE...\n"
+		"       lpar mem [--virt] [--force] NAME write ADDR --file FILE\n"
+		"       lpar mem [--virt] NAME dump ADDR LEN -o FILE\n"
+		"       lpar mem [--virt] [--force] NAME load FILE ADDR\n"
+		"       lpar mem [--virt] NAME find (PATTERN | --string TEXT | --int N [--size N]) [ADDR [LEN]]\n"
+		"       lpar mem NAME map\n"
+		"       lpar mem NAME sym (ADDR | SYMBOL)",
+		"read, write, search and map a partition's memory",
+		"  ADDR is a number (0x hex or decimal), SYMBOL or SYMBOL+OFF; LEN takes K, M, G\n"
+		"      --virt          addresses are virtual, through the vCPU's page tables (partition paused)\n"
+		"      --format FMT    read/write as x1, x2, x4, x8 (hex units), d4 (signed), s (string), raw\n"
+		"      --force         write to a running partition (else it must be paused or not started)\n"
+		"      --file FILE     write the bytes of FILE (- for standard input)\n"
+		"  -o, --output FILE   where dump writes (- for standard output)\n"
+		"      --string TEXT   find the bytes of TEXT\n"
+		"      --int N         find the integer N, little-endian, --size 1, 2, 4 or 8 bytes (default 4)\n"
+		"      --size N        the integer's size for --int\n"
+		"  -h, --help          show this help\n",
+	},
+	{
+		"hcall", cmd_hcall, CMD_JSON_OK,
+		"lpar hcall --list\n"
+		"       lpar hcall NAME CALL [ARG...]",
+		"list the hcalls, or issue a controller hcall to a partition",
+		"  -l, --list          print the hcall table: numbers, names, arguments, who issues them\n"
+		"  -h, --help          show this help\n",
+	},
+	{
+		"trace", cmd_trace, CMD_JSON_OK,
+		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-o FILE] [--json] NAME",
+		"show a partition's hcalls, exits and marks as they happen, like strace",
+		"  -c, --summary       count hcalls, their time and errors; print the table at the end\n"
+		"  -e, --filter CLASS=LIST\n"
+		"                      show only these hcalls (hcall=LIST) or exits (exit=LIST); LIST is\n"
+		"                      names, all or none, and a leading ! negates (exits: io, hlt, fault, debug)\n"
+		"  -o, --output FILE   write the trace to FILE instead of standard output\n"
+		"      --json          one JSON object per event (as the global -j)\n"
 		"  -h, --help          show this help\n",
 	},
 	{

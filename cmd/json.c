@@ -20,6 +20,18 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void json_value(FILE *f, const char *v)
+{
+	const char *p = v + (*v == '-');
+	size_t n = strlen(p);
+
+	/* Up to 18 digits, no leading zero: exact in any JSON reader's int64. */
+	if (n && n < 19 && strspn(p, "0123456789") == n && (p[0] != '0' || n == 1))
+		fputs(v, f);
+	else
+		json_string(f, v);
+}
+
 void json_status(FILE *f, const struct part_status *st)
 {
 	fputs("{\"name\": ", f);

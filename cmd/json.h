@@ -7,6 +7,8 @@
 struct part_status;
 
 void json_string(FILE *f, const char *s);
+/* A value from "key value" text: a number if it is a decimal integer, else a string. */
+void json_value(FILE *f, const char *v);
 /* One partition's status as a JSON object. */
 void json_status(FILE *f, const struct part_status *st);
 

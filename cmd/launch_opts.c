@@ -12,7 +12,7 @@
 #include "launch_opts.h"
 
 enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
-       SEEN_DEBUG = 32, SEEN_GDB = 64 };
+       SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128 };
 
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
@@ -60,6 +60,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "detach", no_argument, NULL, 'd' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "gdb", required_argument, NULL, 'G' },
+		{ "trace", optional_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,6 +122,16 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 				return lpar_usage_error(self, "option '--gdb' needs an address");
 			o->gdb = optarg;
 			break;
+		case 'T':
+			if (!allow_detach)
+				return lpar_usage_error(self, "unknown option '--trace'");
+			if ((r = opt_once(self, &seen, SEEN_TRACE, "--trace")))
+				return r;
+			if (optarg && !*optarg)
+				return lpar_usage_error(self, "option '--trace=' needs a file name");
+			o->trace = 1;
+			o->trace_file = optarg;
+			break;
 		case 'h':
 			cmd_help_print(self, stdout);
 			return EXIT_HELP_SHOWN;
@@ -133,6 +144,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 	if (o->detach && (o->debug || o->gdb))
 		return lpar_usage_error(self, "options '--detach' and '%s' cannot be used together",
 					o->debug ? "--debug" : "--gdb");
+	if (o->trace && (o->detach || o->debug || o->gdb))
+		return lpar_usage_error(self, "options '--trace' and '%s' cannot be used together",
+					o->detach ? "--detach" : o->debug ? "--debug" : "--gdb");
 	if (cfgpath) {
 		if (part_config_read(cfgpath, &o->cfg, &err)) {
 			lpar_error("%s", err.msg);

@@ -12,11 +12,14 @@ struct launch_opts {
 	int detach;              /* -d */
 	int debug;               /* --debug (lpar run only) */
 	const char *gdb;         /* --gdb ADDR (lpar run only) */
+	int trace;               /* --trace[=FILE] (lpar run only) */
+	const char *trace_file;  /* its FILE, or NULL for standard error */
 };
 
 /*
  * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--rm] [-d] [--] [IMAGE [ARG...]]
- * (and, with allow_detach, lpar run's --debug and --gdb ADDR); flags
+ * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
+ * --trace[=FILE]); flags
  * override the config file.  Returns 0, or the exit status to use
  * (an error was printed).
  */

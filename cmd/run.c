@@ -3,17 +3,23 @@
  * (the partition's exit status becomes lpar's), or with -d in a detached
  * monitor, printing its name.
  */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/err.h"
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "../hv/hv.h"
+#include "../p9/client.h"
 #include "attach.h"
 #include "launch_opts.h"
+#include "trace.h"
 
 /* Stop signals are blocked except while the vCPU runs or blocks. */
 static void signals_setup(sigset_t *stop)
@@ -88,6 +94,191 @@ static int run_debug(struct launch_opts *o, struct elf_image *img)
 	return debugger_attach(&a);
 }
 
+/*
+ * lpar run --trace: a created partition in a monitor of its own that ends
+ * with lpar, its trace opened before it starts (so the first event is its
+ * first hcall), its console on stdio and its trace on FILE or stderr.
+ */
+static volatile sig_atomic_t traced_pid, traced_sig;
+
+/* A stop signal goes to the monitor, which ends the partition with it. */
+static void traced_on_signal(int signo)
+{
+	traced_sig = signo;
+	if (traced_pid)
+		kill((pid_t)traced_pid, signo);
+}
+
+struct traced_cons {
+	struct p9c *out, *in;  /* for reading and writing cons */
+	int broken;            /* stdout went away: the partition was killed */
+};
+
+/* The partition's console output, to stdout until it ends. */
+static void *traced_out(void *arg)
+{
+	struct traced_cons *tc = arg;
+	char buf[8192];
+	uint64_t off = 0;
+	uint32_t fid;
+
+	if (p9c_open_path(tc->out, "cons", P9_ORDONLY, &fid))
+		return NULL;
+	for (;;) {
+		ssize_t n = p9c_read(tc->out, fid, off, buf, sizeof(buf)), done = 0;
+
+		if (n <= 0)
+			return NULL;
+		off += (uint64_t)n;
+		while (done < n) {
+			ssize_t w = write(STDOUT_FILENO, buf + done, (size_t)(n - done));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				/* As a foreground partition is, by SIGPIPE. */
+				tc->broken = 1;
+				/* On this thread's connection: tc->in is traced_in's. */
+				p9c_write_path(tc->out, "ctl", "kill");
+				return NULL;
+			}
+			done += w;
+		}
+	}
+}
+
+/* stdin to the partition's console input (its end is not passed on). */
+static void *traced_in(void *arg)
+{
+	struct traced_cons *tc = arg;
+	char buf[4096];
+	uint32_t fid;
+
+	if (p9c_open_path(tc->in, "cons", P9_OWRONLY, &fid))
+		return NULL;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf)), done = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;
+		while (done < n) {
+			ssize_t w = p9c_write(tc->in, fid, 0, buf + done, (uint32_t)(n - done));
+
+			if (w == -EAGAIN) {
+				poll(NULL, 0, 10); /* it has 64 KiB of input waiting already */
+				continue;
+			}
+			if (w <= 0)
+				return NULL;
+			done += w;
+		}
+	}
+}
+
+static int run_traced(struct launch_opts *o, struct elf_image *img)
+{
+	char name[PART_NAME_MAX + 1] = "", clean[sizeof(((struct part_status *)0)->reason) * 4];
+	struct traced_cons tc = { 0 };
+	struct trace_view v;
+	struct trace_src src = { .fd = -1 };
+	struct part_status st;
+	struct lerr err = { 0 };
+	struct sigaction sa;
+	struct part *p = NULL;
+	pthread_t out_th, in_th;
+	FILE *out = stderr;
+	int r, status;
+
+	if (o->trace_file && !(out = fopen(o->trace_file, "w"))) {
+		int e = errno;
+
+		text_sanitize(clean, sizeof(clean), o->trace_file, strlen(o->trace_file));
+		lpar_error("cannot write '%s': %s", clean, strerror(e));
+		elf_close(img);
+		return EXIT_NOSTART;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = traced_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	o->spec.autostart = 0;
+	o->spec.with_parent = 1;
+	o->spec.rm = 0; /* its record says how it ended; removed below */
+	r = part_spawn(&o->spec, img, name, &err);
+	elf_close(img);
+	if (!r)
+		r = trace_open(name, &src, &err);
+	if (!r)
+		r = part_open(name, &p, NULL, &err);
+	if (!r)
+		r = part_status(p, &st, &err);
+	if (!r)
+		r = part_connect_again(p, &tc.out, &err);
+	if (!r)
+		r = part_connect_again(p, &tc.in, &err);
+	if (!r) {
+		traced_pid = (sig_atomic_t)st.pid;
+		if (traced_sig)
+			kill((pid_t)st.pid, traced_sig);
+		r = pthread_create(&out_th, NULL, traced_out, &tc) ? -EAGAIN : 0;
+	}
+	if (!r && pthread_create(&in_th, NULL, traced_in, &tc) == 0)
+		pthread_detach(in_th);
+	if (!r)
+		r = part_ctl(p, "start", &err);
+	if (r) {
+		if (name[0])
+			lpar_error("cannot start partition '%s': %s", name,
+				   err.msg[0] ? err.msg : strerror(-r));
+		else
+			lpar_error("cannot start partition: %s", err.msg);
+		trace_close(&src);
+		/* It was made but cannot be watched: end it, leave nothing behind. */
+		if (name[0] && (p || part_open(name, &p, NULL, &err) == 0)) {
+			if (part_status(p, &st, &err) == 0 && !part_status_ended(&st)) {
+				part_ctl(p, "kill", &err);
+				waitpid((pid_t)st.pid, NULL, 0);
+			}
+			part_close(p);
+			part_remove(name, &err);
+		}
+		return EXIT_NOSTART;
+	}
+	trace_view_init(&v, out);
+	r = trace_follow(&src, &v, &err);
+	trace_close(&src);
+	pthread_join(out_th, NULL); /* the console's last output, then its end */
+	trace_end_status(name, &v);
+	trace_finish(&v);
+	if (out != stderr && fclose(out) == EOF)
+		lpar_error("cannot write '%s': %s", o->trace_file, strerror(errno));
+	part_close(p);
+	/* Its monitor is a child of ours: once it is gone, so are its files. */
+	waitpid((pid_t)st.pid, NULL, 0);
+	part_remove(name, &err);
+	if (r < 0 && !v.ended) {
+		lpar_error("lost partition '%s': %s", name, err.msg);
+		return EXIT_CRASHED;
+	}
+	if (tc.broken)
+		return 128 + SIGPIPE;
+	status = part_status_code(&v.end);
+	/* As lpar run reports an end, unless the trace on stderr said it already. */
+	if (out != stderr && !strcmp(v.end.state, "crashed"))
+		lpar_error("partition '%s' crashed: %s", name,
+			   text_sanitize(clean, sizeof(clean), v.end.reason, sizeof(v.end.reason)));
+	else if (out != stderr && v.end.signal)
+		lpar_error("partition '%s' stopped by SIG%s", name,
+			   sigabbrev_np(v.end.signal) ? sigabbrev_np(v.end.signal) : "NAL");
+	else if (out != stderr && strcmp(v.end.state, "exited"))
+		lpar_error("partition '%s' %s", name, v.end.reason);
+	return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("run");
@@ -107,6 +298,8 @@ int cmd_run(int argc, char **argv)
 		return r;
 	if (o.debug || o.gdb)
 		return run_debug(&o, img);
+	if (o.trace)
+		return run_traced(&o, img);
 	o.spec.autostart = 1;
 	if (o.detach) {
 		r = part_spawn(&o.spec, img, name, &err);

@@ -70,6 +70,59 @@ int num_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+static int sym_start(int c)
+{
+	return isalpha(c) || c == '_' || c == '.';
+}
+
+static int sym_char(int c)
+{
+	return sym_start(c) || isdigit(c) || c == '$';
+}
+
+int num_parse_addr(const char *s, num_sym_fn sym, void *ctx, uint64_t *out)
+{
+	const char *plus;
+	char name[512];
+	uint64_t base, off = 0;
+	size_t len;
+	int r;
+
+	if (!s || !*s)
+		return -EINVAL;
+	plus = strchr(s, '+');
+	len = plus ? (size_t)(plus - s) : strlen(s);
+	if (!len || len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	if (plus) {
+		r = num_parse_u64(plus + 1, &off);
+		if (r)
+			return r;
+	}
+	if (isdigit((unsigned char)name[0])) {
+		r = num_parse_u64(name, &base);
+		if (r)
+			return r;
+	} else {
+		if (!sym_start((unsigned char)name[0]))
+			return -EINVAL;
+		for (size_t i = 1; i < len; i++)
+			if (!sym_char((unsigned char)name[i]))
+				return -EINVAL;
+		if (!sym)
+			return -ENOENT;
+		r = sym(ctx, name, &base);
+		if (r)
+			return r;
+	}
+	if (__builtin_add_overflow(base, off, &base))
+		return -ERANGE;
+	*out = base;
+	return 0;
+}
+
 int num_parse_int(const char *s, long min, long max, long *out)
 {
 	long v;

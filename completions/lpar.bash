@@ -9,8 +9,11 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --debug --gdb --help -d -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --debug --gdb --trace --help -d -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
+	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
+	hcall)   echo "--list --help -l -h" ;;
+	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
 	create)  echo "--rm --config --mem --name --help -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
@@ -49,6 +52,17 @@ _lpar_names()
 
 	lpar=$(_lpar_bin "$1")
 	mapfile -t COMPREPLY < <(compgen -W "$("$lpar" list ${3:+"$3"} --names 2>/dev/null)" -- "$2")
+}
+
+# The names of the hcalls that $2 (guest or controller) may issue, from
+# 'lpar hcall --list' of the lpar being completed ($1).
+_lpar_hcalls()
+{
+	local lpar
+
+	lpar=$(_lpar_bin "$1")
+	"$lpar" hcall --list 2>/dev/null |
+		awk -v who="$2" 'NR > 1 && ($3 == who || $3 == "both") { print $2 }'
 }
 
 # Offers partition images: *.elf files and directories to descend into.
@@ -104,6 +118,13 @@ _lpar()
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return 0 ;;
+		--trace)
+			# Only "--trace=FILE": a word after a bare --trace is the image.
+			if [[ ${COMP_WORDS[COMP_CWORD-1]} == = || ${COMP_WORDS[COMP_CWORD]} == = ]]; then
+				compopt -o filenames 2>/dev/null
+				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+				return 0
+			fi ;;
 		esac
 		# Options end at the image; what follows is the partition's.
 		local image='' ddash=''
@@ -115,6 +136,9 @@ _lpar()
 				--mem|-m|--name|-n|--config|-f|--gdb)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
+				--trace)
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i += 2))
+					continue ;;
 				-*) continue ;;
 				esac
 			fi
@@ -142,6 +166,97 @@ _lpar()
 		esac
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts attach)" -- "$cur")
+		else
+			_lpar_names "${COMP_WORDS[0]}" "$cur"
+		fi
+		;;
+	mem)
+		case $prev in
+		--format)
+			mapfile -t COMPREPLY < <(compgen -W "x1 x2 x4 x8 d4 s raw" -- "$cur")
+			return 0 ;;
+		--size)
+			mapfile -t COMPREPLY < <(compgen -W "1 2 4 8" -- "$cur")
+			return 0 ;;
+		--file|--output|-o)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0 ;;
+		--string|--int)
+			return 0 ;;
+		esac
+		# Options go anywhere; the operands are NAME, the memory command, its own.
+		local ops=() ddash=''
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			if [[ -z $ddash ]]; then
+				case $w in
+				--) ddash=1; continue ;;
+				--format|--file|--output|-o|--string|--int|--size)
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+					((i++)); continue ;;
+				-*) continue ;;
+				esac
+			fi
+			ops+=("$w")
+		done
+		if [[ -z $ddash && $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts mem)" -- "$cur")
+			return 0
+		fi
+		case ${#ops[@]} in
+		0) _lpar_names "${COMP_WORDS[0]}" "$cur" ;;
+		1) mapfile -t COMPREPLY < <(compgen -W "read write dump load find map sym" -- "$cur") ;;
+		2) if [[ ${ops[1]} == load ]]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		   fi ;;
+		esac
+		;;
+	hcall)
+		# [--list] NAME CALL [ARG...]: options first, then a live partition,
+		# then one of the controller hcalls of 'lpar hcall --list'.
+		local ops=0
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == -* && $ops -eq 0 ]] || ((ops++))
+		done
+		if [[ $ops -eq 0 && $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts hcall)" -- "$cur")
+		elif [[ $ops -eq 0 ]]; then
+			_lpar_names "${COMP_WORDS[0]}" "$cur"
+		elif [[ $ops -eq 1 ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_hcalls "${COMP_WORDS[0]}" controller)" -- "$cur")
+		fi
+		;;
+	trace)
+		# "-e hcall=a,b" arrives as -e, hcall, =, a,b.
+		local class='' e=${COMP_WORDS[COMP_CWORD-2]}
+		[[ ${COMP_WORDS[COMP_CWORD-1]} == = ]] && e=${COMP_WORDS[COMP_CWORD-3]}
+		[[ $prev == hcall || $prev == exit ]] && [[ $e == -e || $e == --filter ]] && class=$prev
+		if [[ -n $class ]]; then
+			# The last name of the list, after any ! and commas.
+			local pre=${cur%"${cur##*,}"} names
+			[[ -z $pre && $cur == !* ]] && pre=!
+			if [[ $class == hcall ]]; then
+				names="all none $(_lpar_hcalls "${COMP_WORDS[0]}" guest)"
+			else
+				names="all none io hlt fault debug"
+			fi
+			mapfile -t COMPREPLY < <(compgen -P "$pre" -W "$names" -- "${cur#"$pre"}")
+			return 0
+		fi
+		case $prev in
+		-e|--filter)
+			compopt -o nospace 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -W "hcall= exit=" -- "$cur")
+			return 0 ;;
+		-o|--output)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0 ;;
+		esac
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts trace)" -- "$cur")
 		else
 			_lpar_names "${COMP_WORDS[0]}" "$cur"
 		fi

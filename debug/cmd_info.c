@@ -6,7 +6,6 @@
 
 #include "../common/err.h"
 #include "../elf/elf.h"
-#include "image.h"
 #include "proto.h"
 #include "session.h"
 
@@ -158,7 +157,7 @@ int dbg_info_breakpoints(struct dbg_session *s, const char *args, struct lerr *e
 int dbg_info_symbol(struct dbg_session *s, const char *args, struct lerr *err)
 {
 	const struct elf_sym *sym;
-	char name[256];
+	char name[256], secbuf[64];
 	const char *sec;
 	uint64_t addr, off = 0;
 	int e;
@@ -173,7 +172,7 @@ int dbg_info_symbol(struct dbg_session *s, const char *args, struct lerr *err)
 		fprintf(s->out, "No symbol matches %s.\n", args);
 		return 0;
 	}
-	sec = dbg_section_at(s->img, addr);
+	sec = elf_section_at(s->img, addr, secbuf, sizeof(secbuf));
 	if (off)
 		fprintf(s->out, "%s + %" PRIu64 " in section %s\n", dbg_symname(sym, name, sizeof(name)), off,
 			sec ? sec : "?");

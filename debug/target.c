@@ -13,10 +13,10 @@
 
 #include "../common/err.h"
 #include "../elf/elf.h"
+#include "../libpart/image.h"
+#include "../libpart/pagewalk.h"
 #include "../libpart/part.h"
 #include "../p9/client.h"
-#include "image.h"
-#include "pagewalk.h"
 #include "proto.h"
 #include "target.h"
 
@@ -38,10 +38,10 @@ struct dbg_target {
 	pthread_mutex_t lock;    /* the command connection and what follows */
 	uint8_t *mem;            /* the memory window, or NULL: use the mem file */
 	uint64_t mem_size;
-	struct dbg_image *img;
+	struct part_image *img;
 	struct dbg_regs regs;    /* cached while stopped */
 	int regs_valid;
-	struct dbg_mmu mmu;      /* the last page-table root seen */
+	struct pagewalk_mmu mmu; /* the last page-table root seen */
 	int mmu_valid;
 	struct dbg_break breaks[DBG_MAX_BREAKS];
 	size_t nbreaks;
@@ -49,8 +49,8 @@ struct dbg_target {
 };
 
 const char *dbg_name(const struct dbg_target *t) { return t->name; }
-const struct elf_image *dbg_image(const struct dbg_target *t) { return dbg_image_elf(t->img); }
-const char *dbg_image_path(const struct dbg_target *t) { return dbg_image_shown(t->img); }
+const struct elf_image *dbg_image(const struct dbg_target *t) { return part_image_elf(t->img); }
+const char *dbg_image_path(const struct dbg_target *t) { return part_image_shown(t->img); }
 long dbg_pid(const struct dbg_target *t) { return t->pid; }
 int dbg_ended(const struct dbg_target *t) { return t->ended; }
 
@@ -200,7 +200,7 @@ static int virt_rw_locked(struct dbg_target *t, uint64_t va, void *buf, size_t l
 		return -err->code;
 	while (done < len) {
 		uint64_t pa, left, chunk, at = va + done;
-		int e = dbg_translate(&t->mmu, at, pte_read, t, &pa, &left);
+		int e = pagewalk_translate(&t->mmu, at, pte_read, t, &pa, &left);
 
 		chunk = len - done < left ? len - done : left;
 		if (!e)
@@ -527,7 +527,7 @@ int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err)
 	t->pid = st.pid;
 	if (part_map(t->p, (void **)&t->mem, &t->mem_size, NULL))
 		t->mem = NULL; /* the mem file serves instead */
-	e = dbg_image_load(t->p, &st, &t->img, err);
+	e = part_image_load(t->p, &st, &t->img, err);
 	if (e)
 		goto fail;
 	*out = t;
@@ -546,7 +546,7 @@ void dbg_detach(struct dbg_target *t)
 		p9c_close(t->ev);
 	part_close(t->p);
 	part_unmap(t->mem, t->mem_size);
-	dbg_image_free(t->img);
+	part_image_free(t->img);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }

@@ -71,6 +71,20 @@ const struct elf_sym *elf_sym_lookup(const struct elf_image *img,
 const struct elf_sym *elf_sym_at(const struct elf_image *img, uint64_t addr,
 				 uint64_t *off);
 
+/*
+ * The name of the allocated section holding addr, copied to buf; or NULL
+ * (no such section, or the file cannot be read again).
+ */
+const char *elf_section_at(const struct elf_image *img, uint64_t addr, char *buf,
+			   size_t len);
+
+/*
+ * The names of the allocated sections that overlap [lo, hi), separated by
+ * spaces, in buf (names that do not fit are left out); returns strlen(buf).
+ */
+size_t elf_sections_in(const struct elf_image *img, uint64_t lo, uint64_t hi, char *buf,
+		       size_t len);
+
 void elf_close(struct elf_image *img);
 
 #endif

@@ -97,6 +97,16 @@ void hv_destroy(struct hv *hv);
 struct hv_hcall;
 size_t hv_hcall_table(const struct hv_hcall *const **out);
 
+/*
+ * What the monitor keeps below 1 MiB in every partition, for lpar mem map:
+ * address range, the partition's permissions ("r--", "---"), and what.
+ */
+struct hv_reserved {
+	uint64_t lo, hi;
+	const char *perm, *kind, *what;
+};
+const struct hv_reserved *hv_reserved_regions(size_t *n);
+
 /* The fd of the partition's RAM (a memfd unless cfg->ram_fd named a file). */
 int hv_ram_fd(const struct hv *hv);
 

@@ -287,6 +287,24 @@ static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
 	return 0;
 }
 
+/* The monitor's pages below 1 MiB, as layout_build() maps them. */
+static const struct hv_reserved reserved[] = {
+	{ 0, LPAR_BOOT_INFO, "---", "unmapped", "null page" },
+	{ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, "r--", "boot", "boot info" },
+	{ X86_GDT, X86_IDT, "---", "monitor", "GDT and TSS" },
+	{ X86_IDT, X86_STUBS, "---", "monitor", "IDT" },
+	{ X86_STUBS, X86_STUBS + PAGE, "---", "monitor", "exception stubs" },
+	{ X86_STUBS + PAGE, X86_IST_LO, "---", "unmapped", "exception stack guard" },
+	{ X86_IST_LO, X86_IST_TOP, "---", "monitor", "exception stack" },
+	{ X86_PT_LO, X86_PT_HI, "---", "monitor", "page tables" },
+};
+
+const struct hv_reserved *hv_reserved_regions(size_t *n)
+{
+	*n = sizeof(reserved) / sizeof(reserved[0]);
+	return reserved;
+}
+
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 {
 	const struct elf_image *img = hv->img;

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the debug interface's texts (debug/proto.c: regs lines,
- * event lines) and the page-table walk (debug/pagewalk.c).
+ * event lines) and the page-table walk (libpart/pagewalk.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../debug/pagewalk.h"
 #include "../../debug/proto.h"
+#include "../../libpart/pagewalk.h"
 
 static void test_regs_parse(void **state)
 {
@@ -86,7 +86,7 @@ static int rd(void *ctx, uint64_t pa, uint64_t *out)
 
 static void test_pagewalk(void **state)
 {
-	struct dbg_mmu mmu = { 1ull << 31, 0x1000, 0 };
+	struct pagewalk_mmu mmu = { 1ull << 31, 0x1000, 0 };
 	uint64_t pa, left;
 
 	(void)state;
@@ -99,23 +99,23 @@ static void test_pagewalk(void **state)
 	phys[0x3000 / 8 + 1] = 0x200000 | 0x81;              /* 2 MiB page at 2 MiB */
 	phys[0x4000 / 8 + 0x100] = 0x7000 | 1;               /* 0x100000 -> 0x7000 */
 	phys[0x4000 / 8 + 0x101] = 0x8000;                   /* not present */
-	assert_int_equal(dbg_translate(&mmu, 0x100123, rd, NULL, &pa, &left), 0);
+	assert_int_equal(pagewalk_translate(&mmu, 0x100123, rd, NULL, &pa, &left), 0);
 	assert_int_equal(pa, 0x7123);
 	assert_int_equal(left, 0x1000 - 0x123);
-	assert_int_equal(dbg_translate(&mmu, 0x101000, rd, NULL, &pa, &left), -EFAULT);
-	assert_int_equal(dbg_translate(&mmu, 0x3fffff, rd, NULL, &pa, &left), 0);
+	assert_int_equal(pagewalk_translate(&mmu, 0x101000, rd, NULL, &pa, &left), -EFAULT);
+	assert_int_equal(pagewalk_translate(&mmu, 0x3fffff, rd, NULL, &pa, &left), 0);
 	assert_int_equal(pa, 0x3fffff);
 	assert_int_equal(left, 1);
-	assert_int_equal(dbg_translate(&mmu, 0x40000010, rd, NULL, &pa, &left), 0);
+	assert_int_equal(pagewalk_translate(&mmu, 0x40000010, rd, NULL, &pa, &left), 0);
 	assert_int_equal(pa, 0x40000010);
 	assert_int_equal(left, 0x40000000 - 0x10);
-	assert_int_equal(dbg_translate(&mmu, 0x80000000, rd, NULL, &pa, &left), -EFAULT);
+	assert_int_equal(pagewalk_translate(&mmu, 0x80000000, rd, NULL, &pa, &left), -EFAULT);
 	/* Not canonical. */
-	assert_int_equal(dbg_translate(&mmu, 0x0000800000000000ull, rd, NULL, &pa, &left),
+	assert_int_equal(pagewalk_translate(&mmu, 0x0000800000000000ull, rd, NULL, &pa, &left),
 			 -EFAULT);
 	/* Paging off: the identity. */
 	mmu.cr0 = 0;
-	assert_int_equal(dbg_translate(&mmu, 0x123456, rd, NULL, &pa, &left), 0);
+	assert_int_equal(pagewalk_translate(&mmu, 0x123456, rd, NULL, &pa, &left), 0);
 	assert_int_equal(pa, 0x123456);
 }
 

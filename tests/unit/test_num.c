@@ -327,6 +327,84 @@ static void format_size_truncates(void **state)
 	assert_int_equal(buf[4], 'X'); /* nothing written past len */
 }
 
+/* A symbol table of two names for num_parse_addr. */
+static int fake_sym(void *ctx, const char *name, uint64_t *addr)
+{
+	assert_ptr_equal(ctx, (void *)&fake_sym);
+	if (!strcmp(name, "main")) {
+		*addr = 0x100010;
+		return 0;
+	}
+	if (!strcmp(name, "__libc$x.y")) {
+		*addr = 0x108900;
+		return 0;
+	}
+	if (!strcmp(name, "dup"))
+		return -ENOTUNIQ;
+	return -ENOENT;
+}
+
+static void addr_numbers_symbols_offsets(void **state)
+{
+	static const struct u64_case c[] = {
+		{ "0x1000", 0, 0x1000 },
+		{ "4096", 0, 4096 },
+		{ "0x1000+16", 0, 0x1010 },
+		{ "0x1000+0x10", 0, 0x1010 },
+		{ "main", 0, 0x100010 },
+		{ "main+4", 0, 0x100014 },
+		{ "main+0x40", 0, 0x100050 },
+		{ "__libc$x.y", 0, 0x108900 },
+		{ "0xffffffffffffffff+0", 0, UINT64_MAX },
+		/* errors */
+		{ "nosuch", -ENOENT, 0 },
+		{ "nosuch+4", -ENOENT, 0 },
+		{ "dup", -ENOTUNIQ, 0 },
+		{ "", -EINVAL, 0 },
+		{ "+4", -EINVAL, 0 },
+		{ "main+", -EINVAL, 0 },
+		{ "main+x", -EINVAL, 0 },
+		{ "main+4+4", -EINVAL, 0 },
+		{ "main-4", -EINVAL, 0 },
+		{ "0x", -EINVAL, 0 },
+		{ "0x10g", -EINVAL, 0 },
+		{ "12ab", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ " main", -EINVAL, 0 },
+		{ "ma in", -EINVAL, 0 },
+		{ "$x", -EINVAL, 0 },
+		{ "0xffffffffffffffff+1", -ERANGE, 0 },
+		{ "main+0xffffffffffffffff", -ERANGE, 0 },
+		{ "0x10000000000000000", -ERANGE, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint64_t v = SENTINEL;
+		int r = num_parse_addr(c[i].in, fake_sym, (void *)&fake_sym, &v);
+
+		if (r != c[i].ret)
+			fail_msg("input \"%s\": returned %d, want %d", c[i].in, r, c[i].ret);
+		if (r == 0 && v != c[i].want)
+			fail_msg("input \"%s\": got 0x%llx, want 0x%llx", c[i].in,
+				 (unsigned long long)v, (unsigned long long)c[i].want);
+		if (r != 0 && v != SENTINEL)
+			fail_msg("input \"%s\": failed but wrote 0x%llx", c[i].in,
+				 (unsigned long long)v);
+	}
+}
+
+static void addr_without_symbols(void **state)
+{
+	uint64_t v = SENTINEL;
+
+	(void)state;
+	assert_int_equal(num_parse_addr("main", NULL, NULL, &v), -ENOENT);
+	assert_int_equal(v, SENTINEL);
+	assert_int_equal(num_parse_addr("0x20+0x2", NULL, NULL, &v), 0);
+	assert_int_equal(v, 0x22);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +421,8 @@ int main(void)
 		cmocka_unit_test(int_junk),
 		cmocka_unit_test(format_size),
 		cmocka_unit_test(format_size_truncates),
+		cmocka_unit_test(addr_numbers_symbols_offsets),
+		cmocka_unit_test(addr_without_symbols),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,17 +1,18 @@
 /*
  * Guest-virtual to guest-physical translation by walking x86-64 page
  * tables (4 and 5 levels; 4 KiB, 2 MiB and 1 GiB pages), independent of
- * how physical memory is reached.
+ * how physical memory is reached.  Used by lpar mem --virt and the debugger.
  */
-#ifndef LPAR_DEBUG_PAGEWALK_H
-#define LPAR_DEBUG_PAGEWALK_H
+#ifndef LPAR_PAGEWALK_H
+#define LPAR_PAGEWALK_H
 
 #include <stdint.h>
 
 /* Reads the 8-byte entry at guest-physical pa; 0 or -errno. */
-typedef int (*dbg_phys_read_fn)(void *ctx, uint64_t pa, uint64_t *out);
+typedef int (*pagewalk_read_fn)(void *ctx, uint64_t pa, uint64_t *out);
 
-struct dbg_mmu {
+/* The control registers a walk needs, as the vCPU's regs file gives them. */
+struct pagewalk_mmu {
 	uint64_t cr0, cr3, cr4;
 };
 
@@ -21,7 +22,7 @@ struct dbg_mmu {
  * that is not present, or whatever rd returns.  With paging off the
  * translation is the identity.
  */
-int dbg_translate(const struct dbg_mmu *mmu, uint64_t va, dbg_phys_read_fn rd,
-		  void *ctx, uint64_t *pa, uint64_t *left);
+int pagewalk_translate(const struct pagewalk_mmu *mmu, uint64_t va, pagewalk_read_fn rd,
+		       void *ctx, uint64_t *pa, uint64_t *left);
 
 #endif

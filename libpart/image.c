@@ -1,8 +1,6 @@
-/* Loading the symbols of a partition's image for the debugger. */
+/* Loading the image a partition runs, for its symbols (lpar mem, the debugger). */
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +10,18 @@
 
 #include "../common/err.h"
 #include "../elf/elf.h"
-#include "../libpart/part.h"
 #include "../p9/client.h"
 #include "image.h"
+#include "part.h"
 
-struct dbg_image {
+struct part_image {
 	struct elf_image *elf;
 	char shown[4096];
 	int copy_fd;             /* a memfd holding the tree's copy, or -1 */
 };
 
-const struct elf_image *dbg_image_elf(const struct dbg_image *im) { return im ? im->elf : NULL; }
-const char *dbg_image_shown(const struct dbg_image *im) { return im ? im->shown : ""; }
+const struct elf_image *part_image_elf(const struct part_image *im) { return im ? im->elf : NULL; }
+const char *part_image_shown(const struct part_image *im) { return im ? im->shown : ""; }
 
 /* Copies the control tree's image file into a memfd. */
 static int copy_from_tree(struct part *p, uint64_t size, int *fd_out, struct lerr *err)
@@ -89,10 +87,10 @@ static uint64_t tree_image_size(struct part *p)
 	return size;
 }
 
-int dbg_image_load(struct part *p, const struct part_status *st,
-		   struct dbg_image **out, struct lerr *err)
+int part_image_load(struct part *p, const struct part_status *st,
+		   struct part_image **out, struct lerr *err)
 {
-	struct dbg_image *im = calloc(1, sizeof(*im));
+	struct part_image *im = calloc(1, sizeof(*im));
 	uint64_t size = tree_image_size(p);
 	char path[4200];
 	struct stat sb;
@@ -127,14 +125,14 @@ int dbg_image_load(struct part *p, const struct part_status *st,
 		e = elf_open(path, &im->elf, err);
 	}
 	if (e) {
-		dbg_image_free(im);
+		part_image_free(im);
 		return e;
 	}
 	*out = im;
 	return 0;
 }
 
-void dbg_image_free(struct dbg_image *im)
+void part_image_free(struct part_image *im)
 {
 	if (!im)
 		return;
@@ -143,36 +141,4 @@ void dbg_image_free(struct dbg_image *im)
 	if (im->copy_fd >= 0)
 		close(im->copy_fd);
 	free(im);
-}
-
-const char *dbg_section_at(const struct elf_image *img, uint64_t addr)
-{
-	static char name[64];
-	const char *found = NULL;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	Elf *e;
-
-	if (!img || elf_version(EV_CURRENT) == EV_NONE)
-		return NULL;
-	e = elf_begin(img->fd, ELF_C_READ, NULL);
-	if (!e)
-		return NULL;
-	if (elf_getshdrstrndx(e, &shstrndx) == 0) {
-		while (!found && (scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			const char *n;
-
-			if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
-			    addr < sh.sh_addr || addr - sh.sh_addr >= sh.sh_size)
-				continue;
-			n = elf_strptr(e, shstrndx, sh.sh_name);
-			if (n) {
-				snprintf(name, sizeof(name), "%s", n);
-				found = name;
-			}
-		}
-	}
-	elf_end(e);
-	return found;
 }

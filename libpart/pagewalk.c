@@ -9,8 +9,8 @@
 #define PTE_PS   (1ull << 7)
 #define ADDR_MASK 0x000ffffffffff000ull
 
-int dbg_translate(const struct dbg_mmu *mmu, uint64_t va, dbg_phys_read_fn rd,
-		  void *ctx, uint64_t *pa, uint64_t *left)
+int pagewalk_translate(const struct pagewalk_mmu *mmu, uint64_t va, pagewalk_read_fn rd,
+		       void *ctx, uint64_t *pa, uint64_t *left)
 {
 	int levels = mmu->cr4 & CR4_LA57 ? 5 : 4;
 	unsigned vbits = levels == 5 ? 57 : 48;

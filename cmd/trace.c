@@ -1,0 +1,750 @@
+/*
+ * lpar trace: a partition's hcalls, exits and marks as they happen, read
+ * from its control tree's trace file and shown like strace's output (or
+ * counted, like strace -c, or as JSON lines).  The reading and showing are
+ * shared with lpar run --trace (cmd/trace.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../common/err.h"
+#include "../common/num.h"
+#include "../common/text.h"
+#include "../hv/hcall.h"
+#include "../libpart/tev.h"
+#include "../p9/client.h"
+#include "cmd.h"
+#include "hcalltab.h"
+#include "json.h"
+#include "trace.h"
+
+/* The exits the trace reports (docs/control-tree.md), for -e exit=. */
+static const char *const exit_kinds[] = { "io", "hlt", "fault", "debug", NULL };
+#define TRACE_EXIT_OTHER (1u << 4) /* a kind this lpar does not know */
+
+/* ---- filters ---- */
+
+void trace_view_init(struct trace_view *v, FILE *out)
+{
+	memset(v, 0, sizeof(*v));
+	v->out = out;
+	memset(v->filter.hcall, 1, sizeof(v->filter.hcall));
+	v->filter.exits = ~0u;
+}
+
+static int exit_bit(const char *what)
+{
+	for (int i = 0; exit_kinds[i]; i++)
+		if (!strcmp(exit_kinds[i], what))
+			return 1 << i;
+	return 0;
+}
+
+int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
+{
+	const char *eq = strchr(spec, '='), *list;
+	unsigned char hc[LPAR_HC_MAX + 1];
+	unsigned exits = 0, cls;
+	char clean[256], buf[1024], *save = NULL;
+	int neg;
+
+	text_sanitize(clean, sizeof(clean), spec, strlen(spec));
+	if (eq && (size_t)(eq - spec) == 5 && !strncmp(spec, "hcall", 5))
+		cls = 1;
+	else if (eq && (size_t)(eq - spec) == 4 && !strncmp(spec, "exit", 4))
+		cls = 2;
+	else
+		return lerr_set(err, EINVAL,
+				"invalid filter '%s': expected hcall=LIST or exit=LIST", clean);
+	if (f->set & cls)
+		return lerr_set(err, EINVAL, "option '-e %s=' given twice",
+				cls == 1 ? "hcall" : "exit");
+	list = eq + 1;
+	neg = *list == '!';
+	list += neg;
+	if (!*list || strlen(list) >= sizeof(buf))
+		return lerr_set(err, EINVAL, "invalid filter '%s': no names after '='", clean);
+	memset(hc, 0, sizeof(hc));
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		const struct hv_hcall *h;
+
+		text_sanitize(clean, sizeof(clean), w, strlen(w));
+		if (!strcmp(w, "all")) {
+			memset(hc, 1, sizeof(hc));
+			exits = ~0u;
+		} else if (!strcmp(w, "none")) {
+			/* nothing of this class */
+		} else if (cls == 2) {
+			if (!exit_bit(w))
+				return lerr_set(err, EINVAL,
+						"unknown exit '%s' in filter (known: io, hlt, fault, debug)",
+						clean);
+			exits |= (unsigned)exit_bit(w);
+		} else if (!(h = hcalltab_find(w))) {
+			return lerr_set(err, EINVAL,
+					"unknown hcall '%s' in filter (see 'lpar hcall --list')", clean);
+		} else if (!(h->who & HV_WHO_GUEST)) {
+			return lerr_set(err, EINVAL,
+					"hcall '%s' is issued by a controller: it never appears in a trace",
+					h->name);
+		} else {
+			hc[h->nr] = 1;
+		}
+	}
+	f->set |= cls;
+	if (cls == 1)
+		for (size_t i = 0; i <= LPAR_HC_MAX; i++)
+			f->hcall[i] = (unsigned char)(neg ? !hc[i] : hc[i]);
+	else
+		f->exits = neg ? ~exits : exits;
+	return 0;
+}
+
+/* ---- showing events ---- */
+
+/* An hcall's result: a signed number. */
+static long long tev_ret(const struct part_tev *e)
+{
+	const char *r = part_tev_get(e, "ret");
+
+	return r ? strtoll(r, NULL, 10) : 0;
+}
+
+/*
+ * Text from the trace file: the monitor has made it printable ASCII, and
+ * sanitising it again would double its backslashes; anything else is
+ * sanitised here, so no control byte reaches a terminal whatever sent it.
+ */
+static char *tree_text(char *dst, size_t len, const char *src, size_t srclen)
+{
+	size_t n = strnlen(src, srclen);
+
+	for (size_t i = 0; i < n; i++)
+		if (src[i] < 0x20 || src[i] > 0x7e)
+			return text_sanitize(dst, len, src, srclen);
+	snprintf(dst, len, "%.*s", (int)n, src);
+	return dst;
+}
+
+static void stamp(struct trace_view *v, uint64_t t)
+{
+	uint64_t rel = t > v->base ? t - v->base : 0;
+
+	if (v->json)
+		fprintf(v->out, "{\"rel\": %llu.%06llu, \"t\": %llu", rel / 1000000000ull,
+			rel / 1000ull % 1000000ull, (unsigned long long)t);
+	else
+		fprintf(v->out, "+%llu.%06llu ", rel / 1000000000ull, rel / 1000ull % 1000000ull);
+}
+
+static const char *ready_names(uint64_t bits, char *buf, size_t len)
+{
+	static const char *const names[] = { "CONSOLE", "SHUTDOWN", "EVENT", "TIMER" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 4; i++)
+		if (bits & (1ull << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i]);
+	if (bits >> 4 && n < len)
+		snprintf(buf + n, len - n, "%s0x%llx", n ? "|" : "",
+			 (unsigned long long)(bits & ~0xfull));
+	return buf;
+}
+
+/* One argument, "buf=0x104000" or "len=42", by the table's kind for it. */
+static void show_arg(struct trace_view *v, const struct hv_hcall *h, size_t i,
+		     const char *val)
+{
+	char t = h ? hcalltab_type(h, i) : 'u';
+	char clean[64];
+	uint64_t n;
+
+	if (num_parse_u64(val, &n)) {
+		tree_text(clean, sizeof(clean), val, strlen(val));
+		if (v->json)
+			json_string(v->out, clean);
+		else
+			fputs(clean, v->out);
+		return;
+	}
+	if (h && h->nr == LPAR_HC_BLOCK && n == LPAR_DEADLINE_NEVER && !v->json)
+		fputs("NEVER", v->out);
+	else if (t == 'p')
+		fprintf(v->out, v->json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)n);
+	else
+		fprintf(v->out, "%llu", (unsigned long long)n);
+}
+
+static void show_hcall(struct trace_view *v, const struct part_tev *e, const struct hv_hcall *h)
+{
+	const char *name = part_tev_get(e, "name"), *args = part_tev_get(e, "args");
+	long long ret = tev_ret(e);
+	uint64_t dur = part_tev_u64(e, "dur");
+	char clean[128], buf[1024], *save = NULL, names[64];
+	size_t i = 0;
+
+	tree_text(clean, sizeof(clean), name ? name : "?", name ? strlen(name) : 1);
+	if (v->json) {
+		fprintf(v->out, ", \"ev\": \"hcall\", \"nr\": %llu, \"name\": ",
+			(unsigned long long)part_tev_u64(e, "nr"));
+		json_string(v->out, clean);
+		fputs(", \"args\": {", v->out);
+	} else if (!h && !strcmp(clean, "unknown")) {
+		/* No such hcall: its number says which (64 stands for any past 63). */
+		fprintf(v->out, "unknown_%llu(", (unsigned long long)part_tev_u64(e, "nr"));
+	} else {
+		fprintf(v->out, "%s(", clean);
+	}
+	snprintf(buf, sizeof(buf), "%s", args ? args : "");
+	for (char *a = strtok_r(buf, ",", &save); a; a = strtok_r(NULL, ",", &save), i++) {
+		char *eq = strchr(a, '=');
+		const char *an = eq ? a : "arg", *av = eq ? eq + 1 : a;
+
+		if (eq)
+			*eq = '\0';
+		tree_text(clean, sizeof(clean), an, strlen(an));
+		if (v->json) {
+			fputs(i ? ", " : "", v->out);
+			json_string(v->out, clean);
+			fputs(": ", v->out);
+		} else {
+			fprintf(v->out, "%s%s=", i ? ", " : "", clean);
+		}
+		show_arg(v, h, i, av);
+	}
+	if (v->json) {
+		fprintf(v->out, "}, \"ret\": %lld, \"dur\": %llu", ret, (unsigned long long)dur);
+		if (ret < 0 && ret >= -4095 && strerrorname_np((int)-ret))
+			fprintf(v->out, ", \"errno\": \"%s\"", strerrorname_np((int)-ret));
+		fputs("}\n", v->out);
+		return;
+	}
+	fprintf(v->out, ") = ");
+	if (ret < 0 && ret >= -4095)
+		fprintf(v->out, "%lld %s (%s)", ret,
+			strerrorname_np((int)-ret) ? strerrorname_np((int)-ret) : "?",
+			strerror((int)-ret));
+	else if (h && h->nr == LPAR_HC_BLOCK && ret > 0)
+		fprintf(v->out, "%#llx (%s)", ret,
+			ready_names((uint64_t)ret, names, sizeof(names)));
+	else if (h && h->nr == LPAR_HC_BLOCK)
+		fprintf(v->out, "0 (none ready)");
+	else if (h && h->nr == LPAR_HC_EVENT_TAKE)
+		fprintf(v->out, "%#llx", ret);
+	else
+		fprintf(v->out, "%lld", ret);
+	fprintf(v->out, " <%llu.%06llu>\n", (unsigned long long)(dur / 1000000000ull),
+		(unsigned long long)(dur / 1000ull % 1000000ull));
+}
+
+/* exit, mark, dropped and kinds this lpar does not know: their pairs as they are. */
+static void show_other(struct trace_view *v, const char *ev, const struct part_tev *e)
+{
+	char clean[1024];
+
+	if (v->json) {
+		for (int i = 0; i < e->n; i++) {
+			if (!strcmp(e->k[i], "t"))
+				continue;
+			fputs(", ", v->out);
+			tree_text(clean, sizeof(clean), e->k[i], strlen(e->k[i]));
+			json_string(v->out, clean);
+			fputs(": ", v->out);
+			tree_text(clean, sizeof(clean), e->v[i], strlen(e->v[i]));
+			json_value(v->out, clean);
+		}
+		fputs("}\n", v->out);
+		return;
+	}
+	if (!strcmp(ev, "mark")) {
+		const char *text = part_tev_get(e, "text");
+
+		tree_text(clean, sizeof(clean), text ? text : "", text ? strlen(text) : 0);
+		fprintf(v->out, "--- mark: %s ---\n", clean);
+		return;
+	}
+	if (!strcmp(ev, "dropped")) {
+		fprintf(v->out, "--- dropped %llu events ---\n",
+			(unsigned long long)part_tev_u64(e, "count"));
+		return;
+	}
+	tree_text(clean, sizeof(clean), ev, strlen(ev));
+	fprintf(v->out, "--- %s", clean);
+	for (int i = 0; i < e->n; i++) {
+		if (!strcmp(e->k[i], "t") || !strcmp(e->k[i], "ev"))
+			continue;
+		if (strcmp(e->k[i], "what"))
+			fprintf(v->out, " %s=", tree_text(clean, sizeof(clean), e->k[i],
+							  strlen(e->k[i])));
+		else
+			fputs(" ", v->out);
+		fputs(tree_text(clean, sizeof(clean), e->v[i], strlen(e->v[i])), v->out);
+	}
+	fputs(" ---\n", v->out);
+}
+
+/* How a partition ended, from the end event. */
+static void end_record(struct trace_view *v, const struct part_tev *e)
+{
+	const char *state = part_tev_get(e, "state"), *reason = part_tev_get(e, "reason");
+	const char *ex = part_tev_get(e, "exit"), *sig = part_tev_get(e, "signal");
+
+	memset(&v->end, 0, sizeof(v->end));
+	v->end.exit_status = -1;
+	snprintf(v->end.state, sizeof(v->end.state), "%s", state ? state : "");
+	if (ex)
+		v->end.exit_status = atoi(ex);
+	if (sig)
+		v->end.signal = atoi(sig);
+	if (reason)
+		snprintf(v->end.reason, sizeof(v->end.reason), "%s", reason);
+	v->ended = 1;
+}
+
+static void show_end(struct trace_view *v)
+{
+	const struct part_status *st = &v->end;
+	char clean[sizeof(st->reason) * 4];
+	const char *sig = st->signal ? sigabbrev_np(st->signal) : NULL;
+
+	tree_text(clean, sizeof(clean), st->reason, sizeof(st->reason));
+	if (v->json) {
+		fputs(", \"ev\": \"end\", \"state\": ", v->out);
+		json_string(v->out, st->state);
+		if (!strcmp(st->state, "exited"))
+			fprintf(v->out, ", \"exit\": %d", st->exit_status);
+		if (st->signal)
+			fprintf(v->out, ", \"signal\": %d", st->signal);
+		if (st->reason[0]) {
+			fputs(", \"reason\": ", v->out);
+			json_string(v->out, clean);
+		}
+		fprintf(v->out, ", \"status\": %d}\n", part_status_code(st));
+		return;
+	}
+	if (!strcmp(st->state, "exited"))
+		fprintf(v->out, "+++ exited with %d +++\n", st->exit_status);
+	else if (sig)
+		fprintf(v->out, "+++ %s by SIG%s +++\n", st->state, sig);
+	else if (st->reason[0])
+		fprintf(v->out, "+++ %s: %s +++\n", st->state, clean);
+	else
+		fprintf(v->out, "+++ %s +++\n", st->state[0] ? st->state : "ended");
+}
+
+static int shown_exit(const struct trace_view *v, const struct part_tev *e)
+{
+	const char *what = part_tev_get(e, "what");
+	int bit = what ? exit_bit(what) : 0;
+
+	return !!(v->filter.exits & (bit ? (unsigned)bit : TRACE_EXIT_OTHER));
+}
+
+/* Counts and shows one event line; returns 1 for the end event. */
+static int trace_line(struct trace_view *v, char *line)
+{
+	const char *ev;
+	struct part_tev e;
+	uint64_t t;
+
+	part_tev_parse(line, &e);
+	ev = part_tev_get(&e, "ev");
+	if (!ev)
+		return 0; /* not an event line */
+	t = part_tev_u64(&e, "t");
+	if (!strcmp(ev, "end")) {
+		end_record(v, &e);
+		v->end_t = t; /* shown by trace_finish(), with what the record adds */
+		return 1;
+	}
+	if (!strcmp(ev, "hcall")) {
+		uint64_t nr = part_tev_u64(&e, "nr");
+		const char *name = part_tev_get(&e, "name");
+		const struct hv_hcall *h = nr < LPAR_HC_MAX ? hcalltab_nr((unsigned)nr) : NULL;
+		size_t slot = nr < LPAR_HC_MAX ? (size_t)nr : LPAR_HC_MAX;
+		long long ret = tev_ret(&e);
+
+		if (h && name && strcmp(h->name, name))
+			h = NULL; /* another monitor's table: show its numbers as they are */
+		if (!v->filter.hcall[slot])
+			return 0;
+		v->hc[slot].calls++;
+		v->hc[slot].errors += ret < 0 && ret >= -4095;
+		v->hc[slot].ns += part_tev_u64(&e, "dur");
+		if (!v->summary) {
+			stamp(v, t);
+			show_hcall(v, &e, h);
+		}
+		return 0;
+	}
+	if (!strcmp(ev, "dropped"))
+		v->dropped += part_tev_u64(&e, "count");
+	if (!strcmp(ev, "exit") && !shown_exit(v, &e))
+		return 0;
+	if (!v->summary) {
+		stamp(v, t);
+		show_other(v, ev, &e);
+	}
+	return 0;
+}
+
+/* ---- reading ---- */
+
+int trace_open(const char *name, struct trace_src *src, struct lerr *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[4096];
+	int r;
+
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+	r = part_dir(name, dir, sizeof(dir), err);
+	if (r)
+		return r;
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, PART_SOCK) >=
+	    (int)sizeof(sa.sun_path))
+		return lerr_set(err, ENAMETOOLONG, "run directory path '%s' is too long", dir);
+	src->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (src->fd < 0)
+		return lerr_set(err, errno, "socket: %s", strerror(errno));
+	r = connect(src->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+	if (!r)
+		r = p9c_open_fds(src->fd, src->fd, &src->c);
+	if (!r)
+		r = p9c_mount(src->c, P9_MSIZE_DEFAULT, "");
+	if (!r)
+		r = p9c_open_path(src->c, "trace", P9_ORDONLY, &src->fid);
+	if (r) {
+		trace_close(src);
+		return lerr_set(err, -r, "cannot open the trace of '%s': %s", name, strerror(-r));
+	}
+	return 0;
+}
+
+void trace_close(struct trace_src *src)
+{
+	if (src->c)
+		p9c_close(src->c); /* closes fd too */
+	else if (src->fd >= 0)
+		close(src->fd);
+	src->c = NULL;
+	src->fd = -1;
+}
+
+int trace_follow(struct trace_src *src, struct trace_view *v, struct lerr *err)
+{
+	uint32_t chunk = p9c_msize(src->c) - P9_IOHDR;
+	size_t cap = chunk + 4096, have = 0;
+	char *buf = malloc(cap);
+	int end = 0;
+
+	if (!buf)
+		return lerr_set(err, ENOMEM, "out of memory");
+	while (!end) {
+		ssize_t n = p9c_read(src->c, src->fid, src->off, buf + have,
+				     (uint32_t)(cap - have - 1 < chunk ? cap - have - 1 : chunk));
+		char *line, *nl;
+
+		if (n == 0 || n == -ECONNRESET || n == -EPIPE) {
+			free(buf);
+			return 0; /* shut down, or the monitor went */
+		}
+		if (n < 0) {
+			free(buf);
+			return lerr_set(err, (int)-n, "cannot read the trace: %s",
+					strerror((int)-n));
+		}
+		src->off += (uint64_t)n;
+		have += (size_t)n;
+		buf[have] = '\0';
+		line = buf;
+		while (!end && (nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			end = trace_line(v, line);
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == cap - 1) { /* one line longer than a read: take it as it is */
+			buf[have] = '\0';
+			end = trace_line(v, buf);
+			have = 0;
+		}
+		if (fflush(v->out) == EOF || ferror(v->out)) {
+			int e = errno;
+
+			free(buf);
+			return lerr_set(err, e, "cannot write the trace: %s", strerror(e));
+		}
+	}
+	free(buf);
+	return 1;
+}
+
+static int by_time(const void *a, const void *b, void *arg)
+{
+	const struct trace_view *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (v->hc[x].ns != v->hc[y].ns)
+		return v->hc[x].ns < v->hc[y].ns ? 1 : -1;
+	if (v->hc[x].calls != v->hc[y].calls)
+		return v->hc[x].calls < v->hc[y].calls ? 1 : -1;
+	return x < y ? -1 : 1;
+}
+
+static const char *slot_name(size_t i)
+{
+	const struct hv_hcall *h = i < LPAR_HC_MAX ? hcalltab_nr((unsigned)i) : NULL;
+
+	return h ? h->name : "unknown";
+}
+
+static void summary(struct trace_view *v)
+{
+	size_t order[LPAR_HC_MAX + 1], n = 0;
+	uint64_t calls = 0, errors = 0, ns = 0;
+	static const char rule[] =
+		"------ ----------- ----------- --------- --------- ----------------\n";
+
+	for (size_t i = 0; i <= LPAR_HC_MAX; i++) {
+		if (!v->hc[i].calls)
+			continue;
+		order[n++] = i;
+		calls += v->hc[i].calls;
+		errors += v->hc[i].errors;
+		ns += v->hc[i].ns;
+	}
+	qsort_r(order, n, sizeof(order[0]), by_time, v);
+	if (v->json) {
+		fputs("{\"hcalls\": [", v->out);
+		for (size_t k = 0; k < n; k++) {
+			size_t i = order[k];
+
+			fprintf(v->out, "%s{\"name\": \"%s\", \"nr\": %zu, \"calls\": %llu, "
+				"\"errors\": %llu, \"total_ns\": %llu, \"mean_ns\": %llu}",
+				k ? ", " : "", slot_name(i), i, (unsigned long long)v->hc[i].calls,
+				(unsigned long long)v->hc[i].errors,
+				(unsigned long long)v->hc[i].ns,
+				(unsigned long long)(v->hc[i].ns / v->hc[i].calls));
+		}
+		fprintf(v->out, "], \"calls\": %llu, \"errors\": %llu, \"total_ns\": %llu, "
+			"\"dropped\": %llu",
+			(unsigned long long)calls, (unsigned long long)errors,
+			(unsigned long long)ns, (unsigned long long)v->dropped);
+		if (v->ended) {
+			fprintf(v->out, ", \"end\": {\"state\": \"%s\", \"status\": %d}",
+				v->end.state, part_status_code(&v->end));
+		}
+		fputs("}\n", v->out);
+		return;
+	}
+	fprintf(v->out, "%6s %11s %11s %9s %9s %s\n%s", "% time", "seconds", "usecs/call",
+		"calls", "errors", "hcall", rule);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		char errs[24] = "";
+
+		if (v->hc[i].errors)
+			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)v->hc[i].errors);
+		fprintf(v->out, "%6.2f %11.6f %11llu %9llu %9s %s\n",
+			ns ? 100.0 * (double)v->hc[i].ns / (double)ns : 0.0,
+			(double)v->hc[i].ns / 1e9,
+			(unsigned long long)(v->hc[i].ns / v->hc[i].calls / 1000),
+			(unsigned long long)v->hc[i].calls, errs, slot_name(i));
+	}
+	fprintf(v->out, "%s%6.2f %11.6f %11s %9llu %9llu total\n", rule, n ? 100.0 : 0.0,
+		(double)ns / 1e9, "", (unsigned long long)calls, (unsigned long long)errors);
+	if (v->dropped)
+		fprintf(v->out, "(%llu events were dropped: the counts are low)\n",
+			(unsigned long long)v->dropped);
+}
+
+void trace_end_status(const char *name, struct trace_view *v)
+{
+	struct part_status st;
+	struct lerr err = { 0 };
+
+	if (part_status_by_name(name, &st, &err) == 0 && part_status_ended(&st)) {
+		v->end = st;
+		v->ended = 1;
+	}
+}
+
+void trace_finish(struct trace_view *v)
+{
+	if (v->summary) {
+		summary(v);
+		if (v->ended && !v->json)
+			show_end(v);
+	} else if (v->ended) {
+		stamp(v, v->end_t);
+		show_end(v);
+	}
+	fflush(v->out);
+}
+
+/* ---- lpar trace ---- */
+
+static struct trace_src *sig_src;
+static volatile sig_atomic_t sig_stop;
+
+/* Ends the blocking read: the partition runs on, untraced. */
+static void on_stop(int signo)
+{
+	sig_stop = signo;
+	if (sig_src && sig_src->fd >= 0)
+		shutdown(sig_src->fd, SHUT_RDWR);
+}
+
+static void stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "summary", no_argument, NULL, 'c' },
+		{ "filter", required_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *self = cmd_find("trace");
+	const char *name, *outpath = NULL;
+	struct trace_view v;
+	struct trace_src src;
+	struct part_status st;
+	struct lerr err = { 0 };
+	struct part *p = NULL;
+	unsigned seen = 0;
+	int c, r;
+
+	trace_view_init(&v, stdout);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:ce:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if ((r = opt_once(self, &seen, 1, "-c")))
+				return r;
+			v.summary = 1;
+			break;
+		case 'e':
+			if (trace_filter_add(&v.filter, optarg, &err))
+				return lpar_usage_error(self, "%s", err.msg);
+			break;
+		case 'o':
+			if ((r = opt_once(self, &seen, 2, "-o")))
+				return r;
+			outpath = optarg;
+			break;
+		case 'J':
+			/* The global -j works too; lpar_opts.json makes errors JSON. */
+			if (lpar_opts.json || (seen & 4))
+				return lpar_usage_error(self, "option '--json' given twice");
+			seen |= 4;
+			lpar_opts.json = 1;
+			break;
+		case 'h':
+			cmd_help_print(self, stdout);
+			return 0;
+		case ':':
+			return lpar_usage_error(self, "option '%s' needs a value",
+						argv[optind - 1]);
+		default:
+			return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	v.json = lpar_opts.json;
+	if (optind >= argc)
+		return lpar_usage_error(self, "no partition named");
+	if (argc - optind > 1)
+		return lpar_usage_error(self, "name one partition");
+	name = argv[optind];
+	stop_signals();
+	r = part_open(name, &p, &st, &err);
+	if (r == -ESRCH && part_status_ended(&st)) {
+		char how[64];
+
+		if (!strcmp(st.state, "exited"))
+			snprintf(how, sizeof(how), "exited with %d", st.exit_status);
+		else
+			snprintf(how, sizeof(how), "%s, status %d", st.state,
+				 part_status_code(&st));
+		lpar_error("cannot trace partition '%s': it has ended (%s)", name, how);
+		return 1;
+	}
+	/* Times are shown from now: the partition's uptime (to the ms) as the trace opens. */
+	if (!r && !(r = part_status(p, &st, &err)))
+		v.base = (uint64_t)(st.uptime * 1000.0 + 0.5) * 1000000ull;
+	if (!r)
+		r = trace_open(name, &src, &err);
+	part_close(p);
+	if (r) {
+		lpar_error("%s", err.msg);
+		return 1;
+	}
+	if (outpath && !(v.out = fopen(outpath, "w"))) {
+		char clean[1024];
+
+		lpar_error("cannot write '%s': %s",
+			   text_sanitize(clean, sizeof(clean), outpath, strlen(outpath)),
+			   strerror(errno));
+		trace_close(&src);
+		return 1;
+	}
+	sig_src = &src;
+	if (sig_stop)
+		shutdown(src.fd, SHUT_RDWR);
+	r = trace_follow(&src, &v, &err);
+	sig_src = NULL;
+	trace_close(&src);
+	if (r == 1)
+		trace_end_status(name, &v);
+	/* No end event but the connection closed: its record says how it ended. */
+	if (r == 0 && !sig_stop && part_status_by_name(name, &st, &err) == 0 &&
+	    part_status_ended(&st)) {
+		v.end = st;
+		v.ended = 1;
+		v.end_t = v.base;
+		r = 1;
+	}
+	trace_finish(&v);
+	if (outpath && fclose(v.out) == EOF && r >= 0) {
+		lpar_error("cannot write '%s': %s", outpath, strerror(errno));
+		return 1;
+	}
+	if (r < 0 && err.code == EPIPE)
+		return 128 + SIGPIPE; /* a reader that went away, like any filter's */
+	if (r < 0) {
+		lpar_error("%s", err.msg);
+		return 1;
+	}
+	if (r == 1)
+		return part_status_code(&v.end);
+	if (sig_stop) {
+		fprintf(stderr, "lpar: stopped tracing '%s'; it runs on\n", name);
+		return 0;
+	}
+	lpar_error("lost the trace of partition '%s': its monitor closed the connection", name);
+	return 1;
+}

@@ -1,0 +1,52 @@
+/*
+ * A controller's access to a partition's memory: the memory window when the
+ * partition is local (and ours), else the control tree's mem file; every
+ * address and length checked against RAM, optionally translated through
+ * vCPU 0's page tables.  Functions return 0 or -errno and fill a struct lerr.
+ */
+#ifndef LPAR_PART_MEM_H
+#define LPAR_PART_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lerr;
+struct part;
+struct part_mem;
+
+/*
+ * Opens p's memory; ram_size is the RAM its status reports (used when the
+ * window cannot be mapped).  p must stay open until part_mem_close().
+ */
+int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
+		  struct lerr *err);
+void part_mem_close(struct part_mem *m);
+uint64_t part_mem_size(const struct part_mem *m);
+/* 1 if the window is mapped, 0 if the mem file serves instead. */
+int part_mem_windowed(const struct part_mem *m);
+
+/*
+ * From now on addresses are guest-virtual, translated through the page
+ * tables vCPU 0 uses.  Reads its registers, so the vCPU must be stopped
+ * (paused, created, or panicked): EBUSY otherwise.
+ */
+int part_mem_set_virt(struct part_mem *m, struct lerr *err);
+int part_mem_virt(const struct part_mem *m);
+
+/*
+ * Checks that [addr, addr + len) is memory: inside RAM or, with virtual
+ * addresses, mapped page by page.  *bad is the first address that is not.
+ */
+int part_mem_check(struct part_mem *m, uint64_t addr, uint64_t len, uint64_t *bad,
+		   struct lerr *err);
+
+/* Copies [addr, addr + len) out of or into the partition; nothing partial on a bad range. */
+int part_mem_read(struct part_mem *m, uint64_t addr, void *buf, size_t len,
+		  struct lerr *err);
+int part_mem_write(struct part_mem *m, uint64_t addr, const void *buf, size_t len,
+		   struct lerr *err);
+
+/* With virtual addresses, where va is: 0, or -EFAULT if it is not mapped. */
+int part_mem_translate(struct part_mem *m, uint64_t va, uint64_t *pa, uint64_t *left);
+
+#endif

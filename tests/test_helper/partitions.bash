@@ -1,0 +1,181 @@
+# Set-up for tests that drive detached partitions (hcall.bats, trace.bats):
+# each test has its own run directory, and teardown kills and removes every
+# partition and background process it started, then checks that none is
+# left running.  Load after test_helper/common.
+
+DIODCAT=/usr/sbin/diodcat
+
+setup() {
+	require_kvm
+	# Every process a test starts (monitors included) carries this mark.
+	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
+	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
+	WORK=$BATS_TEST_TMPDIR/work
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+	BG_PIDS=()
+	[ -f "$GUESTS/ctlhcalls.elf" ] ||
+		fail "$GUESTS/ctlhcalls.elf is missing: build it with 'make tests/guests/ctlhcalls.elf' (make check does)"
+}
+
+teardown() {
+	local pid d i pids=()
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill -CONT "$pid" 2>/dev/null || true
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	for d in "$LPAR_RUNDIR"/*/; do
+		[ -d "$d" ] || continue
+		pid=$(cat "$d/pid" 2>/dev/null) && pids+=("$pid")
+		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
+	done
+	for pid in "${pids[@]}"; do
+		poll "monitor $pid to exit" dead "$pid"
+	done
+	# lpar kill answers before the monitor has cleaned up: remove what is left.
+	for d in "$LPAR_RUNDIR"/*/; do
+		[ -d "$d" ] || continue
+		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
+	done
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
+		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
+	for ((i = 0; i < 200; i++)); do
+		[ -n "$(marked_pids)" ] || break
+		sleep 0.05
+	done
+	assert_no_process_left
+}
+
+# The processes this test started that still run.
+marked_pids() {
+	local f
+
+	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
+		f=${f%/environ}
+		[ "${f#/proc/}" != "$$" ] || continue
+		echo "${f#/proc/}"
+	done
+}
+
+assert_no_process_left() {
+	local pid left=
+
+	for pid in $(marked_pids); do
+		left+=" $pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	done
+	[ -z "$left" ] || fail "processes left running:$left"
+}
+
+# bats-assert 2.1 has no assertions on $stderr from 'run --separate-stderr'.
+assert_stderr() {
+	local output=$stderr
+	assert_output "$@"
+}
+
+# poll WHAT COMMAND...: runs COMMAND until it succeeds, for at most 10 s.
+poll() {
+	local what=$1 i
+
+	shift
+	for ((i = 0; i < 200; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $what"
+}
+
+# Whether process PID has exited (a zombie has).
+dead() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Whether process PID is stopped (SIGSTOP).
+stopped() {
+	grep -q '^State:[[:space:]]*T' "/proc/$1/status" 2>/dev/null
+}
+
+state_of() {
+	lpar status "$1" 2>/dev/null | sed -n 's/^state //p'
+}
+
+state_is() {
+	[ "$(state_of "$1")" = "$2" ]
+}
+
+# Whether FILE contains the line LINE, or (has) the text TEXT.
+has_line() {
+	grep -qxF -- "$2" "$1" 2>/dev/null
+}
+has() {
+	grep -qF -- "$2" "$1" 2>/dev/null
+}
+
+# The console log of partition NAME.
+console_of() {
+	echo "$LPAR_RUNDIR/$1/console.log"
+}
+
+# Starts the test partition detached, named NAME, and waits until it waits.
+start_ctl() {
+	local name=$1
+
+	shift
+	run --separate-stderr lpar run -d --name "$name" "$GUESTS/ctlhcalls.elf" "$@"
+	assert_success
+	assert_output "$name"
+	poll "$name to be ready" has_line "$(console_of "$name")" ready
+}
+
+# Sends NAME a line of console input through the hcall file.
+send() {
+	run --separate-stderr lpar hcall "$1" console_input "$2\\n"
+	assert_success
+}
+
+# Runs a command in the background with the caller's stdio, without bats'
+# fd 3; teardown ends it if the test does not.
+bg() {
+	"$@" 3>&- &
+	BG_PIDS+=($!)
+}
+
+# wait_rc PID: waits for a background process of this test; $RC is its status.
+wait_rc() {
+	RC=0
+	wait "$1" || RC=$?
+}
+
+# Waits until a tracer whose output goes to OUT sees partition NAME's
+# events: raises event bits until OUT shows the event_take that takes them
+# (lpar trace opens the trace file a moment after it starts).
+trace_attached() {
+	local name=$1 out=$2 i
+
+	for ((i = 0; i < 200; i++)); do
+		lpar hcall "$name" event 0x100 >/dev/null || fail "lpar hcall $name event failed"
+		sleep 0.05
+		grep -qE 'event_take\(\) = 0x100|"name": "event_take".*"ret": 256' "$out" 2>/dev/null &&
+			return 0
+	done
+	fail "the tracer of '$name' saw no event in 10 s: $(cat "$out")"
+}
+
+# Waits for lpar trace -o FILE to have opened the trace: it creates FILE after.
+trace_opened() {
+	poll "the tracer to open the trace ($1)" test -e "$1"
+}
+
+# complete_bash WORD...: runs the bash completion for the words, the last
+# being the one under the cursor; the candidates are in $output, one a line.
+complete_bash() {
+	run bash -c 'source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_lpar || exit 1
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$ROOT/completions/lpar.bash" "$@"
+	assert_success
+}
