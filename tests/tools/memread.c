@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 {
 	struct lerr err = { 0 };
 	struct dbg_target *t;
+	struct dbg_event ev = { 0 };
 	uint64_t addr, len, done = 0, t0, ns = 0;
 	FILE *out = NULL;
 	char *buf;
@@ -46,6 +47,13 @@ int main(int argc, char **argv)
 	}
 	if (dbg_attach(argv[1], &t, &err)) {
 		fprintf(stderr, "memread: %s\n", err.msg);
+		return 1;
+	}
+	/* Attaching asks for a stop; the registers (CR3) are there once it came. */
+	if (dbg_wait(t, &ev, &err) || ev.kind == DBG_ENDED) {
+		fprintf(stderr, "memread: %s\n", ev.kind == DBG_ENDED && !err.msg[0] ?
+			"the partition has ended" : err.msg);
+		dbg_detach(t);
 		return 1;
 	}
 	while (done < len) {
