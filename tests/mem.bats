@@ -38,34 +38,6 @@ teardown() {
 
 # ---- helpers -----------------------------------------------------------------
 
-# The processes this test started that still run (not zombies).
-marked_pids() {
-	local f pid
-
-	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
-		pid=${f#/proc/}
-		pid=${pid%/environ}
-		[ "$pid" != "$$" ] || continue
-		grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && continue
-		echo "$pid"
-	done
-}
-
-assert_no_process_left() {
-	local pid left=
-
-	for pid in $(marked_pids); do
-		left+=" $pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-	done
-	[ -z "$left" ] || fail "processes left running:$left"
-}
-
-# bats-assert has no assertions on $stderr from 'run --separate-stderr'.
-assert_stderr() {
-	local output=$stderr
-	assert_output "$@"
-}
-
 # Starts a detached partition: start NAME IMAGE [ARG...].
 start() {
 	local name=$1

@@ -26,11 +26,6 @@ teardown() {
 	assert_no_process_left
 }
 
-assert_stderr() {
-	local output=$stderr
-	assert_output "$@"
-}
-
 need_tools() {
 	[ -x "$TOOLS/p9diod" ] ||
 		fail "$TOOLS/p9diod is missing: build it with 'make build/tests/tools/p9diod' (make check does)"
@@ -38,18 +33,6 @@ need_tools() {
 	for t in "$DIOD" "$DIODLS" "$DIODCAT"; do
 		[ -x "$t" ] || fail "$t is missing: install the diod package (tools/deps build test)"
 	done
-}
-
-# Fails if a process started by this test still runs.
-assert_no_process_left() {
-	local f left=
-
-	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
-		f=${f%/environ}
-		[ "${f#/proc/}" != "$$" ] || continue
-		left+=" ${f#/proc/}:$(tr '\0' ' ' <"$f/cmdline" 2>/dev/null)"
-	done
-	[ -z "$left" ] || fail "processes left running:$left"
 }
 
 # ---- our client against diod ------------------------------------------------

@@ -25,13 +25,7 @@ setup() {
 	cd "$WORK" || return 1
 }
 
-# bats-assert 2.1 has no assertions on $stderr from 'run --separate-stderr';
-# these run assert_output and assert_line on it.
-assert_stderr() {
-	local output=$stderr
-	assert_output "$@"
-}
-
+# assert_line on $stderr (see assert_stderr).
 assert_stderr_line() {
 	local -a lines=("${stderr_lines[@]}")
 	assert_line "$@"
@@ -56,17 +50,6 @@ mkelf() {
 # Records what the test's directory holds before lpar runs.
 snapshot() {
 	before=$(ls -A "$WORK")
-}
-
-# Fails if a process started by this test still runs.
-assert_no_process_left() {
-	local f left=
-
-	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
-		f=${f%/environ}
-		left+=" ${f#/proc/}:$(tr '\0' ' ' <"$f/cmdline" 2>/dev/null)"
-	done
-	[ -z "$left" ] || fail "processes left running:$left"
 }
 
 # After snapshot: no new or removed files, no run directory, nothing running.

@@ -15,12 +15,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# bats-assert 2.1 has no assertions on $stderr from 'run --separate-stderr'.
-assert_stderr() {
-	local output=$stderr
-	assert_output "$@"
-}
-
 # app.c: a user's program using printf, argv, the boot info and an exit status.
 write_app() {
 	cat >app.c <<'EOF'

@@ -27,3 +27,50 @@ assert_no_lpar_left() {
 	run pgrep -f "$ROOT/lpar run"
 	assert_failure
 }
+
+# bats-assert 2.1 has no assertions on $stderr from 'run --separate-stderr'.
+assert_stderr() {
+	local output=$stderr
+	assert_output "$@"
+}
+
+# The live processes this test started (they carry LPAR_TEST_MARK), but
+# not the test's own shell.
+marked_pids() {
+	local f pid
+
+	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
+		[ "$pid" != "$$" ] || continue
+		grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && continue
+		echo "$pid"
+	done
+}
+
+# Fails, naming them, if processes this test started still run.
+assert_no_process_left() {
+	local pid left=
+
+	for pid in $(marked_pids); do
+		left+=" $pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	done
+	[ -z "$left" ] || fail "processes left running:$left"
+}
+
+# poll WHAT COMMAND...: runs COMMAND until it succeeds, for at most 10 s.
+poll() {
+	local what=$1 i
+
+	shift
+	for ((i = 0; i < 200; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $what"
+}
+
+# Whether process PID has exited (a zombie has).
+dead() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}

@@ -50,49 +50,6 @@ teardown() {
 	assert_no_process_left
 }
 
-# The processes this test started that still run.
-marked_pids() {
-	local f
-
-	for f in $(grep -lzxF "LPAR_TEST_MARK=$BATS_TEST_TMPDIR" /proc/[0-9]*/environ 2>/dev/null || true); do
-		f=${f%/environ}
-		[ "${f#/proc/}" != "$$" ] || continue
-		echo "${f#/proc/}"
-	done
-}
-
-assert_no_process_left() {
-	local pid left=
-
-	for pid in $(marked_pids); do
-		left+=" $pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-	done
-	[ -z "$left" ] || fail "processes left running:$left"
-}
-
-# bats-assert 2.1 has no assertions on $stderr from 'run --separate-stderr'.
-assert_stderr() {
-	local output=$stderr
-	assert_output "$@"
-}
-
-# poll WHAT COMMAND...: runs COMMAND until it succeeds, for at most 10 s.
-poll() {
-	local what=$1 i
-
-	shift
-	for ((i = 0; i < 200; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for $what"
-}
-
-# Whether process PID has exited (a zombie has).
-dead() {
-	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
-
 # Whether process PID is stopped (SIGSTOP).
 stopped() {
 	grep -q '^State:[[:space:]]*T' "/proc/$1/status" 2>/dev/null
