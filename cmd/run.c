@@ -147,7 +147,7 @@ static void *traced_out(void *arg)
 	}
 }
 
-/* stdin to the partition's console input (its end is not passed on). */
+/* stdin to the partition's console input; its end is an empty write. */
 static void *traced_in(void *arg)
 {
 	struct traced_cons *tc = arg;
@@ -161,8 +161,12 @@ static void *traced_in(void *arg)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				p9c_write(tc->in, fid, 0, buf, 0);
+			p9c_clunk(tc->in, fid);
 			return NULL;
+		}
 		while (done < n) {
 			ssize_t w = p9c_write(tc->in, fid, 0, buf + done, (uint32_t)(n - done));
 

@@ -340,6 +340,21 @@ static void signals_init(struct hv *hv, const struct hv_config *cfg)
 	sigdelset(&hv->run_mask, HV_KICK_SIGNAL);
 }
 
+/* The paging registers as the vCPU has them, read once before it runs. */
+static int paging_regs(struct hv *hv, struct lerr *err)
+{
+	struct hv_sregs sr;
+	int e = hvb_cpu_sregs(hv->cpu, &sr);
+
+	if (e)
+		return lerr_set(err, -e, "cannot read the vCPU's control registers: %s",
+				strerror(-e));
+	hv->lay.cr0 = sr.cr0;
+	hv->lay.cr3 = sr.cr3;
+	hv->lay.cr4 = sr.cr4;
+	return 0;
+}
+
 int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	      struct hv **out, struct lerr *err)
 {
@@ -391,6 +406,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_layout_build(hv, &bs, err);
 	if (!r)
 		r = hvb_cpu_create(hv->vm, &bs, &hv->run_mask, &hv->cpu, err);
+	if (!r)
+		r = paging_regs(hv, err);
 	if (!r)
 		r = hv_hcall_register(hv, err);
 	while (!r && hv->devs[hv->ndevs_ready]) {

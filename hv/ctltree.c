@@ -30,7 +30,7 @@
 
 enum node {
 	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
-	N_REGS, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_COUNT
+	N_REGS, N_MMU, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_COUNT
 };
 
 static const struct node_info {
@@ -48,6 +48,7 @@ static const struct node_info {
 	[N_VCPU] = { "vcpu", N_ROOT, 1, 0500 },
 	[N_VCPU0] = { "0", N_VCPU, 1, 0500 },
 	[N_REGS] = { "regs", N_VCPU0, 0, 0600 },
+	[N_MMU] = { "mmu", N_VCPU0, 0, 0400 },
 	[N_MEM] = { "mem", N_ROOT, 0, 0600 },
 	[N_IMAGE] = { "image", N_ROOT, 0, 0400 },
 	[N_DEBUG] = { "debug", N_ROOT, 0, 0600 },
@@ -225,6 +226,17 @@ static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
 	return reply_text(r, text, n, off);
 }
 
+/* The paging registers: fixed since boot, so readable while the vCPU runs. */
+static int read_mmu(struct hv *hv, struct p9_req *r, uint64_t off)
+{
+	char text[128];
+	int n = snprintf(text, sizeof(text), "cr0 0x%llx\ncr3 0x%llx\ncr4 0x%llx\n",
+			 (unsigned long long)hv->lay.cr0, (unsigned long long)hv->lay.cr3,
+			 (unsigned long long)hv->lay.cr4);
+
+	return reply_text(r, text, (size_t)n, off);
+}
+
 /* "name value" lines; every name must be known and every value a number. */
 static int write_regs(struct hv *hv, const uint8_t *data, uint32_t count)
 {
@@ -307,6 +319,8 @@ static int t_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		return reply_pread(r, hv->con.log_fd, off, count);
 	case N_REGS:
 		return read_regs(hv, r, off);
+	case N_MMU:
+		return read_mmu(hv, r, off);
 	case N_MEM: {
 		uint64_t len = off >= hv->mem.size ? 0 :
 			(hv->mem.size - off < count ? hv->mem.size - off : count);
@@ -451,6 +465,15 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 	case N_CONS: {
 		uint32_t room, n;
 
+		if (!count) {
+			/* An empty write is the end of input. */
+			hv_console_end_input(hv);
+			if (write(hv->event_fd, &one, sizeof(one)) < 0) {
+				/* the counter is full: a wake-up is pending anyway */
+			}
+			p9_reply_write(r, 0);
+			return 0;
+		}
 		pthread_mutex_lock(&hv->lock);
 		room = HV_CONS_INMAX - hv->con.inlen;
 		n = count < room ? count : room;

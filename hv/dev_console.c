@@ -112,8 +112,7 @@ void hv_console_fill(struct hv *hv)
 		return;
 	n = read(hv->con.in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-		hv->con.in_eof = 1;
-		hv->con.eof_unreported = 1;
+		hv_console_end_input(hv);
 		return;
 	}
 	if (n < 0)
@@ -124,17 +123,27 @@ void hv_console_fill(struct hv *hv)
 	pthread_mutex_unlock(&hv->lock);
 }
 
+void hv_console_end_input(struct hv *hv)
+{
+	pthread_mutex_lock(&hv->lock);
+	if (!hv->con.in_eof) {
+		hv->con.in_eof = 1;
+		hv->con.eof_unreported = 1;
+	}
+	pthread_mutex_unlock(&hv->lock);
+}
+
 int hv_console_ready(struct hv *hv)
 {
 	int ready;
 
 	pthread_mutex_lock(&hv->lock);
 	ready = hv->con.inlen > 0;
-	pthread_mutex_unlock(&hv->lock);
 	if (!ready && hv->con.eof_unreported) {
 		hv->con.eof_unreported = 0;
-		return 1;
+		ready = 1;
 	}
+	pthread_mutex_unlock(&hv->lock);
 	return ready;
 }
 
@@ -160,13 +169,13 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 		memmove(hv->con.in, hv->con.in + n, hv->con.inlen - n);
 		hv->con.inlen -= n;
 	}
+	if (!n && hv->con.in_eof)
+		hv->con.eof_unreported = 0;
 	pthread_mutex_unlock(&hv->lock);
 	if (n)
 		return n;
-	if (hv->con.in_eof) {
-		hv->con.eof_unreported = 0;
+	if (hv->con.in_eof)
 		return 0;
-	}
 	if (hv->con.in_fd < 0 || poll(&p, 1, 0) <= 0)
 		return -EAGAIN;
 	r = read(hv->con.in_fd, buf, a[1]);

@@ -33,6 +33,8 @@ struct hv_layout {
 	uint64_t heap_start, heap_end;
 	uint64_t stack_lo, stack_top;
 	uint64_t stubs, stubs_end;    /* exception stubs */
+	/* The vCPU's paging registers: set at boot, fixed for good (CPL 3 can't write them). */
+	uint64_t cr0, cr3, cr4;
 };
 
 /* Requests from the controller to the vCPU thread (hv->req). */
@@ -217,6 +219,8 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
 int hv_console_in_fd(struct hv *hv);
 /* block() saw the input fd readable: moves what is there into the buffer. */
 void hv_console_fill(struct hv *hv);
+/* A controller's end of console input: console_read returns 0 once the rest is read. */
+void hv_console_end_input(struct hv *hv);
 /* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
 int hv_console_ready(struct hv *hv);
 

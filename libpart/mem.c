@@ -136,15 +136,12 @@ static int reg_value(const char *text, const char *name, uint64_t *out)
 int part_mem_set_virt(struct part_mem *m, struct lerr *err)
 {
 	char *text = NULL;
-	ssize_t n = p9c_read_path(part_conn(m->p), "vcpu/0/regs", &text, 65536);
+	/* Fixed since boot (CPL 3 can't change them): read whatever the state. */
+	ssize_t n = p9c_read_path(part_conn(m->p), "vcpu/0/mmu", &text, 4096);
 	int e;
 
-	if (n == -EBUSY)
-		return lerr_set(err, EBUSY,
-				"it is running, and its page tables (CR3) can be read only while it is paused ('lpar pause %s')",
-				part_name(m->p));
 	if (n < 0)
-		return lerr_set(err, (int)-n, "cannot read the registers of '%s': %s",
+		return lerr_set(err, (int)-n, "cannot read the paging registers of '%s': %s",
 				part_name(m->p), strerror((int)-n));
 	e = reg_value(text, "cr0", &m->mmu.cr0);
 	if (!e)
@@ -153,7 +150,7 @@ int part_mem_set_virt(struct part_mem *m, struct lerr *err)
 		e = reg_value(text, "cr4", &m->mmu.cr4);
 	free(text);
 	if (e)
-		return lerr_set(err, EPROTO, "partition '%s' sent malformed registers",
+		return lerr_set(err, EPROTO, "partition '%s' sent malformed paging registers",
 				part_name(m->p));
 	m->virt = 1;
 	return 0;

@@ -203,8 +203,9 @@ diodcat_x() {
 	start_partition x
 	run --separate-stderr diodls_x -l vcpu/0
 	assert_success
-	assert_equal "${#lines[@]}" 1
+	assert_equal "${#lines[@]}" 2
 	assert_line --regexp '^-rw-------.* regs$'
+	assert_line --regexp '^-r--------.* mmu$'
 	run --separate-stderr diodls_x vcpu
 	assert_success
 	assert_output "0"
@@ -232,6 +233,14 @@ diodcat_x() {
 
 @test "diodcat: registers are refused while running, readable when paused" {
 	start_partition x
+	# The paging registers are fixed since boot: readable while running.
+	run --separate-stderr diodcat_x vcpu/0/mmu
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 --regexp '^cr0 0x8[0-9a-f]{7}$'
+	assert_line --index 1 --regexp '^cr3 0x[0-9a-f]+000$'
+	assert_line --index 2 --regexp '^cr4 0x[0-9a-f]+$'
+	local mmu=$output
 	run --separate-stderr diodcat_x vcpu/0/regs
 	assert_failure
 	assert_output ""
@@ -246,6 +255,11 @@ diodcat_x() {
 	assert_line --regexp '^fs_base 0x[0-9a-f]+$'
 	# 18 general registers, 6 selectors, 2 bases, 5 control registers
 	assert_equal "${#lines[@]}" 31
+	# The fixed paging registers are the vCPU's own.
+	local l
+	while read -r l; do
+		assert_line "$l"
+	done <<<"$mmu"
 	run --separate-stderr diodcat_x status
 	assert_line "state paused"
 }

@@ -243,6 +243,16 @@ events() {
 	assert_output ""
 }
 
+@test "run --trace: standard input reaches the partition, and so does its end" {
+	printf 'abc\ndef\n' | timeout 20 lpar run --trace=t.out "$EX/cat.elf" >out.txt 2>err.txt ||
+		fail "status $?: $(cat err.txt)"
+	assert_equal "$(cat out.txt)" "$(printf 'abc\ndef')"
+	assert_equal "$(cat err.txt)" ""
+	run events t.out
+	assert_line --regexp '^console_read\(buf=0x[0-9a-f]+, len=[0-9]+\) = 0 <[0-9.]+>$'
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 0 +++"
+}
+
 @test "run --trace: SIGINT ends the partition as lpar run's does (130); usage errors" {
 	lpar run --trace=t.out "$EX/sleep.elf" 60000 >out.txt 2>err.txt &
 	local runner=$!
