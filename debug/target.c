@@ -2,8 +2,9 @@
  * A debug target over a partition's control tree: the debug file on two
  * connections (one blocks for events, the other carries commands, so a
  * stop can be asked for while another thread waits), registers through
- * vcpu/0/regs, and memory through the mapped window with guest-virtual
- * addresses translated by walking the vCPU's page tables.
+ * vcpu/0/regs, and memory through libpart's part_mem (the window or the
+ * mem file) with guest-virtual addresses translated by walking the vCPU's
+ * page tables.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,7 +15,7 @@
 #include "../common/err.h"
 #include "../elf/elf.h"
 #include "../libpart/image.h"
-#include "../libpart/pagewalk.h"
+#include "../libpart/mem.h"
 #include "../libpart/part.h"
 #include "../p9/client.h"
 #include "proto.h"
@@ -36,13 +37,10 @@ struct dbg_target {
 	struct p9c *ev;          /* a second connection that blocks in reads */
 	uint32_t ev_fid;
 	pthread_mutex_t lock;    /* the command connection and what follows */
-	uint8_t *mem;            /* the memory window, or NULL: use the mem file */
-	uint64_t mem_size;
+	struct part_mem *mem;    /* guest-virtual, through the vCPU's page tables */
 	struct part_image *img;
 	struct dbg_regs regs;    /* cached while stopped */
 	int regs_valid;
-	struct pagewalk_mmu mmu; /* the last page-table root seen */
-	int mmu_valid;
 	struct dbg_break breaks[DBG_MAX_BREAKS];
 	size_t nbreaks;
 	int ended;
@@ -98,10 +96,6 @@ static int regs_fetch_locked(struct dbg_target *t, struct lerr *err)
 	if (n <= 0)
 		return lerr_set(err, EPROTO, "partition '%s' sent malformed registers", t->name);
 	t->regs_valid = 1;
-	t->mmu.cr0 = t->regs.cr0;
-	t->mmu.cr3 = t->regs.cr3;
-	t->mmu.cr4 = t->regs.cr4;
-	t->mmu_valid = 1;
 	return 0;
 }
 
@@ -144,72 +138,20 @@ int dbg_regs_set(struct dbg_target *t, const struct dbg_regs *r, struct lerr *er
 
 /* ---- memory ---- */
 
-/* Guest-physical memory, through the window or the mem file. */
-static int phys_rw(struct dbg_target *t, uint64_t pa, void *buf, size_t len, int write)
-{
-	uint64_t end;
-
-	if (__builtin_add_overflow(pa, len, &end))
-		return -EFAULT;
-	if (t->mem) {
-		if (end > t->mem_size)
-			return -EFAULT;
-		if (write)
-			memcpy(t->mem + pa, buf, len);
-		else
-			memcpy(buf, t->mem + pa, len);
-		return 0;
-	}
-	/* No window (another host's partition, say): the mem file. */
-	{
-		uint32_t fid = 0;
-		size_t done = 0;
-		int e = p9c_open_path(part_conn(t->p), "mem", write ? P9_ORDWR : P9_ORDONLY, &fid);
-		int opened = !e;
-
-		while (!e && done < len) {
-			uint32_t chunk = len - done > 65536 ? 65536 : (uint32_t)(len - done);
-			ssize_t n = write ? p9c_write(part_conn(t->p), fid, pa + done,
-						      (char *)buf + done, chunk)
-					  : p9c_read(part_conn(t->p), fid, pa + done,
-						     (char *)buf + done, chunk);
-
-			if (n <= 0)
-				e = n < 0 ? (int)n : -EFAULT;
-			else
-				done += (size_t)n;
-		}
-		if (opened)
-			p9c_clunk(part_conn(t->p), fid);
-		return e;
-	}
-}
-
-static int pte_read(void *ctx, uint64_t pa, uint64_t *out)
-{
-	return phys_rw(ctx, pa, out, sizeof(*out), 0);
-}
-
-/* Reads or writes guest-virtual memory page by page; the lock is held. */
+/* Reads or writes guest-virtual memory, all of it or none; the lock is held. */
 static int virt_rw_locked(struct dbg_target *t, uint64_t va, void *buf, size_t len,
 			  int write, struct lerr *err)
 {
-	uint64_t done = 0;
+	struct lerr why = { 0 };
+	uint64_t bad = va;
+	int e = part_mem_check(t->mem, va, len, &bad, &why);
 
-	if (!t->mmu_valid && regs_fetch_locked(t, err))
-		return -err->code;
-	while (done < len) {
-		uint64_t pa, left, chunk, at = va + done;
-		int e = pagewalk_translate(&t->mmu, at, pte_read, t, &pa, &left);
-
-		chunk = len - done < left ? len - done : left;
-		if (!e)
-			e = phys_rw(t, pa, (uint8_t *)buf + done, chunk, write);
-		if (e)
-			return lerr_set(err, EFAULT, "Cannot access memory at address 0x%llx",
-					(unsigned long long)at);
-		done += chunk;
-	}
+	if (!e)
+		e = write ? part_mem_write(t->mem, va, buf, len, &why)
+			  : part_mem_read(t->mem, va, buf, len, &why);
+	if (e)
+		return lerr_set(err, EFAULT, "Cannot access memory at address 0x%llx",
+				(unsigned long long)bad);
 	return 0;
 }
 
@@ -525,8 +467,11 @@ int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err)
 	if (e)
 		goto fail;
 	t->pid = st.pid;
-	if (part_map(t->p, (void **)&t->mem, &t->mem_size, NULL))
-		t->mem = NULL; /* the mem file serves instead */
+	e = part_mem_open(t->p, st.mem, &t->mem, err);
+	if (!e)
+		e = part_mem_set_virt(t->mem, err);
+	if (e)
+		goto fail;
 	e = part_image_load(t->p, &st, &t->img, err);
 	if (e)
 		goto fail;
@@ -544,8 +489,9 @@ void dbg_detach(struct dbg_target *t)
 	/* Clunking the debug fid (or the connection dropping) releases the partition. */
 	if (t->ev)
 		p9c_close(t->ev);
+	if (t->mem)
+		part_mem_close(t->mem);
 	part_close(t->p);
-	part_unmap(t->mem, t->mem_size);
 	part_image_free(t->img);
 	pthread_mutex_destroy(&t->lock);
 	free(t);

@@ -27,8 +27,8 @@ int part_mem_windowed(const struct part_mem *m);
 
 /*
  * From now on addresses are guest-virtual, translated through the page
- * tables vCPU 0 uses.  Reads its registers, so the vCPU must be stopped
- * (paused, created, or panicked): EBUSY otherwise.
+ * tables vCPU 0 uses (the tree's vcpu/0/mmu: fixed since boot, so this
+ * works whether the partition runs or not).
  */
 int part_mem_set_virt(struct part_mem *m, struct lerr *err);
 int part_mem_virt(const struct part_mem *m);
