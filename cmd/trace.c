@@ -199,7 +199,7 @@ static void show_hcall(struct trace_view *v, const struct part_tev *e, const str
 		json_string(v->out, clean);
 		fputs(", \"args\": {", v->out);
 	} else if (!h && !strcmp(clean, "unknown")) {
-		/* No such hcall: its number says which (64 stands for any past 63). */
+		/* No such hcall: its number says which. */
 		fprintf(v->out, "unknown_%llu(", (unsigned long long)part_tev_u64(e, "nr"));
 	} else {
 		fprintf(v->out, "%s(", clean);

@@ -79,8 +79,7 @@ void hv_hcall_dispatch(struct hv *hv)
 
 		if (h && (h->who & HV_WHO_GUEST))
 			ret = h->fn(hv, args);
-		hv_trace_hcall(hv, (unsigned)(r->rax < LPAR_HC_MAX ? r->rax : LPAR_HC_MAX),
-			       args, ret, hv_now(hv) - t0);
+		hv_trace_hcall(hv, r->rax, args, ret, hv_now(hv) - t0);
 	}
 	r->rax = (uint64_t)ret;
 	hvb_cpu_regs_dirty(hv->cpu);

@@ -82,7 +82,7 @@ enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK };
 struct hv_tev {
 	uint64_t t;                /* ns since boot */
 	uint8_t kind;
-	uint16_t nr;
+	uint64_t nr;                /* as the partition asked, known or not */
 	uint64_t a[5];
 	int64_t ret;
 	uint64_t dur;
@@ -230,7 +230,7 @@ const char *hv_state_name(enum hv_state s);
 
 /* trace.c: recording (vCPU thread) and reading (control thread). */
 int hv_tracing(const struct hv *hv);
-void hv_trace_hcall(struct hv *hv, unsigned nr, const uint64_t *args, int64_t ret,
+void hv_trace_hcall(struct hv *hv, uint64_t nr, const uint64_t *args, int64_t ret,
 		    uint64_t dur);
 void hv_trace_note(struct hv *hv, int kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -30,7 +30,7 @@ static struct hv_tev *slot(struct hv *hv)
 	return e;
 }
 
-void hv_trace_hcall(struct hv *hv, unsigned nr, const uint64_t *args, int64_t ret,
+void hv_trace_hcall(struct hv *hv, uint64_t nr, const uint64_t *args, int64_t ret,
 		    uint64_t dur)
 {
 	struct hv_tev *e;
@@ -39,7 +39,7 @@ void hv_trace_hcall(struct hv *hv, unsigned nr, const uint64_t *args, int64_t re
 	if (hv->trace.ring) {
 		e = slot(hv);
 		e->kind = HV_TEV_HCALL;
-		e->nr = (uint16_t)nr;
+		e->nr = nr;
 		memcpy(e->a, args, sizeof(e->a));
 		e->ret = ret;
 		e->dur = dur;
@@ -101,7 +101,7 @@ static size_t format(struct hv *hv, const struct hv_tev *e, char *buf, size_t le
 		return (size_t)n;
 	}
 	h = e->nr < LPAR_HC_MAX ? hv->hcalls[e->nr] : NULL;
-	n += snprintf(buf + n, len - (size_t)n, "ev=hcall nr=%u name=%s args=", e->nr,
+	n += snprintf(buf + n, len - (size_t)n, "ev=hcall nr=%" PRIu64 " name=%s args=", e->nr,
 		      h ? h->name : "unknown");
 	for (int i = 0; h && i < 5 && h->args[i]; i++)
 		n += snprintf(buf + n, len - (size_t)n, "%s%s=0x%" PRIx64, i ? "," : "",

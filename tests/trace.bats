@@ -16,6 +16,13 @@ events() {
 	sed -E 's/^\+[0-9]+\.[0-9]{6} //' "$1"
 }
 
+# Standard input from ./in, a FIFO held open and never written: input that
+# stays open and empty.
+need_fifo_stdin() {
+	mkfifo in
+	exec {FIFO_HOLD}<>in
+}
+
 # ---- what a trace shows ----------------------------------------------------------
 
 @test "hcalls with their arguments decoded and their results, marks in order, and the end with its status" {
@@ -251,6 +258,17 @@ events() {
 	run events t.out
 	assert_line --regexp '^console_read\(buf=0x[0-9a-f]+, len=[0-9]+\) = 0 <[0-9.]+>$'
 	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 0 +++"
+}
+
+@test "run --trace: an hcall with no such number shows the number the partition asked for" {
+	need_fifo_stdin
+	timeout 20 lpar run --trace=t.out "$GUESTS/hcalls.elf" <in >out.txt 2>err.txt ||
+		fail "status $?: $(cat err.txt)"
+	run events t.out
+	local n
+	for n in 10 63 64 1000 18446744073709551615; do
+		assert_line --regexp "^unknown_$n\\(arg=0\\) = -38 ENOSYS \\(Function not implemented\\) <0\\.[0-9]{6}>\$"
+	done
 }
 
 @test "run --trace: SIGINT ends the partition as lpar run's does (130); usage errors" {
