@@ -43,9 +43,13 @@ static int report(const char *name, const struct hv_outcome *o)
 {
 	char clean[sizeof(o->reason)];
 
+	if (o->console_errno)
+		lpar_error("cannot write the console output of partition '%s': %s", name,
+			   strerror(o->console_errno));
 	switch (o->how) {
 	case HV_END_EXIT:
-		return o->status & 0xff;
+		/* Output that was lost is a failure, as for any program. */
+		return o->console_errno && !(o->status & 0xff) ? 1 : o->status & 0xff;
 	case HV_END_CRASH:
 		lpar_error("partition '%s' crashed: %s", name,
 			   text_sanitize(clean, sizeof(clean), o->reason, sizeof(o->reason)));

@@ -42,8 +42,14 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 			hv_end_signal(hv, SIGPIPE);
 			return -EPIPE;
 		}
-		if (n < 0)
-			return -errno;
+		if (n < 0) {
+			int e = errno;
+
+			/* The partition hears of it; lpar run reports it at the end. */
+			if (!hv->out.console_errno)
+				hv->out.console_errno = e;
+			return -e;
+		}
 		done += (uint64_t)n;
 	}
 	return 0;

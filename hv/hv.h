@@ -65,6 +65,7 @@ struct hv_outcome {
 	int signo;           /* HV_END_SIGNAL, or SIGPIPE for a closed console */
 	uint64_t rip;        /* HV_END_CRASH: where */
 	char reason[640];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
+	int console_errno;   /* the first error writing console output (not EPIPE), or 0 */
 };
 
 /* The signal handler to install for cfg->stop_signals. */

@@ -759,6 +759,18 @@ stop_cat_with() {
 	assert_nothing_left
 }
 
+@test "console output that cannot be written is reported, and a 0 becomes 1" {
+	require_kvm
+	# (run captures stdout, so the redirection happens in a shell of its own)
+	run --separate-stderr sh -c 'lpar run "$1" >/dev/full' sh "$EX/hello.elf"
+	assert_failure 1
+	assert_stderr "lpar: cannot write the console output of partition 'hello': No space left on device"
+	# A partition's own failure status stays as it was.
+	run --separate-stderr sh -c 'lpar run "$1" x >/dev/full' sh "$EX/exitcode.elf"
+	assert_failure 255
+	assert_stderr "lpar: cannot write the console output of partition 'exitcode': No space left on device"
+}
+
 @test "a closed output pipe ends a partition that writes forever: 141, quietly" {
 	require_kvm
 	need_guest spam
