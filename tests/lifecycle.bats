@@ -65,20 +65,6 @@ teardown() {
 
 # ---- helpers -----------------------------------------------------------------
 
-# The state lpar status reports for partition NAME.
-state_of() {
-	lpar status "$1" 2>/dev/null | sed -n 's/^state //p'
-}
-
-state_is() {
-	[ "$(state_of "$1")" = "$2" ]
-}
-
-# Whether FILE contains TEXT.
-has() {
-	grep -qF -- "$2" "$1" 2>/dev/null
-}
-
 # The pid of partition NAME's monitor (or foreground lpar run).
 monitor_pid() {
 	lpar status "$1" | sed -n 's/^pid //p'

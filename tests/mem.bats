@@ -55,10 +55,6 @@ create() {
 	assert_output "$1"
 }
 
-state_of() {
-	lpar status "$1" 2>/dev/null | sed -n 's/^state //p'
-}
-
 # nm_addr IMAGE SYMBOL: the symbol's address, as 0x hex.
 nm_addr() {
 	nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1; exit }' | sed 's/^0x0*/0x/'

@@ -74,3 +74,19 @@ poll() {
 dead() {
 	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
+
+# The state lpar status reports for partition NAME; whether it is STATE.
+state_of() {
+	lpar status "$1" 2>/dev/null | sed -n 's/^state //p'
+}
+state_is() {
+	[ "$(state_of "$1")" = "$2" ]
+}
+
+# Whether FILE contains the line LINE (has_line), or the text TEXT (has).
+has_line() {
+	grep -qxF -- "$2" "$1" 2>/dev/null
+}
+has() {
+	grep -qF -- "$2" "$1" 2>/dev/null
+}

@@ -55,22 +55,6 @@ stopped() {
 	grep -q '^State:[[:space:]]*T' "/proc/$1/status" 2>/dev/null
 }
 
-state_of() {
-	lpar status "$1" 2>/dev/null | sed -n 's/^state //p'
-}
-
-state_is() {
-	[ "$(state_of "$1")" = "$2" ]
-}
-
-# Whether FILE contains the line LINE, or (has) the text TEXT.
-has_line() {
-	grep -qxF -- "$2" "$1" 2>/dev/null
-}
-has() {
-	grep -qF -- "$2" "$1" 2>/dev/null
-}
-
 # The console log of partition NAME.
 console_of() {
 	echo "$LPAR_RUNDIR/$1/console.log"
