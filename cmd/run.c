@@ -39,17 +39,28 @@ static void signals_setup(sigset_t *stop)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Console output that could not be written (other than to a closed pipe):
+ * said once at the end, and a 0 exit becomes 1, as for any program whose
+ * output failed.
+ */
+static int console_lost(const char *name, int e, int status)
+{
+	if (!e)
+		return status;
+	lpar_error("cannot write the console output of partition '%s': %s", name, strerror(e));
+	return status ? status : 1;
+}
+
 static int report(const char *name, const struct hv_outcome *o)
 {
 	char clean[sizeof(o->reason)];
 
-	if (o->console_errno)
-		lpar_error("cannot write the console output of partition '%s': %s", name,
-			   strerror(o->console_errno));
+	if (o->console_errno && o->how != HV_END_EXIT)
+		console_lost(name, o->console_errno, 1);
 	switch (o->how) {
 	case HV_END_EXIT:
-		/* Output that was lost is a failure, as for any program. */
-		return o->console_errno && !(o->status & 0xff) ? 1 : o->status & 0xff;
+		return console_lost(name, o->console_errno, o->status & 0xff);
 	case HV_END_CRASH:
 		lpar_error("partition '%s' crashed: %s", name,
 			   text_sanitize(clean, sizeof(clean), o->reason, sizeof(o->reason)));
@@ -116,6 +127,7 @@ static void traced_on_signal(int signo)
 struct traced_cons {
 	struct p9c *out, *in;  /* for reading and writing cons */
 	int broken;            /* stdout went away: the partition was killed */
+	int lost;              /* another error writing stdout, or 0 */
 };
 
 /* The partition's console output, to stdout until it ends. */
@@ -134,11 +146,15 @@ static void *traced_out(void *arg)
 		if (n <= 0)
 			return NULL;
 		off += (uint64_t)n;
-		while (done < n) {
+		while (!tc->lost && done < n) {
 			ssize_t w = write(STDOUT_FILENO, buf + done, (size_t)(n - done));
 
 			if (w < 0 && errno == EINTR)
 				continue;
+			if (w < 0 && errno != EPIPE) {
+				tc->lost = errno; /* said at the end; the partition runs on */
+				break;
+			}
 			if (w <= 0) {
 				/* As a foreground partition is, by SIGPIPE. */
 				tc->broken = 1;
@@ -275,6 +291,10 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	if (tc.broken)
 		return 128 + SIGPIPE;
 	status = part_status_code(&v.end);
+	if (!strcmp(v.end.state, "exited"))
+		status = console_lost(name, tc.lost, status);
+	else if (tc.lost)
+		console_lost(name, tc.lost, status);
 	/* As lpar run reports an end, unless the trace on stderr said it already. */
 	if (out != stderr && !strcmp(v.end.state, "crashed"))
 		lpar_error("partition '%s' crashed: %s", name,

@@ -769,6 +769,11 @@ stop_cat_with() {
 	run --separate-stderr sh -c 'lpar run "$1" x >/dev/full' sh "$EX/exitcode.elf"
 	assert_failure 255
 	assert_stderr "lpar: cannot write the console output of partition 'exitcode': No space left on device"
+	# The same with --trace, where lpar forwards the console itself.
+	run --separate-stderr sh -c 'lpar run --trace=t.out "$1" >/dev/full' sh "$EX/hello.elf"
+	assert_failure 1
+	assert_stderr "lpar: cannot write the console output of partition 'hello': No space left on device"
+	grep -qE '^\+[0-9.]+ \+\+\+ exited with 0 \+\+\+$' t.out || fail "the trace: $(cat t.out)"
 }
 
 @test "a closed output pipe ends a partition that writes forever: 141, quietly" {
