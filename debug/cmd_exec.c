@@ -98,6 +98,27 @@ static int line_location(struct dbg_session *s, const char *args, uint64_t *addr
 	return lerr_set(err, ENOENT, "No line %ld in file \"%s\".", line, file);
 }
 
+/*
+ * gdb's place for "break FUNC" in code built with a frame pointer (-O0):
+ * past "push %rbp; mov %rsp,%rbp" and the rest of the function's first
+ * line, where its body begins.  Frameless code (-O2) stops at its entry,
+ * as in gdb.
+ */
+static void skip_prologue(struct dbg_session *s, const struct elf_sym *sym, uint64_t *addr)
+{
+	static const uint8_t frame[] = { 0x55, 0x48, 0x89, 0xe5 };
+	uint8_t code[sizeof(frame)];
+	struct lerr ignored = { 0 };
+	uint64_t body;
+
+	if (!s->lines || !s->t || sym->size <= sizeof(frame) ||
+	    dbg_mem_read(s->t, sym->addr, code, sizeof(code), &ignored) ||
+	    memcmp(code, frame, sizeof(frame)))
+		return;
+	if (dbg_line_after_first(s->lines, sym->addr, sym->addr + sym->size, &body) == 0)
+		*addr = body;
+}
+
 /* Where "break ARG" means: FUNC, *ADDR, FILE:LINE, LINE, or here. */
 static int location(struct dbg_session *s, const char *args, uint64_t *addr, struct lerr *err)
 {
@@ -116,6 +137,7 @@ static int location(struct dbg_session *s, const char *args, uint64_t *addr, str
 	if (!sym || !(sym->is_func || code_seg(s->img, sym->addr)))
 		return lerr_set(err, ENOENT, "Function \"%s\" not defined.", args);
 	*addr = sym->addr;
+	skip_prologue(s, sym, addr);
 	return 0;
 }
 

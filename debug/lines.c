@@ -59,6 +59,37 @@ int dbg_line_at(struct dbg_lines *l, uint64_t addr, int exact, char *file, size_
 	return 0;
 }
 
+int dbg_line_after_first(struct dbg_lines *l, uint64_t start, uint64_t end, uint64_t *addr)
+{
+	Dwarf_Die cu;
+	Dwarf_Lines *lines;
+	Dwarf_Line *ln;
+	size_t n;
+	uint64_t best = 0;
+	int first;
+
+	if (!l || !dwarf_addrdie(l->dw, start, &cu) || dwarf_getsrclines(&cu, &lines, &n) ||
+	    !(ln = dwarf_getsrc_die(&cu, start)) || dwarf_lineno(ln, &first))
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Addr a;
+		bool stmt;
+		int line;
+
+		ln = dwarf_onesrcline(lines, i);
+		if (!ln || dwarf_lineaddr(ln, &a) || a <= start || a >= end ||
+		    dwarf_linebeginstatement(ln, &stmt) || !stmt ||
+		    dwarf_lineno(ln, &line) || line == first)
+			continue;
+		if (!best || a < best)
+			best = a;
+	}
+	if (!best)
+		return -ENOENT;
+	*addr = best;
+	return 0;
+}
+
 /* Whether the line table's name src is the file the user means. */
 static int file_matches(const char *src, const char *want)
 {

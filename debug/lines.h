@@ -31,6 +31,13 @@ int dbg_line_addr(struct dbg_lines *l, const char *file, int line, uint64_t *add
 		  int *found_line, char *found_file, size_t len);
 
 /*
+ * Where the first line after the one at start begins, among the rows of
+ * [start, end) that begin a statement: the end of a function's prologue
+ * when start is the function's.  0, or -ENOENT.
+ */
+int dbg_line_after_first(struct dbg_lines *l, uint64_t start, uint64_t end, uint64_t *addr);
+
+/*
  * The text of line in file (of the unit that holds addr, whose compilation
  * directory relative names are resolved against), without its newline;
  * 0, or -ENOENT when the source cannot be read.

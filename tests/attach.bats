@@ -157,6 +157,25 @@ created() {
 	assert_line "$(printf '0x%016x' $(sym bump)) in bump ()"
 }
 
+@test "attach: break FUNC in -O0 code stops past the frame set-up, where the body begins, as gdb does" {
+	(cd "$ROOT" && lpar-cc -O0 -g -o "$BATS_TEST_TMPDIR/d0.elf" tests/guests/debuggee.c) ||
+		fail "lpar-cc -O0 failed"
+	src=tests/guests/debuggee.c
+	ret=$(grep -n 'return x + 1;' "$ROOT/$src" | cut -d: -f1)
+	puts=$(grep -n 'puts(greeting);' "$ROOT/$src" | cut -d: -f1)
+	# The frame set-up is there to be skipped.
+	objdump -d "$BATS_TEST_TMPDIR/d0.elf" | grep -A2 '<bump>:' | grep -q 'push   %rbp' ||
+		fail "bump has no frame set-up at -O0"
+	created "$BATS_TEST_TMPDIR/d0.elf"
+	run lpar attach -batch -ex 'break bump' -ex 'break main' -ex 'continue' -ex 'continue' d
+	assert_success
+	assert_line --regexp "^Breakpoint 1 at 0x[0-9a-f]+: file $src, line $ret\.\$"
+	assert_line --regexp "^Breakpoint 2 at 0x[0-9a-f]+: file $src, line $puts\.\$"
+	assert_line "Breakpoint 2, main () at $src:$puts"
+	assert_line "Breakpoint 1, bump () at $src:$ret"
+	refute_line --partial "Breakpoint 1 at $(printf '0x%x' $((16#$(nm "$BATS_TEST_TMPDIR/d0.elf" | awk '$3 == "bump" { print $1 }'))))"
+}
+
 @test "attach: with line information: break FILE:LINE and LINE, step, next, source lines" {
 	created
 	src=tests/guests/debuggee.c
