@@ -409,6 +409,31 @@ static int next_one(struct dbg_session *s, struct dbg_event *ev, struct lerr *er
 }
 
 /*
+ * Having stepped into the entry of a function that sets up a frame, steps
+ * on through the set-up to where break FUNC would stop, as gdb's step does.
+ * 0 there (or where the set-up was left some other way), 1 for another stop.
+ */
+static int past_prologue(struct dbg_session *s, struct dbg_event *ev, struct lerr *err)
+{
+	const struct elf_sym *sym;
+	uint64_t off, body;
+	int e;
+
+	sym = elf_sym_at(s->img, ev->rip, &off);
+	if (!sym || off)
+		return 0;
+	body = sym->addr;
+	skip_prologue(s, sym, &body);
+	for (int i = 0; i < 64 && ev->rip >= sym->addr && ev->rip < body; i++) {
+		if ((e = dbg_session_resume(s, 1, 1, ev, err)))
+			return e;
+		if (ev->kind != DBG_STOP_STEP)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * One stepi that does not stay in a function without line information:
  * stepping into one runs on to its return.
  */
@@ -434,7 +459,7 @@ static int step_in(struct dbg_session *s, struct dbg_event *ev, struct lerr *err
 			return e;
 		return run_to(s, ret, r.rsp + 8, ev, err);
 	}
-	return 0;
+	return call ? past_prologue(s, ev, err) : 0;
 }
 
 /* step and next: instructions until another source line begins. */

@@ -157,7 +157,7 @@ created() {
 	assert_line "$(printf '0x%016x' $(sym bump)) in bump ()"
 }
 
-@test "attach: break FUNC in -O0 code stops past the frame set-up, where the body begins, as gdb does" {
+@test "attach: break FUNC and step into a function of -O0 code stop past its frame set-up, as gdb does" {
 	(cd "$ROOT" && lpar-cc -O0 -g -o "$BATS_TEST_TMPDIR/d0.elf" tests/guests/debuggee.c) ||
 		fail "lpar-cc -O0 failed"
 	src=tests/guests/debuggee.c
@@ -174,6 +174,15 @@ created() {
 	assert_line "Breakpoint 2, main () at $src:$puts"
 	assert_line "Breakpoint 1, bump () at $src:$ret"
 	refute_line --partial "Breakpoint 1 at $(printf '0x%x' $((16#$(nm "$BATS_TEST_TMPDIR/d0.elf" | awk '$3 == "bump" { print $1 }'))))"
+	# step into bump goes through its frame set-up too, to the same place.
+	lpar rm -f d >/dev/null
+	created "$BATS_TEST_TMPDIR/d0.elf"
+	call=$(grep -n 'counter = bump(counter);' "$ROOT/$src" | cut -d: -f1)
+	run lpar attach -batch -ex "break debuggee.c:$call" -ex 'continue' -ex 'step' -ex 'p $pc' d
+	assert_success
+	assert_line "bump () at $src:$ret"
+	assert_line "$ret		return x + 1;"
+	assert_line --regexp "^\\\$1 = \\(void \\(\\*\\)\\(\\)\\) 0x[0-9a-f]+ <bump\\+[1-9][0-9]*>\$"
 }
 
 @test "attach: with line information: break FILE:LINE and LINE, step, next, source lines" {
