@@ -127,6 +127,31 @@ static void consume_signals(struct hv *hv)
 			hv_pending_signal = s;
 }
 
+/* A condition variable whose timed waits use CLOCK_MONOTONIC. */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* Waits for a request (the lock held), or 50 ms. */
+static void stopped_wait(struct hv *hv)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 50 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&hv->cond, &hv->lock, &ts);
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;
@@ -201,7 +226,12 @@ int hv_yield(struct hv *hv)
 		}
 		if (hv->state == HV_RUNNING)
 			break;
-		pthread_cond_wait(&hv->cond, &hv->lock);
+		/*
+		 * Created or paused: stop signals stay blocked in this thread
+		 * and pending for the process, so look for them now and then.
+		 */
+		stopped_wait(hv);
+		consume_signals(hv);
 	}
 	pthread_mutex_unlock(&hv->lock);
 	return end;
@@ -387,7 +417,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	if (cfg->autostart)
 		hv->req = HV_REQ_START;
 	pthread_mutex_init(&hv->lock, NULL);
-	pthread_cond_init(&hv->cond, NULL);
+	cond_init_monotonic(&hv->cond);
 	signals_init(hv, cfg);
 	hv->con.ring = malloc(HV_CONS_RING);
 	hv->con.in = malloc(HV_CONS_INMAX);

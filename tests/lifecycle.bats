@@ -694,6 +694,26 @@ EOF
 	assert_equal "$(state_of b)" running
 }
 
+@test "a stop signal to the monitor ends its partition whether it runs, is paused or not started" {
+	require_kvm
+	start r "$EX/sleep.elf" 600000
+	start p "$EX/sleep.elf" 600000
+	run lpar pause p
+	assert_success
+	run --separate-stderr lpar create --name c "$EX/hello.elf"
+	assert_success
+	local n pid sig=TERM
+	for n in r p c; do
+		pid=$(monitor_pid $n)
+		kill -$sig "$pid"
+		poll "monitor $pid to end" dead "$pid"
+		run lpar status $n
+		assert_line "state killed"
+		assert_line "reason stopped by signal $(kill -l $sig)"
+		sig=$([ $sig = TERM ] && echo INT || echo HUP)
+	done
+}
+
 @test "rm -f of a partition whose monitor died removes it and succeeds" {
 	require_kvm
 	start a "$EX/sleep.elf" 600000
