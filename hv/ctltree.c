@@ -605,52 +605,58 @@ static void t_clunk(void *fs, struct p9_fid *f)
 	f->aux = NULL;
 }
 
+/*
+ * Appends the status record's fields keys (state first) to the n bytes in
+ * buf, as " VALUE" or, named, " KEY=VALUE", then a newline; fields the
+ * record lacks are left out.
+ */
+static size_t end_fields(struct hv *hv, char *buf, size_t len, size_t n,
+			 const char *const *keys, int named)
+{
+	char status[2048], pat[16];
+
+	hv_status_text(hv, status, sizeof(status));
+	for (; *keys; keys++) {
+		const char *v;
+
+		snprintf(pat, sizeof(pat), "\n%s ", *keys);
+		v = strstr(status, pat);
+		if (!v && strcmp(*keys, "state"))
+			continue;
+		v = v ? v + strlen(pat) : "ended";
+		n += (size_t)snprintf(buf + n, len - n, " %s%s%.*s", named ? *keys : "",
+				      named ? "=" : "", (int)strcspn(v, "\n"), v);
+	}
+	n += (size_t)snprintf(buf + n, len - n, "\n");
+	return n;
+}
+
 /* "ended exited 0", "ended crashed REASON", "ended killed REASON": for the debug file. */
 static size_t end_line(struct hv *hv, char *buf, size_t len)
 {
-	char status[2048], *st, *reason, *exitv;
-	int n;
+	static const char *const keys[] = { "state", "exit", "reason", NULL };
 
-	hv_status_text(hv, status, sizeof(status));
-	st = strstr(status, "\nstate ");
-	reason = strstr(status, "\nreason ");
-	exitv = strstr(status, "\nexit ");
-	n = snprintf(buf, len, "ended %.*s", st ? (int)strcspn(st + 7, "\n") : 5,
-		     st ? st + 7 : "ended");
-	if (exitv)
-		n += snprintf(buf + n, len - (size_t)n, " %.*s", (int)strcspn(exitv + 6, "\n"),
-			      exitv + 6);
-	if (reason)
-		n += snprintf(buf + n, len - (size_t)n, " %.*s", (int)strcspn(reason + 8, "\n"),
-			      reason + 8);
-	n += snprintf(buf + n, len - (size_t)n, "\n");
-	return (size_t)n;
+	return end_fields(hv, buf, len, (size_t)snprintf(buf, len, "ended"), keys, 0);
 }
 
-/* The trace's last event: "t=N ev=end state=exited exit=0" (or reason=...). */
+/* The trace's last event: "t=N ev=end state=exited exit=0" (or signal=, reason=). */
 static size_t trace_end_line(struct hv *hv, char *buf, size_t len)
 {
-	char status[2048], *st, *ex, *sig, *reason;
-	int n;
+	static const char *const keys[] = { "state", "exit", "signal", "reason", NULL };
+	size_t n = (size_t)snprintf(buf, len, "t=%llu ev=end", (unsigned long long)hv_now(hv));
 
-	hv_status_text(hv, status, sizeof(status));
-	st = strstr(status, "\nstate ");
-	ex = strstr(status, "\nexit ");
-	sig = strstr(status, "\nsignal ");
-	reason = strstr(status, "\nreason ");
-	n = snprintf(buf, len, "t=%llu ev=end state=%.*s", (unsigned long long)hv_now(hv),
-		     st ? (int)strcspn(st + 7, "\n") : 5, st ? st + 7 : "ended");
-	if (ex)
-		n += snprintf(buf + n, len - (size_t)n, " exit=%.*s", (int)strcspn(ex + 6, "\n"),
-			      ex + 6);
-	if (sig)
-		n += snprintf(buf + n, len - (size_t)n, " signal=%.*s", (int)strcspn(sig + 8, "\n"),
-			      sig + 8);
-	if (reason)
-		n += snprintf(buf + n, len - (size_t)n, " reason=%.*s",
-			      (int)strcspn(reason + 8, "\n"), reason + 8);
-	n += snprintf(buf + n, len - (size_t)n, "\n");
-	return (size_t)n;
+	return end_fields(hv, buf, len, n, keys, 1);
+}
+
+/* Whether the partition has ended. */
+static int has_ended(struct hv *hv)
+{
+	int ended;
+
+	pthread_mutex_lock(&hv->lock);
+	ended = hv->state == HV_ENDED;
+	pthread_mutex_unlock(&hv->lock);
+	return ended;
 }
 
 /* Whether a waiter can be answered now; answers it if so. */
@@ -677,10 +683,7 @@ static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 			free(buf);
 			return 1;
 		}
-		pthread_mutex_lock(&hv->lock);
-		ended = hv->state == HV_ENDED;
-		pthread_mutex_unlock(&hv->lock);
-		if (!ended)
+		if (!has_ended(hv))
 			return 0;
 		if (o->end_sent) {
 			p9_reply_read(w->req, "", 0); /* EOF */
@@ -697,10 +700,7 @@ static int try_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 			reply_text(w->req, text, strlen(text), 0);
 			return 1;
 		}
-		pthread_mutex_lock(&hv->lock);
-		ended = hv->state == HV_ENDED;
-		pthread_mutex_unlock(&hv->lock);
-		if (!ended)
+		if (!has_ended(hv))
 			return 0;
 		reply_text(w->req, text, end_line(hv, text, sizeof(text)), 0);
 		return 1;

@@ -13,13 +13,7 @@ DIODCAT=/usr/sbin/diodcat
 PYTHON=/usr/bin/python3
 
 setup() {
-	# Every process a test starts (monitors included) carries this mark,
-	# so one left running is found even though monitors detach.
-	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
-	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir "$WORK"
-	cd "$WORK" || return 1
+	test_env_setup || return 1
 	BG_PIDS=()
 	KEEP=
 	TMUX_SOCK=
@@ -28,7 +22,7 @@ setup() {
 }
 
 teardown() {
-	local pid d i pids=()
+	local pid
 
 	for pid in "${BG_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
@@ -42,22 +36,7 @@ teardown() {
 	if [ -n "$TMUX_PID" ]; then
 		poll "the tmux server to exit" dead "$TMUX_PID"
 	fi
-	for d in "$LPAR_RUNDIR"/*/; do
-		[ -d "$d" ] || continue
-		pid=$(cat "$d/pid" 2>/dev/null) && pids+=("$pid")
-		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
-	done
-	for pid in "${pids[@]}"; do
-		poll "monitor $pid to exit" dead "$pid"
-	done
-	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
-		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
-	# A monitor may take a moment to exit after its partition has ended.
-	for ((i = 0; i < 200; i++)); do
-		[ -n "$(marked_pids)" ] || break
-		sleep 0.05
-	done
-	assert_no_process_left
+	remove_partitions_and_check
 	if [ -n "$SHARED_DIR" ]; then
 		rm -rf "$SHARED_DIR"
 	fi

@@ -10,30 +10,13 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	require_kvm
-	# Monitors inherit this mark, so one left running is found though they detach.
-	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
-	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir "$WORK"
-	cd "$WORK" || return 1
+	test_env_setup || return 1
 	HELLO=$EX/hello.elf
 	SLEEP=$EX/sleep.elf
 }
 
 teardown() {
-	local d i
-
-	for d in "$LPAR_RUNDIR"/*/; do
-		[ -d "$d" ] || continue
-		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
-	done
-	for ((i = 0; i < 200; i++)); do
-		[ -n "$(marked_pids)" ] || break
-		sleep 0.05
-	done
-	assert_no_process_left
-	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
-		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
+	remove_partitions_and_check
 }
 
 # ---- helpers -----------------------------------------------------------------

@@ -14,15 +14,7 @@ setup_file() {
 }
 
 setup() {
-	# Every process a test starts carries this mark, so that one left
-	# running is found even if it was renamed or detached.
-	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
-	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
-	# Tests work in their own directory: bats keeps files of its own in
-	# $BATS_TEST_TMPDIR.
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir "$WORK"
-	cd "$WORK" || return 1
+	test_env_setup
 }
 
 # assert_line on $stderr (see assert_stderr).

@@ -90,3 +90,44 @@ has_line() {
 has() {
 	grep -qF -- "$2" "$1" 2>/dev/null
 }
+
+# Teardown for tests that start partitions: removes every partition left in
+# $LPAR_RUNDIR, waits for their monitors to exit, then fails if a partition
+# or any process this test started is left.
+remove_partitions_and_check() {
+	local pid d i pids=()
+
+	for d in "$LPAR_RUNDIR"/*/; do
+		[ -d "$d" ] || continue
+		pid=$(cat "$d/pid" 2>/dev/null) && pids+=("$pid")
+		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
+	done
+	for pid in "${pids[@]}"; do
+		poll "monitor $pid to exit" dead "$pid"
+	done
+	# lpar kill answers before the monitor has cleaned up: remove what is left.
+	for d in "$LPAR_RUNDIR"/*/; do
+		[ -d "$d" ] || continue
+		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
+	done
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
+		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
+	# A monitor may take a moment to exit after its partition has ended.
+	for ((i = 0; i < 200; i++)); do
+		[ -n "$(marked_pids)" ] || break
+		sleep 0.05
+	done
+	assert_no_process_left
+}
+
+# Per-test set-up: every process the test starts (monitors included)
+# carries LPAR_TEST_MARK, so one left running is found even though monitors
+# detach; partitions go to a run directory of the test's own; the test
+# works in $WORK (bats keeps files of its own in $BATS_TEST_TMPDIR).
+test_env_setup() {
+	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
+	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
+	WORK=$BATS_TEST_TMPDIR/work
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+}

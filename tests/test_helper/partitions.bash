@@ -7,19 +7,14 @@ DIODCAT=/usr/sbin/diodcat
 
 setup() {
 	require_kvm
-	# Every process a test starts (monitors included) carries this mark.
-	export LPAR_TEST_MARK=$BATS_TEST_TMPDIR
-	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
-	WORK=$BATS_TEST_TMPDIR/work
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
+	test_env_setup || return 1
 	BG_PIDS=()
 	[ -f "$GUESTS/ctlhcalls.elf" ] ||
 		fail "$GUESTS/ctlhcalls.elf is missing: build it with 'make tests/guests/ctlhcalls.elf' (make check does)"
 }
 
 teardown() {
-	local pid d i pids=()
+	local pid
 
 	for pid in "${BG_PIDS[@]}"; do
 		kill -CONT "$pid" 2>/dev/null || true
@@ -28,26 +23,7 @@ teardown() {
 	for pid in "${BG_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
-	for d in "$LPAR_RUNDIR"/*/; do
-		[ -d "$d" ] || continue
-		pid=$(cat "$d/pid" 2>/dev/null) && pids+=("$pid")
-		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
-	done
-	for pid in "${pids[@]}"; do
-		poll "monitor $pid to exit" dead "$pid"
-	done
-	# lpar kill answers before the monitor has cleaned up: remove what is left.
-	for d in "$LPAR_RUNDIR"/*/; do
-		[ -d "$d" ] || continue
-		lpar rm -f "$(basename "$d")" >/dev/null 2>&1 || true
-	done
-	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
-		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
-	for ((i = 0; i < 200; i++)); do
-		[ -n "$(marked_pids)" ] || break
-		sleep 0.05
-	done
-	assert_no_process_left
+	remove_partitions_and_check
 }
 
 # Whether process PID is stopped (SIGSTOP).
