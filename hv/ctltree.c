@@ -25,6 +25,7 @@
 
 #include "../common/num.h"
 #include "../elf/elf.h"
+#include "../p9/tree.h"
 #include "ctl.h"
 #include "priv.h"
 
@@ -33,12 +34,7 @@ enum node {
 	N_REGS, N_MMU, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_COUNT
 };
 
-static const struct node_info {
-	const char *name;
-	int parent;
-	int dir;
-	uint32_t mode;
-} nodes[N_COUNT] = {
+static const struct p9_tree_node nodes[N_COUNT] = {
 	[N_ROOT] = { "/", N_ROOT, 1, 0500 },
 	[N_CTL] = { "ctl", N_ROOT, 0, 0200 },
 	[N_STATUS] = { "status", N_ROOT, 0, 0400 },
@@ -81,25 +77,14 @@ static int t_attach(void *fs, const char *aname, uint32_t uid, void **node,
 static int t_walk(void *fs, void *node, const char *name, void **child,
 		  struct p9_qid *qid)
 {
-	int n = NODE(node);
+	int to = p9_tree_walk(nodes, N_ROOT, N_COUNT, NODE(node), name);
 
 	(void)fs;
-	if (!nodes[n].dir)
-		return -ENOTDIR;
-	if (!strcmp(name, "..") || !strcmp(name, ".")) {
-		int to = name[1] ? nodes[n].parent : n;
-
-		*child = PTR(to);
-		qid_of(to, qid);
-		return 0;
-	}
-	for (int i = N_ROOT + 1; i < N_COUNT; i++)
-		if (nodes[i].parent == n && !strcmp(nodes[i].name, name)) {
-			*child = PTR(i);
-			qid_of(i, qid);
-			return 0;
-		}
-	return -ENOENT;
+	if (to < 0)
+		return to;
+	*child = PTR(to);
+	qid_of(to, qid);
+	return 0;
 }
 
 static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid)

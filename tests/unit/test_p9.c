@@ -20,6 +20,7 @@
 
 #include "../../p9/p9.h"
 #include "../../p9/server.h"
+#include "../../p9/tree.h"
 
 /* ---- the codec ------------------------------------------------------------ */
 
@@ -334,11 +335,7 @@ static void codec_type_names(void **state)
  */
 enum { N_ROOT = 1, N_NOW, N_SLOW, N_BIG, N_SUB, N_DEEP, N_COUNT };
 
-static const struct {
-	const char *name;
-	int parent;
-	int dir;
-} nodes[N_COUNT] = {
+static const struct p9_tree_node nodes[N_COUNT] = {
 	[N_ROOT] = { "/", N_ROOT, 1 },
 	[N_NOW] = { "now", N_ROOT, 0 },
 	[N_SLOW] = { "slow", N_ROOT, 0 },
@@ -393,25 +390,14 @@ static int fs_attach(void *fs, const char *aname, uint32_t uid, void **node,
 static int fs_walk(void *fs, void *node, const char *name, void **child,
 		   struct p9_qid *qid)
 {
-	int n = NODE(node);
+	int to = p9_tree_walk(nodes, N_ROOT, N_COUNT, NODE(node), name);
 
 	(void)fs;
-	if (!nodes[n].dir)
-		return -ENOTDIR;
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
-		int to = name[1] ? nodes[n].parent : n;
-
-		*child = PTR(to);
-		qid_of(to, qid);
-		return 0;
-	}
-	for (int i = N_ROOT + 1; i < N_COUNT; i++)
-		if (nodes[i].parent == n && !strcmp(nodes[i].name, name)) {
-			*child = PTR(i);
-			qid_of(i, qid);
-			return 0;
-		}
-	return -ENOENT;
+	if (to < 0)
+		return to;
+	*child = PTR(to);
+	qid_of(to, qid);
+	return 0;
 }
 
 static int fs_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid)
