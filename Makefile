@@ -43,10 +43,11 @@ DEBUG_ONLY := cmd/debugger.c cmd/debugger_main.c
 CMD_SRCS  := $(filter-out $(LPAR_ONLY) $(DEBUG_ONLY),$(wildcard cmd/*.c))
 CMD_OBJS  := $(patsubst %.c,$(B)/%.o,$(CMD_SRCS))
 
-GUEST_SRCS := guest/crt.c guest/stdio.c
+GUEST_SRCS := guest/crt.c guest/stdio.c guest/ring.c
 GUEST_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -O2 -g $(WARN) -Wno-missing-prototypes
-SDK_HDRS := $(SDK)/include/lpar.h $(SDK)/include/lpar/hcall.h $(SDK)/include/lpar/boot.h
+SDK_HDRS := $(SDK)/include/lpar.h $(SDK)/include/lpar/hcall.h $(SDK)/include/lpar/boot.h \
+	    $(SDK)/include/lpar/ring.h
 SDK_LIBS := $(SDK)/lib/lpar.ld $(SDK)/lib/lpar-start.o $(SDK)/lib/liblpar.a
 
 EXAMPLES := $(patsubst %.c,%.elf,$(wildcard examples/*.c)) examples/compute-native

@@ -30,6 +30,16 @@ struct elf_sym {
 	int is_func;
 };
 
+/* A ring the image declares (<lpar/ring.h>), checked by elf_open(). */
+#define ELF_RINGS_MAX 16
+struct elf_ring {
+	char name[32];
+	uint64_t addr;   /* its header page */
+	uint64_t len;    /* bytes in all */
+	uint32_t kind;   /* LPAR_RING_BYTES or LPAR_RING_MSGS */
+	uint32_t size;   /* data bytes per direction */
+};
+
 struct elf_image {
 	char *path;
 	int fd;
@@ -41,6 +51,8 @@ struct elf_image {
 	struct elf_sym *syms;  /* defined FUNC/OBJECT/NOTYPE symbols, by address */
 	size_t nsyms;
 	char *strtab;          /* owns the symbol names */
+	struct elf_ring rings[ELF_RINGS_MAX]; /* by address */
+	size_t nrings;
 };
 
 /*
@@ -48,7 +60,7 @@ struct elf_image {
  * little-endian, x86-64, ET_EXEC, sane PT_LOAD segments (inside the file,
  * filesz <= memsz, no overflow, no overlap, never writable and executable,
  * even through a shared page), entry in an executable segment's file
- * contents.  Where the segments go in memory is checked by elf_check_fit().
+ * contents, and well-formed ring declarations.  Where the segments go in memory is checked by elf_check_fit().
  */
 int elf_open(const char *path, struct elf_image **out, struct lerr *err);
 
@@ -59,6 +71,9 @@ int elf_check_fit(const struct elf_image *img, uint64_t lo, uint64_t hi,
 /* Copies a segment's file contents to dst and zeroes the rest of memsz. */
 int elf_read_seg(const struct elf_image *img, const struct elf_seg *seg,
 		 void *dst, struct lerr *err);
+
+/* The ring named name, or NULL. */
+const struct elf_ring *elf_ring_lookup(const struct elf_image *img, const char *name);
 
 /* The symbol named name, or NULL. */
 const struct elf_sym *elf_sym_lookup(const struct elf_image *img,

@@ -218,6 +218,8 @@ int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 		r = check_segments(img, err);
 	if (!r)
 		r = elf_read_symbols(e, img, err);
+	if (!r)
+		r = elf_read_rings(e, img, err);
 	if (r)
 		goto fail;
 	elf_end(e);

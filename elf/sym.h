@@ -1,4 +1,4 @@
-/* Internal to elf/: reading the symbol table while the image is open. */
+/* Internal to elf/: reading the symbol table and rings while the image is open. */
 #ifndef LPAR_ELF_SYM_H
 #define LPAR_ELF_SYM_H
 
@@ -8,5 +8,7 @@ struct elf_image;
 struct lerr;
 
 int elf_read_symbols(Elf *e, struct elf_image *img, struct lerr *err);
+/* Finds and checks the rings in the .lpar.rings section (elf/ring.c). */
+int elf_read_rings(Elf *e, struct elf_image *img, struct lerr *err);
 
 #endif

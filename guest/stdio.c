@@ -1,12 +1,13 @@
 /*
  * The console as stdout and stderr for partition code.  stdio functions
  * format with musl's vsnprintf into one buffer that goes out through the
- * console hcall: line by line, or in large pieces when the monitor says
+ * console ring if the image declares one, else the console hcall: line by line, or in large pieces when the monitor says
  * the console is a file or pipe (like a Linux program's stdout).  stderr
  * is unbuffered.  exit and abort end the partition.  vfprintf stays musl's
  * (its vsnprintf is built on it), so calling it directly needs the library
  * OS, which runs all of musl's stdio.
  */
+#include <errno.h>
 #include <lpar.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,8 +19,25 @@
 static char outbuf[OUTBUF];
 size_t lpar_outbuf_len;
 
+/* The image's console ring, if it declares one: LPAR_RING(console, LPAR_RING_BYTES, SIZE). */
+extern union {
+	struct lpar_ring_hdr hdr;
+} lpar_ring_console __attribute__((weak));
+
 static int raw_write(const char *s, size_t n)
 {
+	if (&lpar_ring_console && lpar_ring_link(&lpar_ring_console.hdr) == LPAR_LINK_UP) {
+		long r = lpar_ring_write(&lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
+
+		if (r == -ECONNRESET) /* the monitor reset it: the rest goes on */
+			r = lpar_ring_write(&lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
+		if (r > 0 && (size_t)r == n)
+			return 0;
+		if (r > 0) {
+			s += r;
+			n -= (size_t)r;
+		}
+	}
 	while (n) {
 		long r = lpar_hcall2(LPAR_HC_CONSOLE_WRITE, s, n);
 

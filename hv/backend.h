@@ -70,6 +70,12 @@ int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err);
 #define HVB_RAM_NONE 2
 #define HVB_GUARDS_MAX 8
 int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode);
+/*
+ * Routes the partition's "outl" of value to port into eventfd fd inside the
+ * kernel (assign), or stops doing so; such a write then costs no exit to
+ * the monitor's process.
+ */
+int hvb_ioeventfd(struct hvb_vm *vm, uint16_t port, uint32_t value, int fd, int assign);
 /* Creates vCPU 0 in the given state; sigmask is in force while it runs. */
 int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
 		   const sigset_t *sigmask, struct hvb_cpu **out,

@@ -280,6 +280,9 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 		}
 		hv_exit_handle(hv, &ex);
 	}
+	/* What the partition put in its console ring is its output too. */
+	hv_console_ring_flush(hv);
+	hv_io_stop(hv);
 	/*
 	 * The record goes down before anyone waiting hears of the end, so a
 	 * controller that saw "ended" finds it ended in the run directory too.
@@ -408,6 +411,9 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->con.out_fd = cfg->console_out;
 	hv->con.log_fd = cfg->log_fd;
 	hv->dir_fd = cfg->dir_fd;
+	hv->chan_dir = cfg->chan_dir ? strdup(cfg->chan_dir) : NULL;
+	hv->chan_specs = cfg->chans;
+	hv->nchan_specs = cfg->nchans;
 	hv->devs = hv_devices_all();
 	hv->stop_signals = cfg->stop_signals;
 	hv->created_ns = host_ns();
@@ -440,6 +446,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = paging_regs(hv, err);
 	if (!r)
 		r = hv_hcall_register(hv, err);
+	if (!r)
+		r = hv_io_init(hv, err);
 	while (!r && hv->devs[hv->ndevs_ready]) {
 		const struct hv_device *d = hv->devs[hv->ndevs_ready];
 
@@ -449,6 +457,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	}
 	if (!r && cfg->listen_fd >= 0)
 		r = hv_ctl_start(hv, cfg->listen_fd, err);
+	if (!r)
+		r = hv_io_start(hv, err);
 	if (r) {
 		hv_destroy(hv);
 		return r;
@@ -467,12 +477,14 @@ void hv_destroy(struct hv *hv)
 	if (!hv)
 		return;
 	hv_ctl_stop(hv);
+	hv_io_stop(hv);
 	while (hv->ndevs_ready > 0) {
 		const struct hv_device *d = hv->devs[--hv->ndevs_ready];
 
 		if (d->fini)
 			d->fini(hv);
 	}
+	hv_io_fini(hv);
 	hvb_close(hv->vm);
 	if (hv->mem.base)
 		munmap(hv->mem.base, hv->mem.size);
@@ -484,6 +496,7 @@ void hv_destroy(struct hv *hv)
 	pthread_cond_destroy(&hv->cond);
 	free(hv->con.ring);
 	free(hv->con.in);
+	free(hv->chan_dir);
 	free(hv->name);
 	free(hv);
 }

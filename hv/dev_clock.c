@@ -40,6 +40,17 @@ static uint32_t raised(struct hv *hv)
 	return r | (hv_console_ready(hv) ? LPAR_READY_CONSOLE : 0);
 }
 
+/* The rings whose eventfds fired, which are read (cleared). */
+static uint64_t ring_ready(const struct pollfd *fds, const uint64_t *bits, int n)
+{
+	uint64_t ready = 0, val;
+
+	for (int i = 0; i < n; i++)
+		if (fds[i].revents && read(fds[i].fd, &val, sizeof(val)) == sizeof(val))
+			ready |= bits[i];
+	return ready;
+}
+
 /*
  * Sleeps the vCPU in ppoll() until something block() waits on is ready or
  * the deadline (monotonic ns) passes; returns the ready set.  A request
@@ -49,19 +60,26 @@ static uint32_t raised(struct hv *hv)
 static int64_t hc_block(struct hv *hv, const uint64_t *a)
 {
 	uint64_t deadline = a[0];
-	struct pollfd fds[HV_WAKE_MAX + 2];
+	struct pollfd fds[HV_WAKE_MAX + 2 + LPAR_RINGS_MAX];
+	uint64_t ring_bit[LPAR_RINGS_MAX];
 
 	for (;;) {
-		int n = hv->nwake, con = -1;
+		int n = hv->nwake, con = -1, rings, nring;
 		struct timespec ts, *tp = NULL;
-		uint32_t ready = raised(hv);
+		uint64_t ready = raised(hv);
 		uint64_t now = hv_now(hv), val;
 		int k;
 
-		if (ready)
-			return ready;
 		memcpy(fds, hv->wake, sizeof(hv->wake[0]) * (size_t)n);
 		fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
+		rings = n;
+		nring = hv_ring_pollfds(hv, fds + rings, ring_bit);
+		n += nring;
+		/* A ring that rang before block() is ready without a wait. */
+		if (nring && poll(fds + rings, (nfds_t)nring, 0) > 0)
+			ready |= ring_ready(fds + rings, ring_bit, nring);
+		if (ready)
+			return (int64_t)ready;
 		if (hv_console_in_fd(hv) >= 0) {
 			con = n;
 			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
@@ -95,9 +113,10 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 		for (int i = 0; i < hv->nwake; i++)
 			if (fds[i].revents)
 				ready |= hv->wake_bit[i];
+		ready |= ring_ready(fds + rings, ring_bit, nring);
 		ready |= raised(hv);
 		if (ready)
-			return ready;
+			return (int64_t)ready;
 		/* A timeout may have been for a wake-up that moved: only the deadline ends it. */
 		if (k == 0 && deadline != LPAR_DEADLINE_NEVER && hv_now(hv) >= deadline)
 			return 0;

@@ -9,9 +9,12 @@
 #include <lpar/hcall.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/err.h"
+#include "../elf/elf.h"
 #include "priv.h"
 
 /*
@@ -73,6 +76,18 @@ static void log_write(struct hv *hv, const char *buf, uint64_t len)
 		hv->con.logged += len;
 }
 
+/* Output for the console log and for console viewers (the replay ring). */
+static void record(struct hv *hv, const char *buf, uint64_t len)
+{
+	log_write(hv, buf, len);
+	pthread_mutex_lock(&hv->lock);
+	for (uint64_t i = len > HV_CONS_RING ? len - HV_CONS_RING : 0; i < len; i++)
+		hv->con.ring[(hv->con.total + i) % HV_CONS_RING] = (uint8_t)buf[i];
+	hv->con.total += len;
+	pthread_mutex_unlock(&hv->lock);
+	hv_ctl_kick(hv);
+}
+
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 {
 	int r = 0;
@@ -81,14 +96,210 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 		r = out_fd_write(hv, buf, len);
 	if (r == -EPIPE)
 		return r;
-	log_write(hv, buf, len);
-	pthread_mutex_lock(&hv->lock);
-	for (uint64_t i = len > HV_CONS_RING ? len - HV_CONS_RING : 0; i < len; i++)
-		hv->con.ring[(hv->con.total + i) % HV_CONS_RING] = (uint8_t)buf[i];
-	hv->con.total += len;
-	pthread_mutex_unlock(&hv->lock);
-	hv_ctl_kick(hv);
+	record(hv, buf, len);
 	return r < 0 && r != -EINTR ? r : (int64_t)len;
+}
+
+/*
+ * The console ring's pump.  The I/O thread copies what the partition
+ * wrote out of the ring (so the log, the console and viewers all see the
+ * same bytes, whatever the partition does to the ring meanwhile), records
+ * it, and writes it to the console fd as that fd has room, never waiting
+ * on it.  The vCPU thread flushes the ring itself before hcall output and
+ * at the end, so the order of output is the order it was written in.
+ */
+#define PUMP_BUF (64u << 10)
+
+struct hv_pump {
+	struct hv_ring *r;
+	pthread_mutex_t lock;        /* whoever moves console output holds it */
+	int out_waiting;             /* the I/O thread polls the console fd */
+	int again;                   /* the I/O thread must look at the ring again */
+	uint32_t off, len;           /* of buf: taken from the ring, not yet written out */
+	uint8_t buf[PUMP_BUF];
+};
+
+/* Moves what is in the ring to buf; returns bytes taken, -1 if it was corrupt. */
+static int64_t pump_take(struct hv *hv, struct hv_pump *p)
+{
+	struct lpar_ring_dir d = hv_ring_dir(hv, p->r, 0);
+	uint32_t prod, cons;
+	int64_t used;
+
+	for (;;) {
+		used = lpar_ring_used(&d, &prod, &cons);
+		if (used < 0) {
+			hv_ring_note(hv, p->r, "corrupt console ring: prod %u, cons %u, size %u",
+				     prod, cons, d.size);
+			hv_ring_clear(hv, p->r);
+			hv_ring_set_link(hv, p->r, LPAR_LINK_UP, "monitor");
+			return -1;
+		}
+		if (used || !lpar_ring_arm_read(&d))
+			break;
+	}
+	if (!used)
+		return 0;
+	if (used > PUMP_BUF)
+		used = PUMP_BUF;
+	lpar_ring_copy_out(&d, cons, p->buf, (size_t)used);
+	if (lpar_ring_release(&d, cons, cons + (uint32_t)used))
+		hv_ring_kick(p->r);
+	p->off = 0;
+	p->len = (uint32_t)used;
+	record(hv, (const char *)p->buf, (uint64_t)used);
+	return used;
+}
+
+static void pump_run(struct hv *hv, void *arg, short revents);
+
+static void pump_writable(struct hv *hv, void *arg, short revents)
+{
+	struct hv_pump *p = arg;
+
+	(void)revents;
+	hv_io_del(hv, hv->con.out_fd);
+	p->out_waiting = 0;
+	pump_run(hv, arg, 0);
+}
+
+/* I/O thread: writes what it can without waiting; 1 if the fd has no room. */
+static int pump_write(struct hv *hv, struct hv_pump *p)
+{
+	while (p->off < p->len) {
+		struct pollfd pf = { .fd = hv->con.out_fd, .events = POLLOUT };
+		uint32_t chunk = p->len - p->off > PIPE_BUF ? PIPE_BUF : p->len - p->off;
+		ssize_t n;
+
+		if (poll(&pf, 1, 0) == 0)
+			return 1;
+		n = write(hv->con.out_fd, p->buf + p->off, chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return 1;
+		if (n < 0) {
+			if (errno == EPIPE) {
+				/* As the hcall path does: the partition ends by SIGPIPE. */
+				hv_pending_signal = SIGPIPE;
+				pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+			} else if (!hv->out.console_errno) {
+				hv->out.console_errno = errno;
+			}
+			p->off = p->len;
+			return 0;
+		}
+		p->off += (uint32_t)n;
+	}
+	return 0;
+}
+
+static void pump_run(struct hv *hv, void *arg, short revents)
+{
+	struct hv_pump *p = arg;
+	uint64_t v;
+
+	if (revents && read(p->r->sink_fd, &v, sizeof(v)) < 0)
+		v = 0;
+	if (pthread_mutex_trylock(&p->lock)) {
+		/* The vCPU thread is flushing; what it leaves is looked at soon. */
+		p->again = 1;
+		hv_io_retry(hv, 5);
+		return;
+	}
+	p->again = 0;
+	for (;;) {
+		if (p->off < p->len && hv->con.out_fd >= 0 && pump_write(hv, p)) {
+			if (!p->out_waiting && !hv_io_add(hv, hv->con.out_fd, POLLOUT,
+							    pump_writable, p))
+				p->out_waiting = 1;
+			if (!p->out_waiting) {
+				p->again = 1;
+				hv_io_retry(hv, 5);
+			}
+			break;
+		}
+		p->off = p->len = 0;
+		if (pump_take(hv, p) <= 0)
+			break;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* I/O thread, every turn: a pump that could not run runs now. */
+static void pump_tick(struct hv *hv, void *arg, short revents)
+{
+	struct hv_pump *p = arg;
+
+	(void)revents;
+	if (p->again)
+		pump_run(hv, arg, 0);
+}
+
+void hv_console_ring_flush(struct hv *hv)
+{
+	struct hv_pump *p = hv->pump;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	do {
+		if (p->off < p->len && hv->con.out_fd >= 0 &&
+		    out_fd_write(hv, (const char *)p->buf + p->off, p->len - p->off) < 0) {
+			p->off = p->len = 0;
+			break;
+		}
+		p->off = p->len = 0;
+	} while (pump_take(hv, p) > 0);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
+{
+	struct hv_pump *p = hv->pump;
+
+	pthread_mutex_lock(&p->lock);
+	hv_ring_note(hv, r, "%s", why);
+	hv_ring_clear(hv, r);
+	hv_ring_set_link(hv, r, LPAR_LINK_UP, "monitor");
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Serves the image's ring named "console", if it has one. */
+static int console_init(struct hv *hv, struct lerr *err)
+{
+	struct hv_ring *r = hv_ring_find(hv, "console");
+	struct hv_pump *p;
+	int e;
+
+	if (!r)
+		return 0;
+	if (r->er->kind != LPAR_RING_BYTES)
+		return lerr_set(err, ENOEXEC, "ring 'console' must be a byte stream (LPAR_RING_BYTES)");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return lerr_set(err, ENOMEM, "out of memory");
+	p->r = r;
+	pthread_mutex_init(&p->lock, NULL);
+	e = hv_io_add(hv, r->sink_fd, POLLIN, pump_run, p);
+	if (!e)
+		e = hv_io_tick(hv, pump_tick, p);
+	if (e) {
+		free(p);
+		return lerr_set(err, -e, "cannot serve the console ring: %s", strerror(-e));
+	}
+	hv->pump = p;
+	r->attach = "console";
+	r->reset = pump_reset;
+	hv_ring_set_link(hv, r, LPAR_LINK_UP, "monitor");
+	return 0;
+}
+
+static void console_fini(struct hv *hv)
+{
+	if (!hv->pump)
+		return;
+	pthread_mutex_destroy(&hv->pump->lock);
+	free(hv->pump);
+	hv->pump = NULL;
 }
 
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
@@ -97,6 +308,7 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 
 	if (!buf)
 		return -EFAULT;
+	hv_console_ring_flush(hv);
 	return hv_console_output(hv, buf, a[1]);
 }
 
@@ -201,6 +413,8 @@ static const struct hv_hcall console_hcalls[] = {
 
 const struct hv_device hv_dev_console = {
 	.name = "console",
+	.init = console_init,
+	.fini = console_fini,
 	.hcalls = console_hcalls,
 	.nhcalls = sizeof(console_hcalls) / sizeof(console_hcalls[0]),
 };

@@ -155,6 +155,8 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 			hv_hcall_dispatch(hv);
 		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
 			fault(hv, ex->data);
+		else if (ex->out && ex->size == 4 && ex->port == LPAR_DOORBELL_PORT)
+			hv_ring_doorbell_exit(hv, ex->data);
 		else
 			unknown_port(hv, ex, rip);
 		break;

@@ -52,6 +52,8 @@ extern const struct hv_device hv_dev_sys;
 extern const struct hv_device hv_dev_console;
 extern const struct hv_device hv_dev_clock;
 extern const struct hv_device hv_dev_ctl;
+extern const struct hv_device hv_dev_ring;
+extern const struct hv_device hv_dev_chan;
 
 /* Every device there is, NULL-terminated: the one list of them. */
 const struct hv_device *const *hv_devices_all(void);

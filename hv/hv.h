@@ -19,6 +19,12 @@ struct hv;
 #define HV_ARGS_MAX    (64ull << 10) /* bytes of argv strings */
 #define HV_SEGS_MAX    64            /* PT_LOAD segments an image may have */
 
+/* A channel to another partition: its name and the image's ring it joins (NULL: pick). */
+struct hv_chan_spec {
+	const char *name;
+	const char *ring;
+};
+
 struct hv_config {
 	const char *name;        /* partition name, shown to the guest */
 	uint64_t mem_size;       /* bytes of RAM; a multiple of 4 KiB */
@@ -40,6 +46,10 @@ struct hv_config {
 	int dir_fd;              /* run directory for the status record, or -1 */
 	int log_fd;              /* console log, or -1 */
 	int autostart;           /* run at once instead of waiting for "start" */
+	/* Channels (optional): where monitors meet, and which. */
+	const char *chan_dir;
+	const struct hv_chan_spec *chans;
+	size_t nchans;
 };
 
 enum hv_state {

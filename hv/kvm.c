@@ -172,6 +172,20 @@ int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode)
 	return slots_build(vm);
 }
 
+int hvb_ioeventfd(struct hvb_vm *vm, uint16_t port, uint32_t value, int fd, int assign)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = value,
+		.addr = port,
+		.len = 4,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	return ioctl(vm->fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
 /*
  * The key a cached CPUID is valid for: what KVM supports changes only with
  * the kernel or a reboot.

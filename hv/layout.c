@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <lpar/boot.h>
 #include <lpar/hcall.h>
+#include <lpar/ring.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -182,7 +183,7 @@ full:
 static void gdt_build(uint64_t *gdt, uint8_t *tss)
 {
 	uint64_t base = X86_TSS, limit = X86_TSS_LIMIT;
-	unsigned port = LPAR_HCALL_PORT;
+	const unsigned ports[] = { LPAR_HCALL_PORT, LPAR_DOORBELL_PORT };
 
 	gdt[0] = 0;
 	gdt[1] = 0x00af9b000000ffffull; /* 64-bit code, DPL 0, accessed */
@@ -200,11 +201,12 @@ static void gdt_build(uint64_t *gdt, uint8_t *tss)
 	memcpy(tss + 0x66, &(uint16_t){ X86_TSS_IOMAP }, 2);
 	/*
 	 * Deny every port to CPL 3 but the four bytes an "outl" to the hcall
-	 * port touches; the byte after the map ends it.
+	 * port or the doorbell port touches; the byte after the map ends it.
 	 */
 	memset(tss + X86_TSS_IOMAP, 0xff, X86_TSS_LIMIT + 1 - X86_TSS_IOMAP);
-	for (unsigned p = port; p < port + 4; p++)
-		tss[X86_TSS_IOMAP + p / 8] &= (uint8_t)~(1u << (p % 8));
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		for (unsigned p = ports[i]; p < ports[i] + 4; p++)
+			tss[X86_TSS_IOMAP + p / 8] &= (uint8_t)~(1u << (p % 8));
 }
 
 static void idt_build(uint64_t *idt)

@@ -3,6 +3,7 @@
 #define LPAR_HV_PRIV_H
 
 #include <lpar/hcall.h>
+#include <lpar/ring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -76,7 +77,7 @@ struct hv_wp {
 };
 
 /* A trace event (trace.c). */
-enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK };
+enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING };
 #define HV_TRACE_RING 4096
 
 struct hv_tev {
@@ -86,7 +87,7 @@ struct hv_tev {
 	uint64_t a[5];
 	int64_t ret;
 	uint64_t dur;
-	char text[64];             /* exit and mark events */
+	char text[160];            /* exit, mark and ring events */
 };
 
 struct hv_trace {
@@ -112,6 +113,31 @@ struct hv_debug {
 	char reason[16];           /* why the next pause stops: attach, interrupt */
 	char stop[512];            /* the current stop line; "" while running */
 };
+
+/* A ring the image declares (ring.c). */
+struct hv_chan;
+struct hv_ring {
+	const struct elf_ring *er;  /* name, address, kind, size */
+	unsigned index;
+	int in_fd;                  /* block() reports LPAR_READY_RING(index) when it is written */
+	int sink_fd;                /* the doorbell's eventfd while nothing else takes it */
+	int db_fd;                  /* where the doorbell goes now */
+	/* Set by the device that serves the ring: how it starts over. */
+	void (*reset)(struct hv *hv, struct hv_ring *r, const char *why);
+	const char *attach;         /* "console", "channel" or NULL */
+	struct hv_chan *chan;
+	/* Under lock: what the header says, and for the status file. */
+	int link;                   /* LPAR_LINK_* */
+	uint32_t gen;
+	char peer[64];
+	uint64_t resets;
+	char last_reset[160];
+};
+
+/* The I/O thread's sources (io.c). */
+#define HV_IO_MAX 32
+typedef void (*hv_io_fn)(struct hv *hv, void *arg, short revents);
+struct hv_io;
 
 struct hv {
 	char *name;
@@ -157,6 +183,15 @@ struct hv {
 	uint64_t wake_at;          /* monotonic ns a controller wake-up is due, or 0 */
 	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
+
+	struct hv_ring rings[LPAR_RINGS_MAX];
+	size_t nrings;
+	struct hv_io *io;          /* the I/O thread */
+	struct hv_pump *pump;      /* the console ring's pump, or NULL */
+	struct hv_chans *chans;    /* channels to other partitions, or NULL */
+	char *chan_dir;
+	const struct hv_chan_spec *chan_specs;
+	size_t nchan_specs;
 
 	int ended;
 	struct hv_outcome out;
@@ -238,6 +273,48 @@ int hv_trace_open(struct hv *hv, uint64_t *cursor);
 void hv_trace_close(struct hv *hv);
 size_t hv_trace_read(struct hv *hv, uint64_t *cursor, char *buf, size_t len);
 int hv_trace_pending(struct hv *hv, uint64_t cursor);
+
+/* ring.c: the rings, their doorbells and wake-ups. */
+struct lpar_ring_hdr *hv_ring_hdr(struct hv *hv, const struct hv_ring *r);
+struct lpar_ring_dir hv_ring_dir(struct hv *hv, const struct hv_ring *r, int rx);
+struct hv_ring *hv_ring_find(struct hv *hv, const char *name);
+/* Wakes the partition's block() for r. */
+void hv_ring_kick(struct hv_ring *r);
+/* Sends r's doorbell to eventfd fd from now on. */
+int hv_ring_route(struct hv *hv, struct hv_ring *r, int fd);
+/* Tells the partition (header and wake-up) r's link state; up starts a new generation. */
+void hv_ring_set_link(struct hv *hv, struct hv_ring *r, int link, const char *peer);
+/* Zeroes both directions' indices. */
+void hv_ring_clear(struct hv *hv, struct hv_ring *r);
+/* Counts a reset of r and traces why. */
+void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Starts r over: a corrupt ring, or the partition asked. */
+void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
+/* The fds block() polls for rings and the ready bit of each; returns how many. */
+int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits);
+/* A doorbell that reached the monitor's process: no ring has that index. */
+void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
+/* chan.c: the channel a ring joins, or NULL. */
+const char *hv_chan_name(const struct hv_ring *r);
+/* Status lines for every ring. */
+void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n);
+
+/* io.c: the I/O thread; sources are added before it starts or by its handlers. */
+int hv_io_init(struct hv *hv, struct lerr *err);
+int hv_io_add(struct hv *hv, int fd, short events, hv_io_fn fn, void *arg);
+void hv_io_del(struct hv *hv, int fd);
+/* fn runs after every wake-up of the thread. */
+int hv_io_tick(struct hv *hv, hv_io_fn fn, void *arg);
+/* Makes the thread's next poll return within ms, for a handler to try again. */
+void hv_io_retry(struct hv *hv, int ms);
+void hv_io_wake(struct hv *hv);
+int hv_io_start(struct hv *hv, struct lerr *err);
+void hv_io_stop(struct hv *hv);
+void hv_io_fini(struct hv *hv);
+
+/* dev_console.c: everything written to the console ring, out before the end. */
+void hv_console_ring_flush(struct hv *hv);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);

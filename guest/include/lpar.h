@@ -7,6 +7,7 @@
 
 #include <lpar/boot.h>
 #include <lpar/hcall.h>
+#include <lpar/ring.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,13 +65,35 @@ static inline uint64_t lpar_time_wall(void)
 	return (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
 }
 
-/* Sleeps until something is ready or deadline (monotonic ns) passes. */
-static inline uint32_t lpar_block(uint64_t deadline)
-{
-	if (lpar_outbuf_len)
-		lpar_flush();
-	return (uint32_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
-}
+/*
+ * Sleeps until something is ready or deadline (monotonic ns) passes;
+ * returns the ready set (LPAR_READY_*), 0 at the deadline.  Bits that came
+ * while a ring function waited are returned here without sleeping.
+ */
+uint64_t lpar_block(uint64_t deadline);
+
+/*
+ * Rings (<lpar/ring.h>, docs/rings.md).  r is lpar_ring(NAME).  deadline
+ * is monotonic ns: 0 never waits (-EAGAIN), LPAR_DEADLINE_NEVER waits for
+ * good, anything else gives -ETIMEDOUT when it passes.  Errors: -ENOTCONN
+ * while the link is not up; -ECONNRESET once after the ring was reset
+ * (the other side restarted, or broke the ring's rules and it was reset);
+ * -EMSGSIZE for a message too large for the ring or the buffer.
+ */
+/* LPAR_LINK_NONE, _DOWN or _UP. */
+int lpar_ring_link(const struct lpar_ring_hdr *r);
+/* Waits for the link to come up. */
+int lpar_ring_wait_up(struct lpar_ring_hdr *r, uint64_t deadline);
+/* Byte rings: writes all of buf (fewer bytes only if an error or the deadline stops it). */
+long lpar_ring_write(struct lpar_ring_hdr *r, const void *buf, size_t len, uint64_t deadline);
+/* Byte rings: reads what is there, at least one byte. */
+long lpar_ring_read(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t deadline);
+/* Message rings: sends one message of len bytes; returns len. */
+long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64_t deadline);
+/* Message rings: receives one message into buf; returns its length. */
+long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t deadline);
+/* Starts the ring over (and its channel): both sides see -ECONNRESET. */
+void lpar_ring_reset(struct lpar_ring_hdr *r);
 
 static inline int lpar_abi_version(void)
 {

@@ -30,6 +30,7 @@
 #define LPAR_HC_BLOCK          7 /* (deadline)         -> ready set, 0 on timeout */
 #define LPAR_HC_EVENT_TAKE     8 /* ()                 -> event bits, cleared */
 #define LPAR_HC_TRACE_MARK     9 /* (msg, len)         -> 0; a mark in lpar trace */
+#define LPAR_HC_RING_RESET    10 /* (ring)             -> 0; resets the ring (and channel) */
 
 /*
  * Controller hcalls: issued by a controller through the control tree's
@@ -48,6 +49,9 @@
 #define LPAR_READY_SHUTDOWN (1u << 1) /* the controller asks the partition to end */
 #define LPAR_READY_EVENT    (1u << 2) /* the controller raised event bits (event_take) */
 #define LPAR_READY_TIMER    (1u << 3) /* a wake-up the controller set has come */
+/* Ring i (its header's index) changed: data, room, or its link went up or down. */
+#define LPAR_READY_RING(i)  (1ull << (16 + (i)))
+#define LPAR_READY_RINGS    (0xffffull << 16)
 
 /* A block() deadline that never passes. */
 #define LPAR_DEADLINE_NEVER 0xffffffffffffffffull
