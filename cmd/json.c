@@ -50,7 +50,32 @@ void json_status(FILE *f, const struct part_status *st)
 		fputs(", \"reason\": ", f);
 		json_string(f, st->reason);
 	}
+	fputs(", \"rings\": ", f);
+	json_rings(f, st);
 	fputs("}", f);
+}
+
+void json_rings(FILE *f, const struct part_status *st)
+{
+	fputs("[", f);
+	for (int i = 0; i < st->nrings; i++) {
+		const struct part_ring *r = &st->rings[i];
+
+		fprintf(f, "%s{\"name\": ", i ? ", " : "");
+		json_string(f, r->name);
+		fprintf(f, ", \"index\": %u, \"addr\": %llu, \"len\": %llu, \"kind\": ", r->index,
+			(unsigned long long)r->addr, (unsigned long long)r->len);
+		json_string(f, r->kind);
+		fprintf(f, ", \"size\": %u, \"attach\": ", r->size);
+		json_string(f, r->attach);
+		fputs(", \"link\": ", f);
+		json_string(f, r->link);
+		fputs(", \"peer\": ", f);
+		json_string(f, r->peer);
+		fprintf(f, ", \"gen\": %u, \"resets\": %llu}", r->gen,
+			(unsigned long long)r->resets);
+	}
+	fputs("]", f);
 }
 
 void json_list_begin(struct json_list *l)

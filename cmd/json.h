@@ -11,6 +11,8 @@ void json_string(FILE *f, const char *s);
 void json_value(FILE *f, const char *v);
 /* One partition's status as a JSON object. */
 void json_status(FILE *f, const struct part_status *st);
+/* The status's rings as a JSON array. */
+void json_rings(FILE *f, const struct part_status *st);
 
 /*
  * A JSON array on stdout, one element at a time; a name that failed is an

@@ -1,4 +1,5 @@
 /* Option parsing shared by lpar create and lpar run. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -36,6 +37,46 @@ static int check_name(const struct cmd *self, const char *name)
 		text_sanitize(clean, sizeof(clean), name, strlen(name)), PART_NAME_MAX);
 }
 
+/* Ring and channel names: like partition names, at most 31 characters. */
+static int chan_word_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 31 || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return 0;
+	return 1;
+}
+
+/* Adds channel spec "NAME[:RING]" to o->spec's channels. */
+static int add_chan(const struct cmd *self, struct launch_opts *o, const char *v)
+{
+	size_t i = o->spec.nchans;
+	char clean[256], *ring;
+
+	if (i == PART_CHANS_MAX)
+		return lpar_usage_error(self, "too many channels (at most %d)", PART_CHANS_MAX);
+	if (strlen(v) >= PART_CHAN_SPEC_MAX)
+		return lpar_usage_error(self, "channel '%.40s...' is too long", v);
+	strcpy(o->chanbuf[i], v);
+	ring = strchr(o->chanbuf[i], ':');
+	if (ring)
+		*ring++ = '\0';
+	if (!chan_word_valid(o->chanbuf[i]) || (ring && !chan_word_valid(ring)))
+		return lpar_usage_error(self,
+			"invalid channel '%s': use NAME or NAME:RING, each 1-31 letters, digits, '.', '_' or '-', starting with a letter or digit",
+			text_sanitize(clean, sizeof(clean), v, strlen(v)));
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(o->chans[j].name, o->chanbuf[i]))
+			return lpar_usage_error(self, "channel '%s' given twice", o->chanbuf[i]);
+	o->chans[i] = (struct hv_chan_spec){ o->chanbuf[i], ring };
+	o->spec.chans = o->chans;
+	o->spec.nchans = i + 1;
+	return 0;
+}
+
 /* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */
 static const char *bad_opt(char **argv, char *buf)
 {
@@ -61,6 +102,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "debug", no_argument, NULL, 'D' },
 		{ "gdb", required_argument, NULL, 'G' },
 		{ "trace", optional_argument, NULL, 'T' },
+		{ "chan", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -132,6 +174,10 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			o->trace = 1;
 			o->trace_file = optarg;
 			break;
+		case 'c':
+			if ((r = add_chan(self, o, optarg)))
+				return r;
+			break;
 		case 'h':
 			cmd_help_print(self, stdout);
 			return EXIT_HELP_SHOWN;
@@ -159,6 +205,10 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		}
 		if (!mem && o->cfg.mem[0])
 			mem = o->cfg.mem;
+		/* --chan replaces the config's channels. */
+		for (int i = 0, flags = o->spec.nchans > 0; !flags && i < o->cfg.nchans; i++)
+			if ((r = add_chan(self, o, o->cfg.chans[i])))
+				return r;
 	}
 	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
 		return r;

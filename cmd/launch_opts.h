@@ -2,6 +2,7 @@
 #ifndef LPAR_CMD_LAUNCH_OPTS_H
 #define LPAR_CMD_LAUNCH_OPTS_H
 
+#include "../hv/hv.h"
 #include "../libpart/part.h"
 #include "cmd.h"
 
@@ -14,10 +15,13 @@ struct launch_opts {
 	const char *gdb;         /* --gdb ADDR (lpar run only) */
 	int trace;               /* --trace[=FILE] (lpar run only) */
 	const char *trace_file;  /* its FILE, or NULL for standard error */
+	struct hv_chan_spec chans[PART_CHANS_MAX];   /* --chan NAME[:RING] */
+	char chanbuf[PART_CHANS_MAX][PART_CHAN_SPEC_MAX];
 };
 
 /*
- * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--rm] [-d] [--] [IMAGE [ARG...]]
+ * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]... [--rm] [-d]
+ * [--] [IMAGE [ARG...]]
  * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
  * --trace[=FILE]); flags
  * override the config file.  Returns 0, or the exit status to use

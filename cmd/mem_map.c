@@ -252,7 +252,28 @@ static void map_json(struct mem_ctx *x, const struct layout *l)
 		}
 		fputs("}", stdout);
 	}
-	fputs("]}\n", stdout);
+	fputs("], \"rings\": ", stdout);
+	json_rings(stdout, &x->st);
+	fputs("}\n", stdout);
+}
+
+/* The rings the image declares and what the monitor attached them to. */
+static void rings_plain(const struct part_status *st, int w)
+{
+	char size[32];
+
+	if (!st->nrings)
+		return;
+	printf("\n%-16s %-*s %-*s %-8s %-10s %-16s %-5s %s\n", "RING", w, "START", w, "END",
+	       "KIND", "SIZE", "ATTACH", "LINK", "PEER");
+	for (int i = 0; i < st->nrings; i++) {
+		const struct part_ring *r = &st->rings[i];
+
+		printf("%-16s %0*llx %0*llx %-8s %-10s %-16s %-5s %s\n", r->name, w,
+		       (unsigned long long)r->addr, w, (unsigned long long)(r->addr + r->len),
+		       r->kind, num_format_size(r->size, size, sizeof(size)), r->attach, r->link,
+		       r->peer[0] ? r->peer : "-");
+	}
 }
 
 static void print_sym(const struct elf_sym *s, int w, int indent)
@@ -307,6 +328,7 @@ static void map_plain(struct mem_ctx *x, const struct layout *l)
 			print_sym(&img->syms[first + k], w, indent);
 		}
 	}
+	rings_plain(&x->st, w);
 }
 
 int mem_map(struct mem_ctx *x, int argc, char **argv)

@@ -47,6 +47,15 @@ int cmd_status(int argc, char **argv)
 		if (st.reason[0])
 			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
 							    sizeof(st.reason)));
+		for (int k = 0; k < st.nrings; k++) {
+			const struct part_ring *r = &st.rings[k];
+
+			printf("ring %s index=%u addr=0x%llx len=%llu kind=%s size=%u attach=%s link=%s%s%s gen=%u resets=%llu\n",
+			       r->name, r->index, (unsigned long long)r->addr,
+			       (unsigned long long)r->len, r->kind, r->size, r->attach, r->link,
+			       r->peer[0] ? " peer=" : "", r->peer, r->gen,
+			       (unsigned long long)r->resets);
+		}
 		if (many && i + 1 < argc)
 			printf("\n");
 	}

@@ -22,15 +22,15 @@ size_t lpar_outbuf_len;
 /* The image's console ring, if it declares one: LPAR_RING(console, LPAR_RING_BYTES, SIZE). */
 extern union {
 	struct lpar_ring_hdr hdr;
-} lpar_ring_console __attribute__((weak));
+} __lpar_ring_console __attribute__((weak));
 
 static int raw_write(const char *s, size_t n)
 {
-	if (&lpar_ring_console && lpar_ring_link(&lpar_ring_console.hdr) == LPAR_LINK_UP) {
-		long r = lpar_ring_write(&lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
+	if (&__lpar_ring_console && lpar_ring_link(&__lpar_ring_console.hdr) == LPAR_LINK_UP) {
+		long r = lpar_ring_write(&__lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
 
 		if (r == -ECONNRESET) /* the monitor reset it: the rest goes on */
-			r = lpar_ring_write(&lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
+			r = lpar_ring_write(&__lpar_ring_console.hdr, s, n, LPAR_DEADLINE_NEVER);
 		if (r > 0 && (size_t)r == n)
 			return 0;
 		if (r > 0) {

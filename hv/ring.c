@@ -56,11 +56,16 @@ int hv_ring_route(struct hv *hv, struct hv_ring *r, int fd)
 
 	if (fd == r->db_fd)
 		return 0;
-	e = hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, fd, 1);
-	if (e)
-		return e;
+	/* KVM takes one eventfd per port and value: the old one goes first. */
 	if (r->db_fd >= 0)
 		hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, r->db_fd, 0);
+	e = hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, fd, 1);
+	if (e) {
+		if (r->db_fd >= 0 &&
+		    hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, r->db_fd, 1))
+			r->db_fd = -1;
+		return e;
+	}
 	r->db_fd = fd;
 	return 0;
 }

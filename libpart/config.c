@@ -1,7 +1,8 @@
 /*
  * Partition config files, in the spirit of xl's: "key = value" lines,
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
- * args (words separated by spaces; quote a word to keep its spaces).
+ * args (words separated by spaces; quote a word to keep its spaces), and
+ * chan (NAME[:RING], once per channel).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -114,13 +115,22 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 			strcpy(cfg->mem, v);
 		else if (!strcmp(k, "image") && strlen(v) < sizeof(cfg->image))
 			strcpy(cfg->image, v);
-		else if (!strcmp(k, "args")) {
+		else if (!strcmp(k, "chan")) {
+			if (cfg->nchans == PART_CHANS_MAX)
+				r = lerr_set(err, EINVAL, "%s:%d: more than %d channels", path,
+					     lineno, PART_CHANS_MAX);
+			else if (strlen(v) >= PART_CHAN_SPEC_MAX)
+				r = lerr_set(err, EINVAL, "%s:%d: value of 'chan' is too long", path,
+					     lineno);
+			else
+				strcpy(cfg->chans[cfg->nchans++], v);
+		} else if (!strcmp(k, "args")) {
 			if (split_args(cfg, v))
 				r = lerr_set(err, EINVAL, "%s:%d: bad or too many arguments", path, lineno);
 		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
-			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args)",
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan)",
 				     path, lineno, k);
 	}
 	fclose(f);

@@ -143,11 +143,16 @@ static void pid_write(int dir_fd)
 static void cfg_fill(struct hv_config *cfg, const struct part_spec *spec,
 		     const char *name, const struct res *r)
 {
-	static char base[4096];
+	static char base[4096], chan_dir[4200];
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (part_rundir(base, sizeof(base), NULL) == 0)
+	if (part_rundir(base, sizeof(base), NULL) == 0) {
 		cfg->cache_dir = base;
+		snprintf(chan_dir, sizeof(chan_dir), "%s/" PART_CHAN_DIR, base);
+		cfg->chan_dir = chan_dir;
+	}
+	cfg->chans = spec->chans;
+	cfg->nchans = spec->nchans;
 	cfg->name = name;
 	cfg->mem_size = spec->mem;
 	cfg->argc = spec->argc;

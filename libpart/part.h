@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct hv_chan_spec;
+
 struct lerr;
 struct elf_image;
 struct hv_outcome;
@@ -21,6 +23,8 @@ struct p9c;
 #define PART_RAM "ram"
 #define PART_LOG "console.log"
 #define PART_PID "pid"
+/* Where monitors meet for channels, inside the run directory (not a partition name). */
+#define PART_CHAN_DIR ".chan"
 
 /* ---- names and the run directory (rundir.c) ---- */
 
@@ -45,6 +49,21 @@ enum part_liveness part_probe(const char *name);
 
 /* ---- status (status.c) ---- */
 
+/* A ring as the monitor reports it ("ring NAME key=value..." status lines). */
+#define PART_RINGS_MAX 16
+struct part_ring {
+	char name[32];
+	unsigned index;
+	uint64_t addr, len;
+	char kind[16];         /* bytes, messages */
+	uint32_t size;         /* data bytes each way */
+	char attach[48];       /* none, console, channel:NAME */
+	char link[8];          /* none, down, up */
+	char peer[64];
+	uint32_t gen;
+	uint64_t resets;
+};
+
 struct part_status {
 	char name[PART_NAME_MAX + 1];
 	char state[16];        /* created running paused exited crashed killed gone */
@@ -56,6 +75,8 @@ struct part_status {
 	int exit_status;       /* valid when state is "exited" */
 	int signal;
 	char reason[1024];
+	struct part_ring rings[PART_RINGS_MAX];
+	int nrings;
 };
 
 int part_status_parse(const char *text, struct part_status *st);
@@ -103,6 +124,10 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
 
 /* ---- launching (launch.c) ---- */
 
+/* Channels a partition may join, and the longest channel spec "NAME[:RING]". */
+#define PART_CHANS_MAX 16
+#define PART_CHAN_SPEC_MAX 96
+
 struct part_spec {
 	const char *name;       /* NULL: from the image, made unique */
 	const char *image;
@@ -113,6 +138,8 @@ struct part_spec {
 	int rm;                 /* remove the run directory when it ends */
 	int with_parent;        /* part_spawn: the partition ends when the caller does */
 	const char *kvm_path;
+	const struct hv_chan_spec *chans; /* channels to join (--chan) */
+	size_t nchans;
 };
 
 /*
@@ -130,7 +157,7 @@ int part_spawn(const struct part_spec *spec, const struct elf_image *img,
 
 /* ---- config files (config.c) ---- */
 
-/* "key = value" lines: name, mem, image, args; # comments. */
+/* "key = value" lines: name, mem, image, args, chan (repeatable); # comments. */
 struct part_config {
 	char name[PART_NAME_MAX + 1];
 	char mem[32];
@@ -138,6 +165,8 @@ struct part_config {
 	char *args[64];
 	int nargs;
 	char argbuf[8192];
+	char chans[PART_CHANS_MAX][PART_CHAN_SPEC_MAX];
+	int nchans;
 };
 int part_config_read(const char *path, struct part_config *cfg, struct lerr *err);
 

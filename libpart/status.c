@@ -16,6 +16,51 @@ static void copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* "NAME key=value ...": a ring line's value. */
+static void ring_parse(char *val, struct part_status *st)
+{
+	struct part_ring *r;
+	char *tok, *save = NULL;
+
+	if (st->nrings == PART_RINGS_MAX)
+		return;
+	r = &st->rings[st->nrings];
+	memset(r, 0, sizeof(*r));
+	tok = strtok_r(val, " ", &save);
+	if (!tok)
+		return;
+	copy(r->name, sizeof(r->name), tok);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *eq = strchr(tok, '='), *v;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		v = eq + 1;
+		if (!strcmp(tok, "index"))
+			r->index = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(tok, "addr"))
+			r->addr = strtoull(v, NULL, 0);
+		else if (!strcmp(tok, "len"))
+			r->len = strtoull(v, NULL, 10);
+		else if (!strcmp(tok, "kind"))
+			copy(r->kind, sizeof(r->kind), v);
+		else if (!strcmp(tok, "size"))
+			r->size = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(tok, "attach"))
+			copy(r->attach, sizeof(r->attach), v);
+		else if (!strcmp(tok, "link"))
+			copy(r->link, sizeof(r->link), v);
+		else if (!strcmp(tok, "peer"))
+			copy(r->peer, sizeof(r->peer), v);
+		else if (!strcmp(tok, "gen"))
+			r->gen = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(tok, "resets"))
+			r->resets = strtoull(v, NULL, 10);
+	}
+	st->nrings++;
+}
+
 int part_status_parse(const char *text, struct part_status *st)
 {
 	const char *line = text;
@@ -58,6 +103,8 @@ int part_status_parse(const char *text, struct part_status *st)
 					st->signal = atoi(val);
 				else if (!strcmp(key, "reason"))
 					copy(st->reason, sizeof(st->reason), val);
+				else if (!strcmp(key, "ring"))
+					ring_parse(val, st);
 			}
 		}
 		line = *end ? end + 1 : end;

@@ -4,7 +4,7 @@
  * and the rules are in docs/rings.md.
  *
  * A ring is a page-aligned object in the image's ".lpar.rings" section,
- * named lpar_ring_NAME in the symbol table, which is how the controller
+ * named __lpar_ring_NAME in the symbol table, which is how the controller
  * finds it.  It holds a header page and two directions:
  *
  *   +0                     struct lpar_ring_hdr (the partition's own page)
@@ -27,7 +27,7 @@
 #define LPAR_RING_MAGIC   0x474e4952u /* "RING" */
 #define LPAR_RING_VERSION 1
 #define LPAR_RING_SECTION ".lpar.rings"
-#define LPAR_RING_PREFIX  "lpar_ring_"
+#define LPAR_RING_PREFIX  "__lpar_ring_"
 #define LPAR_RING_NAME_MAX 31
 
 /* Data bytes per direction: a power of two in [LPAR_RING_MIN, LPAR_RING_MAX_SIZE]. */
@@ -110,10 +110,10 @@ struct lpar_msg {
 	union {                                                                     \
 		struct lpar_ring_hdr hdr;                                           \
 		uint8_t bytes[LPAR_RING_BYTES_TOTAL(SIZE)];                         \
-	} lpar_ring_##NAME = { .hdr = { .magic = LPAR_RING_MAGIC,                   \
+	} __lpar_ring_##NAME = { .hdr = { .magic = LPAR_RING_MAGIC,                   \
 				       .version = LPAR_RING_VERSION, .kind = (KIND), \
 				       .size = (SIZE), .name = #NAME } }
-#define lpar_ring(NAME) (&lpar_ring_##NAME.hdr)
+#define lpar_ring(NAME) (&__lpar_ring_##NAME.hdr)
 
 /*
  * One direction as one side sees it.  The rules, for both sides:
