@@ -9,23 +9,14 @@
 #include <errno.h>
 #include <lpar.h>
 
-/* Ready bits block() returned that no one has taken yet. */
-static uint64_t pending;
+/* Ready bits block() returned while a ring function waited, for lpar_block(). */
+uint64_t lpar_ready_pending;
 
-uint64_t lpar_block(uint64_t deadline)
-{
-	uint64_t r = pending;
-
-	if (lpar_outbuf_len)
-		lpar_flush();
-	pending = 0;
-	if (r)
-		return r;
-	return (uint64_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
-}
+uint64_t lpar_ring_doorbells;
 
 static void doorbell(const struct lpar_ring_hdr *r)
 {
+	lpar_ring_doorbells++;
 	__asm__ volatile("outl %%eax, %[port]" ::"a"(r->index), [port] "i"(LPAR_DOORBELL_PORT)
 			 : "memory");
 }
@@ -35,8 +26,8 @@ static int wait_ring(const struct lpar_ring_hdr *r, uint64_t deadline)
 {
 	uint64_t bit = LPAR_READY_RING(r->index), got;
 
-	if (pending & bit) {
-		pending &= ~bit;
+	if (lpar_ready_pending & bit) {
+		lpar_ready_pending &= ~bit;
 		return 0;
 	}
 	if (!deadline)
@@ -44,7 +35,7 @@ static int wait_ring(const struct lpar_ring_hdr *r, uint64_t deadline)
 	if (deadline != LPAR_DEADLINE_NEVER && lpar_time_monotonic() >= deadline)
 		return -ETIMEDOUT;
 	got = (uint64_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
-	pending |= got & ~bit;
+	lpar_ready_pending |= got & ~bit;
 	return 0;
 }
 

@@ -25,6 +25,7 @@ seen() {
 	assert_line --regexp '^ +1  console_write +guest +buf \(pointer\), len \(length\)$'
 	assert_line --regexp '^ +8  event_take +guest +-$'
 	assert_line --regexp '^ +9  trace_mark +guest +msg \(pointer\), len \(length\)$'
+	assert_line --regexp '^ +10  ring_reset +guest +ring \(number\)$'
 	assert_line --regexp '^ +32  info +controller +-$'
 	assert_line --regexp '^ +33  event +controller +bits \(number 1\.\.2\^63-1\)$'
 	assert_line --regexp '^ +34  console_input +controller +text \(text\)$'
@@ -42,12 +43,12 @@ seen() {
 @test "hcall --list as JSON: the same table, parsed" {
 	run --separate-stderr lpar -j hcall --list
 	assert_success
-	assert_equal "$(jq -r 'length' <<<"$output")" 16
+	assert_equal "$(jq -r 'length' <<<"$output")" 17
 	assert_equal "$(jq -r '.[] | select(.name == "event") | "\(.nr) \(.who) \(.args[0].name) \(.args[0].type) \(.args[0].min)"' <<<"$output")" \
 		"33 controller bits number 1"
 	assert_equal "$(jq -r '.[] | select(.name == "console_write") | [.args[].type] | join(",")' <<<"$output")" \
 		"pointer,length"
-	assert_equal "$(jq -r '[.[] | select(.who == "guest")] | length' <<<"$output")" 10
+	assert_equal "$(jq -r '[.[] | select(.who == "guest")] | length' <<<"$output")" 11
 	assert_equal "$(jq -r '[.[] | select(.who == "controller") | .name] | join(" ")' <<<"$output")" \
 		"info event console_input wake shutdown panic"
 }

@@ -266,7 +266,7 @@ need_fifo_stdin() {
 		fail "status $?: $(cat err.txt)"
 	run events t.out
 	local n
-	for n in 10 63 64 1000 18446744073709551615; do
+	for n in 11 63 64 1000 18446744073709551615; do
 		assert_line --regexp "^unknown_$n\\(arg=0\\) = -38 ENOSYS \\(Function not implemented\\) <0\\.[0-9]{6}>\$"
 	done
 }

@@ -70,7 +70,19 @@ static inline uint64_t lpar_time_wall(void)
  * returns the ready set (LPAR_READY_*), 0 at the deadline.  Bits that came
  * while a ring function waited are returned here without sleeping.
  */
-uint64_t lpar_block(uint64_t deadline);
+extern uint64_t lpar_ready_pending;
+static inline uint64_t lpar_block(uint64_t deadline)
+{
+	uint64_t r = lpar_ready_pending;
+
+	if (lpar_outbuf_len)
+		lpar_flush();
+	if (r) {
+		lpar_ready_pending = 0;
+		return r;
+	}
+	return (uint64_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
+}
 
 /*
  * Rings (<lpar/ring.h>, docs/rings.md).  r is lpar_ring(NAME).  deadline
@@ -94,6 +106,8 @@ long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64
 long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t deadline);
 /* Starts the ring over (and its channel): both sides see -ECONNRESET. */
 void lpar_ring_reset(struct lpar_ring_hdr *r);
+/* Doorbells this partition has rung so far (notification suppression at work). */
+extern uint64_t lpar_ring_doorbells;
 
 static inline int lpar_abi_version(void)
 {

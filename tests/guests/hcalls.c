@@ -16,7 +16,7 @@ int main(void)
 	char buf[16];
 
 	check("abi_version", lpar_abi_version(), LPAR_ABI_VERSION);
-	check("hcall 10 (unassigned)", lpar_hcall0(10), -ENOSYS);
+	check("hcall 11 (unassigned)", lpar_hcall0(11), -ENOSYS);
 	check("hcall 32 (the controller's info)", lpar_hcall0(LPAR_HC_CTL_INFO), -ENOSYS);
 	check("hcall 63 (last reserved)", lpar_hcall0(63), -ENOSYS);
 	check("hcall 64 (past the table)", lpar_hcall0(64), -ENOSYS);

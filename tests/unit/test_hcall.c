@@ -216,6 +216,7 @@ static void real_devices(void **state)
 		{ LPAR_HC_BLOCK, "block", HV_WHO_GUEST },
 		{ LPAR_HC_EVENT_TAKE, "event_take", HV_WHO_GUEST },
 		{ LPAR_HC_TRACE_MARK, "trace_mark", HV_WHO_GUEST },
+		{ LPAR_HC_RING_RESET, "ring_reset", HV_WHO_GUEST },
 		{ LPAR_HC_CTL_INFO, "info", HV_WHO_CTL },
 		{ LPAR_HC_CTL_EVENT, "event", HV_WHO_CTL },
 		{ LPAR_HC_CTL_CONSOLE_INPUT, "console_input", HV_WHO_CTL },
