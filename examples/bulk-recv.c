@@ -12,7 +12,7 @@
 
 #define MSG (64u << 10)
 
-LPAR_RING(bulk, LPAR_RING_MSGS, 256u << 10);
+LPAR_RING(bulk, LPAR_RING_MSGS, 1u << 20);
 
 static uint8_t buf[MSG];
 
@@ -54,11 +54,12 @@ int main(int argc, char **argv)
 	{
 		uint64_t ns = lpar_time_monotonic() - t0;
 
-		printf("bulk-recv: %llu MiB in %llu ms (%llu MB/s)%s, %llu doorbells\n",
+		printf("bulk-recv: %llu MiB in %llu ms (%llu MB/s)%s, %llu doorbells [bytes=%llu ns=%llu doorbells=%llu]\n",
 		       (unsigned long long)(bytes >> 20), (unsigned long long)(ns / 1000000),
 		       (unsigned long long)(ns ? bytes * 1000 / ns : 0),
 		       check ? ", every byte as sent" : "",
-		       (unsigned long long)lpar_ring_doorbells);
+		       (unsigned long long)lpar_ring_doorbells, (unsigned long long)bytes,
+		       (unsigned long long)ns, (unsigned long long)lpar_ring_doorbells);
 	}
 	return 0;
 }

@@ -2,7 +2,8 @@
  * bulk-send: streams MIB mebibytes (default 64) to bulk-recv over the
  * channel its ring "bulk" joins, in 64 KiB messages, then an empty
  * message to say it is done.  Message i holds bytes (i * 131 + k) & 0xff,
- * so the receiver can check every byte.
+ * so the receiver can check every byte; with -n as a second argument
+ * every message is the first one (for measuring the ring alone).
  *
  *   lpar create --chan bulk examples/bulk-recv.elf && lpar start bulk-recv
  *   lpar run --chan bulk examples/bulk-send.elf 256
@@ -15,13 +16,14 @@
 
 #define MSG (64u << 10)
 
-LPAR_RING(bulk, LPAR_RING_MSGS, 256u << 10);
+LPAR_RING(bulk, LPAR_RING_MSGS, 1u << 20);
 
 static uint8_t buf[MSG];
 
 int main(int argc, char **argv)
 {
 	long mib = argc > 1 ? strtol(argv[1], NULL, 10) : 64;
+	int fill = !(argc > 2 && !strcmp(argv[2], "-n"));
 	uint64_t n = (uint64_t)mib * (1u << 20) / MSG, t0;
 	struct lpar_ring_hdr *r = lpar_ring(bulk);
 
@@ -33,7 +35,7 @@ int main(int argc, char **argv)
 	for (uint64_t i = 0; i < n; i++) {
 		long e;
 
-		for (uint32_t k = 0; k < MSG; k++)
+		for (uint32_t k = 0; (fill || !i) && k < MSG; k++)
 			buf[k] = (uint8_t)(i * 131 + k);
 		e = lpar_ring_send(r, buf, MSG, LPAR_DEADLINE_NEVER);
 		if (e < 0) {
@@ -44,8 +46,8 @@ int main(int argc, char **argv)
 	}
 	if (lpar_ring_send(r, buf, 0, LPAR_DEADLINE_NEVER) < 0)
 		return 1;
-	printf("bulk-send: sent %ld MiB in %llu ms to %s, %llu doorbells\n", mib,
+	printf("bulk-send: sent %ld MiB in %llu ms to %s, %llu doorbells [doorbells=%llu]\n", mib,
 	       (unsigned long long)((lpar_time_monotonic() - t0) / 1000000), r->peer,
-	       (unsigned long long)lpar_ring_doorbells);
+	       (unsigned long long)lpar_ring_doorbells, (unsigned long long)lpar_ring_doorbells);
 	return 0;
 }

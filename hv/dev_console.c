@@ -5,12 +5,15 @@
  * and from controllers writing the cons file; block() wakes for either.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <lpar/hcall.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -79,12 +82,16 @@ static void log_write(struct hv *hv, const char *buf, uint64_t len)
 /* Output for the console log and for console viewers (the replay ring). */
 static void record(struct hv *hv, const char *buf, uint64_t len)
 {
-	log_write(hv, buf, len);
+	uint64_t skip = len > HV_CONS_RING ? len - HV_CONS_RING : 0, at, first;
+
 	pthread_mutex_lock(&hv->lock);
-	for (uint64_t i = len > HV_CONS_RING ? len - HV_CONS_RING : 0; i < len; i++)
-		hv->con.ring[(hv->con.total + i) % HV_CONS_RING] = (uint8_t)buf[i];
+	at = (hv->con.total + skip) % HV_CONS_RING;
+	first = len - skip < HV_CONS_RING - at ? len - skip : HV_CONS_RING - at;
+	memcpy(hv->con.ring + at, buf + skip, first);
+	memcpy(hv->con.ring, buf + skip + first, len - skip - first);
 	hv->con.total += len;
 	pthread_mutex_unlock(&hv->lock);
+	log_write(hv, buf, len);
 	hv_ctl_kick(hv);
 }
 
@@ -115,6 +122,9 @@ struct hv_pump {
 	pthread_mutex_t lock;        /* whoever moves console output holds it */
 	int out_waiting;             /* the I/O thread polls the console fd */
 	int again;                   /* the I/O thread must look at the ring again */
+	int fd;                      /* the console fd as the pump writes it (see pump_fd()) */
+	int own_fd;                  /* fd is the pump's own */
+	size_t chunk;                /* the most one write may carry without waiting */
 	uint32_t off, len;           /* of buf: taken from the ring, not yet written out */
 	uint8_t buf[PUMP_BUF];
 };
@@ -158,22 +168,51 @@ static void pump_writable(struct hv *hv, void *arg, short revents)
 	struct hv_pump *p = arg;
 
 	(void)revents;
-	hv_io_del(hv, hv->con.out_fd);
+	hv_io_del(hv, p->fd);
 	p->out_waiting = 0;
 	pump_run(hv, arg, 0);
+}
+
+/*
+ * How the pump writes the console without waiting: a regular file in one
+ * write; a pipe, FIFO or terminal through a file description of its own
+ * opened non-blocking (so the caller's stays as it was); anything else
+ * (a socket) PIPE_BUF bytes at a time after poll() says there is room.
+ */
+static void pump_fd(struct hv *hv, struct hv_pump *p)
+{
+	struct stat st;
+	char path[64];
+	int fd;
+
+	p->fd = hv->con.out_fd;
+	p->chunk = PIPE_BUF;
+	if (p->fd < 0 || fstat(p->fd, &st) < 0)
+		return;
+	if (S_ISREG(st.st_mode)) {
+		p->chunk = PUMP_BUF;
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p->fd);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	p->fd = fd;
+	p->own_fd = 1;
+	p->chunk = PUMP_BUF;
 }
 
 /* I/O thread: writes what it can without waiting; 1 if the fd has no room. */
 static int pump_write(struct hv *hv, struct hv_pump *p)
 {
 	while (p->off < p->len) {
-		struct pollfd pf = { .fd = hv->con.out_fd, .events = POLLOUT };
-		uint32_t chunk = p->len - p->off > PIPE_BUF ? PIPE_BUF : p->len - p->off;
+		struct pollfd pf = { .fd = p->fd, .events = POLLOUT };
+		size_t chunk = p->len - p->off > p->chunk ? p->chunk : p->len - p->off;
 		ssize_t n;
 
-		if (poll(&pf, 1, 0) == 0)
+		if (!p->own_fd && poll(&pf, 1, 0) == 0)
 			return 1;
-		n = write(hv->con.out_fd, p->buf + p->off, chunk);
+		n = write(p->fd, p->buf + p->off, chunk);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return 1;
 		if (n < 0) {
@@ -207,9 +246,8 @@ static void pump_run(struct hv *hv, void *arg, short revents)
 	}
 	p->again = 0;
 	for (;;) {
-		if (p->off < p->len && hv->con.out_fd >= 0 && pump_write(hv, p)) {
-			if (!p->out_waiting && !hv_io_add(hv, hv->con.out_fd, POLLOUT,
-							    pump_writable, p))
+		if (p->off < p->len && p->fd >= 0 && pump_write(hv, p)) {
+			if (!p->out_waiting && !hv_io_add(hv, p->fd, POLLOUT, pump_writable, p))
 				p->out_waiting = 1;
 			if (!p->out_waiting) {
 				p->again = 1;
@@ -279,10 +317,13 @@ static int console_init(struct hv *hv, struct lerr *err)
 		return lerr_set(err, ENOMEM, "out of memory");
 	p->r = r;
 	pthread_mutex_init(&p->lock, NULL);
+	pump_fd(hv, p);
 	e = hv_io_add(hv, r->sink_fd, POLLIN, pump_run, p);
 	if (!e)
 		e = hv_io_tick(hv, pump_tick, p);
 	if (e) {
+		if (p->own_fd)
+			close(p->fd);
 		free(p);
 		return lerr_set(err, -e, "cannot serve the console ring: %s", strerror(-e));
 	}
@@ -297,6 +338,8 @@ static void console_fini(struct hv *hv)
 {
 	if (!hv->pump)
 		return;
+	if (hv->pump->own_fd)
+		close(hv->pump->fd);
 	pthread_mutex_destroy(&hv->pump->lock);
 	free(hv->pump);
 	hv->pump = NULL;
