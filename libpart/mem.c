@@ -19,7 +19,36 @@ struct part_mem {
 	int fid_open, fid_write;
 	int virt;
 	struct pagewalk_mmu mmu;
+	/* Rings joined to channels: their pages are shared, not in the RAM file. */
+	uint64_t shared_lo[PART_RINGS_MAX], shared_hi[PART_RINGS_MAX];
+	int nshared;
 };
+
+/*
+ * A channel's shared pages are mapped over the ring in the monitor, not in
+ * the RAM file the window maps: reads and writes there go through the mem
+ * file, which sees what the partition sees.
+ */
+static void shared_ranges(struct part_mem *m)
+{
+	struct part_status st;
+
+	if (part_status(m->p, &st, NULL))
+		return;
+	for (int i = 0; i < st.nrings; i++)
+		if (!strncmp(st.rings[i].attach, "channel", 7)) {
+			m->shared_lo[m->nshared] = st.rings[i].addr;
+			m->shared_hi[m->nshared++] = st.rings[i].addr + st.rings[i].len;
+		}
+}
+
+static int in_shared(const struct part_mem *m, uint64_t pa, size_t len)
+{
+	for (int i = 0; i < m->nshared; i++)
+		if (pa < m->shared_hi[i] && pa + len > m->shared_lo[i])
+			return 1;
+	return 0;
+}
 
 int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
 		  struct lerr *err)
@@ -32,6 +61,7 @@ int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
 	m->p = p;
 	if (part_map(p, &base, &m->size, NULL) == 0) {
 		m->win = base;
+		shared_ranges(m);
 	} else {
 		/* Not ours to map (or not local): the control tree serves it. */
 		if (!ram_size) {
@@ -65,7 +95,7 @@ static int phys_rw(struct part_mem *m, uint64_t pa, void *buf, size_t len, int w
 	size_t done = 0;
 	uint32_t max;
 
-	if (m->win) {
+	if (m->win && !in_shared(m, pa, len)) {
 		if (write)
 			memcpy(m->win + pa, buf, len);
 		else
