@@ -11,14 +11,18 @@
 #define LAUNCH_OPTS \
 	"  -m, --mem SIZE      partition memory, e.g. 64M or 1G (default 64M)\n" \
 	"  -n, --name NAME     partition name (default: the image's file name, made unique)\n" \
-	"  -f, --config FILE   read name, mem, image and args from a config file\n" \
+	"      --chan NAME[:RING]\n" \
+	"                      join channel NAME through the image's ring RING (repeatable)\n" \
+	"  -f, --config FILE   read name, mem, image, args and chan from a config file\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
 
 const struct cmd lpar_cmds[] = {
 	{
 		"run", cmd_run, CMD_NEEDS_KVM,
-		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]\n"
-		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]",
+		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
+		"                [--name NAME] [--chan NAME[:RING]]... [--] IMAGE [ARG...]\n"
+		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE]\n"
+		"                [--name NAME] [--chan NAME[:RING]]... [--] IMAGE [ARG...]",
 		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
 		"      --debug         start it stopped at its entry point under the debugger (see lpar-attach(1))\n"
@@ -29,7 +33,8 @@ const struct cmd lpar_cmds[] = {
 	},
 	{
 		"create", cmd_create, CMD_NEEDS_KVM,
-		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] [IMAGE [ARG...]]",
+		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
+		"                   [--chan NAME[:RING]]... [--] [IMAGE [ARG...]]",
 		"load a partition in a detached monitor without starting it; print its name",
 		LAUNCH_OPTS
 		"  -h, --help          show this help\n",

@@ -42,11 +42,6 @@ int cmd_status(int argc, char **argv)
 		printf("name %s\nstate %s\npid %ld\nmem %llu\nvcpus %d\nimage %s\nuptime %.3f\n",
 		       st.name, st.state, st.pid, (unsigned long long)st.mem, st.vcpus,
 		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
-		if (st.exit_status >= 0)
-			printf("exit %d\n", st.exit_status);
-		if (st.reason[0])
-			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
-							    sizeof(st.reason)));
 		for (int k = 0; k < st.nrings; k++) {
 			const struct part_ring *r = &st.rings[k];
 
@@ -56,6 +51,11 @@ int cmd_status(int argc, char **argv)
 			       r->peer[0] ? " peer=" : "", r->peer, r->gen,
 			       (unsigned long long)r->resets);
 		}
+		if (st.exit_status >= 0)
+			printf("exit %d\n", st.exit_status);
+		if (st.reason[0])
+			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
+							    sizeof(st.reason)));
 		if (many && i + 1 < argc)
 			printf("\n");
 	}

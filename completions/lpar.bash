@@ -9,12 +9,12 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --debug --gdb --trace --help -d -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --chan --debug --gdb --trace --help -d -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
 	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
-	create)  echo "--rm --config --mem --name --help -f -m -n -h" ;;
+	create)  echo "--rm --config --mem --name --chan --help -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
@@ -112,7 +112,7 @@ _lpar()
 		--mem|-m)
 			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
 			return 0 ;;
-		--name|-n|--gdb)
+		--name|-n|--gdb|--chan)
 			return 0 ;;
 		--config|-f)
 			compopt -o filenames 2>/dev/null
@@ -133,7 +133,7 @@ _lpar()
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--mem|-m|--name|-n|--config|-f|--gdb)
+				--mem|-m|--name|-n|--config|-f|--gdb|--chan)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				--trace)

@@ -5,7 +5,7 @@
  * so the receiver can check every byte; with -n as a second argument
  * every message is the first one (for measuring the ring alone).
  *
- *   lpar create --chan bulk examples/bulk-recv.elf && lpar start bulk-recv
+ *   lpar run -d --chan bulk examples/bulk-recv.elf
  *   lpar run --chan bulk examples/bulk-send.elf 256
  */
 #include <errno.h>

@@ -2,7 +2,7 @@
  * ping: sends "ping N" over the channel its ring "link" joins and waits
  * for "pong N", ROUNDS times (default 5).  Run it beside pong:
  *
- *   lpar create --chan pp examples/pong.elf
+ *   lpar run -d --chan pp examples/pong.elf
  *   lpar run --chan pp examples/ping.elf 3
  */
 #include <errno.h>

@@ -10,6 +10,7 @@ const struct lpar_boot_info *lpar_boot;
 
 /* Large enough for the fields of musl's struct pthread that its code reads. */
 static uint64_t tcb[64] __attribute__((aligned(64)));
+static const void *c_locale[6];
 
 int main(int argc, char **argv);
 void __lpar_start(const struct lpar_boot_info *bi, uint64_t *sp);
@@ -47,6 +48,12 @@ __attribute__((no_stack_protector)) void __lpar_start(const struct lpar_boot_inf
 
 	lpar_boot = bi;
 	tcb[0] = (uint64_t)(uintptr_t)tcb;
+	/*
+	 * musl's locale pointer (struct pthread's "locale", at 168 in musl
+	 * 1.2): the C locale, every category empty, for strerror() and the
+	 * ctype functions.  The library OS sets up a whole thread instead.
+	 */
+	tcb[21] = (uint64_t)(uintptr_t)c_locale;
 	tcb[5] = __builtin_ia32_rdtsc() * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)sp;
 	set_fs_base((uint64_t)(uintptr_t)tcb);
 	exit(main(argc, argv));

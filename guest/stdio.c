@@ -211,3 +211,4 @@ void abort(void)
 {
 	lpar_abort("abort() called");
 }
+

@@ -411,6 +411,9 @@ static void conn_event(struct hv *hv, void *arg, short revents)
 static void chan_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
 	hv_ring_note(hv, r, "%s", why);
+	/* Down at once: the partition must not go on reading what it found corrupt. */
+	if (r->link == LPAR_LINK_UP)
+		hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
 	__atomic_store_n(&r->chan->reset_req, 1, __ATOMIC_RELEASE);
 	hv_io_wake(hv);
 }

@@ -302,7 +302,7 @@ EOF
 		[[ ${stderr_lines[0]} == "lpar: invalid partition name '"* ]] ||
 			fail "wrong message for '$name': $stderr"
 		assert_equal "${stderr_lines[1]}" \
-			"usage: lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]"
+			"usage: lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]"
 		run --separate-stderr lpar create --name "$name" "$EX/hello.elf"
 		assert_failure 2
 		[[ ${stderr_lines[0]} == "lpar: invalid partition name '"* ]] ||

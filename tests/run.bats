@@ -5,7 +5,7 @@ load test_helper/common
 
 bats_require_minimum_version 1.5.0
 
-RUN_USAGE="usage: lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE] [--name NAME] [--] IMAGE [ARG...]"
+RUN_USAGE="usage: lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]"
 
 setup_file() {
 	# The stop-signal tests run lpar in the background, which
