@@ -410,10 +410,19 @@ static void conn_event(struct hv *hv, void *arg, short revents)
  */
 static void chan_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
+	int up;
+
 	hv_ring_note(hv, r, "%s", why);
+	pthread_mutex_lock(&hv->lock);
+	up = r->link == LPAR_LINK_UP;
+	pthread_mutex_unlock(&hv->lock);
+	if (!up) {
+		/* No link to drop: the partition's own pages start over. */
+		hv_ring_clear(hv, r);
+		return;
+	}
 	/* Down at once: the partition must not go on reading what it found corrupt. */
-	if (r->link == LPAR_LINK_UP)
-		hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
+	hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
 	__atomic_store_n(&r->chan->reset_req, 1, __ATOMIC_RELEASE);
 	hv_io_wake(hv);
 }
@@ -603,6 +612,13 @@ static void chan_fini(struct hv *hv)
 	}
 	free(hv->chans);
 	hv->chans = NULL;
+}
+
+void hv_chan_end(struct hv *hv)
+{
+	for (int i = 0; hv->chans && i < hv->chans->n; i++)
+		if (hv->chans->c[i].r->link == LPAR_LINK_UP)
+			hv_ring_set_link(hv, hv->chans->c[i].r, LPAR_LINK_DOWN, "");
 }
 
 const char *hv_chan_name(const struct hv_ring *r)

@@ -283,6 +283,7 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 	/* What the partition put in its console ring is its output too. */
 	hv_console_ring_flush(hv);
 	hv_io_stop(hv);
+	hv_chan_end(hv);
 	/*
 	 * The record goes down before anyone waiting hears of the end, so a
 	 * controller that saw "ended" finds it ended in the run directory too.

@@ -19,12 +19,14 @@ struct hv_io_src {
 	short events;
 	hv_io_fn fn;
 	void *arg;
+	uint64_t serial;   /* which adding of it: an fd number can come back */
 };
 
 struct hv_io {
 	struct hv *hv;
 	struct hv_io_src src[HV_IO_MAX];
 	int nsrc;
+	uint64_t serial;
 	int wake_fd;
 	int quit;          /* under hv->lock */
 	int running;
@@ -42,12 +44,12 @@ int hv_io_add(struct hv *hv, int fd, short events, hv_io_fn fn, void *arg)
 
 	for (int i = 0; i < io->nsrc; i++)
 		if (io->src[i].fd == fd) {
-			io->src[i] = (struct hv_io_src){ fd, events, fn, arg };
+			io->src[i] = (struct hv_io_src){ fd, events, fn, arg, ++io->serial };
 			return 0;
 		}
 	if (io->nsrc == HV_IO_MAX)
 		return -ENOSPC;
-	io->src[io->nsrc++] = (struct hv_io_src){ fd, events, fn, arg };
+	io->src[io->nsrc++] = (struct hv_io_src){ fd, events, fn, arg, ++io->serial };
 	return 0;
 }
 
@@ -87,6 +89,15 @@ void hv_io_wake(struct hv *hv)
 		return; /* saturated: a wake-up is pending anyway */
 }
 
+/* Whether a handler earlier in this turn removed (or replaced) source s. */
+static int still_there(const struct hv_io *io, const struct hv_io_src *s)
+{
+	for (int i = 0; i < io->nsrc; i++)
+		if (io->src[i].serial == s->serial)
+			return 1;
+	return 0;
+}
+
 static void *io_main(void *arg)
 {
 	struct hv_io *io = arg;
@@ -118,7 +129,7 @@ static void *io_main(void *arg)
 		if (fds[n].revents && read(io->wake_fd, &v, sizeof(v)) < 0)
 			v = 0;
 		for (int i = 0; i < n; i++)
-			if (fds[i].revents)
+			if (fds[i].revents && still_there(io, &now[i]))
 				now[i].fn(hv, now[i].arg, fds[i].revents);
 		for (int i = 0; i < io->ntick; i++)
 			io->tick[i](hv, io->tick_arg[i], 0);

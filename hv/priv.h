@@ -295,6 +295,8 @@ void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
 int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits);
 /* A doorbell that reached the monitor's process: no ring has that index. */
 void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
+/* chan.c: the partition has ended: its channels' links are down (for the record). */
+void hv_chan_end(struct hv *hv);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* Status lines for every ring. */
