@@ -85,8 +85,24 @@ static int usable(struct lpar_ring_hdr *r)
 /* The other side broke the ring's rules: have the monitor start it over. */
 static int corrupt(struct lpar_ring_hdr *r)
 {
-	lpar_hcall1(LPAR_HC_RING_RESET, r->index);
+	lpar_ring_reset(r);
 	return -ECONNRESET;
+}
+
+/*
+ * Bytes waiting in d (with the indices read), or why r cannot be used: the
+ * link, a reset, or indices that make no sense (then reset).
+ */
+static int64_t waiting(struct lpar_ring_hdr *r, const struct lpar_ring_dir *d,
+		       uint32_t *prod, uint32_t *cons)
+{
+	int e = usable(r);
+	int64_t used;
+
+	if (e)
+		return e;
+	used = lpar_ring_used(d, prod, cons);
+	return used < 0 ? corrupt(r) : used;
 }
 
 static struct lpar_ring_dir dir(struct lpar_ring_hdr *r, int rx)
@@ -116,7 +132,7 @@ int lpar_ring_wait_up(struct lpar_ring_hdr *r, uint64_t deadline)
 
 void lpar_ring_reset(struct lpar_ring_hdr *r)
 {
-	lpar_hcall1(LPAR_HC_RING_RESET, r->index);
+	lpar_hcall2(LPAR_HC_RING_RESET, r->index, __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE));
 }
 
 long lpar_ring_write(struct lpar_ring_hdr *r, const void *buf, size_t len, uint64_t deadline)
@@ -126,14 +142,11 @@ long lpar_ring_write(struct lpar_ring_hdr *r, const void *buf, size_t len, uint6
 
 	while (done < len) {
 		uint32_t prod, cons, room, n;
-		int64_t used;
-		int e = usable(r);
+		int64_t used = waiting(r, &d, &prod, &cons);
+		int e;
 
-		if (e)
-			return done ? (long)done : e;
-		used = lpar_ring_used(&d, &prod, &cons);
 		if (used < 0)
-			return done ? (long)done : corrupt(r);
+			return done ? (long)done : used;
 		room = d.size - (uint32_t)used;
 		if (!room) {
 			/* Ask for a wake-up when half the ring (or what is left) is free. */
@@ -163,14 +176,11 @@ long lpar_ring_read(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 
 	for (;;) {
 		uint32_t prod, cons, n;
-		int64_t used;
-		int e = usable(r);
+		int64_t used = waiting(r, &d, &prod, &cons);
+		int e;
 
-		if (e)
-			return e;
-		used = lpar_ring_used(&d, &prod, &cons);
 		if (used < 0)
-			return corrupt(r);
+			return used;
 		if (used) {
 			n = (uint64_t)used < len ? (uint32_t)used : (uint32_t)len;
 			lpar_ring_copy_out(&d, cons, buf, n);
@@ -197,14 +207,11 @@ long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64
 	for (;;) {
 		struct lpar_msg h = { (uint32_t)len, 0 };
 		uint32_t prod, cons;
-		int64_t used;
-		int e = usable(r);
+		int64_t used = waiting(r, &d, &prod, &cons);
+		int e;
 
-		if (e)
-			return e;
-		used = lpar_ring_used(&d, &prod, &cons);
 		if (used < 0)
-			return corrupt(r);
+			return used;
 		if (d.size - (uint32_t)used < need) {
 			if (deadline && spin(&d.ctl->cons, cons))
 				continue;
@@ -230,14 +237,11 @@ long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 	for (;;) {
 		struct lpar_msg h;
 		uint32_t prod, cons, space;
-		int64_t used;
-		int e = usable(r);
+		int64_t used = waiting(r, &d, &prod, &cons);
+		int e;
 
-		if (e)
-			return e;
-		used = lpar_ring_used(&d, &prod, &cons);
 		if (used < 0)
-			return corrupt(r);
+			return used;
 		if (used) {
 			/* Messages are published whole: anything else is corruption. */
 			if ((uint64_t)used < sizeof(h))

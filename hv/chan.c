@@ -311,17 +311,6 @@ static int shared_init(int fd, uint64_t len)
 	return 0;
 }
 
-/* Only the monitor's own user and root may join its channels. */
-static int peer_allowed(int fd)
-{
-	struct ucred cr;
-	socklen_t len = sizeof(cr);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
-		return 0;
-	return cr.uid == 0 || cr.uid == geteuid();
-}
-
 /* The listening side: another monitor knocks. */
 static void accept_event(struct hv *hv, void *arg, short revents)
 {
@@ -343,7 +332,7 @@ static void accept_event(struct hv *hv, void *arg, short revents)
 		if (poll(&p, 1, 0) > 0)
 			conn_event(hv, c, p.revents);
 	}
-	if (!peer_allowed(fd) || recv_msg(fd, &m, &peer_in, 1, CHAN_TIMEOUT_MS) < 0 ||
+	if (!hv_peer_allowed(fd) || recv_msg(fd, &m, &peer_in, 1, CHAN_TIMEOUT_MS) < 0 ||
 	    m.type != CHAN_HELLO) {
 		if (peer_in >= 0)
 			close(peer_in);

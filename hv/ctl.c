@@ -21,8 +21,7 @@
 #define CTL_POLL_MAX 256
 #define CTL_DRAIN_MS 2000 /* how long an ending monitor waits for slow readers */
 
-/* Only the monitor's own user and root may control it. */
-static int peer_allowed(int fd)
+int hv_peer_allowed(int fd)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
@@ -38,7 +37,7 @@ static void accept_one(struct hv_ctl *ctl)
 
 	if (fd < 0)
 		return;
-	if (!peer_allowed(fd)) {
+	if (!hv_peer_allowed(fd)) {
 		close(fd);
 		return;
 	}

@@ -321,6 +321,8 @@ void hv_console_ring_flush(struct hv *hv);
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
 
+/* ctl.c: whether the peer of a UNIX socket may control the monitor: its own user or root. */
+int hv_peer_allowed(int fd);
 /* ctl.c: the control server thread. */
 int hv_ctl_start(struct hv *hv, int listen_fd, struct lerr *err);
 /* Tells the control thread something changed (output, state). */

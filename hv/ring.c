@@ -170,11 +170,25 @@ void hv_ring_doorbell_exit(struct hv *hv, uint32_t value)
 		hv_trace_note(hv, HV_TEV_EXIT, "what=doorbell value=%u reason=no ring has this index", value);
 }
 
+/*
+ * The partition names the generation it found wrong, so a request that
+ * arrives after the ring started over anyway (the link went down and up)
+ * does not take down the new one.
+ */
 static int64_t hc_ring_reset(struct hv *hv, const uint64_t *a)
 {
+	struct hv_ring *r;
+	uint32_t gen;
+
 	if (a[0] >= hv->nrings)
 		return -EINVAL;
-	hv_ring_reset(hv, &hv->rings[a[0]], "reset by the partition");
+	r = &hv->rings[a[0]];
+	pthread_mutex_lock(&hv->lock);
+	gen = r->gen;
+	pthread_mutex_unlock(&hv->lock);
+	if (a[1] && a[1] != gen)
+		return 0;
+	hv_ring_reset(hv, r, "reset by the partition");
 	return 0;
 }
 
@@ -234,7 +248,7 @@ static void ring_fini(struct hv *hv)
 
 static const struct hv_hcall ring_hcalls[] = {
 	{ .nr = LPAR_HC_RING_RESET, .name = "ring_reset", .who = HV_WHO_GUEST,
-	  .args = { "ring" }, .fn = hc_ring_reset, .types = "u" },
+	  .args = { "ring", "gen" }, .fn = hc_ring_reset, .types = "uu" },
 };
 
 const struct hv_device hv_dev_ring = {

@@ -25,7 +25,7 @@ seen() {
 	assert_line --regexp '^ +1  console_write +guest +buf \(pointer\), len \(length\)$'
 	assert_line --regexp '^ +8  event_take +guest +-$'
 	assert_line --regexp '^ +9  trace_mark +guest +msg \(pointer\), len \(length\)$'
-	assert_line --regexp '^ +10  ring_reset +guest +ring \(number\)$'
+	assert_line --regexp '^ +10  ring_reset +guest +ring \(number\), gen \(number\)$'
 	assert_line --regexp '^ +32  info +controller +-$'
 	assert_line --regexp '^ +33  event +controller +bits \(number 1\.\.2\^63-1\)$'
 	assert_line --regexp '^ +34  console_input +controller +text \(text\)$'

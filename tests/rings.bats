@@ -45,23 +45,6 @@ need() {
 	done
 }
 
-# Runs a command in the background without bats' fd 3; teardown ends it
-# if the test does not.
-bg() {
-	"$@" 3>&- &
-	BG_PIDS+=($!)
-}
-
-# wait_rc PID: waits for a background process of this test; $RC is its status.
-wait_rc() {
-	RC=0
-	wait "$1" || RC=$?
-}
-
-console_of() {
-	echo "$LPAR_RUNDIR/$1/console.log"
-}
-
 # ring_addr IMAGE RING: the address of __lpar_ring_RING in IMAGE, as 0x%x.
 ring_addr() {
 	local a

@@ -30,7 +30,8 @@
 #define LPAR_HC_BLOCK          7 /* (deadline)         -> ready set, 0 on timeout */
 #define LPAR_HC_EVENT_TAKE     8 /* ()                 -> event bits, cleared */
 #define LPAR_HC_TRACE_MARK     9 /* (msg, len)         -> 0; a mark in lpar trace */
-#define LPAR_HC_RING_RESET    10 /* (ring)             -> 0; resets the ring (and channel) */
+#define LPAR_HC_RING_RESET    10 /* (ring, gen)        -> 0; resets the ring (and channel) if
+                                     still in generation gen (0: any) */
 
 /*
  * Controller hcalls: issued by a controller through the control tree's

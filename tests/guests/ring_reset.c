@@ -74,7 +74,11 @@ int main(int argc, char **argv)
 		if (again) {
 			uint64_t t = lpar_time_monotonic() + 200000;
 
-			lpar_ring_reset(r);
+			/*
+			 * For the generation that went down: if the link came
+			 * up meanwhile, the monitor must ignore it.
+			 */
+			lpar_hcall2(LPAR_HC_RING_RESET, r->index, gen);
 			while (lpar_time_monotonic() < t)
 				;
 		} else {

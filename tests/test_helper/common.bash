@@ -131,3 +131,21 @@ test_env_setup() {
 	mkdir -p "$WORK"
 	cd "$WORK" || return 1
 }
+
+# Runs a command in the background with the caller's stdio, without bats'
+# fd 3; teardown ends it if the test does not.
+bg() {
+	"$@" 3>&- &
+	BG_PIDS+=($!)
+}
+
+# wait_rc PID: waits for a background process of this test; $RC is its status.
+wait_rc() {
+	RC=0
+	wait "$1" || RC=$?
+}
+
+# The console log of partition NAME.
+console_of() {
+	echo "$LPAR_RUNDIR/$1/console.log"
+}

@@ -31,11 +31,6 @@ stopped() {
 	grep -q '^State:[[:space:]]*T' "/proc/$1/status" 2>/dev/null
 }
 
-# The console log of partition NAME.
-console_of() {
-	echo "$LPAR_RUNDIR/$1/console.log"
-}
-
 # Starts the test partition detached, named NAME, and waits until it waits.
 start_ctl() {
 	local name=$1
@@ -51,19 +46,6 @@ start_ctl() {
 send() {
 	run --separate-stderr lpar hcall "$1" console_input "$2\\n"
 	assert_success
-}
-
-# Runs a command in the background with the caller's stdio, without bats'
-# fd 3; teardown ends it if the test does not.
-bg() {
-	"$@" 3>&- &
-	BG_PIDS+=($!)
-}
-
-# wait_rc PID: waits for a background process of this test; $RC is its status.
-wait_rc() {
-	RC=0
-	wait "$1" || RC=$?
 }
 
 # Waits until a tracer whose output goes to OUT sees partition NAME's
