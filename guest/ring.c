@@ -56,7 +56,8 @@ static int wait_ring(const struct lpar_ring_hdr *r, uint64_t deadline)
 	if (deadline != LPAR_DEADLINE_NEVER && lpar_time_monotonic() >= deadline)
 		return -ETIMEDOUT;
 	got = (uint64_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
-	lpar_ready_pending |= got & ~bit;
+	if ((int64_t)got > 0)
+		lpar_ready_pending |= got & ~bit;
 	return 0;
 }
 
@@ -85,7 +86,8 @@ static int usable(struct lpar_ring_hdr *r)
 /* The other side broke the ring's rules: have the monitor start it over. */
 static int corrupt(struct lpar_ring_hdr *r)
 {
-	lpar_ring_reset(r);
+	/* The generation usable() saw: a ring that started over since is left alone. */
+	lpar_hcall2(LPAR_HC_RING_RESET, r->index, r->seen_gen);
 	return -ECONNRESET;
 }
 
@@ -188,7 +190,9 @@ long lpar_ring_read(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 				doorbell(r);
 			return n;
 		}
-		if (!len || (deadline && spin(&d.ctl->prod, prod)) || lpar_ring_arm_read(&d))
+		if (!len)
+			return 0;
+		if ((deadline && spin(&d.ctl->prod, prod)) || lpar_ring_arm_read(&d))
 			continue;
 		e = wait_ring(r, deadline);
 		if (e)

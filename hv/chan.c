@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -40,6 +41,7 @@
 #define CHAN_MAGIC 0x4e48434cu /* "LCHN" */
 #define CHAN_PROTO 1
 #define CHAN_TIMEOUT_MS 2000   /* for the other monitor's answer */
+#define CHAN_RETRY_MS 200      /* between tries to meet again */
 
 enum { CHAN_HELLO = 1, CHAN_ACK, CHAN_NACK };
 
@@ -64,7 +66,8 @@ struct hv_chan {
 	int side;              /* 0: listened (tx is the shared pages' first half); 1: connected */
 	int peer_in_fd;        /* the other partition's eventfd: our doorbell goes there */
 	int mem_fd;            /* the shared pages */
-	int reset_req;         /* the partition asked for a reset (atomic) */
+	uint64_t reset_gen;    /* a reset the partition asked for: its generation + 1 (atomic) */
+	uint64_t retry_at;     /* when to meet again after a failed try (ms), or 0 */
 };
 
 struct hv_chans {
@@ -208,6 +211,8 @@ static int map_dirs(struct hv *hv, struct hv_chan *c, int fd, int shared)
 
 static void conn_event(struct hv *hv, void *arg, short revents);
 static int meet(struct hv *hv, struct hv_chan *c, struct lerr *err);
+static void meet_again(struct hv *hv, struct hv_chan *c);
+static void chan_close(struct hv_chan *c);
 
 /* The link is up: map, route, tell the partition. */
 static int link_up(struct hv *hv, struct hv_chan *c, int conn, int mem_fd, int peer_in,
@@ -262,8 +267,12 @@ static void link_down(struct hv *hv, struct hv_chan *c, const char *why)
 static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 {
 	struct chan_msg m;
-	int fds[2];
+	struct stat st;
+	int fds[2], r = 0;
 
+	if (!hv_peer_allowed(fd))
+		return lerr_set(err, EPERM, "channel '%s': another user's monitor listens at %s",
+				c->name, c->sa.sun_path);
 	msg_fill(hv, c, &m, CHAN_HELLO);
 	if (send_msg(fd, &m, &c->r->in_fd, 1) < 0)
 		return lerr_set(err, EPIPE, "channel '%s': the other side hung up", c->name);
@@ -271,22 +280,23 @@ static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 		return lerr_set(err, ETIMEDOUT, "channel '%s': no answer from the other side",
 				c->name);
 	if (m.type == CHAN_NACK)
-		return lerr_set(err, ECONNREFUSED, "channel '%s': %s", c->name, m.text);
-	if (m.type != CHAN_ACK || fds[0] < 0 || fds[1] < 0) {
+		r = lerr_set(err, ECONNREFUSED, "channel '%s': %s", c->name, m.text);
+	else if (m.type != CHAN_ACK || fds[0] < 0 || fds[1] < 0 || fstat(fds[0], &st) < 0 ||
+		 (uint64_t)st.st_size < 2 * dir_len(c))
+		r = lerr_set(err, EPROTO, "channel '%s': a bad answer from the other side",
+			     c->name);
+	if (!r) {
+		c->side = 1;
+		if (link_up(hv, c, fd, fds[0], fds[1], m.part))
+			r = lerr_set(err, EIO, "channel '%s': cannot map the shared pages", c->name);
+	}
+	if (r) {
 		if (fds[0] >= 0)
 			close(fds[0]);
 		if (fds[1] >= 0)
 			close(fds[1]);
-		return lerr_set(err, EPROTO, "channel '%s': a bad answer from the other side",
-				c->name);
 	}
-	c->side = 1;
-	if (link_up(hv, c, fd, fds[0], fds[1], m.part)) {
-		close(fds[0]);
-		close(fds[1]);
-		return lerr_set(err, EIO, "channel '%s': cannot map the shared pages", c->name);
-	}
-	return 0;
+	return r;
 }
 
 static void nack(struct hv *hv, struct hv_chan *c, int fd, const char *why)
@@ -359,15 +369,18 @@ static void accept_event(struct hv *hv, void *arg, short revents)
 		goto refuse;
 	}
 	snprintf(peer, sizeof(peer), "%s", m.part);
+	c->side = 0;
+	/* Up here first, so a failure can still be told to the other side. */
+	if (link_up(hv, c, fd, mem_fd, peer_in, peer)) {
+		close(mem_fd);
+		snprintf(why, sizeof(why), "%s cannot map the shared pages", hv->name);
+		goto refuse;
+	}
 	msg_fill(hv, c, &m, CHAN_ACK);
 	fds[0] = mem_fd;
 	fds[1] = c->r->in_fd;
-	c->side = 0;
-	if (send_msg(fd, &m, fds, 2) < 0 || link_up(hv, c, fd, mem_fd, peer_in, peer)) {
-		close(mem_fd);
-		close(peer_in);
-		close(fd);
-	}
+	if (send_msg(fd, &m, fds, 2) < 0)
+		link_down(hv, c, "the other side hung up during the handshake");
 	return;
 refuse:
 	if (hv_tracing(hv))
@@ -383,14 +396,11 @@ refuse:
 static void conn_event(struct hv *hv, void *arg, short revents)
 {
 	struct hv_chan *c = arg;
-	int listened = c->side == 0;
-	struct lerr err = { 0 };
 
 	(void)revents;
 	link_down(hv, c, "the other side went away");
-	if (!listened && meet(hv, c, &err) && hv_tracing(hv))
-		hv_trace_note(hv, HV_TEV_RING, "ring=%s what=error channel=%s reason=%s",
-			      c->r->er->name, c->name, err.msg);
+	if (c->side == 1)
+		meet_again(hv, c);
 }
 
 /*
@@ -399,24 +409,50 @@ static void conn_event(struct hv *hv, void *arg, short revents)
  */
 static void chan_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
+	uint32_t gen;
 	int up;
 
 	hv_ring_note(hv, r, "%s", why);
 	pthread_mutex_lock(&hv->lock);
 	up = r->link == LPAR_LINK_UP;
+	gen = r->gen;
 	pthread_mutex_unlock(&hv->lock);
-	if (!up) {
-		/* No link to drop: the partition's own pages start over. */
-		hv_ring_clear(hv, r);
-		return;
-	}
 	/* Down at once: the partition must not go on reading what it found corrupt. */
-	hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
-	__atomic_store_n(&r->chan->reset_req, 1, __ATOMIC_RELEASE);
+	if (up)
+		hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
+	__atomic_store_n(&r->chan->reset_gen, (uint64_t)gen + 1, __ATOMIC_RELEASE);
 	hv_io_wake(hv);
 }
 
-/* I/O thread: carries out the resets asked for. */
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* I/O thread: meets the other side again, or tries later. */
+static void meet_again(struct hv *hv, struct hv_chan *c)
+{
+	struct lerr err = { 0 };
+
+	if (!meet(hv, c, &err)) {
+		c->retry_at = 0;
+		return;
+	}
+	if (hv_tracing(hv))
+		hv_trace_note(hv, HV_TEV_RING, "ring=%s what=error channel=%s reason=%s",
+			      c->r->er->name, c->name, err.msg);
+	c->retry_at = ms_now() + CHAN_RETRY_MS;
+	hv_io_retry(hv, CHAN_RETRY_MS);
+}
+
+/*
+ * I/O thread, every turn: carries out the resets asked for (unless the
+ * ring started over since), and meets the other side again where an
+ * earlier try failed.
+ */
 static void chan_tick(struct hv *hv, void *arg, short revents)
 {
 	struct hv_chans *cs = arg;
@@ -424,18 +460,25 @@ static void chan_tick(struct hv *hv, void *arg, short revents)
 	(void)revents;
 	for (int i = 0; i < cs->n; i++) {
 		struct hv_chan *c = &cs->c[i];
-		struct lerr err = { 0 };
+		uint64_t req = __atomic_exchange_n(&c->reset_gen, 0, __ATOMIC_ACQ_REL);
+		uint32_t gen;
 
-		if (!__atomic_exchange_n(&c->reset_req, 0, __ATOMIC_ACQ_REL))
-			continue;
-		if (c->conn_fd < 0) {
-			hv_ring_clear(hv, c->r);
-			continue;
+		pthread_mutex_lock(&hv->lock);
+		gen = c->r->gen;
+		pthread_mutex_unlock(&hv->lock);
+		if (req && req - 1 == gen) {
+			if (c->conn_fd < 0) {
+				hv_ring_clear(hv, c->r);
+			} else {
+				link_down(hv, c, "reset by the partition");
+				if (c->side == 1)
+					meet_again(hv, c);
+			}
 		}
-		link_down(hv, c, "reset by the partition");
-		if (c->side == 1 && meet(hv, c, &err) && hv_tracing(hv))
-			hv_trace_note(hv, HV_TEV_RING, "ring=%s what=error channel=%s reason=%s",
-				      c->r->er->name, c->name, err.msg);
+		if (c->retry_at && ms_now() >= c->retry_at)
+			meet_again(hv, c);
+		else if (c->retry_at)
+			hv_io_retry(hv, (int)(c->retry_at - ms_now()));
 	}
 }
 
@@ -467,7 +510,11 @@ static int meet(struct hv *hv, struct hv_chan *c, struct lerr *err)
 {
 	int lock = open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), fd, r;
 
-	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+	/* Never wait long for a monitor that holds the lock: it may be stopped. */
+	for (int i = 0; lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK &&
+			i < CHAN_TIMEOUT_MS / 10; i++)
+		usleep(10000);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
 		r = lerr_set(err, errno, "channel '%s': cannot lock %s: %s", c->name,
 			     c->lock_path, strerror(errno));
 		if (lock >= 0)
@@ -585,16 +632,11 @@ static void chan_fini(struct hv *hv)
 	for (int i = 0; i < hv->chans->n; i++) {
 		struct hv_chan *c = &hv->chans->c[i];
 
-		if (c->conn_fd >= 0)
-			close(c->conn_fd);
+		chan_close(c);
 		if (c->peer_in_fd >= 0)
 			close(c->peer_in_fd);
 		if (c->mem_fd >= 0)
 			close(c->mem_fd);
-		if (c->listen_fd >= 0) {
-			unlink(c->sa.sun_path);
-			close(c->listen_fd);
-		}
 		c->r->attach = NULL;
 		c->r->chan = NULL;
 		c->r->reset = NULL;
@@ -603,11 +645,28 @@ static void chan_fini(struct hv *hv)
 	hv->chans = NULL;
 }
 
+/* Stops listening (so the other side listens in its place), then hangs up. */
+static void chan_close(struct hv_chan *c)
+{
+	if (c->listen_fd >= 0) {
+		unlink(c->sa.sun_path);
+		close(c->listen_fd);
+		c->listen_fd = -1;
+	}
+	if (c->conn_fd >= 0)
+		close(c->conn_fd);
+	c->conn_fd = -1;
+}
+
 void hv_chan_end(struct hv *hv)
 {
-	for (int i = 0; hv->chans && i < hv->chans->n; i++)
-		if (hv->chans->c[i].r->link == LPAR_LINK_UP)
-			hv_ring_set_link(hv, hv->chans->c[i].r, LPAR_LINK_DOWN, "");
+	for (int i = 0; hv->chans && i < hv->chans->n; i++) {
+		struct hv_chan *c = &hv->chans->c[i];
+
+		chan_close(c);
+		if (c->r->link == LPAR_LINK_UP)
+			hv_ring_set_link(hv, c->r, LPAR_LINK_DOWN, "");
+	}
 }
 
 const char *hv_chan_name(const struct hv_ring *r)
