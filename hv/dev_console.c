@@ -108,14 +108,17 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 }
 
 /*
- * The console ring's pump.  The I/O thread copies what the partition
- * wrote out of the ring (so the log, the console and viewers all see the
- * same bytes, whatever the partition does to the ring meanwhile), records
- * it, and writes it to the console fd as that fd has room, never waiting
- * on it.  The vCPU thread flushes the ring itself before hcall output and
- * at the end, so the order of output is the order it was written in.
+ * The console ring's pump.  The I/O thread takes what the partition wrote
+ * to the ring a piece at a time (up to PUMP_PIECE bytes that do not wrap),
+ * records it for the log and viewers, and writes it to the console fd
+ * straight from the ring as that fd has room, never waiting on it; only
+ * then does the piece's room go back to the partition.  A byte stream is
+ * never parsed, so nothing is copied out first: a partition that changes
+ * bytes it already published garbles only its own output.  The vCPU
+ * thread flushes the ring itself before hcall output and at the end, so
+ * the order of output is the order it was written in.
  */
-#define PUMP_BUF (64u << 10)
+#define PUMP_PIECE (1u << 20)
 
 struct hv_pump {
 	struct hv_ring *r;
@@ -125,15 +128,17 @@ struct hv_pump {
 	int fd;                      /* the console fd as the pump writes it (see pump_fd()) */
 	int own_fd;                  /* fd is the pump's own */
 	size_t chunk;                /* the most one write may carry without waiting */
-	uint32_t off, len;           /* of buf: taken from the ring, not yet written out */
-	uint8_t buf[PUMP_BUF];
+	/* The piece taken from the ring, not yet all written out. */
+	const uint8_t *src;          /* where it is in the ring */
+	uint32_t at;                 /* the ring index it starts at */
+	uint32_t off, len;           /* written so far, in all */
 };
 
-/* Moves what is in the ring to buf; returns bytes taken, -1 if it was corrupt. */
+/* Takes the next piece of what is in the ring; returns its bytes, -1 if the ring was corrupt. */
 static int64_t pump_take(struct hv *hv, struct hv_pump *p)
 {
 	struct lpar_ring_dir d = hv_ring_dir(hv, p->r, 0);
-	uint32_t prod, cons;
+	uint32_t prod, cons, to_end;
 	int64_t used;
 
 	for (;;) {
@@ -150,15 +155,27 @@ static int64_t pump_take(struct hv *hv, struct hv_pump *p)
 	}
 	if (!used)
 		return 0;
-	if (used > PUMP_BUF)
-		used = PUMP_BUF;
-	lpar_ring_copy_out(&d, cons, p->buf, (size_t)used);
-	if (lpar_ring_release(&d, cons, cons + (uint32_t)used))
-		hv_ring_kick(p->r);
+	to_end = d.size - (cons & (d.size - 1));
+	if (used > to_end)
+		used = to_end;
+	if (used > PUMP_PIECE)
+		used = PUMP_PIECE;
+	p->src = d.data + (cons & (d.size - 1));
+	p->at = cons;
 	p->off = 0;
 	p->len = (uint32_t)used;
-	record(hv, (const char *)p->buf, (uint64_t)used);
+	record(hv, (const char *)p->src, (uint64_t)used);
 	return used;
+}
+
+/* The piece is out: its room goes back to the partition. */
+static void pump_done(struct hv *hv, struct hv_pump *p)
+{
+	struct lpar_ring_dir d = hv_ring_dir(hv, p->r, 0);
+
+	if (p->len && lpar_ring_release(&d, p->at, p->at + p->len))
+		hv_ring_kick(p->r);
+	p->off = p->len = 0;
 }
 
 static void pump_run(struct hv *hv, void *arg, short revents);
@@ -190,7 +207,7 @@ static void pump_fd(struct hv *hv, struct hv_pump *p)
 	if (p->fd < 0 || fstat(p->fd, &st) < 0)
 		return;
 	if (S_ISREG(st.st_mode)) {
-		p->chunk = PUMP_BUF;
+		p->chunk = PUMP_PIECE;
 		return;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", p->fd);
@@ -199,7 +216,7 @@ static void pump_fd(struct hv *hv, struct hv_pump *p)
 		return;
 	p->fd = fd;
 	p->own_fd = 1;
-	p->chunk = PUMP_BUF;
+	p->chunk = PUMP_PIECE;
 }
 
 /* I/O thread: writes what it can without waiting; 1 if the fd has no room. */
@@ -212,7 +229,7 @@ static int pump_write(struct hv *hv, struct hv_pump *p)
 
 		if (!p->own_fd && poll(&pf, 1, 0) == 0)
 			return 1;
-		n = write(p->fd, p->buf + p->off, chunk);
+		n = write(p->fd, p->src + p->off, chunk);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return 1;
 		if (n < 0) {
@@ -255,7 +272,7 @@ static void pump_run(struct hv *hv, void *arg, short revents)
 			}
 			break;
 		}
-		p->off = p->len = 0;
+		pump_done(hv, p);
 		if (pump_take(hv, p) <= 0)
 			break;
 	}
@@ -280,12 +297,13 @@ void hv_console_ring_flush(struct hv *hv)
 		return;
 	pthread_mutex_lock(&p->lock);
 	do {
-		if (p->off < p->len && hv->con.out_fd >= 0 &&
-		    out_fd_write(hv, (const char *)p->buf + p->off, p->len - p->off) < 0) {
-			p->off = p->len = 0;
+		int e = 0;
+
+		if (p->off < p->len && hv->con.out_fd >= 0)
+			e = out_fd_write(hv, (const char *)p->src + p->off, p->len - p->off);
+		pump_done(hv, p);
+		if (e < 0)
 			break;
-		}
-		p->off = p->len = 0;
 	} while (pump_take(hv, p) > 0);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -295,6 +313,7 @@ static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
 	struct hv_pump *p = hv->pump;
 
 	pthread_mutex_lock(&p->lock);
+	p->off = p->len = 0; /* what was taken goes with the ring */
 	hv_ring_note(hv, r, "%s", why);
 	hv_ring_clear(hv, r);
 	hv_ring_set_link(hv, r, LPAR_LINK_UP, "monitor");
