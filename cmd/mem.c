@@ -56,7 +56,7 @@ int mem_attach(struct mem_ctx *x, unsigned what)
 	}
 	if (!(what & MEM_ATTACH_MEM))
 		return 0;
-	if (part_mem_open(x->p, x->st.mem, &x->m, &err))
+	if (part_mem_open(x->p, &x->st, &x->m, &err))
 		return mem_fail(x, "open", &err);
 	if ((x->seen & MO_VIRT) && part_mem_set_virt(x->m, &err)) {
 		lpar_error("cannot use virtual addresses with '%s': %s", x->name, err.msg);

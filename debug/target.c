@@ -467,7 +467,7 @@ int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err)
 	if (e)
 		goto fail;
 	t->pid = st.pid;
-	e = part_mem_open(t->p, st.mem, &t->mem, err);
+	e = part_mem_open(t->p, &st, &t->mem, err);
 	if (!e)
 		e = part_mem_set_virt(t->mem, err);
 	if (e)

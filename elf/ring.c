@@ -112,7 +112,7 @@ static int ring_cmp(const void *a, const void *b)
 
 int elf_read_rings(Elf *e, struct elf_image *img, struct lerr *err)
 {
-	Elf_Scn *scn = NULL;
+	Elf_Scn *scn;
 	GElf_Shdr sh, rs;
 	Elf_Data *data;
 	size_t ndx = ring_section(e, &rs), n;
@@ -120,9 +120,7 @@ int elf_read_rings(Elf *e, struct elf_image *img, struct lerr *err)
 
 	if (!ndx)
 		return 0;
-	while ((scn = elf_nextscn(e, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			break;
+	scn = elf_symtab(e, &sh);
 	if (!scn)
 		return lerr_set(err, ENOEXEC, "the image has a %s section but no symbols to find its rings by (stripped?)",
 				LPAR_RING_SECTION);

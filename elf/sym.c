@@ -29,16 +29,23 @@ static int keep(const GElf_Sym *s)
 	       (t == STT_FUNC || t == STT_OBJECT || t == STT_NOTYPE);
 }
 
-int elf_read_symbols(Elf *e, struct elf_image *img, struct lerr *err)
+Elf_Scn *elf_symtab(Elf *e, GElf_Shdr *sh)
 {
 	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, sh) && sh->sh_type == SHT_SYMTAB)
+			return scn;
+	return NULL;
+}
+
+int elf_read_symbols(Elf *e, struct elf_image *img, struct lerr *err)
+{
 	GElf_Shdr sh;
+	Elf_Scn *scn = elf_symtab(e, &sh);
 	Elf_Data *data;
 	size_t n, total = 0, used = 0;
 
-	while ((scn = elf_nextscn(e, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			break;
 	if (!scn)
 		return 0; /* stripped: no symbols, not an error */
 	data = elf_getdata(scn, NULL);

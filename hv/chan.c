@@ -31,7 +31,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -167,11 +166,6 @@ static void msg_fill(struct hv *hv, const struct hv_chan *c, struct chan_msg *m,
 	snprintf(m->ring, sizeof(m->ring), "%s", c->r->er->name);
 }
 
-static const char *kind_name(uint32_t k)
-{
-	return k == LPAR_RING_BYTES ? "bytes" : k == LPAR_RING_MSGS ? "messages" : "unknown";
-}
-
 /* Why the other side's ring cannot join ours, in text; 0 if it can. */
 static int mismatch(struct hv *hv, const struct hv_chan *c, const struct chan_msg *m,
 		    char *why, size_t len)
@@ -181,8 +175,8 @@ static int mismatch(struct hv *hv, const struct hv_chan *c, const struct chan_ms
 			 m->part, m->version, hv->name, LPAR_RING_VERSION);
 	else if (m->kind != c->r->er->kind)
 		snprintf(why, len, "ring kinds differ (%s's ring '%s' is %s, %s's ring '%s' is %s)",
-			 m->part, m->ring, kind_name(m->kind), hv->name, c->r->er->name,
-			 kind_name(c->r->er->kind));
+			 m->part, m->ring, hv_ring_kind_name(m->kind), hv->name, c->r->er->name,
+			 hv_ring_kind_name(c->r->er->kind));
 	else if (m->size != c->r->er->size)
 		snprintf(why, len, "ring sizes differ (%s's ring '%s' has %u bytes, %s's ring '%s' has %u)",
 			 m->part, m->ring, m->size, hv->name, c->r->er->name, c->r->er->size);
@@ -424,14 +418,6 @@ static void chan_reset(struct hv *hv, struct hv_ring *r, const char *why)
 	hv_io_wake(hv);
 }
 
-static uint64_t ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* I/O thread: meets the other side again, or tries later. */
 static void meet_again(struct hv *hv, struct hv_chan *c)
 {
@@ -444,7 +430,7 @@ static void meet_again(struct hv *hv, struct hv_chan *c)
 	if (hv_tracing(hv))
 		hv_trace_note(hv, HV_TEV_RING, "ring=%s what=error channel=%s reason=%s",
 			      c->r->er->name, c->name, err.msg);
-	c->retry_at = ms_now() + CHAN_RETRY_MS;
+	c->retry_at = hv_host_ns() / 1000000 + CHAN_RETRY_MS;
 	hv_io_retry(hv, CHAN_RETRY_MS);
 }
 
@@ -475,10 +461,10 @@ static void chan_tick(struct hv *hv, void *arg, short revents)
 					meet_again(hv, c);
 			}
 		}
-		if (c->retry_at && ms_now() >= c->retry_at)
+		if (c->retry_at && hv_host_ns() / 1000000 >= c->retry_at)
 			meet_again(hv, c);
 		else if (c->retry_at)
-			hv_io_retry(hv, (int)(c->retry_at - ms_now()));
+			hv_io_retry(hv, (int)(c->retry_at - hv_host_ns() / 1000000));
 	}
 }
 
@@ -544,7 +530,7 @@ static int meet(struct hv *hv, struct hv_chan *c, struct lerr *err)
 static struct hv_ring *pick_ring(struct hv *hv, const struct hv_chan_spec *s, struct lerr *err)
 {
 	struct hv_ring *r = NULL;
-	int free = 0;
+	int candidates = 0;
 
 	if (s->ring) {
 		r = hv_ring_find(hv, s->ring);
@@ -554,13 +540,19 @@ static struct hv_ring *pick_ring(struct hv *hv, const struct hv_chan_spec *s, st
 	} else if (!(r = hv_ring_find(hv, s->name))) {
 		for (size_t i = 0; i < hv->nrings; i++)
 			if (!hv->rings[i].attach) {
-				free++;
+				candidates++;
 				r = &hv->rings[i];
 			}
-		if (free != 1) {
-			lerr_set(err, ENOENT, free ? "channel '%s': the image has %d rings it could use; name one with --chan %s:RING" :
-				 "channel '%s': the image has no ring for it%.0d%.0s (declare one with LPAR_RING)",
-				 s->name, free, s->name);
+		if (!candidates) {
+			lerr_set(err, ENOENT,
+				 "channel '%s': the image has no ring for it (declare one with LPAR_RING)",
+				 s->name);
+			return NULL;
+		}
+		if (candidates > 1) {
+			lerr_set(err, ENOENT,
+				 "channel '%s': the image has %d rings it could use; name one with --chan %s:RING",
+				 s->name, candidates, s->name);
 			return NULL;
 		}
 	}

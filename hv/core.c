@@ -35,7 +35,7 @@ static void on_kick(int signo)
 	(void)signo;
 }
 
-static uint64_t host_ns(void)
+uint64_t hv_host_ns(void)
 {
 	struct timespec ts;
 
@@ -45,7 +45,7 @@ static uint64_t host_ns(void)
 
 uint64_t hv_now(const struct hv *hv)
 {
-	return host_ns() - hv->boot_ns;
+	return hv_host_ns() - hv->boot_ns;
 }
 
 int hv_wake_add(struct hv *hv, int fd, uint32_t bit)
@@ -195,7 +195,7 @@ int hv_yield(struct hv *hv)
 		}
 		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
 			hv->req &= ~HV_REQ_START;
-			hv->boot_ns = host_ns();
+			hv->boot_ns = hv_host_ns();
 			if (hv_debug_resume(hv)) {
 				end = 1;
 				break;
@@ -417,7 +417,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->nchan_specs = cfg->nchans;
 	hv->devs = hv_devices_all();
 	hv->stop_signals = cfg->stop_signals;
-	hv->created_ns = host_ns();
+	hv->created_ns = hv_host_ns();
 	hv->boot_ns = hv->created_ns;
 	hv->state = HV_CREATED;
 	hv->vcpu_thread = pthread_self(); /* hv_run() runs on the creating thread */

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -48,14 +47,6 @@ static void accept_one(struct hv_ctl *ctl)
 	p9_srv_add_conn(ctl->srv, fd);
 }
 
-static uint64_t ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void *ctl_main(void *arg)
 {
 	struct hv_ctl *ctl = arg;
@@ -77,9 +68,9 @@ static void *ctl_main(void *arg)
 			/* Answer everything outstanding, then let readers drain. */
 			hv_ctltree_wake(ctl);
 			p9_srv_flush_output(ctl->srv);
-			drain_until = ms_now() + CTL_DRAIN_MS;
+			drain_until = hv_host_ns() / 1000000 + CTL_DRAIN_MS;
 		}
-		if (drain_until && (p9_srv_nconns(ctl->srv) == 0 || ms_now() >= drain_until))
+		if (drain_until && (p9_srv_nconns(ctl->srv) == 0 || hv_host_ns() / 1000000 >= drain_until))
 			break;
 		fds[n++] = (struct pollfd){ .fd = ctl->kick_fd, .events = POLLIN };
 		if (!quit)

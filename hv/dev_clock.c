@@ -75,9 +75,6 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 		rings = n;
 		nring = hv_ring_pollfds(hv, fds + rings, ring_bit);
 		n += nring;
-		/* A ring that rang before block() is ready without a wait. */
-		if (nring && poll(fds + rings, (nfds_t)nring, 0) > 0)
-			ready |= ring_ready(fds + rings, ring_bit, nring);
 		if (ready)
 			return (int64_t)ready;
 		if (hv_console_in_fd(hv) >= 0) {

@@ -21,6 +21,24 @@
 #include "priv.h"
 
 /*
+ * A console write failed with e.  EPIPE ends the partition as a closed
+ * pipe ends a process (from the I/O thread, through the vCPU thread's
+ * pending signal); anything else is kept for lpar run to report, and the
+ * partition hears of it on the hcall path.
+ */
+static void output_failed(struct hv *hv, int e, int on_vcpu)
+{
+	if (e == EPIPE && on_vcpu) {
+		hv_end_signal(hv, SIGPIPE);
+	} else if (e == EPIPE) {
+		hv_pending_signal = SIGPIPE;
+		pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+	} else if (!hv->out.console_errno) {
+		hv->out.console_errno = e;
+	}
+}
+
+/*
  * Writes in pieces no larger than PIPE_BUF after poll() says there is room,
  * so a stalled reader never blocks the vCPU where a request cannot reach it.
  */
@@ -43,17 +61,10 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 		n = write(hv->con.out_fd, buf + done, chunk);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0 && errno == EPIPE) {
-			/* Like a process writing to a closed pipe. */
-			hv_end_signal(hv, SIGPIPE);
-			return -EPIPE;
-		}
 		if (n < 0) {
 			int e = errno;
 
-			/* The partition hears of it; lpar run reports it at the end. */
-			if (!hv->out.console_errno)
-				hv->out.console_errno = e;
+			output_failed(hv, e, 1);
 			return -e;
 		}
 		done += (uint64_t)n;
@@ -233,13 +244,7 @@ static int pump_write(struct hv *hv, struct hv_pump *p)
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return 1;
 		if (n < 0) {
-			if (errno == EPIPE) {
-				/* As the hcall path does: the partition ends by SIGPIPE. */
-				hv_pending_signal = SIGPIPE;
-				pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
-			} else if (!hv->out.console_errno) {
-				hv->out.console_errno = errno;
-			}
+			output_failed(hv, errno, 0);
 			p->off = p->len;
 			return 0;
 		}

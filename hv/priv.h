@@ -234,6 +234,8 @@ int hv_debug_resume(struct hv *hv);
 /* vCPU thread, lock held: the owner is gone; remove everything it set. */
 void hv_debug_cleanup(struct hv *hv);
 
+/* The host's monotonic clock, in ns. */
+uint64_t hv_host_ns(void);
 /* Nanoseconds since boot on the host's monotonic clock. */
 uint64_t hv_now(const struct hv *hv);
 /* Adds fd to what block() waits on; bit is what it sets in the ready set. */
@@ -299,6 +301,8 @@ void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
 void hv_chan_end(struct hv *hv);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
+/* "bytes", "messages" (LPAR_RING_*). */
+const char *hv_ring_kind_name(uint32_t kind);
 /* Status lines for every ring. */
 void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n);
 

@@ -141,6 +141,11 @@ int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits)
 
 static const char *const link_names[] = { "none", "down", "up" };
 
+const char *hv_ring_kind_name(uint32_t kind)
+{
+	return kind == LPAR_RING_BYTES ? "bytes" : kind == LPAR_RING_MSGS ? "messages" : "unknown";
+}
+
 void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n)
 {
 	pthread_mutex_lock(&hv->lock);
@@ -153,7 +158,7 @@ void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n)
 			     "ring %s index=%u addr=0x%llx len=%llu kind=%s size=%u attach=%s%s%s link=%s%s%s gen=%u resets=%llu\n",
 			     r->er->name, r->index, (unsigned long long)r->er->addr,
 			     (unsigned long long)r->er->len,
-			     r->er->kind == LPAR_RING_BYTES ? "bytes" : "messages", r->er->size,
+			     hv_ring_kind_name(r->er->kind), r->er->size,
 			     r->attach ? r->attach : "none", chan ? ":" : "", chan ? chan : "",
 			     link_names[r->link], r->peer[0] ? " peer=" : "", r->peer, r->gen,
 			     (unsigned long long)r->resets);

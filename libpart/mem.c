@@ -29,16 +29,12 @@ struct part_mem {
  * the RAM file the window maps: reads and writes there go through the mem
  * file, which sees what the partition sees.
  */
-static void shared_ranges(struct part_mem *m)
+static void shared_ranges(struct part_mem *m, const struct part_status *st)
 {
-	struct part_status st;
-
-	if (part_status(m->p, &st, NULL))
-		return;
-	for (int i = 0; i < st.nrings; i++)
-		if (!strncmp(st.rings[i].attach, "channel", 7)) {
-			m->shared_lo[m->nshared] = st.rings[i].addr;
-			m->shared_hi[m->nshared++] = st.rings[i].addr + st.rings[i].len;
+	for (int i = 0; i < st->nrings; i++)
+		if (!strncmp(st->rings[i].attach, "channel", 7)) {
+			m->shared_lo[m->nshared] = st->rings[i].addr;
+			m->shared_hi[m->nshared++] = st->rings[i].addr + st->rings[i].len;
 		}
 }
 
@@ -50,7 +46,7 @@ static int in_shared(const struct part_mem *m, uint64_t pa, size_t len)
 	return 0;
 }
 
-int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
+int part_mem_open(struct part *p, const struct part_status *st, struct part_mem **out,
 		  struct lerr *err)
 {
 	struct part_mem *m = calloc(1, sizeof(*m));
@@ -61,14 +57,14 @@ int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
 	m->p = p;
 	if (part_map(p, &base, &m->size, NULL) == 0) {
 		m->win = base;
-		shared_ranges(m);
+		shared_ranges(m, st);
 	} else {
 		/* Not ours to map (or not local): the control tree serves it. */
-		if (!ram_size) {
+		if (!st->mem) {
 			free(m);
 			return lerr_set(err, EIO, "the memory of '%s' has no size", part_name(p));
 		}
-		m->size = ram_size;
+		m->size = st->mem;
 	}
 	*out = m;
 	return 0;

@@ -12,13 +12,15 @@
 
 struct lerr;
 struct part;
+struct part_status;
 struct part_mem;
 
 /*
- * Opens p's memory; ram_size is the RAM its status reports (used when the
- * window cannot be mapped).  p must stay open until part_mem_close().
+ * Opens p's memory; st is its status (the RAM size, used when the window
+ * cannot be mapped, and the rings joined to channels, whose shared pages
+ * are read through the mem file).  p must stay open until part_mem_close().
  */
-int part_mem_open(struct part *p, uint64_t ram_size, struct part_mem **out,
+int part_mem_open(struct part *p, const struct part_status *st, struct part_mem **out,
 		  struct lerr *err);
 void part_mem_close(struct part_mem *m);
 uint64_t part_mem_size(const struct part_mem *m);
