@@ -33,7 +33,7 @@ SDK := $(B)/sdk
 HV_BACKEND ?= kvm
 
 CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
-	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S
+	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S hv/los_blob.S
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 DEBUG_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard debug/*.c))
 # cmd/ builds two programs from one command table: lpar, which hands the
@@ -43,12 +43,21 @@ DEBUG_ONLY := cmd/debugger.c cmd/debugger_main.c
 CMD_SRCS  := $(filter-out $(LPAR_ONLY) $(DEBUG_ONLY),$(wildcard cmd/*.c))
 CMD_OBJS  := $(patsubst %.c,$(B)/%.o,$(CMD_SRCS))
 
-GUEST_SRCS := guest/crt.c guest/stdio.c guest/ring.c
+GUEST_SRCS := guest/lpar.c guest/ring.c
 GUEST_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -O2 -g $(WARN) -Wno-missing-prototypes
 SDK_HDRS := $(SDK)/include/lpar.h $(SDK)/include/lpar/hcall.h $(SDK)/include/lpar/boot.h \
 	    $(SDK)/include/lpar/ring.h
-SDK_LIBS := $(SDK)/lib/lpar.ld $(SDK)/lib/lpar-start.o $(SDK)/lib/liblpar.a
+SDK_LIBS := $(SDK)/lib/liblpar.a
+
+# The library OS: freestanding, general registers only (a syscall keeps
+# the caller's SSE state), no stack protector (it runs before the TLS).
+LOS_SRCS := guest/los/entry.S $(wildcard guest/los/*.c) guest/ring.c
+LOS_OBJS := $(patsubst %,$(B)/los/%.o,$(basename $(notdir $(LOS_SRCS))))
+LOS_CFLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -ffreestanding -fno-pie -fno-stack-protector \
+	      -mgeneral-regs-only -fno-asynchronous-unwind-tables -nostdinc \
+	      -isystem include -isystem guest/include -isystem /usr/include/x86_64-linux-musl \
+	      -isystem $(shell $(CC) -print-file-name=include)
 
 EXAMPLES := $(patsubst %.c,%.elf,$(wildcard examples/*.c)) examples/compute-native
 BENCH_GUESTS := $(patsubst %.c,%.elf,$(wildcard bench/guest-*.c))
@@ -56,6 +65,8 @@ BENCH_TOOLS  := $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/guest-%,$(w
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_GUESTS  := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
 TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
+# Ordinary C programs, built as Linux builds them and with lpar-cc (tests/libc.bats).
+LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c)),$(t).native $(t).elf)
 
 .PHONY: all run check bench install uninstall clean deps deps-test unit
 all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
@@ -81,9 +92,34 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) -DLPAR_VERSION='"$(VERSION)"' $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
+# Linux's syscall names, for lpar trace's view of what the library OS lacks.
+SYSCALL_HDR := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+$(B)/hv/syscall_names.h: $(SYSCALL_HDR)
+	@mkdir -p $(dir $@)
+	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< > $@
+$(B)/hv/dev_los.o: $(B)/hv/syscall_names.h
+$(B)/hv/dev_los.o: HOST_CPPFLAGS += -I$(B)/hv
+
 $(B)/hv/stubs.o: hv/stubs.S hv/x86.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) -c -o $@ $<
+
+# ---- the library OS, carried inside lpar -----------------------------------
+$(B)/los/%.o: guest/los/%.c guest/los/los.h guest/include/lpar.h $(wildcard include/lpar/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(LOS_CFLAGS) -c -o $@ $<
+$(B)/los/ring.o: guest/ring.c guest/include/lpar.h $(wildcard include/lpar/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(LOS_CFLAGS) -c -o $@ $<
+$(B)/los/entry.o: guest/los/entry.S include/lpar/boot.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LOS_CFLAGS) -c -o $@ $<
+$(B)/los/los.elf: $(LOS_OBJS) guest/los/los.ld
+	$(CC) -nostdlib -static -no-pie -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
+		-Wl,-z,noexecstack -o $@ $(LOS_OBJS)
+$(B)/hv/los_blob.o: hv/los_blob.S $(B)/los/los.elf
+	@mkdir -p $(dir $@)
+	$(CC) -DLOS_ELF='"$(B)/los/los.elf"' -c -o $@ $<
 
 # ---- the partition SDK and lpar-cc -----------------------------------------
 $(SDK)/include/lpar.h: guest/include/lpar.h
@@ -92,12 +128,6 @@ $(SDK)/include/lpar.h: guest/include/lpar.h
 $(SDK)/include/lpar/%.h: include/lpar/%.h
 	@mkdir -p $(dir $@)
 	cp $< $@
-$(SDK)/lib/lpar.ld: guest/lpar.ld
-	@mkdir -p $(dir $@)
-	cp $< $@
-$(SDK)/lib/lpar-start.o: guest/start.S
-	@mkdir -p $(dir $@)
-	$(CC) -c -o $@ $<
 $(B)/guest/%.o: guest/%.c $(SDK_HDRS) lpar-cc
 	@mkdir -p $(dir $@)
 	./lpar-cc $(GUEST_CFLAGS) -c -o $@ $<
@@ -139,10 +169,15 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
+tests/libc/%.native: tests/libc/%.c
+	musl-gcc -static -no-pie -O2 -o $@ $<
+tests/libc/%.elf: tests/libc/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
+	./lpar-cc -O2 -o $@ $<
+
 # The README's test command: installs what it needs, then runs everything.
 check:
 	tools/deps build test
-	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS)
+	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS) $(LIBC_TESTS)
 	tests/run
 
 run:
@@ -184,6 +219,6 @@ uninstall:
 
 clean:
 	rm -rf $(B) lpar lpar-cc examples/*.elf examples/compute-native \
-		bench/*.elf tests/guests/*.elf
+		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

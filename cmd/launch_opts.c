@@ -77,6 +77,29 @@ static int add_chan(const struct cmd *self, struct launch_opts *o, const char *v
 	return 0;
 }
 
+/* Sets NAME=VALUE in o->spec's environment; a later value of a name replaces the earlier. */
+static int add_env(const struct cmd *self, struct launch_opts *o, char *v)
+{
+	size_t name = strcspn(v, "=");
+	char clean[256];
+
+	if (!part_env_valid(v))
+		return lpar_usage_error(self,
+			"invalid environment variable '%s': use NAME=VALUE, NAME of letters, digits and '_', not starting with a digit",
+			text_sanitize(clean, sizeof(clean), v, strlen(v)));
+	for (int i = 0; i < o->spec.envc; i++)
+		if (!strncmp(o->env[i], v, name + 1)) {
+			o->env[i] = v;
+			return 0;
+		}
+	if (o->spec.envc == PART_ENV_MAX)
+		return lpar_usage_error(self, "too many environment variables (at most %d)",
+					PART_ENV_MAX);
+	o->env[o->spec.envc++] = v;
+	o->spec.envp = o->env;
+	return 0;
+}
+
 /* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */
 static const char *bad_opt(char **argv, char *buf)
 {
@@ -103,13 +126,15 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "gdb", required_argument, NULL, 'G' },
 		{ "trace", optional_argument, NULL, 'T' },
 		{ "chan", required_argument, NULL, 'c' },
+		{ "env", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *mem = NULL, *cfgpath = NULL;
+	char *flag_env[PART_ENV_MAX];
 	struct lerr err = { 0 };
 	unsigned seen = 0;
-	int c, r;
+	int c, r, nflag_env = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->spec.mem = HV_MEM_DEFAULT;
@@ -117,7 +142,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 	opterr = 0;
 	optind = 1;
 	/* "+": the first operand is the image; what follows is the partition's. */
-	while ((c = getopt_long(argc, argv, allow_detach ? "+:m:n:f:dh" : "+:m:n:f:h",
+	while ((c = getopt_long(argc, argv, allow_detach ? "+:m:n:f:e:dh" : "+:m:n:f:e:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -178,6 +203,12 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			if ((r = add_chan(self, o, optarg)))
 				return r;
 			break;
+		case 'e':
+			if (nflag_env == PART_ENV_MAX)
+				return lpar_usage_error(self, "too many environment variables (at most %d)",
+							PART_ENV_MAX);
+			flag_env[nflag_env++] = optarg;
+			break;
 		case 'h':
 			cmd_help_print(self, stdout);
 			return EXIT_HELP_SHOWN;
@@ -210,6 +241,13 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			if ((r = add_chan(self, o, o->cfg.chans[i])))
 				return r;
 	}
+	/* The config's environment first: --env adds to it or overrides it. */
+	for (int i = 0; i < o->cfg.nenv; i++)
+		if ((r = add_env(self, o, o->cfg.env[i])))
+			return r;
+	for (int i = 0; i < nflag_env; i++)
+		if ((r = add_env(self, o, flag_env[i])))
+			return r;
 	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
 		return r;
 	if (optind < argc) {

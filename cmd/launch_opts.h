@@ -17,10 +17,12 @@ struct launch_opts {
 	const char *trace_file;  /* its FILE, or NULL for standard error */
 	struct hv_chan_spec chans[PART_CHANS_MAX];   /* --chan NAME[:RING] */
 	char chanbuf[PART_CHANS_MAX][PART_CHAN_SPEC_MAX];
+	char *env[PART_ENV_MAX]; /* the config's env, then --env NAME=VALUE */
 };
 
 /*
- * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]... [--rm] [-d]
+ * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]...
+ * [-e NAME=VALUE]... [--rm] [-d]
  * [--] [IMAGE [ARG...]]
  * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
  * --trace[=FILE]); flags

@@ -40,11 +40,20 @@ struct elf_ring {
 	uint32_t size;   /* data bytes per direction */
 };
 
+/* Where a static PIE goes, and the largest segment alignment that may move it. */
+#define ELF_PIE_BASE      0x400000ull
+#define ELF_PIE_ALIGN_MAX 0x200000ull
+
 struct elf_image {
 	char *path;
 	int fd;
 	uint64_t file_size;
 	uint64_t entry;
+	int pie;               /* a static PIE, placed at ELF_PIE_BASE */
+	uint64_t bias;         /* what placing it added to every address in the file */
+	uint64_t phdr;         /* the program headers in memory (AT_PHDR), or 0 */
+	uint64_t phoff;
+	unsigned phnum, phentsize;
 	struct elf_seg *segs;  /* PT_LOAD segments, sorted by address */
 	size_t nsegs;
 	uint64_t lo, hi;       /* page-rounded extent of all segments */
@@ -57,12 +66,15 @@ struct elf_image {
 
 /*
  * Opens path and checks that it is an image a partition can run: ELF64,
- * little-endian, x86-64, ET_EXEC, sane PT_LOAD segments (inside the file,
+ * little-endian, x86-64, static (ET_EXEC, or ET_DYN without an interpreter:
+ * a static PIE, which it places at ELF_PIE_BASE), sane PT_LOAD segments (inside the file,
  * filesz <= memsz, no overflow, no overlap, never writable and executable,
  * even through a shared page), entry in an executable segment's file
  * contents, and well-formed ring declarations.  Where the segments go in memory is checked by elf_check_fit().
  */
 int elf_open(const char *path, struct elf_image **out, struct lerr *err);
+/* The same for an open file (fd is the image's from then on, closed on failure); path names it. */
+int elf_open_fd(int fd, const char *path, struct elf_image **out, struct lerr *err);
 
 /* Checks that every segment lies inside [lo, hi) of guest memory. */
 int elf_check_fit(const struct elf_image *img, uint64_t lo, uint64_t hi,

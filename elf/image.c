@@ -18,7 +18,7 @@
 static uint64_t page_down(uint64_t a) { return a & ~(PAGE - 1); }
 
 static int check_header(Elf *e, const char *ident, size_t identlen,
-			uint64_t *entry, struct lerr *err)
+			struct elf_image *img, struct lerr *err)
 {
 	GElf_Ehdr eh;
 
@@ -35,13 +35,14 @@ static int check_header(Elf *e, const char *ident, size_t identlen,
 	if (eh.e_machine != EM_X86_64)
 		return lerr_set(err, ENOEXEC,
 				"not an x86-64 image (e_machine %u)", eh.e_machine);
-	if (eh.e_type == ET_DYN)
-		return lerr_set(err, ENOEXEC,
-				"position-independent (ET_DYN) images are not supported: link with -static -no-pie");
-	if (eh.e_type != ET_EXEC)
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
 		return lerr_set(err, ENOEXEC, "not an executable (e_type %u)",
 				eh.e_type);
-	*entry = eh.e_entry;
+	img->pie = eh.e_type == ET_DYN;
+	img->entry = eh.e_entry;
+	img->phoff = eh.e_phoff;
+	img->phnum = eh.e_phnum;
+	img->phentsize = eh.e_phentsize;
 	return 0;
 }
 
@@ -52,11 +53,43 @@ static int seg_cmp(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
+/*
+ * A static PIE (musl's rcrt1.o relocates it) goes at ELF_PIE_BASE, or the
+ * first address above that its segments' alignment allows: every address
+ * in the image moves by the same bias.
+ */
+static int place_pie(struct elf_image *img, int dynamic, uint64_t align, struct lerr *err)
+{
+	uint64_t lo = page_down(img->segs[0].vaddr), base = ELF_PIE_BASE;
+
+	if (!dynamic)
+		return lerr_set(err, ENOEXEC,
+				"a position-independent image without a dynamic section cannot be relocated: link with -static -no-pie");
+	if (align & (align - 1) || align > ELF_PIE_ALIGN_MAX)
+		return lerr_set(err, ENOEXEC,
+				"a position-independent image with segment alignment 0x%llx cannot be placed (at most 0x%llx)",
+				(unsigned long long)align, (unsigned long long)ELF_PIE_ALIGN_MAX);
+	if (align > PAGE)
+		base = (base + align - 1) & ~(align - 1);
+	if (lo > base || (lo & (align > PAGE ? align - 1 : PAGE - 1)))
+		return lerr_set(err, ENOEXEC,
+				"a position-independent image linked at 0x%llx cannot be placed at 0x%llx",
+				(unsigned long long)img->segs[0].vaddr, (unsigned long long)base);
+	img->bias = base - lo;
+	for (size_t i = 0; i < img->nsegs; i++)
+		img->segs[i].vaddr += img->bias;
+	img->entry += img->bias;
+	if (img->phdr)
+		img->phdr += img->bias;
+	return 0;
+}
+
 static int read_segments(Elf *e, struct elf_image *img, struct lerr *err)
 {
 	GElf_Ehdr eh;
-	uint64_t phend;
+	uint64_t phend, align = PAGE;
 	size_t n;
+	int dynamic = 0;
 
 	if (elf_getphdrnum(e, &n) != 0)
 		return lerr_set(err, ENOEXEC, "unreadable program headers: %s",
@@ -78,11 +111,17 @@ static int read_segments(Elf *e, struct elf_image *img, struct lerr *err)
 		if (!gelf_getphdr(e, (int)i, &ph))
 			return lerr_set(err, ENOEXEC,
 					"program header %zu is unreadable (truncated file?)", i);
-		if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)
+		if (ph.p_type == PT_INTERP || (ph.p_type == PT_DYNAMIC && !img->pie))
 			return lerr_set(err, ENOEXEC,
-					"dynamically linked images are not supported: link with -static");
+					"a dynamically linked program cannot run in a partition: it needs a static one (link with -static)");
+		if (ph.p_type == PT_DYNAMIC)
+			dynamic = 1;
+		if (ph.p_type == PT_PHDR)
+			img->phdr = ph.p_vaddr;
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
+		if (ph.p_align > align)
+			align = ph.p_align;
 		if (ph.p_filesz > ph.p_memsz)
 			return lerr_set(err, ENOEXEC,
 					"segment %zu has more file bytes (0x%llx) than memory bytes (0x%llx)",
@@ -110,7 +149,13 @@ static int read_segments(Elf *e, struct elf_image *img, struct lerr *err)
 	if (!img->nsegs)
 		return lerr_set(err, ENOEXEC, "no loadable segments");
 	qsort(img->segs, img->nsegs, sizeof(*img->segs), seg_cmp);
-	return 0;
+	/* Where the program headers are in memory, for AT_PHDR: in the segment that holds them. */
+	for (size_t i = 0; i < img->nsegs && !img->phdr; i++)
+		if (img->phoff >= img->segs[i].offset &&
+		    img->phoff + (uint64_t)img->phnum * img->phentsize <=
+			    img->segs[i].offset + img->segs[i].filesz)
+			img->phdr = img->segs[i].vaddr + (img->phoff - img->segs[i].offset);
+	return img->pie ? place_pie(img, dynamic, align, err) : 0;
 }
 
 /*
@@ -169,6 +214,11 @@ static int check_segments(struct elf_image *img, struct lerr *err)
 
 int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 {
+	return elf_open_fd(open(path, O_RDONLY | O_CLOEXEC), path, out, err);
+}
+
+int elf_open_fd(int fd, const char *path, struct elf_image **out, struct lerr *err)
+{
 	struct elf_image *img;
 	struct stat st;
 	Elf *e = NULL;
@@ -176,12 +226,18 @@ int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 	size_t identlen = 0;
 	int r;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		if (fd >= 0)
+			close(fd);
 		return lerr_set(err, ENOSYS, "libelf is too old");
+	}
 	img = calloc(1, sizeof(*img));
-	if (!img)
+	if (!img) {
+		if (fd >= 0)
+			close(fd);
 		return lerr_set(err, ENOMEM, "out of memory");
-	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	img->fd = fd;
 	img->path = strdup(path);
 	if (!img->path) {
 		r = lerr_set(err, ENOMEM, "out of memory");
@@ -211,7 +267,7 @@ int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 		r = lerr_set(err, ENOEXEC, "not an ELF file");
 		goto fail;
 	}
-	r = check_header(e, ident, identlen, &img->entry, err);
+	r = check_header(e, ident, identlen, img, err);
 	if (!r)
 		r = read_segments(e, img, err);
 	if (!r)

@@ -141,7 +141,7 @@ int elf_read_rings(Elf *e, struct elf_image *img, struct lerr *err)
 					name ? name : "?", LPAR_RING_SECTION, LPAR_RING_PREFIX);
 		if (img->nrings == LPAR_RINGS_MAX)
 			return lerr_set(err, ENOEXEC, "too many rings (at most %d)", LPAR_RINGS_MAX);
-		r = check_ring(img, name, s.st_value, s.st_size, &img->rings[img->nrings], err);
+		r = check_ring(img, name, s.st_value + img->bias, s.st_size, &img->rings[img->nrings], err);
 		if (r)
 			return r;
 		img->nrings++;

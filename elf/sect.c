@@ -28,8 +28,10 @@ static void each_section(const struct elf_image *img, uint64_t lo, uint64_t hi,
 			uint64_t end;
 			const char *n;
 
-			if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || !sh.sh_size ||
-			    __builtin_add_overflow(sh.sh_addr, sh.sh_size, &end) ||
+			if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || !sh.sh_size)
+				continue;
+			sh.sh_addr += img->bias;
+			if (__builtin_add_overflow(sh.sh_addr, sh.sh_size, &end) ||
 			    sh.sh_addr >= hi || end <= lo)
 				continue;
 			n = elf_strptr(e, shstrndx, sh.sh_name);

@@ -30,6 +30,7 @@ struct hv_boot_state {
 	uint64_t gdt_base, idt_base, tss_base;
 	uint16_t gdt_limit, idt_limit, tss_limit;
 	uint16_t code_sel, data_sel, tss_sel;
+	uint64_t star, lstar, fmask; /* the syscall instruction's MSRs */
 };
 
 enum hvb_exit_kind {
@@ -104,6 +105,8 @@ struct hv_segs {
 	uint64_t fs_base, gs_base;
 };
 int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out);
+/* Sets the FS base (the set_fs_base hcall, for CPUs without wrfsbase). */
+int hvb_cpu_set_fs_base(struct hvb_cpu *cpu, uint64_t base);
 /* Registers through the ioctl interface: only while the vCPU is not running. */
 int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out);
 int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in);

@@ -78,22 +78,53 @@ void hv_end_killed(struct hv *hv, const char *by)
 	snprintf(hv->out.reason, sizeof(hv->out.reason), "%s", by);
 }
 
+/* " <symbol+off>" for addr in img, or "". */
+static void sym_name(const struct elf_image *img, uint64_t addr, char *buf, size_t len)
+{
+	uint64_t off = 0;
+	const struct elf_sym *s = img ? elf_sym_at(img, addr, &off) : NULL;
+
+	if (s && off)
+		snprintf(buf, len, " <%.80s+%llu>", s->name, (unsigned long long)off);
+	else if (s)
+		snprintf(buf, len, " <%.80s>", s->name);
+	else if (len)
+		buf[0] = '\0';
+}
+
+/*
+ * Where rip is: its symbol in the image, or in the library OS and then
+ * also the syscall instruction in the image that called it.
+ */
+static void crash_where(struct hv *hv, uint64_t rip, char *buf, size_t len)
+{
+	const struct elf_sym *v = hv->los ? elf_sym_lookup(hv->los, "los_syscall_rip") : NULL;
+	const uint64_t *from = v ? gmem_at(&hv->mem, v->addr, 8) : NULL;
+	char los[128], app[128];
+
+	if (rip < LPAR_LOS_BASE || rip >= LPAR_LOS_END) {
+		sym_name(hv->img, rip, buf, len);
+		return;
+	}
+	sym_name(hv->los, rip, los, sizeof(los));
+	if (from && *from) {
+		sym_name(hv->img, *from, app, sizeof(app));
+		snprintf(buf, len, "%s in the library OS, in a syscall from 0x%llx%s", los,
+			 (unsigned long long)*from, app);
+	} else {
+		snprintf(buf, len, "%s in the library OS", los);
+	}
+}
+
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 {
-	char what[400], where[128] = "";
-	const struct elf_sym *s;
-	uint64_t off = 0;
+	char what[400], where[300];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	s = elf_sym_at(hv->img, rip, &off);
-	if (s && off)
-		snprintf(where, sizeof(where), " <%.80s+%llu>", s->name,
-			 (unsigned long long)off);
-	else if (s)
-		snprintf(where, sizeof(where), " <%.80s>", s->name);
+	crash_where(hv, rip, where, sizeof(where));
 	hv->ended = 1;
 	hv->out.how = HV_END_CRASH;
 	hv->out.rip = rip;
@@ -408,6 +439,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->name = strdup(cfg->name);
 	hv->argc = cfg->argc;
 	hv->argv = cfg->argv;
+	hv->envc = cfg->envc;
+	hv->envp = cfg->envp;
 	hv->con.in_fd = cfg->console_in;
 	hv->con.out_fd = cfg->console_out;
 	hv->con.log_fd = cfg->log_fd;
@@ -434,7 +467,9 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
 
-	r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", cfg->cache_dir, &hv->vm, err);
+	r = hv_los_open(&hv->los, err);
+	if (!r)
+		r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", cfg->cache_dir, &hv->vm, err);
 	if (!r)
 		r = ram_create(hv, cfg->ram_fd, cfg->mem_size, err);
 	if (!r)
@@ -499,5 +534,6 @@ void hv_destroy(struct hv *hv)
 	free(hv->con.in);
 	free(hv->chan_dir);
 	free(hv->name);
+	elf_close(hv->los);
 	free(hv);
 }

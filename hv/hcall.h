@@ -54,6 +54,7 @@ extern const struct hv_device hv_dev_clock;
 extern const struct hv_device hv_dev_ctl;
 extern const struct hv_device hv_dev_ring;
 extern const struct hv_device hv_dev_chan;
+extern const struct hv_device hv_dev_los;
 
 /* Every device there is, NULL-terminated: the one list of them. */
 const struct hv_device *const *hv_devices_all(void);

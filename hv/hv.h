@@ -30,6 +30,8 @@ struct hv_config {
 	uint64_t mem_size;       /* bytes of RAM; a multiple of 4 KiB */
 	int argc;
 	char *const *argv;       /* argv[0] is the program name the guest sees */
+	int envc;
+	char *const *envp;       /* "NAME=value", the partition's environment */
 	int console_in;          /* read for console input, or -1 */
 	int console_out;         /* console output goes here */
 	int ram_fd;              /* file to back RAM with, or -1 for a memfd */
@@ -74,7 +76,7 @@ struct hv_outcome {
 	int status;          /* HV_END_EXIT: the partition's status */
 	int signo;           /* HV_END_SIGNAL, or SIGPIPE for a closed console */
 	uint64_t rip;        /* HV_END_CRASH: where */
-	char reason[640];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
+	char reason[768];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
 	int console_errno;   /* the first error writing console output (not EPIPE), or 0 */
 };
 

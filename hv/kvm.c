@@ -313,6 +313,29 @@ static void seg(struct kvm_segment *s, uint16_t sel, int code)
 	s->g = 1;
 }
 
+/* Where the syscall instruction goes: STAR, LSTAR and FMASK. */
+static int set_syscall_msrs(struct hvb_cpu *cpu, const struct hv_boot_state *bs)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[3];
+	} m;
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.nmsrs = 3;
+	m.e[0].index = 0xc0000081; /* STAR */
+	m.e[0].data = bs->star;
+	m.e[1].index = 0xc0000082; /* LSTAR */
+	m.e[1].data = bs->lstar;
+	m.e[2].index = 0xc0000084; /* FMASK */
+	m.e[2].data = bs->fmask;
+	n = ioctl(cpu->fd, KVM_SET_MSRS, &m);
+	if (n >= 0 && n != 3)
+		errno = EINVAL;
+	return n == 3 ? 0 : -1;
+}
+
 static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
 		     struct lerr *err)
 {
@@ -343,6 +366,9 @@ static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
 				strerror(errno));
 	cpu->user_cs = s.cs;
 	cpu->user_ss = s.ss;
+	if (set_syscall_msrs(cpu, bs) < 0)
+		return lerr_set(err, errno, "cannot set up the syscall instruction (KVM_SET_MSRS): %s",
+				strerror(errno));
 	memset(&r, 0, sizeof(r));
 	r.rip = bs->rip;
 	r.rsp = bs->rsp;
@@ -554,6 +580,18 @@ int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out)
 	out->gs = s.gs.selector;
 	out->fs_base = s.fs.base;
 	out->gs_base = s.gs.base;
+	return 0;
+}
+
+int hvb_cpu_set_fs_base(struct hvb_cpu *cpu, uint64_t base)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	s.fs.base = base;
+	if (ioctl(cpu->fd, KVM_SET_SREGS, &s) < 0)
+		return -errno;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <lpar/hcall.h>
 #include <lpar/ring.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -46,11 +47,13 @@
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
 
-#define AT_NULL   0
-#define AT_PAGESZ 6
-#define AT_ENTRY  9
+#define MSR_STAR_VALUE ((uint64_t)(X86_SEL_KDATA - 8) << 32 | (uint64_t)(X86_SEL_UDATA - 3 - 8) << 48)
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_AC (1ull << 18)
 
-extern const unsigned char hv_x86_stubs[], hv_x86_stubs_end[];
+extern const unsigned char hv_x86_stubs[], hv_x86_stubs_end[], hv_x86_syscall[];
 
 #define NREGIONS_FIXED 8
 
@@ -235,56 +238,105 @@ static int put_str(struct hv *hv, uint64_t gpa, const char *str, char last)
 	return 0;
 }
 
+/* The auxiliary vector musl's start-up reads (<elf.h> numbers). */
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+	AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+	AT_EXECFN = 31,
+};
+#define AUXV_MAX 17
+
+/* CPUID leaf 1's EDX, which Linux passes as AT_HWCAP on x86. */
+static uint64_t hwcap(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return d;
+}
+
+/* Copies n strings to guest memory at *at (moving it on), their addresses to v. */
+static int put_strs(struct hv *hv, uint64_t *at, char *const *strs, int n, uint64_t *v)
+{
+	for (int i = 0; i < n; i++) {
+		if (put_str(hv, *at, strs[i], '\0'))
+			return -EFAULT;
+		v[i] = *at;
+		*at += strlen(strs[i]) + 1;
+	}
+	v[n] = 0;
+	return 0;
+}
+
 /*
- * Writes the command line and argv strings at the top of the stack and the
- * Linux-style argc/argv/envp/auxv block below them; returns the initial %rsp.
+ * Writes the Linux-style initial stack at the top of the stack area: from
+ * the top down, the command line (for the boot info), 16 random bytes
+ * (AT_RANDOM), the argument and environment strings, then argc, argv,
+ * envp and the auxiliary vector.  Returns the initial %rsp.
  */
 static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
 		       struct lerr *err)
 {
-	uint64_t top = hv->lay.stack_top - 16, strbytes = 1, words, vec, s, c;
-	int argc = hv->argc;
-	uint64_t *v;
+	uint64_t top = hv->lay.stack_top - 16, strbytes = 1, words, vec, s, c, rnd, *v;
+	uint64_t aux[AUXV_MAX * 2], *a = aux;
+	const struct elf_image *img = hv->img;
+	int argc = hv->argc, envc = hv->envc;
+	uint8_t *r;
 
 	for (int i = 0; i < argc; i++)
 		strbytes += strlen(hv->argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		strbytes += strlen(hv->envp[i]) + 1;
 	if (strbytes > HV_ARGS_MAX)
 		return lerr_set(err, E2BIG,
-				"argument list too long (%llu bytes; at most %llu)",
+				"argument list and environment too long (%llu bytes; at most %llu)",
 				(unsigned long long)strbytes,
 				(unsigned long long)HV_ARGS_MAX);
-	/* argc, argv[argc + 1], envp[1], auxv[3][2] */
-	words = 1 + (uint64_t)argc + 1 + 1 + 6;
-	c = top - strbytes;        /* command line */
-	s = c - strbytes;          /* argv strings */
+	*a++ = AT_PHDR, *a++ = img->phdr;
+	*a++ = AT_PHENT, *a++ = img->phentsize;
+	*a++ = AT_PHNUM, *a++ = img->phnum;
+	*a++ = AT_PAGESZ, *a++ = PAGE;
+	*a++ = AT_BASE, *a++ = 0;
+	*a++ = AT_FLAGS, *a++ = 0;
+	*a++ = AT_ENTRY, *a++ = img->entry;
+	*a++ = AT_UID, *a++ = 0;
+	*a++ = AT_EUID, *a++ = 0;
+	*a++ = AT_GID, *a++ = 0;
+	*a++ = AT_EGID, *a++ = 0;
+	*a++ = AT_HWCAP, *a++ = hwcap();
+	*a++ = AT_CLKTCK, *a++ = 100;
+	*a++ = AT_SECURE, *a++ = 0;
+	rnd = down(top - 16, 16);
+	*a++ = AT_RANDOM, *a++ = rnd;
+	*a++ = AT_NULL, *a++ = 0;
+	/* argc, argv[argc + 1], envp[envc + 1], auxv */
+	words = 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + (uint64_t)(a - aux);
+	c = rnd - strbytes;        /* command line */
+	s = c - strbytes;          /* argument and environment strings */
 	vec = down(s - words * 8, 16);
 	v = gmem_at(&hv->mem, vec, words * 8);
-	if (!v || vec < hv->lay.stack_lo)
+	r = gmem_at(&hv->mem, rnd, 16);
+	if (!v || !r || vec < hv->lay.stack_lo)
 		return lerr_set(err, E2BIG, "argument list does not fit on the stack");
+	if (getrandom(r, 16, 0) != 16)
+		return lerr_set(err, errno, "getrandom: %s", strerror(errno));
 	bi->cmdline = c;
 	bi->argc = (uint64_t)argc;
 	bi->argv = vec + 8;
-	*v++ = (uint64_t)argc;
-	if (put_str(hv, c, "", '\0'))
+	bi->envc = (uint64_t)envc;
+	bi->envp = vec + 8 * (2 + (uint64_t)argc);
+	v[0] = (uint64_t)argc;
+	if (put_str(hv, c, "", '\0') ||
+	    put_strs(hv, &s, hv->argv, argc, v + 1) ||
+	    put_strs(hv, &s, hv->envp, envc, v + 2 + argc))
 		return lerr_set(err, EFAULT, "stack out of range");
 	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(hv->argv[i]) + 1;
-
-		if (put_str(hv, s, hv->argv[i], '\0') ||
-		    put_str(hv, c, hv->argv[i], i + 1 < argc ? ' ' : '\0'))
+		if (put_str(hv, c, hv->argv[i], i + 1 < argc ? ' ' : '\0'))
 			return lerr_set(err, EFAULT, "stack out of range");
-		*v++ = s;
-		s += n;
-		c += n;
+		c += strlen(hv->argv[i]) + 1;
 	}
-	*v++ = 0;                  /* end of argv */
-	*v++ = 0;                  /* empty envp */
-	*v++ = AT_PAGESZ;
-	*v++ = PAGE;
-	*v++ = AT_ENTRY;
-	*v++ = hv->img->entry;
-	*v++ = AT_NULL;
-	*v = 0;
+	memcpy(v + 3 + argc + envc, aux, (size_t)(a - aux) * 8);
 	*rsp = vec;
 	return 0;
 }
@@ -299,6 +351,7 @@ static const struct hv_reserved reserved[] = {
 	{ X86_STUBS + PAGE, X86_IST_LO, "---", "unmapped", "exception stack guard" },
 	{ X86_IST_LO, X86_IST_TOP, "---", "monitor", "exception stack" },
 	{ X86_PT_LO, X86_PT_HI, "---", "monitor", "page tables" },
+	{ LPAR_LOS_BASE, LPAR_LOS_END, "rwx", "los", "library OS (text r-x, data rw-)" },
 };
 
 const struct hv_reserved *hv_reserved_regions(size_t *n)
@@ -307,12 +360,39 @@ const struct hv_reserved *hv_reserved_regions(size_t *n)
 	return reserved;
 }
 
+/* Loads img's segments into RAM, adding a region for each to rg[*n]. */
+static int load_segs(struct hv *hv, const struct elf_image *img, struct hv_region *rg, size_t *n,
+		     struct lerr *err)
+{
+	for (size_t i = 0; i < img->nsegs; i++) {
+		const struct elf_seg *s = &img->segs[i];
+		uint64_t attr = PTE_P | PTE_U;
+		void *dst;
+		int r;
+
+		if (s->flags & ELF_SEG_W)
+			attr |= PTE_W;
+		if (!(s->flags & ELF_SEG_X))
+			attr |= PTE_NX;
+		rg[(*n)++] = (struct hv_region){ down(s->vaddr, PAGE),
+					      up(s->vaddr + s->memsz, PAGE), attr };
+		dst = gmem_at(&hv->mem, s->vaddr, s->memsz);
+		if (!dst)
+			return lerr_set(err, EFAULT, "%s: segment %u outside RAM", img->path, s->index);
+		r = elf_read_seg(img, s, dst, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 {
 	const struct elf_image *img = hv->img;
 	uint64_t mem = hv->mem.size, guard_lo;
 	struct hv_region *rg = hv->lay.rg;
 	struct pt_builder b = { .hv = hv, .rg = rg, .next = X86_PT_LO };
+	const struct elf_ring *ring;
 	struct lpar_boot_info *bi;
 	size_t n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
 	char *name;
@@ -332,31 +412,18 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	rg[n++] = (struct hv_region){ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, ATTR_UR | PTE_NX };
 	rg[n++] = (struct hv_region){ X86_GDT, X86_GDT + PAGE, ATTR_R | PTE_NX };
 	rg[n++] = (struct hv_region){ X86_IDT, X86_IDT + PAGE, ATTR_R | PTE_NX };
-	rg[n++] = (struct hv_region){ X86_STUBS, X86_STUBS + PAGE, ATTR_R };
+	rg[n++] = (struct hv_region){ X86_STUBS, X86_STUBS + PAGE, ATTR_UR };
 	rg[n++] = (struct hv_region){ X86_IST_LO, X86_IST_TOP, ATTR_R | PTE_W | PTE_NX };
 	rg[n++] = (struct hv_region){ X86_PT_LO, X86_PT_HI, ATTR_R | PTE_NX };
 	if (hv->lay.heap_end > hv->lay.heap_start)
 		rg[n++] = (struct hv_region){ hv->lay.heap_start, hv->lay.heap_end,
 					   ATTR_URW | PTE_NX };
 	rg[n++] = (struct hv_region){ hv->lay.stack_lo, mem, ATTR_URW | PTE_NX };
-	for (size_t i = 0; i < img->nsegs; i++) {
-		const struct elf_seg *s = &img->segs[i];
-		uint64_t attr = PTE_P | PTE_U;
-		void *dst;
-
-		if (s->flags & ELF_SEG_W)
-			attr |= PTE_W;
-		if (!(s->flags & ELF_SEG_X))
-			attr |= PTE_NX;
-		rg[n++] = (struct hv_region){ down(s->vaddr, PAGE),
-					   up(s->vaddr + s->memsz, PAGE), attr };
-		dst = gmem_at(&hv->mem, s->vaddr, s->memsz);
-		if (!dst)
-			return lerr_set(err, EFAULT, "segment %u outside RAM", s->index);
-		r = elf_read_seg(img, s, dst, err);
-		if (r)
-			return r;
-	}
+	r = load_segs(hv, hv->los, rg, &n, err);
+	if (!r)
+		r = load_segs(hv, img, rg, &n, err);
+	if (r)
+		return r;
 	b.nrg = hv->lay.nrg = n;
 	r = pt_build(&b, mem, err);
 	if (r)
@@ -381,6 +448,8 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	name = (char *)(bi + 1);
 	strncpy(name, hv->name, PAGE - sizeof(*bi) - 1);
 	bi->name = LPAR_BOOT_INFO + sizeof(*bi);
+	ring = elf_ring_lookup(img, "console");
+	bi->console_ring = ring && ring->kind == LPAR_RING_BYTES ? ring->addr : 0;
 
 	memset(bs, 0, sizeof(*bs));
 	r = stack_build(hv, bi, &bs->rsp, err);
@@ -392,7 +461,10 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	bs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	bs->cr3 = b.pml4;
 	bs->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	bs->efer = EFER_LME | EFER_LMA | EFER_NXE;
+	bs->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE;
+	bs->star = MSR_STAR_VALUE;
+	bs->lstar = X86_STUBS + (uint64_t)(hv_x86_syscall - hv_x86_stubs);
+	bs->fmask = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
 	bs->gdt_base = X86_GDT;
 	bs->gdt_limit = X86_GDT_ENTRIES * 8 - 1;
 	bs->idt_base = X86_IDT;

@@ -25,7 +25,7 @@ struct hv_region {
 	uint64_t attr; /* PTE bits; 0 = not mapped */
 };
 
-#define HV_REGIONS_MAX (8 + HV_SEGS_MAX)
+#define HV_REGIONS_MAX (16 + HV_SEGS_MAX)
 
 /* Where layout.c put things in guest memory. */
 struct hv_layout {
@@ -77,7 +77,7 @@ struct hv_wp {
 };
 
 /* A trace event (trace.c). */
-enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING };
+enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING, HV_TEV_SYSCALL };
 #define HV_TRACE_RING 4096
 
 struct hv_tev {
@@ -144,6 +144,10 @@ struct hv {
 	int argc;
 	char *const *argv;
 	const struct elf_image *img;
+	struct elf_image *los;     /* the library OS (dev_los.c) */
+	uint64_t syscalls_unsupported; /* calls the library OS reported */
+	int envc;
+	char *const *envp;
 	struct gmem mem;
 	int ram_fd;
 	struct hvb_vm *vm;
@@ -324,6 +328,11 @@ void hv_console_ring_flush(struct hv *hv);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
+
+/* dev_los.c: opens the library OS lpar carries. */
+int hv_los_open(struct elf_image **out, struct lerr *err);
+/* dev_los.c: a Linux x86-64 syscall's name, or "unknown". */
+const char *hv_syscall_name(uint64_t nr);
 
 /* ctl.c: whether the peer of a UNIX socket may control the monitor: its own user or root. */
 int hv_peer_allowed(int fd);

@@ -98,7 +98,8 @@ static size_t format(struct hv *hv, const struct hv_tev *e, char *buf, size_t le
 		text_sanitize(clean, sizeof(clean), e->text, sizeof(e->text));
 		n += snprintf(buf + n, len - (size_t)n, "ev=%s %s\n",
 			      e->kind == HV_TEV_MARK ? "mark" :
-			      e->kind == HV_TEV_RING ? "ring" : "exit", clean);
+			      e->kind == HV_TEV_RING ? "ring" :
+			      e->kind == HV_TEV_SYSCALL ? "syscall" : "exit", clean);
 		return (size_t)n;
 	}
 	h = e->nr < LPAR_HC_MAX ? hv->hcalls[e->nr] : NULL;

@@ -2,6 +2,8 @@
 #ifndef LPAR_HV_X86_H
 #define LPAR_HV_X86_H
 
+#include <lpar/boot.h>
+
 #define X86_GDT        0x2000   /* GDT; the TSS follows at X86_TSS */
 #define X86_TSS        0x2800
 #define X86_IDT        0x3000
@@ -9,7 +11,7 @@
 #define X86_IST_LO     0x6000   /* exception stack (0x5000 stays unmapped) */
 #define X86_IST_TOP    0x8000
 #define X86_PT_LO      0x10000  /* page tables */
-#define X86_PT_HI      0x100000
+#define X86_PT_HI      LPAR_LOS_BASE
 
 #define X86_NVECTORS   32
 #define X86_STUB_SIZE  16

@@ -1,8 +1,9 @@
 /*
  * Partition config files, in the spirit of xl's: "key = value" lines,
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
- * args (words separated by spaces; quote a word to keep its spaces), and
- * chan (NAME[:RING], once per channel).
+ * args (words separated by spaces; quote a word to keep its spaces),
+ * chan (NAME[:RING], once per channel) and env (NAME=VALUE, once per
+ * variable).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +12,37 @@
 
 #include "../common/err.h"
 #include "part.h"
+
+int part_env_valid(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s || isdigit((unsigned char)s[0]))
+		return 0;
+	for (const char *p = s; p < eq; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return 0;
+	return 1;
+}
+
+/* Adds NAME=VALUE to cfg's environment. */
+static int add_env(struct part_config *cfg, const char *v, const char *path, int lineno,
+		   struct lerr *err)
+{
+	size_t n = strlen(v) + 1;
+
+	if (!part_env_valid(v))
+		return lerr_set(err, EINVAL,
+				"%s:%d: value of 'env' is not NAME=VALUE (NAME: letters, digits and '_', not starting with a digit)",
+				path, lineno);
+	if (cfg->nenv == PART_ENV_MAX || cfg->envused + n > sizeof(cfg->envbuf))
+		return lerr_set(err, EINVAL, "%s:%d: too many environment variables", path,
+				lineno);
+	memcpy(cfg->envbuf + cfg->envused, v, n);
+	cfg->env[cfg->nenv++] = cfg->envbuf + cfg->envused;
+	cfg->envused += n;
+	return 0;
+}
 
 static char *trim(char *s)
 {
@@ -124,13 +156,15 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 					     lineno);
 			else
 				strcpy(cfg->chans[cfg->nchans++], v);
+		} else if (!strcmp(k, "env")) {
+			r = add_env(cfg, v, path, lineno, err);
 		} else if (!strcmp(k, "args")) {
 			if (split_args(cfg, v))
 				r = lerr_set(err, EINVAL, "%s:%d: bad or too many arguments", path, lineno);
 		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
-			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan)",
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env)",
 				     path, lineno, k);
 	}
 	fclose(f);

@@ -157,6 +157,8 @@ static void cfg_fill(struct hv_config *cfg, const struct part_spec *spec,
 	cfg->mem_size = spec->mem;
 	cfg->argc = spec->argc;
 	cfg->argv = spec->argv;
+	cfg->envc = spec->envc;
+	cfg->envp = spec->envp;
 	cfg->console_in = -1;
 	cfg->console_out = -1;
 	cfg->ram_fd = r->ram_fd;

@@ -127,6 +127,15 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
 /* Channels a partition may join, and the longest channel spec "NAME[:RING]". */
 #define PART_CHANS_MAX 16
 #define PART_CHAN_SPEC_MAX 96
+/* Environment variables (--env, the config's env), and bytes for all of them. */
+#define PART_ENV_MAX 128
+#define PART_ENV_BYTES 16384
+
+/*
+ * Whether s is NAME=VALUE with NAME of letters, digits and '_', not
+ * starting with a digit (what a shell can set).
+ */
+int part_env_valid(const char *s);
 
 struct part_spec {
 	const char *name;       /* NULL: from the image, made unique */
@@ -134,6 +143,8 @@ struct part_spec {
 	uint64_t mem;
 	int argc;
 	char *const *argv;
+	int envc;
+	char *const *envp;      /* NAME=VALUE */
 	int autostart;
 	int rm;                 /* remove the run directory when it ends */
 	int with_parent;        /* part_spawn: the partition ends when the caller does */
@@ -167,6 +178,10 @@ struct part_config {
 	char argbuf[8192];
 	char chans[PART_CHANS_MAX][PART_CHAN_SPEC_MAX];
 	int nchans;
+	char *env[PART_ENV_MAX];
+	int nenv;
+	char envbuf[PART_ENV_BYTES];
+	size_t envused;
 };
 int part_config_read(const char *path, struct part_config *cfg, struct lerr *err);
 

@@ -92,8 +92,9 @@ created() {
 	# argc (1) is the first word of a Linux-style initial stack
 	assert_line --index 0 --regexp $'^0x[0-9a-f]+:\t0x0000000000000001\t0x[0-9a-f]{16}$'
 	assert_line --index 1 --regexp $'^0x[0-9a-f]+:\t0x[0-9a-f]{16}\t0x[0-9a-f]{16}$'
-	assert_line --index 2 "=> $(entry) <_start>:	xor    %ebp,%ebp"
-	assert_line --index 3 --regexp "^   0x[0-9a-f]+ <_start\+2>:	"
+	# musl's own _start
+	assert_line --index 2 "=> $(entry) <_start>:	xor    %rbp,%rbp"
+	assert_line --index 3 --regexp "^   0x[0-9a-f]+ <_start\+3>:	"
 	assert_line --index 5 "$(sym greeting) <greeting>:	\"hello, debugger\""
 	assert_line --index 6 "$(sym limit) <limit>:	0x00000005	0x00000000"
 }
@@ -110,12 +111,12 @@ created() {
 	# (a debugger that leaves lets a created partition start: a new one)
 	lpar rm -f d >/dev/null
 	created
-	run lpar attach -batch -ex "disassemble /r $(entry),+2" -ex 'set disassembly-flavor intel' \
+	run lpar attach -batch -ex "disassemble /r $(entry),+3" -ex 'set disassembly-flavor intel' \
 		-ex 'x/i $pc' d
 	assert_success
-	assert_line --index 0 "Dump of assembler code from $(entry) to $(printf '0x%x' $(($(entry) + 2))):"
-	assert_line --index 1 "=> $(printf '0x%016x' $(entry)) <_start+0>:	31 ed	xor    %ebp,%ebp"
-	assert_line --index 3 "=> $(entry) <_start>:	xor    ebp,ebp"
+	assert_line --index 0 "Dump of assembler code from $(entry) to $(printf '0x%x' $(($(entry) + 3))):"
+	assert_line --index 1 "=> $(printf '0x%016x' $(entry)) <_start+0>:	48 31 ed	xor    %rbp,%rbp"
+	assert_line --index 3 "=> $(entry) <_start>:	xor    rbp,rbp"
 }
 
 @test "attach: break on a function, continue to it, stepi, info breakpoints, delete" {
@@ -217,7 +218,7 @@ created() {
 	assert_success
 	assert_line --regexp "^#0  $(printf '0x%016x' $(sym bump)) in bump \(\) at $src:[0-9]+\$"
 	assert_line --regexp "^#1  0x[0-9a-f]{16} in main \(\) at $src:$line\$"
-	assert_line --regexp '^#2  0x[0-9a-f]{16} in __lpar_start \(\)'
+	assert_line --regexp '^#2  0x[0-9a-f]{16} in libc_start_main_stage2 \(\)'
 	assert_line --regexp "^Run till exit from #0  $(printf '0x%016x' $(sym bump)) in bump \(\)"
 	call=$(objdump -d "$DG" | awk '/call.*<bump>/ { sub(":", "", $1); print "0x" $1; exit }')
 	assert_line --regexp "^\\\$1 = \(void \(\*\)\(\)\) $(next_insn "$call") <main\+[0-9]+>\$"
@@ -476,9 +477,9 @@ type_keys() {
 	term_start lpar attach d
 	term_wait '^\(lpar\) ?$'
 	type_keys 'stepi' Enter
-	term_wait '^=> 0x[0-9a-f]+ <_start\+2>:'
+	term_wait '^=> 0x[0-9a-f]+ <_start\+3>:'
 	type_keys '' Enter
-	term_wait '^=> 0x[0-9a-f]+ <_start\+5>:'
+	term_wait '^=> 0x[0-9a-f]+ <_start\+13>:'
 	type_keys 'quit' Enter
 	term_wait 'quit'
 	for _ in $(seq 50); do grep -qx quit "$XDG_STATE_HOME/lpar/history" 2>/dev/null && break; sleep 0.1; done

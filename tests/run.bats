@@ -821,7 +821,7 @@ stop_cat_with() {
 
 @test "bad input: /bin/true, a dynamically linked PIE (ET_DYN)" {
 	require_kvm
-	bad_image "lpar: cannot load '/bin/true': position-independent (ET_DYN) images are not supported: link with -static -no-pie" \
+	bad_image "lpar: cannot load '/bin/true': a dynamically linked program cannot run in a partition: it needs a static one (link with -static)" \
 		/bin/true
 }
 
@@ -843,10 +843,10 @@ stop_cat_with() {
 	bad_image "lpar: cannot load 'machine.elf': not an x86-64 image (e_machine 183)" machine.elf
 }
 
-@test "bad input: ET_DYN" {
+@test "bad input: ET_DYN without a dynamic section cannot be relocated" {
 	require_kvm
 	mkelf dyn
-	bad_image "lpar: cannot load 'dyn.elf': position-independent (ET_DYN) images are not supported: link with -static -no-pie" \
+	bad_image "lpar: cannot load 'dyn.elf': a position-independent image without a dynamic section cannot be relocated: link with -static -no-pie" \
 		dyn.elf
 }
 
@@ -859,7 +859,7 @@ stop_cat_with() {
 @test "bad input: PT_INTERP" {
 	require_kvm
 	mkelf interp
-	bad_image "lpar: cannot load 'interp.elf': dynamically linked images are not supported: link with -static" \
+	bad_image "lpar: cannot load 'interp.elf': a dynamically linked program cannot run in a partition: it needs a static one (link with -static)" \
 		interp.elf
 }
 

@@ -1,6 +1,6 @@
 /*
- * The partition SDK: hcall wrappers and the few services a partition gets
- * besides the C library pieces it links from musl.
+ * The partition SDK: hcall wrappers and rings, the services a partition
+ * gets besides musl's C library, which runs on the library OS.
  */
 #ifndef LPAR_H
 #define LPAR_H
@@ -29,29 +29,26 @@ static inline long lpar_hcall(long nr, long a0, long a1, long a2, long a3,
 #define lpar_hcall1(nr, a)      lpar_hcall((nr), (long)(a), 0, 0, 0, 0)
 #define lpar_hcall2(nr, a, b)   lpar_hcall((nr), (long)(a), (long)(b), 0, 0, 0)
 
-/* What the monitor handed this partition at entry. */
-extern const struct lpar_boot_info *lpar_boot;
+/* What the monitor handed this partition at entry (read-only). */
+#define lpar_boot ((const struct lpar_boot_info *)(uintptr_t)LPAR_BOOT_INFO)
 
 /*
- * Writes out what printf() and friends have buffered.  The console
- * wrappers below call it first, so buffered and direct output keep their
- * order.
+ * Writes out what printf() and friends have buffered (fflush(stdout)).
+ * The console wrappers below call it first, so stdio's output and theirs
+ * keep their order.
  */
 void lpar_flush(void);
-extern size_t lpar_outbuf_len;
 
 static inline long lpar_console_write(const void *buf, size_t len)
 {
-	if (lpar_outbuf_len)
-		lpar_flush();
+	lpar_flush();
 	return lpar_hcall2(LPAR_HC_CONSOLE_WRITE, buf, len);
 }
 
 /* Non-blocking: bytes read, 0 at end of input, -EAGAIN if none is waiting. */
 static inline long lpar_console_read(void *buf, size_t len)
 {
-	if (lpar_outbuf_len)
-		lpar_flush();
+	lpar_flush();
 	return lpar_hcall2(LPAR_HC_CONSOLE_READ, buf, len);
 }
 
@@ -75,8 +72,7 @@ static inline uint64_t lpar_block(uint64_t deadline)
 {
 	uint64_t r = lpar_ready_pending;
 
-	if (lpar_outbuf_len)
-		lpar_flush();
+	lpar_flush();
 	if (r) {
 		lpar_ready_pending = 0;
 		return r;
@@ -114,8 +110,9 @@ static inline int lpar_abi_version(void)
 	return (int)lpar_hcall0(LPAR_HC_ABI_VERSION);
 }
 
+/* exit(status): atexit handlers run and stdio is flushed. */
 __attribute__((noreturn)) void lpar_exit(int status);
-/* Ends the partition as crashed, with msg as the reason. */
+/* Ends the partition as crashed, with msg as the reason (stdout is flushed first). */
 __attribute__((noreturn)) void lpar_abort(const char *msg);
 
 #endif

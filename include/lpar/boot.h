@@ -5,26 +5,34 @@
 #ifndef LPAR_BOOT_H
 #define LPAR_BOOT_H
 
-#include <stdint.h>
-
 #define LPAR_BOOT_MAGIC 0x5241504cu /* "LPAR" */
 
 /*
  * Guest-physical memory is identity-mapped.  The first MiB belongs to the
- * monitor (boot info, descriptor tables, page tables); page 0 is never
- * mapped, so a NULL dereference faults.  The image is loaded at its link
- * addresses at or above LPAR_IMAGE_MIN; the stack sits at the top of RAM
- * with an unmapped guard below it; what lies between is free for a heap.
+ * monitor (boot info, descriptor tables, page tables) and to the library
+ * OS, which the monitor loads at LPAR_LOS_BASE; page 0 is never mapped, so
+ * a NULL dereference faults.  The image is loaded at its link addresses at
+ * or above LPAR_IMAGE_MIN (a static PIE at LPAR_PIE_BASE); the stack sits
+ * at the top of RAM with an unmapped guard below it; what lies between is
+ * the library OS's heap (brk and mmap).
  */
 #define LPAR_PAGE_SIZE   0x1000ull
 #define LPAR_BOOT_INFO   0x1000ull  /* struct lpar_boot_info, read-only */
+#define LPAR_LOS_BASE    0x80000ull /* the library OS: its syscall entry first */
+#define LPAR_LOS_END     0x100000ull
 #define LPAR_IMAGE_MIN   0x100000ull
+#define LPAR_PIE_BASE    0x400000ull
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 /*
- * At entry %rdi holds LPAR_BOOT_INFO and %rsp points at a Linux-style
- * initial stack: argc, argv[0..argc-1], NULL, an empty envp (NULL), and an
- * auxiliary vector ending in AT_NULL.  The CPU is in 64-bit mode at CPL 3
- * with interrupts off and SSE enabled; set the FS base with wrfsbase.
+ * The vCPU starts at the image's entry point with %rdi holding
+ * LPAR_BOOT_INFO and %rsp at a Linux-style initial stack: argc,
+ * argv[0..argc-1], NULL, envp, NULL, and an auxiliary vector ending in
+ * AT_NULL, so musl's own _start runs as it does on Linux.  Its syscall
+ * instructions go to the library OS (docs/libos.md).  The CPU is in 64-bit
+ * mode at CPL 3 with interrupts off and SSE enabled.
  */
 struct lpar_boot_info {
 	uint32_t magic;       /* LPAR_BOOT_MAGIC */
@@ -39,9 +47,13 @@ struct lpar_boot_info {
 	uint64_t cmdline;     /* NUL-terminated: the arguments joined by spaces */
 	uint64_t name;        /* NUL-terminated partition name */
 	uint64_t flags;       /* LPAR_BOOT_* */
+	uint64_t console_ring; /* header of the image's console ring, or 0 */
+	uint64_t envc;
+	uint64_t envp;        /* guest address of char *envp[envc + 1] */
 };
 
 /* The console goes to a file or pipe, not a person: output may be fully buffered. */
 #define LPAR_BOOT_CONSOLE_BUFFERED (1ull << 0)
+#endif
 
 #endif

@@ -32,6 +32,10 @@
 #define LPAR_HC_TRACE_MARK     9 /* (msg, len)         -> 0; a mark in lpar trace */
 #define LPAR_HC_RING_RESET    10 /* (ring, gen)        -> 0; resets the ring (and channel) if
                                      still in generation gen (0: any) */
+#define LPAR_HC_SYSCALL_UNSUPPORTED 11 /* (nr, a0, a1, a2) -> -ENOSYS; the library OS
+                                          reports a Linux syscall it does not have */
+#define LPAR_HC_RANDOM        12 /* (buf, len)         -> bytes of the host's getrandom() */
+#define LPAR_HC_SET_FS_BASE   13 /* (base)             -> 0; for CPUs without wrfsbase */
 
 /*
  * Controller hcalls: issued by a controller through the control tree's

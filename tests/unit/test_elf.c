@@ -474,7 +474,7 @@ static void reject_et_dyn(void **state)
 
 	(void)state;
 	s.type = ET_DYN;
-	reject("pie.elf", &s, "position-independent (ET_DYN)");
+	reject("pie.elf", &s, "position-independent image without a dynamic section");
 	s.type = ET_REL;
 	reject("rel.elf", &s, "not an executable (e_type 1)");
 	s.type = ET_CORE;

@@ -1,0 +1,43 @@
+/*
+ * The library OS's entry, at CPL 3: the monitor's CPL 0 stub (hv/stubs.S) lands here for every
+ * syscall instruction, with %rsp 136 bytes below the caller's (past its
+ * red zone and the stub's iretq frame), %rcx = the caller's %rip, %r11 =
+ * its %rflags, %rax = the Linux syscall number and the arguments in %rdi,
+ * %rsi, %rdx, %r10, %r8, %r9.  As on Linux, only %rax (the result), %rcx
+ * and %r11 change.
+ */
+#include <lpar/boot.h>
+
+	.section .text.entry, "ax"
+	.globl los_syscall
+	.type los_syscall, @function
+los_syscall:
+	pushq %rcx              /* caller's %rip: 144 bytes below its %rsp */
+	pushq %r11
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %rbp
+	movq %rsp, %rbp
+	andq $-16, %rsp
+	pushq %rcx              /* the caller's %rip: the eighth argument */
+	pushq %rax              /* the number: the seventh */
+	movq %r10, %rcx
+	call los_syscall_c
+	movq %rbp, %rsp
+	popq %rbp
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popfq
+	leaq 144(%rsp), %rsp    /* the caller's %rsp; lea keeps the flags */
+	jmpq *-144(%rsp)
+	.size los_syscall, . - los_syscall
+
+	.section .note.GNU-stack, "", @progbits

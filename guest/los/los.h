@@ -1,0 +1,37 @@
+/*
+ * The library OS: the Linux system calls of musl's libc.a carried out
+ * inside the partition, over hcalls.  Freestanding: it is linked with no C
+ * library and compiled for general registers only, so a syscall keeps the
+ * caller's SSE state as Linux does.
+ */
+#ifndef LPAR_LOS_H
+#define LPAR_LOS_H
+
+#include <lpar.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the monitor handed over at start. */
+extern const struct lpar_boot_info *los_boot;
+
+/* mm.c */
+void los_mm_init(uint64_t lo, uint64_t hi);
+long los_brk(uint64_t addr);
+long los_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd, long off);
+long los_munmap(uint64_t addr, uint64_t len);
+long los_mremap(uint64_t old, uint64_t oldlen, uint64_t len, long flags, uint64_t to);
+long los_mprotect(uint64_t addr, uint64_t len, long prot);
+
+/* con.c: fds 0, 1 and 2 are the console. */
+void los_con_init(void);
+long los_write(long fd, const void *buf, size_t len);
+long los_read(long fd, void *buf, size_t len);
+
+/* Ends the partition as crashed, with a reason. */
+__attribute__((noreturn)) void los_abort(const char *msg);
+
+void *memcpy(void *restrict d, const void *restrict s, size_t n);
+void *memset(void *d, int c, size_t n);
+size_t strlen(const char *s);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * The syscall table: every Linux system call the library OS carries out,
+ * by number.  Any other number returns -ENOSYS and is reported to the
+ * monitor, which shows it in lpar trace.  The library OS sets itself up
+ * at the first syscall (musl's start-up makes one before anything else
+ * it needs), so the vCPU starts at the image's own entry point.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "los.h"
+
+typedef long (*los_fn)(long a0, long a1, long a2, long a3, long a4, long a5);
+
+const struct lpar_boot_info *los_boot;
+
+static int fsgsbase; /* wrfsbase works: no hcall to set the FS base */
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+__attribute__((noreturn)) void los_abort(const char *msg)
+{
+	for (;;)
+		lpar_hcall2(LPAR_HC_ABORT, msg, strlen(msg));
+}
+
+static long sys_read(long fd, long buf, long len)
+{
+	return los_read(fd, (void *)buf, (size_t)len);
+}
+
+static long sys_write(long fd, long buf, long len)
+{
+	return los_write(fd, (const void *)buf, (size_t)len);
+}
+
+/* readv and writev: one piece after another, stopping short like a pipe would. */
+static long iov_each(long fd, const struct iovec *iov, long n, int out)
+{
+	long done = 0;
+
+	if (n < 0 || n > 1024)
+		return -EINVAL;
+	for (long i = 0; i < n; i++) {
+		long r;
+
+		if (!iov[i].iov_len)
+			continue;
+		r = out ? los_write(fd, iov[i].iov_base, iov[i].iov_len)
+			: los_read(fd, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((size_t)r < iov[i].iov_len || (!out && r))
+			break;
+	}
+	return done;
+}
+
+static long sys_readv(long fd, long iov, long n)
+{
+	return iov_each(fd, (const struct iovec *)iov, n, 0);
+}
+
+static long sys_writev(long fd, long iov, long n)
+{
+	return iov_each(fd, (const struct iovec *)iov, n, 1);
+}
+
+static long sys_exit(long status)
+{
+	lpar_hcall1(LPAR_HC_EXIT, status & 0xff);
+	los_abort("the exit hcall returned");
+}
+
+static long sys_brk(long addr)
+{
+	return los_brk((uint64_t)addr);
+}
+
+static long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
+{
+	return los_mmap((uint64_t)addr, (uint64_t)len, prot, flags, fd, off);
+}
+
+static long sys_munmap(long addr, long len)
+{
+	return los_munmap((uint64_t)addr, (uint64_t)len);
+}
+
+static long sys_mremap(long old, long oldlen, long len, long flags, long to)
+{
+	return los_mremap((uint64_t)old, (uint64_t)oldlen, (uint64_t)len, flags, (uint64_t)to);
+}
+
+static long sys_mprotect(long addr, long len, long prot)
+{
+	return los_mprotect((uint64_t)addr, (uint64_t)len, prot);
+}
+
+static long sys_zero(void)
+{
+	return 0;
+}
+
+static long sys_one(void)
+{
+	return 1;
+}
+
+/* Time: CLOCK_REALTIME and its kin from the wall clock, every other clock monotonic. */
+static uint64_t clock_ns(long clk)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:
+		return (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
+	default:
+		return (uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC);
+	}
+}
+
+static int clock_valid(long clk)
+{
+	return clk >= CLOCK_REALTIME && clk <= CLOCK_TAI && clk != 10;
+}
+
+static long sys_clock_gettime(long clk, long ts)
+{
+	uint64_t ns;
+
+	if (!clock_valid(clk))
+		return -EINVAL;
+	ns = clock_ns(clk);
+	((struct timespec *)ts)->tv_sec = (time_t)(ns / 1000000000u);
+	((struct timespec *)ts)->tv_nsec = (long)(ns % 1000000000u);
+	return 0;
+}
+
+static long sys_clock_getres(long clk, long ts)
+{
+	if (!clock_valid(clk))
+		return -EINVAL;
+	if (ts)
+		*(struct timespec *)ts = (struct timespec){ 0, 1 };
+	return 0;
+}
+
+static long sys_gettimeofday(long tv, long tz)
+{
+	uint64_t ns = (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
+
+	(void)tz;
+	if (tv) {
+		((long *)tv)[0] = (long)(ns / 1000000000u);
+		((long *)tv)[1] = (long)(ns % 1000000000u / 1000u);
+	}
+	return 0;
+}
+
+static long sys_time(long t)
+{
+	long s = (long)((uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL) / 1000000000u);
+
+	if (t)
+		*(long *)t = s;
+	return s;
+}
+
+/* Sleeps until the monotonic deadline; a shutdown request ends the partition (SIGTERM). */
+static void sleep_until(uint64_t deadline)
+{
+	while ((uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC) < deadline)
+		if (lpar_hcall1(LPAR_HC_BLOCK, deadline) & LPAR_READY_SHUTDOWN)
+			lpar_hcall1(LPAR_HC_EXIT, 128 + SIGTERM);
+}
+
+static long sys_clock_nanosleep(long clk, long flags, long req, long rem)
+{
+	const struct timespec *t = (const struct timespec *)req;
+	uint64_t ns, now;
+
+	(void)rem;
+	if (!clock_valid(clk) || clk == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
+		return -EINVAL;
+	ns = (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+	now = (uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC);
+	if (flags & TIMER_ABSTIME) {
+		uint64_t base = clock_ns(clk);
+
+		ns = ns > base ? ns - base : 0;
+	}
+	sleep_until(now + ns);
+	return 0;
+}
+
+static long sys_nanosleep(long req, long rem)
+{
+	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
+}
+
+static long sys_arch_prctl(long code, long addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (fsgsbase)
+			__asm__ volatile("wrfsbase %0" ::"r"(addr) : "memory");
+		else
+			return lpar_hcall1(LPAR_HC_SET_FS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void copy_field(char *dst, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > 64)
+		n = 64;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+/* uname: the partition, not the host; nodename is its name. */
+static long sys_uname(long buf)
+{
+	struct utsname *u = (struct utsname *)buf;
+
+	memset(u, 0, sizeof(*u));
+	copy_field(u->sysname, "lpar");
+	copy_field(u->nodename, (const char *)(uintptr_t)los_boot->name);
+	copy_field(u->release, "1");
+	copy_field(u->version, "lpar library OS, hcall ABI 1");
+	copy_field(u->machine, "x86_64");
+	copy_field(u->domainname, "(none)");
+	return 0;
+}
+
+static long sys_getrandom(long buf, long len, long flags)
+{
+	(void)flags;
+	return lpar_hcall2(LPAR_HC_RANDOM, buf, len);
+}
+
+/* Only TIOCGWINSZ means anything: the console is a terminal only if the monitor's is. */
+static long sys_ioctl(long fd, long req, long arg)
+{
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	if (req == TIOCGWINSZ && !(los_boot->flags & LPAR_BOOT_CONSOLE_BUFFERED)) {
+		*(struct winsize *)arg = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static long sys_lseek(long fd)
+{
+	return fd >= 0 && fd <= 2 ? -ESPIPE : -EBADF;
+}
+
+static long sys_close(long fd)
+{
+	return fd >= 0 && fd <= 2 ? 0 : -EBADF;
+}
+
+static long sys_fcntl(long fd)
+{
+	return fd >= 0 && fd <= 2 ? 0 : -EBADF;
+}
+
+/* Signals are never delivered: a handler is accepted but never runs. */
+static long sys_rt_sigaction(long sig, long act, long old, long size)
+{
+	(void)act;
+	if (sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP)
+		return act ? -EINVAL : 0;
+	if (old)
+		memset((void *)old, 0, (size_t)size + 24);
+	return 0;
+}
+
+static long sys_rt_sigprocmask(long how, long set, long old, long size)
+{
+	(void)how;
+	(void)set;
+	if (old)
+		memset((void *)old, 0, (size_t)size);
+	return 0;
+}
+
+static const char *const signame[] = {
+	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
+	[SIGSEGV] = "SIGSEGV", [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",
+	[SIGTERM] = "SIGTERM",
+};
+
+/*
+ * A signal the program sends itself (abort() raises SIGABRT) takes its
+ * default action: those that are ignored by default do nothing, every
+ * other ends the partition as crashed, naming the signal.
+ */
+static long kill_self(long sig)
+{
+	char msg[48] = "killed by signal ";
+	size_t n = strlen(msg);
+
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (!sig || sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH)
+		return 0;
+	if (sig < (long)(sizeof(signame) / sizeof(signame[0])) && signame[sig]) {
+		memcpy(msg + n, signame[sig], strlen(signame[sig]) + 1);
+	} else {
+		msg[n++] = (char)('0' + sig / 10);
+		msg[n++] = (char)('0' + sig % 10);
+		msg[n] = 0;
+	}
+	los_abort(msg);
+}
+
+static long sys_kill(long pid, long sig)
+{
+	return pid == 1 || pid == 0 || pid == -1 ? kill_self(sig) : -ESRCH;
+}
+
+static long sys_tkill(long tid, long sig)
+{
+	return tid == 1 ? kill_self(sig) : -ESRCH;
+}
+
+static long sys_tgkill(long pid, long tid, long sig)
+{
+	return pid == 1 && tid == 1 ? kill_self(sig) : -ESRCH;
+}
+
+static long sys_sched_yield(void)
+{
+	return 0;
+}
+
+#define FN(f) ((los_fn)(void (*)(void))(f))
+
+static const los_fn table[] = {
+	[SYS_read] = FN(sys_read),
+	[SYS_write] = FN(sys_write),
+	[SYS_readv] = FN(sys_readv),
+	[SYS_writev] = FN(sys_writev),
+	[SYS_close] = FN(sys_close),
+	[SYS_lseek] = FN(sys_lseek),
+	[SYS_ioctl] = FN(sys_ioctl),
+	[SYS_fcntl] = FN(sys_fcntl),
+	[SYS_exit] = FN(sys_exit),
+	[SYS_exit_group] = FN(sys_exit),
+	[SYS_brk] = FN(sys_brk),
+	[SYS_mmap] = FN(sys_mmap),
+	[SYS_munmap] = FN(sys_munmap),
+	[SYS_mremap] = FN(sys_mremap),
+	[SYS_mprotect] = FN(sys_mprotect),
+	[SYS_madvise] = FN(sys_zero),
+	[SYS_clock_gettime] = FN(sys_clock_gettime),
+	[SYS_clock_getres] = FN(sys_clock_getres),
+	[SYS_gettimeofday] = FN(sys_gettimeofday),
+	[SYS_time] = FN(sys_time),
+	[SYS_nanosleep] = FN(sys_nanosleep),
+	[SYS_clock_nanosleep] = FN(sys_clock_nanosleep),
+	[SYS_arch_prctl] = FN(sys_arch_prctl),
+	[SYS_set_tid_address] = FN(sys_one),
+	[SYS_getpid] = FN(sys_one),
+	[SYS_gettid] = FN(sys_one),
+	[SYS_getppid] = FN(sys_zero),
+	[SYS_getuid] = FN(sys_zero),
+	[SYS_geteuid] = FN(sys_zero),
+	[SYS_getgid] = FN(sys_zero),
+	[SYS_getegid] = FN(sys_zero),
+	[SYS_uname] = FN(sys_uname),
+	[SYS_getrandom] = FN(sys_getrandom),
+	[SYS_sched_yield] = FN(sys_sched_yield),
+	[SYS_rt_sigaction] = FN(sys_rt_sigaction),
+	[SYS_rt_sigprocmask] = FN(sys_rt_sigprocmask),
+	[SYS_sigaltstack] = FN(sys_zero),
+	[SYS_kill] = FN(sys_kill),
+	[SYS_tkill] = FN(sys_tkill),
+	[SYS_tgkill] = FN(sys_tgkill),
+};
+
+long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr,
+		   uint64_t rip);
+static void los_init(void);
+
+/* Where the syscall being served came from: the monitor names it in a crash report. */
+uint64_t los_syscall_rip;
+
+long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr,
+		   uint64_t rip)
+{
+	los_syscall_rip = rip;
+	if (!los_boot)
+		los_init();
+	if (nr >= 0 && (unsigned long)nr < sizeof(table) / sizeof(table[0]) && table[nr])
+		return table[nr](a0, a1, a2, a3, a4, a5);
+	return lpar_hcall(LPAR_HC_SYSCALL_UNSUPPORTED, nr, a0, a1, a2, 0);
+}
+
+static void los_init(void)
+{
+	const struct lpar_boot_info *bi = lpar_boot;
+	uint32_t a = 7, b, c = 0, d;
+
+	/* The monitor sets CR4.FSGSBASE when the CPU it gives us has wrfsbase. */
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	fsgsbase = b & 1;
+	los_boot = bi;
+	los_mm_init(bi->heap_start, bi->heap_end);
+	los_con_init();
+}
+
+/* What the compiler may call for structure copies. */
+void *memcpy(void *restrict d, const void *restrict s, size_t n)
+{
+	void *r = d;
+
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	return r;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	void *r = d;
+
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return r;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
