@@ -45,7 +45,7 @@ sym() {
 	run lpar create --name d "$EX/hello.elf"
 	assert_success
 	main=$(sym "$EX/hello.elf" main)
-	orig=$(od -An -tx1 -j $((main - 0x100000 + 0x1000)) -N1 "$EX/hello.elf" | tr -d ' ')
+	orig=$(od -An -tx1 -j $((main - 0x400000)) -N1 "$EX/hello.elf" | tr -d ' ')
 	run "$DBG" d wait "break $main" "peek:$main"
 	assert_success
 	assert_line "peek $main = 0x$orig"

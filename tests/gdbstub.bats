@@ -355,7 +355,7 @@ New value = 20"
 	attach_gdb g
 	main=$(sym "$HELLO" main)
 	m=${main#0x}
-	orig=$(od -An -tx1 -j $((main - 0x100000 + 0x1000)) -N4 "$HELLO" | tr -d ' \n')
+	orig=$(od -An -tx1 -j $((main - 0x400000)) -N4 "$HELLO" | tr -d ' \n')
 	run "$RSPC" "$ADDR" 'mzz' "m$m" "m$m,zz" "M$m,2:0g00" "M$m,2:00" "X$m,4:ab" "X$m,1:}" \
 		'Pzz=00' 'p3b' 'P10=00' 'G00' 'Z0,zz' "Z0,$m" 'vCont;x' 'vCont;' 'c zz' 'Hg0' \
 		"m$m,4" 'T2' 'D'

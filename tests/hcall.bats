@@ -43,12 +43,12 @@ seen() {
 @test "hcall --list as JSON: the same table, parsed" {
 	run --separate-stderr lpar -j hcall --list
 	assert_success
-	assert_equal "$(jq -r 'length' <<<"$output")" 17
+	assert_equal "$(jq -r 'length' <<<"$output")" 20
 	assert_equal "$(jq -r '.[] | select(.name == "event") | "\(.nr) \(.who) \(.args[0].name) \(.args[0].type) \(.args[0].min)"' <<<"$output")" \
 		"33 controller bits number 1"
 	assert_equal "$(jq -r '.[] | select(.name == "console_write") | [.args[].type] | join(",")' <<<"$output")" \
 		"pointer,length"
-	assert_equal "$(jq -r '[.[] | select(.who == "guest")] | length' <<<"$output")" 11
+	assert_equal "$(jq -r '[.[] | select(.who == "guest")] | length' <<<"$output")" 14
 	assert_equal "$(jq -r '[.[] | select(.who == "controller") | .name] | join(" ")' <<<"$output")" \
 		"info event console_input wake shutdown panic"
 }
@@ -152,7 +152,7 @@ seen() {
 	# The registers, through the control tree, as soon as the hcall returns.
 	run "$DIODCAT" -s "$LPAR_RUNDIR/c1/sock" vcpu/0/regs
 	assert_success
-	assert_line --regexp '^rip 0x10[0-9a-f]{4}$'
+	assert_line --regexp '^rip 0x40[0-9a-f]{4}$'
 	# It runs no more: not on resume, not for an event, not on a second panic.
 	run --separate-stderr lpar resume c1
 	assert_failure 1
@@ -167,8 +167,8 @@ seen() {
 	# The debugger reads its registers and the code at rip...
 	run lpar attach -batch -ex 'info registers rip' -ex 'x/2xb $rip' c1
 	assert_success
-	assert_line --index 0 --regexp '^rip +0x10[0-9a-f]{4} +0x10[0-9a-f]{4} <main\+[0-9]+>$'
-	assert_line --index 1 --regexp '^0x10[0-9a-f]{4} <main\+[0-9]+>:'
+	assert_line --index 0 --regexp '^rip +0x40[0-9a-f]{4} +0x40[0-9a-f]{4} <main\+[0-9]+>$'
+	assert_line --index 1 --regexp '^0x40[0-9a-f]{4} <main\+[0-9]+>:'
 	# ...and leaving it does not let it run again.
 	sleep 0.2
 	run seen c1

@@ -203,22 +203,25 @@ section() {
 
 @test "write to a created partition needs no --force and is seen once it starts" {
 	create s "$SLEEP"
-	local boot
-	boot=$(nm_addr "$SLEEP" lpar_boot)
+	local env zero
+	env=$(nm_addr "$SLEEP" __environ)
+	zero=$(printf '%08x: %016x' $((env)) 0)
+	run lpar mem s read __environ --format x8
+	assert_output "$zero"
 	run lpar mem s write 0x200000 'aa bb'
 	assert_success
 	run lpar start s
 	assert_success
 	run lpar mem s read 0x200000 2 --format x1
 	assert_output "00200000: aa bb"
-	# The C runtime has set lpar_boot to the boot info since it started.
+	# musl's start-up has set environ to the environment on the stack since it started.
 	local i
 	for ((i = 0; i < 100; i++)); do
-		[ "$(lpar mem s read lpar_boot --format x8)" = "$(printf '%08x: %016x' $((boot)) 4096)" ] && break
+		[ "$(lpar mem s read __environ --format x8)" != "$zero" ] && break
 		sleep 0.05
 	done
-	run lpar mem s read lpar_boot --format x8
-	assert_output "$(printf '%08x: %016x' $((boot)) 4096)"
+	run lpar mem s read __environ --format x8
+	assert_output --regexp "^$(printf '%08x' $((env))): 0000000003ff[0-9a-f]{4}\$"
 }
 
 # ---- dump and load -------------------------------------------------------------

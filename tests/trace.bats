@@ -70,7 +70,7 @@ need_fifo_stdin() {
 	assert_output "crash: port"
 	local trace
 	trace=$(printf '%s\n' "${stderr_lines[@]}" | sed -E 's/^\+[0-9]+\.[0-9]{6} //')
-	printf '%s\n' "$trace" | grep -qE '^--- exit fault vector=13 rip=0x10[0-9a-f]+ ---$' ||
+	printf '%s\n' "$trace" | grep -qE '^--- exit fault vector=13 rip=0x40[0-9a-f]+ ---$' ||
 		fail "no fault exit in: $trace"
 	printf '%s\n' "$trace" | grep -qxE '\+\+\+ crashed: port I/O outside the hcall port \(0x4c\) at rip 0x[0-9a-f]+ <main\+[0-9]+> \+\+\+' ||
 		fail "no crash line in: $trace"
@@ -245,7 +245,7 @@ need_fifo_stdin() {
 	assert_failure 126
 	assert_stderr --regexp "^lpar: partition 'crash' crashed: page fault at 0x0 "
 	run events t.out
-	assert_line --regexp '^--- exit fault vector=14 rip=0x10[0-9a-f]+ ---$'
+	assert_line --regexp '^--- exit fault vector=14 rip=0x40[0-9a-f]+ ---$'
 	run lpar list -a --names
 	assert_output ""
 }
