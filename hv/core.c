@@ -98,8 +98,7 @@ static void sym_name(const struct elf_image *img, uint64_t addr, char *buf, size
  */
 static void crash_where(struct hv *hv, uint64_t rip, char *buf, size_t len)
 {
-	const struct elf_sym *v = hv->los ? elf_sym_lookup(hv->los, "los_syscall_rip") : NULL;
-	const uint64_t *from = v ? gmem_at(&hv->mem, v->addr, 8) : NULL;
+	uint64_t from = hv_los_caller(hv, rip);
 	char los[128], app[128];
 
 	if (rip < LPAR_LOS_BASE || rip >= LPAR_LOS_END) {
@@ -107,10 +106,10 @@ static void crash_where(struct hv *hv, uint64_t rip, char *buf, size_t len)
 		return;
 	}
 	sym_name(hv->los, rip, los, sizeof(los));
-	if (from && *from) {
-		sym_name(hv->img, *from, app, sizeof(app));
+	if (from != rip) {
+		sym_name(hv->img, from, app, sizeof(app));
 		snprintf(buf, len, "%s in the library OS, in a syscall from 0x%llx%s", los,
-			 (unsigned long long)*from, app);
+			 (unsigned long long)from, app);
 	} else {
 		snprintf(buf, len, "%s in the library OS", los);
 	}

@@ -5,6 +5,7 @@
  * not have, random bytes, and the FS base on CPUs without wrfsbase.
  */
 #include <errno.h>
+#include <lpar/boot.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,18 @@ int hv_los_open(struct elf_image **out, struct lerr *err)
 		done += (size_t)n;
 	}
 	return elf_open_fd(fd, "library OS", out, err);
+}
+
+uint64_t hv_los_caller(struct hv *hv, uint64_t rip)
+{
+	const struct elf_sym *v;
+	const uint64_t *from;
+
+	if (rip < LPAR_LOS_BASE || rip >= LPAR_LOS_END || !hv->los)
+		return rip;
+	v = elf_sym_lookup(hv->los, "los_syscall_rip");
+	from = v ? gmem_at(&hv->mem, v->addr, 8) : NULL;
+	return from && *from ? *from : rip;
 }
 
 static int64_t hc_syscall_unsupported(struct hv *hv, const uint64_t *a)

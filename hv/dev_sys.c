@@ -25,7 +25,8 @@ static int64_t hc_abort(struct hv *hv, const uint64_t *a)
 	uint64_t len = a[1] < ABORT_MSG_MAX ? a[1] : ABORT_MSG_MAX;
 	const char *msg = hv_guest_buf(hv, a[0], len, HV_BUF_READ);
 	char clean[ABORT_MSG_MAX * 4 + 1];
-	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
+	/* From the library OS (abort() raising SIGABRT): where the program asked. */
+	uint64_t rip = hv_los_caller(hv, hvb_cpu_regs(hv->cpu)->rip);
 
 	if (!msg || !len)
 		hv_end_crash(hv, rip, "partition aborted");

@@ -331,6 +331,11 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
 
 /* dev_los.c: opens the library OS lpar carries. */
 int hv_los_open(struct elf_image **out, struct lerr *err);
+/*
+ * dev_los.c: for rip inside the library OS, the address of the syscall
+ * instruction it is serving; else rip.
+ */
+uint64_t hv_los_caller(struct hv *hv, uint64_t rip);
 /* dev_los.c: a Linux x86-64 syscall's name, or "unknown". */
 const char *hv_syscall_name(uint64_t nr);
 
