@@ -13,16 +13,20 @@
 	"  -n, --name NAME     partition name (default: the image's file name, made unique)\n" \
 	"      --chan NAME[:RING]\n" \
 	"                      join channel NAME through the image's ring RING (repeatable)\n" \
-	"  -f, --config FILE   read name, mem, image, args and chan from a config file\n" \
+	"  -e, --env NAME=VALUE\n" \
+	"                      set an environment variable for the program (repeatable)\n" \
+	"  -f, --config FILE   read name, mem, image, args, chan and env from a config file\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
 
 const struct cmd lpar_cmds[] = {
 	{
 		"run", cmd_run, CMD_NEEDS_KVM,
 		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
-		"                [--name NAME] [--chan NAME[:RING]]... [--] IMAGE [ARG...]\n"
+		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                [--] IMAGE [ARG...]\n"
 		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE]\n"
-		"                [--name NAME] [--chan NAME[:RING]]... [--] IMAGE [ARG...]",
+		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                [--] IMAGE [ARG...]",
 		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
 		"      --debug         start it stopped at its entry point under the debugger (see lpar-attach(1))\n"
@@ -34,7 +38,8 @@ const struct cmd lpar_cmds[] = {
 	{
 		"create", cmd_create, CMD_NEEDS_KVM,
 		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
-		"                   [--chan NAME[:RING]]... [--] [IMAGE [ARG...]]",
+		"                   [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                   [--] [IMAGE [ARG...]]",
 		"load a partition in a detached monitor without starting it; print its name",
 		LAUNCH_OPTS
 		"  -h, --help          show this help\n",
