@@ -479,7 +479,7 @@ type_keys() {
 	type_keys 'stepi' Enter
 	term_wait '^=> 0x[0-9a-f]+ <_start\+3>:'
 	type_keys '' Enter
-	term_wait '^=> 0x[0-9a-f]+ <_start\+13>:'
+	term_wait '^=> 0x[0-9a-f]+ <_start\+6>:'
 	type_keys 'quit' Enter
 	term_wait 'quit'
 	for _ in $(seq 50); do grep -qx quit "$XDG_STATE_HOME/lpar/history" 2>/dev/null && break; sleep 0.1; done

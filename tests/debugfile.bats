@@ -96,7 +96,7 @@ sym() {
 @test "debug: a second debugger is refused; a killed debugger leaves the partition running" {
 	run lpar run -d --name r "$EX/sleep.elf" 1000
 	assert_success
-	"$DBG" r wait "break 0x100000" sleep >"$BATS_TEST_TMPDIR/first" 2>&1 &
+	"$DBG" r wait "break $(sym "$EX/sleep.elf" main)" sleep >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
 	for _ in $(seq 100); do
 		grep -q attach "$BATS_TEST_TMPDIR/first" && break

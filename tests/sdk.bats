@@ -125,8 +125,8 @@ EOF
 
 	[ -x "$DEST/usr/bin/lpar" ] || fail "no executable usr/bin/lpar"
 	[ -x "$DEST/usr/bin/lpar-cc" ] || fail "no executable usr/bin/lpar-cc"
-	for f in lib/lpar.ld lib/lpar-start.o lib/liblpar.a include/lpar.h \
-		include/lpar/hcall.h include/lpar/boot.h; do
+	for f in lib/liblpar.a include/lpar.h include/lpar/hcall.h include/lpar/boot.h \
+		include/lpar/ring.h; do
 		[ -s "$DEST/usr/lib/lpar/$f" ] || fail "SDK file usr/lib/lpar/$f is missing"
 	done
 	# Every page in man/, unchanged; at least lpar(1), lpar-cc(1), the
@@ -147,7 +147,7 @@ EOF
 
 @test "the installed lpar and lpar-cc do not refer to the build tree" {
 	install_once
-	run grep -lF "$ROOT" "$DEST/usr/bin/lpar-cc" "$DEST/usr/lib/lpar/lib/lpar.ld"
+	run grep -rlF "$ROOT" "$DEST/usr/bin/lpar-cc" "$DEST/usr/lib/lpar/include"
 	assert_failure 1
 	run --separate-stderr "$DEST/usr/bin/lpar" version
 	assert_success

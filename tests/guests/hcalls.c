@@ -16,7 +16,7 @@ int main(void)
 	char buf[16];
 
 	check("abi_version", lpar_abi_version(), LPAR_ABI_VERSION);
-	check("hcall 11 (unassigned)", lpar_hcall0(11), -ENOSYS);
+	check("hcall 14 (unassigned)", lpar_hcall0(14), -ENOSYS);
 	check("hcall 32 (the controller's info)", lpar_hcall0(LPAR_HC_CTL_INFO), -ENOSYS);
 	check("hcall 63 (last reserved)", lpar_hcall0(63), -ENOSYS);
 	check("hcall 64 (past the table)", lpar_hcall0(64), -ENOSYS);
@@ -27,7 +27,7 @@ int main(void)
 	check("console_write across the end of RAM",
 	      lpar_hcall2(LPAR_HC_CONSOLE_WRITE, mem - 4, 8), -EFAULT);
 	check("console_write with an overflowing length",
-	      lpar_hcall2(LPAR_HC_CONSOLE_WRITE, 0x100000, -1L), -EFAULT);
+	      lpar_hcall2(LPAR_HC_CONSOLE_WRITE, 0x401000, -1L), -EFAULT);
 	check("console_write of 0 bytes", lpar_console_write(buf, 0), 0);
 	check("console_read past the end of RAM",
 	      lpar_hcall2(LPAR_HC_CONSOLE_READ, mem + 4096, 1), -EFAULT);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #define PAGE     0x1000ull
-#define BASE     0x100000ull /* where lpar.ld puts partition code */
+#define BASE     0x100000ull /* the lowest address an image may use (LPAR_IMAGE_MIN) */
 #define MAX_SEGS 80
 
 struct seg {
