@@ -9,12 +9,12 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --chan --debug --gdb --trace --help -d -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --chan --env --debug --gdb --trace --help -d -e -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
 	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
-	create)  echo "--rm --config --mem --name --chan --help -f -m -n -h" ;;
+	create)  echo "--rm --config --mem --name --chan --env --help -e -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
@@ -65,6 +65,24 @@ _lpar_hcalls()
 		awk -v who="$2" 'NR > 1 && ($3 == who || $3 == "both") { print $2 }'
 }
 
+# Whether the word under the cursor is in the VALUE of "--env NAME=VALUE"
+# (or "-e", or "--env=NAME=VALUE"), which arrives as --env, NAME, =, VALUE.
+_lpar_in_env_value()
+{
+	local c=$COMP_CWORD k j
+
+	if [[ ${COMP_WORDS[c]} == = ]]; then
+		k=$((c - 1))
+	elif [[ ${COMP_WORDS[c-1]} == = ]]; then
+		k=$((c - 2))
+	else
+		return 1
+	fi
+	j=$((k - 1))
+	[[ ${COMP_WORDS[j]} == = ]] && j=$((k - 2))
+	((j > 0)) && [[ ${COMP_WORDS[j]} == --env || ${COMP_WORDS[j]} == -e ]]
+}
+
 # Offers partition images: *.elf files and directories to descend into.
 _lpar_images()
 {
@@ -108,11 +126,12 @@ _lpar()
 
 	case $cmd in
 	run|create)
+		_lpar_in_env_value && return 0
 		case $prev in
 		--mem|-m)
 			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
 			return 0 ;;
-		--name|-n|--gdb|--chan)
+		--name|-n|--gdb|--chan|--env|-e)
 			return 0 ;;
 		--config|-f)
 			compopt -o filenames 2>/dev/null
@@ -136,6 +155,13 @@ _lpar()
 				--mem|-m|--name|-n|--config|-f|--gdb|--chan)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
+				--env|-e)
+					# NAME, then "=" and VALUE (an empty VALUE
+					# followed by the image is taken for one)
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+					((i++))
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i += 2))
+					continue ;;
 				--trace)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i += 2))
 					continue ;;
