@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+load test_helper/common
+# The library OS: an unmodified static musl binary, built here the ordinary
+# way (musl-gcc -static), runs in a partition; what it asks of Linux it gets
+# from the library OS (tests/los/probe.c asks one thing per mode), and what
+# the library OS lacks is ENOSYS and shows in lpar trace.  Bad images are
+# refused with a clear message; exhausting the stack or the heap ends in a
+# crash report or a NULL from malloc, never a hang.
+
+bats_require_minimum_version 1.5.0
+
+# How long one run may take before it counts as hung.
+LIMIT=30
+
+setup_file() {
+	export PROBE=$BATS_FILE_TMPDIR/probe
+	musl-gcc -static -no-pie -O2 -o "$PROBE" "$BATS_TEST_DIRNAME/los/probe.c"
+}
+
+setup() {
+	require_kvm
+	test_env_setup || return 1
+}
+
+teardown() {
+	remove_partitions_and_check
+}
+
+probe() {
+	run --separate-stderr timeout "$LIMIT" lpar run -m 32M "$@"
+}
+
+@test "an unmodified static musl binary runs, with its arguments and environment" {
+	file "$PROBE" | grep -q 'statically linked' || fail "probe is not static: $(file "$PROBE")"
+	probe --env GREETING=hi "$PROBE"
+	assert_success
+	assert_output "hello from a static musl binary: argc 1, argv[1] -, GREETING hi"
+	assert_stderr ""
+}
+
+@test "an unsupported syscall is ENOSYS to the program, which runs on, and lpar trace names it" {
+	probe --trace=trace.txt "$PROBE" enosys
+	assert_success
+	assert_output "$(printf 'getcwd: Function not implemented\nfork: Function not implemented\nstill running')"
+	grep -qE '^\+[0-9.]+ --- syscall nr=79 name=getcwd args=0x[0-9a-f]+,0x40,0x0 ret=-ENOSYS ---$' trace.txt ||
+		fail "no getcwd line in the trace: $(cat trace.txt)"
+	grep -qE '^\+[0-9.]+ --- syscall nr=57 name=fork ' trace.txt ||
+		fail "no fork line in the trace: $(cat trace.txt)"
+}
+
+@test "uname names the partition, getpid is 1" {
+	probe --name box-7 "$PROBE" uname
+	assert_success
+	assert_output "lpar box-7 x86_64"
+}
+
+@test "getrandom and AT_RANDOM come from the host" {
+	probe "$PROBE" random
+	assert_success
+	assert_output "$(printf 'getrandom ok\nAT_RANDOM ok')"
+}
+
+@test "the auxiliary vector describes the image as Linux's does; TLS works" {
+	probe "$PROBE" auxv
+	assert_success
+	assert_output "$(printf 'pagesz 4096\nphdr ok\nphnum ok\nentry ok\nhwcap ok\nsecure 0 uid 0\ntls 6')"
+}
+
+@test "mmap: MAP_FIXED over a hole, fresh pages zeroed, mremap moves with the data; files and huge sizes refused" {
+	probe "$PROBE" mmap
+	assert_success
+	assert_output "$(printf 'fixed ok, zeroed ok\nmremap ok, kept ok\nfile No such device\nhuge Out of memory')"
+}
+
+@test "write from a bad pointer is EFAULT, as on Linux" {
+	probe "$PROBE" badptr
+	assert_success
+	assert_output "write: Bad address"
+}
+
+@test "stack exhaustion is a crash report naming the function, not a hang" {
+	probe "$PROBE" stack
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 'probe' crashed: page fault at 0x[0-9a-f]+ \(write, page not present: stack overflow\) at rip 0x[0-9a-f]+ <deep\+[0-9]+>$"
+}
+
+@test "heap exhaustion: malloc returns NULL, and a program that does not check crashes" {
+	probe "$PROBE" heap
+	assert_failure 3
+	assert_output "malloc gave NULL after more than 8 MiB"
+	probe "$PROBE" heapnull
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 'probe' crashed: page fault at 0x1000 \(write, protection violation: .*\) at rip 0x[0-9a-f]+ <main\+[0-9]+>$"
+}
+
+@test "lpar stop ends a program waiting for input with 143, as SIGTERM would" {
+	mkfifo in
+	# Held open read-write, the FIFO never reaches end of input.
+	exec 5<>in
+	# (not bg: a background command's stdin is /dev/null unless redirected on it)
+	lpar run --name reader "$PROBE" read <in >out.txt 2>err.txt 3>&- &
+	local pid=$!
+	poll "the program to wait for input" grep -q reading out.txt
+	run lpar stop reader
+	assert_success
+	exec 5>&-
+	wait_rc "$pid"
+	assert_equal "$RC" 143
+}
+
+@test "a dynamically linked musl program is refused: it needs a static one" {
+	musl-gcc -O2 -o dyn "$BATS_TEST_DIRNAME/los/probe.c"
+	readelf -lW dyn | grep -q INTERP || fail "not dynamic"
+	probe ./dyn
+	assert_failure 125
+	assert_stderr "lpar: cannot load './dyn': a dynamically linked program cannot run in a partition: it needs a static one (link with -static)"
+	assert_output ""
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "left behind: $(ls "$LPAR_RUNDIR")"
+}
+
+# A static PIE with musl's self-relocating start (rcrt1.o), linked with extra options.
+static_pie() {
+	local musl=/usr/lib/x86_64-linux-musl out=$1
+	shift
+	gcc -nostdinc -isystem /usr/include/x86_64-linux-musl -isystem "$(gcc -print-file-name=include)" \
+		-fPIE -static-pie -nostdlib -O2 -o "$out" "$@" "$musl/rcrt1.o" "$musl/crti.o" \
+		"$BATS_TEST_DIRNAME/los/probe.c" -L"$musl" -lc "$(gcc -print-libgcc-file-name)" "$musl/crtn.o"
+}
+
+@test "a static PIE is placed at 0x400000 and runs" {
+	static_pie pie
+	readelf -hW pie | grep -q 'DYN' || fail "not a PIE"
+	readelf -lW pie | grep -q INTERP && fail "has an interpreter"
+	probe -e GREETING=pie ./pie x
+	assert_success
+	assert_output "hello from a static musl binary: argc 2, argv[1] x, GREETING pie"
+	probe ./pie auxv
+	assert_success
+	assert_line "phdr ok"
+	assert_line "entry ok"
+}
+
+@test "a PIE that cannot be placed is refused, and so is one too large for memory" {
+	static_pie pie4m -Wl,-z,max-page-size=0x400000
+	probe ./pie4m
+	assert_failure 125
+	assert_stderr "lpar: cannot load './pie4m': a position-independent image with segment alignment 0x400000 cannot be placed (at most 0x200000)"
+	static_pie big -Wl,-z,max-page-size=0x1000
+	run --separate-stderr timeout "$LIMIT" lpar run -m 2M ./big
+	assert_failure 125
+	assert_stderr --partial "lpar: cannot load './big': "
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "left behind: $(ls "$LPAR_RUNDIR")"
+}
+
+@test "--env: later values win, the config's come first, bad names are usage errors" {
+	printf 'image = %s\nenv = GREETING=from-config\nenv = OTHER=1\n' "$PROBE" >p.cfg
+	probe -f p.cfg
+	assert_success
+	assert_output --partial "GREETING from-config"
+	probe -f p.cfg --env GREETING=flag
+	assert_output --partial "GREETING flag"
+	probe -e GREETING=a -e GREETING=b "$PROBE"
+	assert_output --partial "GREETING b"
+	probe -e GREETING= "$PROBE"
+	assert_output --partial "GREETING "
+	local bad
+	for bad in NOEQUALS =value 1X=y 'A B=c'; do
+		run --separate-stderr lpar run -e "$bad" "$PROBE"
+		assert_failure 2
+		assert_stderr --partial "lpar: invalid environment variable '$bad': use NAME=VALUE"
+	done
+	printf 'image = %s\nenv = 9=x\n' "$PROBE" >bad.cfg
+	run --separate-stderr lpar run -f bad.cfg
+	assert_failure 2
+	assert_stderr --partial "bad.cfg:2: value of 'env' is not NAME=VALUE"
+}
