@@ -59,7 +59,7 @@ LOS_CFLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -ffreestanding -fno-pie -fno-stack-pr
 	      -isystem include -isystem guest/include -isystem /usr/include/x86_64-linux-musl \
 	      -isystem $(shell $(CC) -print-file-name=include)
 
-EXAMPLES := $(patsubst %.c,%.elf,$(wildcard examples/*.c)) examples/compute-native
+EXAMPLES := $(patsubst %.c,%.elf,$(wildcard examples/*.c))
 BENCH_GUESTS := $(patsubst %.c,%.elf,$(wildcard bench/guest-*.c))
 BENCH_TOOLS  := $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/guest-%,$(wildcard bench/*.c)))
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -144,9 +144,6 @@ lpar-cc: guest/lpar-cc.in
 %.elf: %.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
-examples/compute-native: examples/compute.c
-	$(CC) -O2 -g -fno-pie -no-pie -o $@ $<
-
 # ---- tests -----------------------------------------------------------------
 deps:
 	tools/deps build
@@ -218,7 +215,7 @@ uninstall:
 		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
 
 clean:
-	rm -rf $(B) lpar lpar-cc examples/*.elf examples/compute-native \
+	rm -rf $(B) lpar lpar-cc examples/*.elf \
 		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -82,9 +82,9 @@ static int hcall_list(void)
 		printf("]\n");
 		return 0;
 	}
-	printf("%3s  %-16s %-11s %s\n", "NR", "NAME", "WHO", "ARGUMENTS");
+	printf("%3s  %-20s %-11s %s\n", "NR", "NAME", "WHO", "ARGUMENTS");
 	for (size_t i = 0; i < n; i++) {
-		printf("%3u  %-16s %-11s ", t[i]->nr, t[i]->name, hcalltab_who(t[i]));
+		printf("%3u  %-20s %-11s ", t[i]->nr, t[i]->name, hcalltab_who(t[i]));
 		list_args_plain(t[i]);
 	}
 	return 0;

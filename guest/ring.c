@@ -9,9 +9,6 @@
 #include <errno.h>
 #include <lpar.h>
 
-/* Ready bits block() returned while a ring function waited, for lpar_block(). */
-uint64_t lpar_ready_pending;
-
 uint64_t lpar_ring_doorbells;
 
 static void doorbell(const struct lpar_ring_hdr *r)

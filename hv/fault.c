@@ -50,7 +50,7 @@ static int gp_instruction(struct hv *hv, uint64_t rip)
 		return 0;
 	if (*op == 0xf4) {
 		hv_end_crash(hv, rip,
-			     "hlt: a partition cannot halt (wait with the block hcall)");
+			     "hlt: a partition cannot halt (musl's a_crash() halts on purpose when it finds heap corruption or a smashed stack; to wait, use the block hcall)");
 		return 1;
 	}
 	if ((*op >= 0xe4 && *op <= 0xe7) || (*op >= 0xec && *op <= 0xef) ||

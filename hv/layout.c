@@ -347,7 +347,7 @@ static const struct hv_reserved reserved[] = {
 	{ LPAR_BOOT_INFO, LPAR_BOOT_INFO + PAGE, "r--", "boot", "boot info" },
 	{ X86_GDT, X86_IDT, "---", "monitor", "GDT and TSS" },
 	{ X86_IDT, X86_STUBS, "---", "monitor", "IDT" },
-	{ X86_STUBS, X86_STUBS + PAGE, "---", "monitor", "exception stubs" },
+	{ X86_STUBS, X86_STUBS + PAGE, "r-x", "monitor", "exception and syscall stubs" },
 	{ X86_STUBS + PAGE, X86_IST_LO, "---", "unmapped", "exception stack guard" },
 	{ X86_IST_LO, X86_IST_TOP, "---", "monitor", "exception stack" },
 	{ X86_PT_LO, X86_PT_HI, "---", "monitor", "page tables" },
@@ -393,6 +393,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	struct hv_region *rg = hv->lay.rg;
 	struct pt_builder b = { .hv = hv, .rg = rg, .next = X86_PT_LO };
 	const struct elf_ring *ring;
+	const struct elf_sym *pending;
 	struct lpar_boot_info *bi;
 	size_t n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
 	char *name;
@@ -448,6 +449,10 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	name = (char *)(bi + 1);
 	strncpy(name, hv->name, PAGE - sizeof(*bi) - 1);
 	bi->name = LPAR_BOOT_INFO + sizeof(*bi);
+	pending = elf_sym_lookup(hv->los, "los_ready_pending");
+	if (!pending)
+		return lerr_set(err, ENOEXEC, "the library OS has no los_ready_pending");
+	bi->ready_pending = pending->addr;
 	ring = elf_ring_lookup(img, "console");
 	bi->console_ring = ring && ring->kind == LPAR_RING_BYTES ? ring->addr : 0;
 

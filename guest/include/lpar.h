@@ -67,7 +67,7 @@ static inline uint64_t lpar_time_wall(void)
  * returns the ready set (LPAR_READY_*), 0 at the deadline.  Bits that came
  * while a ring function waited are returned here without sleeping.
  */
-extern uint64_t lpar_ready_pending;
+#define lpar_ready_pending (*(uint64_t *)(uintptr_t)lpar_boot->ready_pending)
 static inline uint64_t lpar_block(uint64_t deadline)
 {
 	uint64_t r = lpar_ready_pending;

@@ -6,7 +6,6 @@
  * ends the partition while it waits, as SIGTERM ends a Linux process.
  */
 #include <errno.h>
-#include <signal.h>
 
 #include "los.h"
 
@@ -59,7 +58,6 @@ long los_read(long fd, void *buf, size_t len)
 
 		if (n != -EAGAIN)
 			return n;
-		if (lpar_hcall1(LPAR_HC_BLOCK, LPAR_DEADLINE_NEVER) & LPAR_READY_SHUTDOWN)
-			lpar_hcall1(LPAR_HC_EXIT, 128 + SIGTERM);
+		los_wait(LPAR_DEADLINE_NEVER, LPAR_READY_CONSOLE);
 	}
 }

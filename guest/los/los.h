@@ -27,6 +27,12 @@ void los_con_init(void);
 long los_write(long fd, const void *buf, size_t len);
 long los_read(long fd, void *buf, size_t len);
 
+/*
+ * Waits in block() until deadline; keeps the ready bits other than want
+ * for lpar_block().  A shutdown request ends the partition (as SIGTERM).
+ */
+void los_wait(uint64_t deadline, uint64_t want);
+
 /* Ends the partition as crashed, with a reason. */
 __attribute__((noreturn)) void los_abort(const char *msg);
 

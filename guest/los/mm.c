@@ -146,8 +146,9 @@ long los_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd, long 
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS) || fd != -1)
 		return -ENODEV; /* no files yet */
-	if (addr & (PAGE - 1))
-		return (flags & MAP_FIXED) ? -EINVAL : -ENOMEM;
+	if ((addr & (PAGE - 1)) && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return -EINVAL;
+	/* Without MAP_FIXED the address is only a hint, which the library OS does not take. */
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		long r = map_at(addr, addr + n);
 

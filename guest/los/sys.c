@@ -19,6 +19,9 @@ typedef long (*los_fn)(long a0, long a1, long a2, long a3, long a4, long a5);
 
 const struct lpar_boot_info *los_boot;
 
+/* The partition's one word of ready bits kept for later (boot info's ready_pending). */
+uint64_t los_ready_pending;
+
 static int fsgsbase; /* wrfsbase works: no hcall to set the FS base */
 
 #define ARCH_SET_FS 0x1002
@@ -68,9 +71,26 @@ static long sys_readv(long fd, long iov, long n)
 	return iov_each(fd, (const struct iovec *)iov, n, 0);
 }
 
+/*
+ * musl's stdio writes its buffer and the new bytes as two pieces: small
+ * ones go out together, as one console write (one exit) instead of two.
+ */
+static char gather[4096];
+
 static long sys_writev(long fd, long iov, long n)
 {
-	return iov_each(fd, (const struct iovec *)iov, n, 1);
+	const struct iovec *v = (const struct iovec *)iov;
+	size_t total = 0;
+
+	if (n < 2 || n > 8)
+		return iov_each(fd, v, n, 1);
+	for (long i = 0; i < n; i++) {
+		if (v[i].iov_len > sizeof(gather) - total)
+			return iov_each(fd, v, n, 1);
+		memcpy(gather + total, v[i].iov_base, v[i].iov_len);
+		total += v[i].iov_len;
+	}
+	return los_write(fd, gather, total);
 }
 
 static long sys_exit(long status)
@@ -120,6 +140,7 @@ static uint64_t clock_ns(long clk)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
 		return (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
 	default:
@@ -178,8 +199,18 @@ static long sys_time(long t)
 static void sleep_until(uint64_t deadline)
 {
 	while ((uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC) < deadline)
-		if (lpar_hcall1(LPAR_HC_BLOCK, deadline) & LPAR_READY_SHUTDOWN)
-			lpar_hcall1(LPAR_HC_EXIT, 128 + SIGTERM);
+		los_wait(deadline, 0);
+}
+
+void los_wait(uint64_t deadline, uint64_t want)
+{
+	int64_t got = lpar_hcall1(LPAR_HC_BLOCK, deadline);
+
+	if (got <= 0)
+		return;
+	if (got & LPAR_READY_SHUTDOWN)
+		lpar_hcall1(LPAR_HC_EXIT, 128 + SIGTERM);
+	lpar_ready_pending |= (uint64_t)got & ~want;
 }
 
 static long sys_clock_nanosleep(long clk, long flags, long req, long rem)

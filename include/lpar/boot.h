@@ -50,6 +50,13 @@ struct lpar_boot_info {
 	uint64_t console_ring; /* header of the image's console ring, or 0 */
 	uint64_t envc;
 	uint64_t envp;        /* guest address of char *envp[envc + 1] */
+	/*
+	 * Guest address of the ready bits that a wait (in a ring function or
+	 * in the library OS's read or sleep) took from block() but did not
+	 * want: lpar_block() returns them first.  One word for the whole
+	 * partition, in the library OS's data.
+	 */
+	uint64_t ready_pending;
 };
 
 /* The console goes to a file or pipe, not a person: output may be fully buffered. */
