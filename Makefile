@@ -52,8 +52,10 @@ SDK_LIBS := $(SDK)/lib/liblpar.a
 
 # The library OS: freestanding, general registers only (a syscall keeps
 # the caller's SSE state), no stack protector (it runs before the TLS).
-LOS_SRCS := guest/los/entry.S $(wildcard guest/los/*.c) guest/ring.c
+LOS_SRCS := guest/los/entry.S $(filter-out guest/los/vdso.c,$(wildcard guest/los/*.c)) guest/ring.c
 LOS_OBJS := $(patsubst %,$(B)/los/%.o,$(basename $(notdir $(LOS_SRCS))))
+# Its vDSO: the clock, position-independent, for musl's clock_gettime.
+VDSO_OBJS := $(B)/los/vdso.pic.o $(B)/los/clock.pic.o
 LOS_CFLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -ffreestanding -fno-pie -fno-stack-protector \
 	      -mgeneral-regs-only -fno-asynchronous-unwind-tables -nostdinc \
 	      -isystem include -isystem guest/include -isystem /usr/include/x86_64-linux-musl \
@@ -111,15 +113,22 @@ $(B)/los/%.o: guest/los/%.c guest/los/los.h guest/include/lpar.h $(wildcard incl
 $(B)/los/ring.o: guest/ring.c guest/include/lpar.h $(wildcard include/lpar/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOS_CFLAGS) -c -o $@ $<
+$(B)/los/%.pic.o: guest/los/%.c guest/los/clock.h guest/include/lpar.h $(wildcard include/lpar/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(LOS_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+$(B)/los/vdso.so: $(VDSO_OBJS) guest/los/vdso.ld
+	$(CC) -nostdlib -shared -fPIC -Wl,-T,guest/los/vdso.ld -Wl,--hash-style=sysv \
+		-Wl,-soname,linux-vdso.so.1 -Wl,--build-id=none -Wl,-z,noexecstack -o $@ $(VDSO_OBJS)
+	@test $$(stat -c %s $@) -le 32768 || { echo "$@ is larger than 32 KiB" >&2; exit 1; }
 $(B)/los/entry.o: guest/los/entry.S include/lpar/boot.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LOS_CFLAGS) -c -o $@ $<
 $(B)/los/los.elf: $(LOS_OBJS) guest/los/los.ld
 	$(CC) -nostdlib -static -no-pie -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(LOS_OBJS)
-$(B)/hv/los_blob.o: hv/los_blob.S $(B)/los/los.elf
+$(B)/hv/los_blob.o: hv/los_blob.S $(B)/los/los.elf $(B)/los/vdso.so
 	@mkdir -p $(dir $@)
-	$(CC) -DLOS_ELF='"$(B)/los/los.elf"' -c -o $@ $<
+	$(CC) -DLOS_ELF='"$(B)/los/los.elf"' -DLOS_VDSO='"$(B)/los/vdso.so"' -c -o $@ $<
 
 # ---- the partition SDK and lpar-cc -----------------------------------------
 $(SDK)/include/lpar.h: guest/include/lpar.h

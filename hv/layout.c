@@ -54,6 +54,7 @@
 #define RFLAGS_AC (1ull << 18)
 
 extern const unsigned char hv_x86_stubs[], hv_x86_stubs_end[], hv_x86_syscall[];
+extern const unsigned char hv_los_vdso[], hv_los_vdso_end[];
 
 #define NREGIONS_FIXED 8
 
@@ -243,9 +244,9 @@ enum {
 	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
 	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
 	AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-	AT_EXECFN = 31,
+	AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
 };
-#define AUXV_MAX 17
+#define AUXV_MAX 18
 
 /* CPUID leaf 1's EDX, which Linux passes as AT_HWCAP on x86. */
 static uint64_t hwcap(void)
@@ -307,6 +308,7 @@ static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
 	*a++ = AT_HWCAP, *a++ = hwcap();
 	*a++ = AT_CLKTCK, *a++ = 100;
 	*a++ = AT_SECURE, *a++ = 0;
+	*a++ = AT_SYSINFO_EHDR, *a++ = LPAR_VDSO_BASE;
 	rnd = down(top - 16, 16);
 	*a++ = AT_RANDOM, *a++ = rnd;
 	*a++ = AT_NULL, *a++ = 0;
@@ -351,7 +353,7 @@ static const struct hv_reserved reserved[] = {
 	{ X86_STUBS + PAGE, X86_IST_LO, "---", "unmapped", "exception stack guard" },
 	{ X86_IST_LO, X86_IST_TOP, "---", "monitor", "exception stack" },
 	{ X86_PT_LO, X86_PT_HI, "---", "monitor", "page tables" },
-	{ LPAR_LOS_BASE, LPAR_LOS_END, "rwx", "los", "library OS (text r-x, data rw-)" },
+	{ LPAR_LOS_BASE, LPAR_LOS_END, "rwx", "los", "library OS (text r-x, data rw-, vDSO r-x)" },
 };
 
 const struct hv_reserved *hv_reserved_regions(size_t *n)
@@ -393,9 +395,9 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	struct hv_region *rg = hv->lay.rg;
 	struct pt_builder b = { .hv = hv, .rg = rg, .next = X86_PT_LO };
 	const struct elf_ring *ring;
-	const struct elf_sym *pending;
+	const struct elf_sym *pending, *clock;
 	struct lpar_boot_info *bi;
-	size_t n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
+	size_t vdso_len, n = 0, stubsz = (size_t)(hv_x86_stubs_end - hv_x86_stubs);
 	char *name;
 	int r;
 
@@ -420,6 +422,10 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 		rg[n++] = (struct hv_region){ hv->lay.heap_start, hv->lay.heap_end,
 					   ATTR_URW | PTE_NX };
 	rg[n++] = (struct hv_region){ hv->lay.stack_lo, mem, ATTR_URW | PTE_NX };
+	/* The vDSO: its file as it is, one read-only, executable segment. */
+	vdso_len = (size_t)(hv_los_vdso_end - hv_los_vdso);
+	rg[n++] = (struct hv_region){ LPAR_VDSO_BASE, up(LPAR_VDSO_BASE + vdso_len, PAGE), ATTR_UR };
+	memcpy(gmem_at(&hv->mem, LPAR_VDSO_BASE, vdso_len), hv_los_vdso, vdso_len);
 	r = load_segs(hv, hv->los, rg, &n, err);
 	if (!r)
 		r = load_segs(hv, img, rg, &n, err);
@@ -450,9 +456,11 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	strncpy(name, hv->name, PAGE - sizeof(*bi) - 1);
 	bi->name = LPAR_BOOT_INFO + sizeof(*bi);
 	pending = elf_sym_lookup(hv->los, "los_ready_pending");
-	if (!pending)
-		return lerr_set(err, ENOEXEC, "the library OS has no los_ready_pending");
+	clock = elf_sym_lookup(hv->los, "los_clock_state");
+	if (!pending || !clock)
+		return lerr_set(err, ENOEXEC, "the library OS lacks los_ready_pending or los_clock_state");
 	bi->ready_pending = pending->addr;
+	bi->clock = clock->addr;
 	ring = elf_ring_lookup(img, "console");
 	bi->console_ring = ring && ring->kind == LPAR_RING_BYTES ? ring->addr : 0;
 

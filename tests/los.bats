@@ -72,6 +72,16 @@ probe() {
 	assert_output "$(printf 'fixed ok, zeroed ok\nmremap ok, kept ok\nfile No such device\nhuge Out of memory')"
 }
 
+@test "clock_gettime reads the TSC through the vDSO: monotonic, no exit per call, sleeps measured long enough" {
+	probe --trace=trace.txt "$PROBE" clock
+	assert_success
+	assert_output "$(printf 'vdso ok\nmonotonic ok, many calls\n100 ms sleep: ok')"
+	# 1.5 s of calls: a calibration every second or so, not an exit per call.
+	local n
+	n=$(grep -c 'time_monotonic' trace.txt || true)
+	[ "$n" -ge 1 ] && [ "$n" -le 200 ] || fail "$n time_monotonic hcalls"
+}
+
 @test "write from a bad pointer is EFAULT, as on Linux" {
 	probe "$PROBE" badptr
 	assert_success

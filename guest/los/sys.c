@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "clock.h"
 #include "los.h"
 
 typedef long (*los_fn)(long a0, long a1, long a2, long a3, long a4, long a5);
@@ -21,6 +22,9 @@ const struct lpar_boot_info *los_boot;
 
 /* The partition's one word of ready bits kept for later (boot info's ready_pending). */
 uint64_t los_ready_pending;
+
+/* The partition's clock (clock.h), which the vDSO reads too (boot info's clock). */
+struct los_clock los_clock_state;
 
 static int fsgsbase; /* wrfsbase works: no hcall to set the FS base */
 
@@ -142,9 +146,9 @@ static uint64_t clock_ns(long clk)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		return (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
+		return los_clock_wall(&los_clock_state);
 	default:
-		return (uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC);
+		return los_clock_mono(&los_clock_state);
 	}
 }
 
@@ -176,7 +180,7 @@ static long sys_clock_getres(long clk, long ts)
 
 static long sys_gettimeofday(long tv, long tz)
 {
-	uint64_t ns = (uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL);
+	uint64_t ns = los_clock_wall(&los_clock_state);
 
 	(void)tz;
 	if (tv) {
@@ -188,17 +192,22 @@ static long sys_gettimeofday(long tv, long tz)
 
 static long sys_time(long t)
 {
-	long s = (long)((uint64_t)lpar_hcall0(LPAR_HC_TIME_WALL) / 1000000000u);
+	long s = (long)(los_clock_wall(&los_clock_state) / 1000000000u);
 
 	if (t)
 		*(long *)t = s;
 	return s;
 }
 
-/* Sleeps until the monotonic deadline; a shutdown request ends the partition (SIGTERM). */
+/*
+ * Sleeps until the partition's clock reaches deadline, so that a sleep
+ * measured with clock_gettime is never short; block() counts the
+ * monitor's clock, which is within microseconds of it.  A shutdown
+ * request ends the partition (SIGTERM).
+ */
 static void sleep_until(uint64_t deadline)
 {
-	while ((uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC) < deadline)
+	while (los_clock_mono(&los_clock_state) < deadline)
 		los_wait(deadline, 0);
 }
 
@@ -223,14 +232,18 @@ static long sys_clock_nanosleep(long clk, long flags, long req, long rem)
 		return -EINVAL;
 	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
 		return -EINVAL;
-	ns = (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
-	now = (uint64_t)lpar_hcall0(LPAR_HC_TIME_MONOTONIC);
+	/* Past 2^64 ns (584 years) is forever. */
+	if ((uint64_t)t->tv_sec > (UINT64_MAX - 999999999u) / 1000000000u)
+		ns = UINT64_MAX;
+	else
+		ns = (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+	now = los_clock_mono(&los_clock_state);
 	if (flags & TIMER_ABSTIME) {
 		uint64_t base = clock_ns(clk);
 
 		ns = ns > base ? ns - base : 0;
 	}
-	sleep_until(now + ns);
+	sleep_until(ns > UINT64_MAX - now ? LPAR_DEADLINE_NEVER : now + ns);
 	return 0;
 }
 

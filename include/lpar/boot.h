@@ -20,6 +20,7 @@
 #define LPAR_BOOT_INFO   0x1000ull  /* struct lpar_boot_info, read-only */
 #define LPAR_LOS_BASE    0x80000ull /* the library OS: its syscall entry first */
 #define LPAR_LOS_END     0x100000ull
+#define LPAR_VDSO_BASE   0xf8000ull /* the library OS's vDSO (AT_SYSINFO_EHDR), in its area */
 #define LPAR_IMAGE_MIN   0x100000ull
 #define LPAR_PIE_BASE    0x400000ull
 
@@ -57,6 +58,8 @@ struct lpar_boot_info {
 	 * partition, in the library OS's data.
 	 */
 	uint64_t ready_pending;
+	/* Guest address of the library OS's clock state, which its vDSO reads. */
+	uint64_t clock;
 };
 
 /* The console goes to a file or pipe, not a person: output may be fully buffered. */

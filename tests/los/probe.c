@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 extern const Elf64_Ehdr __ehdr_start;
@@ -97,6 +98,28 @@ int main(int argc, char **argv)
 		       c != MAP_FAILED && (unsigned char)c[0] == 0xaa && (unsigned char)c[2 * pg] == 0xaa ? "ok" : "WRONG");
 		printf("file %s\n", mmap(NULL, pg, PROT_READ, MAP_PRIVATE, 3, 0) == MAP_FAILED ? strerror(errno) : "WRONG");
 		printf("huge %s\n", mmap(NULL, (size_t)1 << 40, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? strerror(errno) : "WRONG");
+		return 0;
+	}
+	if (!strcmp(mode, "clock")) {
+		struct timespec a, b, prev = { 0, 0 }, req = { 0, 100000000 };
+		long calls = 0, back = 0;
+		long long ns;
+
+		printf("vdso %s\n", getauxval(AT_SYSINFO_EHDR) ? "ok" : "missing");
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		do {
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			if (b.tv_sec < prev.tv_sec || (b.tv_sec == prev.tv_sec && b.tv_nsec < prev.tv_nsec))
+				back++;
+			prev = b;
+			calls++;
+		} while ((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec) < 1500000000ll);
+		printf("monotonic %s, %s calls\n", back ? "WRONG" : "ok", calls > 100000 ? "many" : "few");
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&req, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ns = (b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec);
+		printf("100 ms sleep: %s\n", ns >= 100000000 && ns < 300000000 ? "ok" : "WRONG");
 		return 0;
 	}
 	if (!strcmp(mode, "badptr")) {
