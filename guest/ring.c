@@ -52,7 +52,9 @@ static int wait_ring(const struct lpar_ring_hdr *r, uint64_t deadline)
 		return -EAGAIN;
 	if (deadline != LPAR_DEADLINE_NEVER && lpar_time_monotonic() >= deadline)
 		return -ETIMEDOUT;
-	got = (uint64_t)lpar_hcall1(LPAR_HC_BLOCK, deadline);
+	/* Not console input or a shutdown request: they last, and would wake it again and again. */
+	got = (uint64_t)lpar_hcall2(LPAR_HC_BLOCK, deadline,
+				    ~(uint64_t)(LPAR_READY_CONSOLE | LPAR_READY_SHUTDOWN));
 	if ((int64_t)got > 0)
 		lpar_ready_pending |= got & ~bit;
 	return 0;

@@ -101,18 +101,20 @@ static void crash_where(struct hv *hv, uint64_t rip, char *buf, size_t len)
 	uint64_t from = hv_los_caller(hv, rip);
 	char los[128], app[128];
 
-	if (rip < LPAR_LOS_BASE || rip >= LPAR_LOS_END) {
+	if (from == rip) {
 		sym_name(hv->img, rip, buf, len);
+		if (rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END)
+			snprintf(buf, len, " in the library OS");
 		return;
 	}
-	sym_name(hv->los, rip, los, sizeof(los));
-	if (from != rip) {
-		sym_name(hv->img, from, app, sizeof(app));
-		snprintf(buf, len, "%s in the library OS, in a syscall from 0x%llx%s", los,
-			 (unsigned long long)from, app);
-	} else {
-		snprintf(buf, len, "%s in the library OS", los);
-	}
+	if (rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END)
+		sym_name(hv->los, rip, los, sizeof(los));
+	else
+		snprintf(los, sizeof(los), " <the monitor's syscall stub>");
+	sym_name(hv->img, from, app, sizeof(app));
+	snprintf(buf, len, "%s%s, in a syscall from 0x%llx%s", los,
+		 rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END ? " in the library OS" : "",
+		 (unsigned long long)from, app);
 }
 
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)

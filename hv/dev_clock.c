@@ -24,20 +24,26 @@ static int64_t hc_time_wall(struct hv *hv, const uint64_t *a)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* What the controller has raised, and controller input waiting. */
-static uint32_t raised(struct hv *hv)
+/*
+ * What the controller has raised, and controller input waiting, of the
+ * bits in want: a bit not wanted is neither reported nor used up.
+ */
+static uint64_t raised(struct hv *hv, uint64_t want)
 {
-	uint32_t r;
+	uint64_t r;
 
 	pthread_mutex_lock(&hv->lock);
-	r = hv->raised;
-	hv->raised &= ~LPAR_READY_EVENT; /* reported once per raise; the bits wait in event_take */
-	if (hv->wake_at && hv_now(hv) >= hv->wake_at) {
+	r = hv->raised & want;
+	if (want & LPAR_READY_EVENT)
+		hv->raised &= ~LPAR_READY_EVENT; /* reported once per raise; the bits wait in event_take */
+	if ((want & LPAR_READY_TIMER) && hv->wake_at && hv_now(hv) >= hv->wake_at) {
 		hv->wake_at = 0;
 		r |= LPAR_READY_TIMER;
 	}
 	pthread_mutex_unlock(&hv->lock);
-	return r | (hv_console_ready(hv) ? LPAR_READY_CONSOLE : 0);
+	if ((want & LPAR_READY_CONSOLE) && hv_console_ready(hv))
+		r |= LPAR_READY_CONSOLE;
+	return r;
 }
 
 /* The rings whose eventfds fired, which are read (cleared). */
@@ -51,6 +57,19 @@ static uint64_t ring_ready(const struct pollfd *fds, const uint64_t *bits, int n
 	return ready;
 }
 
+/* Drops the rings whose bits are not wanted (their eventfds keep the news). */
+static int keep_wanted(struct pollfd *fds, uint64_t *bits, int n, uint64_t want)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (bits[i] & want) {
+			fds[k] = fds[i];
+			bits[k++] = bits[i];
+		}
+	return k;
+}
+
 /*
  * Sleeps the vCPU in ppoll() until something block() waits on is ready or
  * the deadline (monotonic ns) passes; returns the ready set.  A request
@@ -59,14 +78,14 @@ static uint64_t ring_ready(const struct pollfd *fds, const uint64_t *bits, int n
  */
 static int64_t hc_block(struct hv *hv, const uint64_t *a)
 {
-	uint64_t deadline = a[0];
+	uint64_t deadline = a[0], want = a[1] ? a[1] : ~0ull;
 	struct pollfd fds[HV_WAKE_MAX + 2 + LPAR_RINGS_MAX];
 	uint64_t ring_bit[LPAR_RINGS_MAX];
 
 	for (;;) {
 		int n = hv->nwake, con = -1, rings, nring;
 		struct timespec ts, *tp = NULL;
-		uint64_t ready = raised(hv);
+		uint64_t ready = raised(hv, want);
 		uint64_t now = hv_now(hv), val;
 		int k;
 
@@ -74,10 +93,12 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 		fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
 		rings = n;
 		nring = hv_ring_pollfds(hv, fds + rings, ring_bit);
+		nring = keep_wanted(fds + rings, ring_bit, nring, want);
 		n += nring;
 		if (ready)
 			return (int64_t)ready;
-		if (hv_console_in_fd(hv) >= 0) {
+		/* Input not wanted stays in the pipe: polling it would wake at once. */
+		if (hv_console_in_fd(hv) >= 0 && (want & LPAR_READY_CONSOLE)) {
 			con = n;
 			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
 		}
@@ -111,7 +132,7 @@ static int64_t hc_block(struct hv *hv, const uint64_t *a)
 			if (fds[i].revents)
 				ready |= hv->wake_bit[i];
 		ready |= ring_ready(fds + rings, ring_bit, nring);
-		ready |= raised(hv);
+		ready |= raised(hv, want);
 		if (ready)
 			return (int64_t)ready;
 		/* A timeout may have been for a wake-up that moved: only the deadline ends it. */
@@ -125,8 +146,8 @@ static const struct hv_hcall clock_hcalls[] = {
 	  .fn = hc_time_monotonic, .types = "" },
 	{ .nr = LPAR_HC_TIME_WALL, .name = "time_wall", .who = HV_WHO_GUEST,
 	  .fn = hc_time_wall, .types = "" },
-	{ .nr = LPAR_HC_BLOCK, .name = "block", .who = HV_WHO_GUEST, .args = { "deadline" },
-	  .fn = hc_block, .types = "u" },
+	{ .nr = LPAR_HC_BLOCK, .name = "block", .who = HV_WHO_GUEST, .args = { "deadline", "mask" },
+	  .fn = hc_block, .types = "uu" },
 };
 
 const struct hv_device hv_dev_clock = {

@@ -59,6 +59,9 @@ uint64_t hv_los_caller(struct hv *hv, uint64_t rip)
 	const struct elf_sym *v;
 	const uint64_t *from;
 
+	/* In the CPL 0 stub, %rcx still holds the caller's %rip. */
+	if (rip >= hv->lay.syscall && rip < hv->lay.stubs_end)
+		return hvb_cpu_regs(hv->cpu)->rcx;
 	if (rip < LPAR_LOS_BASE || rip >= LPAR_LOS_END || !hv->los)
 		return rip;
 	v = elf_sym_lookup(hv->los, "los_syscall_rip");

@@ -408,6 +408,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	hv->lay.heap_end = guard_lo;
 	hv->lay.stubs = X86_STUBS;
 	hv->lay.stubs_end = X86_STUBS + stubsz;
+	hv->lay.syscall = X86_STUBS + (uint64_t)(hv_x86_syscall - hv_x86_stubs);
 	if (img->nsegs > HV_SEGS_MAX)
 		return lerr_set(err, ENOEXEC, "too many segments (%zu; at most %d)",
 				img->nsegs, HV_SEGS_MAX);
@@ -476,7 +477,7 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	bs->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	bs->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE;
 	bs->star = MSR_STAR_VALUE;
-	bs->lstar = X86_STUBS + (uint64_t)(hv_x86_syscall - hv_x86_stubs);
+	bs->lstar = hv->lay.syscall;
 	bs->fmask = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC;
 	bs->gdt_base = X86_GDT;
 	bs->gdt_limit = X86_GDT_ENTRIES * 8 - 1;

@@ -33,7 +33,8 @@ struct hv_layout {
 	size_t nrg;
 	uint64_t heap_start, heap_end;
 	uint64_t stack_lo, stack_top;
-	uint64_t stubs, stubs_end;    /* exception stubs */
+	uint64_t stubs, stubs_end;    /* exception stubs, then the syscall stub */
+	uint64_t syscall;             /* the syscall stub (LSTAR) */
 	/* The vCPU's paging registers: set at boot, fixed for good (CPL 3 can't write them). */
 	uint64_t cr0, cr3, cr4;
 };

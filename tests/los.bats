@@ -82,10 +82,34 @@ probe() {
 	[ "$n" -ge 1 ] && [ "$n" -le 200 ] || fail "$n time_monotonic hcalls"
 }
 
+@test "mmap MAP_FIXED_NOREPLACE keeps what is there (EEXIST); bad lengths and addresses are errors, not damage" {
+	probe "$PROBE" noreplace
+	assert_success
+	assert_output "$(printf 'noreplace: File exists, kept ok\nmunmap of -1 bytes: Invalid argument\narch_prctl non-canonical: Operation not permitted')"
+}
+
+@test "sleeping with console input waiting uses no CPU" {
+	local TIMEFORMAT='%U %S'
+	{ time (echo input | lpar run "$PROBE" sleep >out.txt); } 2>cpu.txt
+	assert_equal "$(cat out.txt)" slept
+	# 1 s asleep: the monitor and the partition together used well under that.
+	awk '{ exit !($1 + $2 < 0.5) }' cpu.txt || fail "CPU seconds (user sys): $(cat cpu.txt)"
+}
+
 @test "write from a bad pointer is EFAULT, as on Linux" {
 	probe "$PROBE" badptr
 	assert_success
 	assert_output "write: Bad address"
+}
+
+@test "a syscall with a broken stack pointer is a crash report naming the call" {
+	printf '%s\n' 'int main(void)' '{' \
+		'	__asm__ volatile("movq $0x10, %%rsp; movl $39, %%eax; syscall" ::: "memory");' \
+		'	return 0;' '}' >badrsp.c
+	musl-gcc -static -no-pie -O1 -o badrsp badrsp.c
+	probe ./badrsp
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 'badrsp' crashed: page fault at 0x[0-9a-f]+ \(write, .*\) at rip 0x[0-9a-f]+ <the monitor's syscall stub>, in a syscall from 0x[0-9a-f]+ <main\+[0-9]+>$"
 }
 
 @test "stack exhaustion is a crash report naming the function, not a hang" {

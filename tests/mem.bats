@@ -348,7 +348,7 @@ section() {
 	assert_line "entry $entry <_start>"
 	assert_line --regexp "^00001000 00002000 r--  4 KiB +boot info$"
 	assert_line --regexp "^00010000 00080000 ---  448 KiB +monitor: page tables$"
-	assert_line --regexp "^00080000 00100000 rwx  512 KiB +library OS \(text r-x, data rw-\)$"
+	assert_line --regexp "^00080000 00100000 rwx  512 KiB +library OS \(text r-x, data rw-, vDSO r-x\)$"
 	assert_line --regexp "^00400000 [0-9a-f]{8} r-- .* segment 0, 0 symbols$"
 	assert_line --regexp "^00401000 [0-9a-f]{8} r-x .* segment 1 \(\.init \.text \.fini\), [0-9]+ symbols$"
 	assert_line --regexp "^ +$(printf '%08x' $((main))) main$"

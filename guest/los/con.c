@@ -13,7 +13,7 @@ static struct lpar_ring_hdr *ring;
 
 void los_con_init(void)
 {
-	ring = (struct lpar_ring_hdr *)(uintptr_t)los_boot->console_ring;
+	ring = (struct lpar_ring_hdr *)(uintptr_t)lpar_boot->console_ring;
 }
 
 static long con_write(const char *s, size_t n)
@@ -41,7 +41,7 @@ static long con_write(const char *s, size_t n)
 long los_write(long fd, const void *buf, size_t len)
 {
 	if (fd != 1 && fd != 2)
-		return fd == 0 ? -EBADF : -EBADF;
+		return -EBADF;
 	if (!len)
 		return 0;
 	return con_write(buf, len);

@@ -1,7 +1,8 @@
 /*
- * The library OS's entry, at CPL 3: the monitor's CPL 0 stub (hv/stubs.S) lands here for every
- * syscall instruction, with %rsp 136 bytes below the caller's (past its
- * red zone and the stub's iretq frame), %rcx = the caller's %rip, %r11 =
+ * The library OS's entry, at CPL 3: the monitor's CPL 0 stub (hv/stubs.S)
+ * lands here for every syscall instruction, with %rsp 136 bytes below the
+ * caller's (past its red zone, at the SS slot of the stub's iretq frame,
+ * which lies below and is overwritten), %rcx = the caller's %rip, %r11 =
  * its %rflags, %rax = the Linux syscall number and the arguments in %rdi,
  * %rsi, %rdx, %r10, %r8, %r9.  As on Linux, only %rax (the result), %rcx
  * and %r11 change.
@@ -12,6 +13,7 @@
 	.globl los_syscall
 	.type los_syscall, @function
 los_syscall:
+	movq %rcx, los_syscall_rip(%rip) /* first, for a crash report */
 	pushq %rcx              /* caller's %rip: 144 bytes below its %rsp */
 	pushq %r11
 	pushq %rdi
@@ -23,8 +25,8 @@ los_syscall:
 	pushq %rbp
 	movq %rsp, %rbp
 	andq $-16, %rsp
-	pushq %rcx              /* the caller's %rip: the eighth argument */
-	pushq %rax              /* the number: the seventh */
+	pushq %rax
+	pushq %rax              /* the number: the seventh argument */
 	movq %r10, %rcx
 	call los_syscall_c
 	movq %rbp, %rsp
@@ -36,8 +38,15 @@ los_syscall:
 	popq %rsi
 	popq %rdi
 	popfq
-	leaq 144(%rsp), %rsp    /* the caller's %rsp; lea keeps the flags */
+	movq $0, los_syscall_rip(%rip) /* mov keeps the flags */
+	leaq 144(%rsp), %rsp    /* the caller's %rsp; lea keeps them too */
 	jmpq *-144(%rsp)
 	.size los_syscall, . - los_syscall
+
+	.bss
+	.balign 8
+	.globl los_syscall_rip
+los_syscall_rip:
+	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

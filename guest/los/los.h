@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the monitor handed over at start. */
-extern const struct lpar_boot_info *los_boot;
+/* Where the syscall being served came from (entry.S): a crash report names it. */
+extern uint64_t los_syscall_rip;
 
 /* mm.c */
 void los_mm_init(uint64_t lo, uint64_t hi);

@@ -36,16 +36,22 @@ void los_mm_init(uint64_t lo, uint64_t hi)
 	}
 }
 
-/* Frees [lo, hi) (page aligned): clears it and merges it into the list. */
+/*
+ * Frees [lo, hi) (page aligned): clears it and merges it into the list.
+ * With the list full and nothing to merge with, it frees nothing and
+ * clears nothing: -ENOMEM.
+ */
 static int ext_free(uint64_t lo, uint64_t hi)
 {
 	unsigned i = 0, j;
 
 	if (lo >= hi)
 		return 0;
-	memset((void *)(uintptr_t)lo, 0, hi - lo);
 	while (i < next && ext[i].hi < lo)
 		i++;
+	if (next == EXTS_MAX && (i == next || ext[i].lo > hi))
+		return -ENOMEM;
+	memset((void *)(uintptr_t)lo, 0, hi - lo);
 	/* Extents i..j-1 touch or overlap [lo, hi): they become one. */
 	for (j = i; j < next && ext[j].lo <= hi; j++) {
 		if (ext[j].lo < lo)
@@ -54,8 +60,6 @@ static int ext_free(uint64_t lo, uint64_t hi)
 			hi = ext[j].hi;
 	}
 	if (j == i) {
-		if (next == EXTS_MAX)
-			return -ENOMEM;
 		for (unsigned k = next; k > i; k--)
 			ext[k] = ext[k - 1];
 		next++;
@@ -120,15 +124,19 @@ long los_brk(uint64_t addr)
 	return (long)brk_cur;
 }
 
-static long map_at(uint64_t lo, uint64_t hi)
+/* MAP_FIXED at [lo, hi); with noreplace, memory in use is -EEXIST. */
+static long map_at(uint64_t lo, uint64_t hi, int noreplace)
 {
-	int i = ext_holding(lo, hi);
+	int i;
 
+	if (hi < lo || lo < up(brk_cur) || hi > heap_hi)
+		return -ENOMEM;
+	i = ext_holding(lo, hi);
 	if (i >= 0)
 		return ext_take((unsigned)i, lo, hi) ? -ENOMEM : (long)lo;
+	if (noreplace)
+		return -EEXIST;
 	/* MAP_FIXED over memory already in use replaces it: clear it. */
-	if (lo < up(brk_cur) || hi > heap_hi)
-		return -ENOMEM;
 	for (unsigned k = 0; k < next; k++)
 		if (ext[k].lo < hi && ext[k].hi > lo)
 			return -ENOMEM; /* partly free, partly not: not worth the rules */
@@ -149,13 +157,8 @@ long los_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd, long 
 	if ((addr & (PAGE - 1)) && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
 		return -EINVAL;
 	/* Without MAP_FIXED the address is only a hint, which the library OS does not take. */
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		long r = map_at(addr, addr + n);
-
-		if (r == -ENOMEM && (flags & MAP_FIXED_NOREPLACE))
-			return -EEXIST;
-		return r;
-	}
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		return map_at(addr, addr + n, !(flags & MAP_FIXED));
 	for (unsigned i = next; i-- > 0;)
 		if (ext[i].hi - ext[i].lo >= n && ext[i].lo >= up(brk_cur)) {
 			uint64_t lo = ext[i].hi - n;
@@ -169,7 +172,7 @@ long los_munmap(uint64_t addr, uint64_t len)
 {
 	uint64_t hi = addr + up(len);
 
-	if ((addr & (PAGE - 1)) || !len || hi < addr)
+	if ((addr & (PAGE - 1)) || !len || up(len) < len || hi < addr)
 		return -EINVAL;
 	/* Outside the heap there is nothing mmap gave: Linux would unmap it; we keep it. */
 	if (addr < up(brk_cur))
@@ -188,10 +191,12 @@ long los_mremap(uint64_t old, uint64_t oldlen, uint64_t len, long flags, uint64_
 	(void)to;
 	if ((old & (PAGE - 1)) || !len || n < len || (flags & ~MREMAP_MAYMOVE))
 		return -EINVAL;
-	if (old < up(brk_cur) || old + o > heap_hi || old + o < old)
+	if (o < oldlen || old < up(brk_cur) || old + o > heap_hi || old + o < old)
 		return -EFAULT;
 	if (n <= o)
 		return ext_free(old + n, old + o) ? -ENOMEM : (long)old;
+	if (old + n < old)
+		return -ENOMEM;
 	i = ext_holding(old + o, old + n);
 	if (i >= 0)
 		return ext_take((unsigned)i, old + o, old + n) ? -ENOMEM : (long)old;
@@ -201,7 +206,7 @@ long los_mremap(uint64_t old, uint64_t oldlen, uint64_t len, long flags, uint64_
 	if (r < 0)
 		return r;
 	memcpy((void *)(uintptr_t)r, (const void *)(uintptr_t)old, oldlen);
-	ext_free(old, old + o);
+	ext_free(old, old + o); /* with the list full the old pages stay taken: lost, not wrong */
 	return r;
 }
 
@@ -210,7 +215,7 @@ long los_mprotect(uint64_t addr, uint64_t len, long prot)
 	(void)prot;
 	if ((addr & (PAGE - 1)) || addr + len < addr)
 		return -EINVAL;
-	if (addr + len > los_boot->mem_size)
+	if (addr + len > lpar_boot->mem_size)
 		return -ENOMEM;
 	return 0;
 }

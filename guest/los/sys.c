@@ -18,7 +18,7 @@
 
 typedef long (*los_fn)(long a0, long a1, long a2, long a3, long a4, long a5);
 
-const struct lpar_boot_info *los_boot;
+static int started; /* los_init() has run */
 
 /* The partition's one word of ready bits kept for later (boot info's ready_pending). */
 uint64_t los_ready_pending;
@@ -213,7 +213,9 @@ static void sleep_until(uint64_t deadline)
 
 void los_wait(uint64_t deadline, uint64_t want)
 {
-	int64_t got = lpar_hcall1(LPAR_HC_BLOCK, deadline);
+	/* Console input lasts until read: only a read waits for it. */
+	uint64_t mask = want & LPAR_READY_CONSOLE ? 0 : ~(uint64_t)LPAR_READY_CONSOLE;
+	int64_t got = lpar_hcall2(LPAR_HC_BLOCK, deadline, mask);
 
 	if (got <= 0)
 		return;
@@ -256,13 +258,13 @@ static long sys_arch_prctl(long code, long addr)
 {
 	switch (code) {
 	case ARCH_SET_FS:
+		if ((uint64_t)addr >= 1ull << 47)
+			return -EPERM; /* not a canonical user address */
 		if (fsgsbase)
 			__asm__ volatile("wrfsbase %0" ::"r"(addr) : "memory");
 		else
 			return lpar_hcall1(LPAR_HC_SET_FS_BASE, addr);
 		return 0;
-	case ARCH_GET_FS:
-		return -EINVAL;
 	default:
 		return -EINVAL;
 	}
@@ -285,7 +287,7 @@ static long sys_uname(long buf)
 
 	memset(u, 0, sizeof(*u));
 	copy_field(u->sysname, "lpar");
-	copy_field(u->nodename, (const char *)(uintptr_t)los_boot->name);
+	copy_field(u->nodename, (const char *)(uintptr_t)lpar_boot->name);
 	copy_field(u->release, "1");
 	copy_field(u->version, "lpar library OS, hcall ABI 1");
 	copy_field(u->machine, "x86_64");
@@ -304,7 +306,7 @@ static long sys_ioctl(long fd, long req, long arg)
 {
 	if (fd < 0 || fd > 2)
 		return -EBADF;
-	if (req == TIOCGWINSZ && !(los_boot->flags & LPAR_BOOT_CONSOLE_BUFFERED)) {
+	if (req == TIOCGWINSZ && !(lpar_boot->flags & LPAR_BOOT_CONSOLE_BUFFERED)) {
 		*(struct winsize *)arg = (struct winsize){ .ws_row = 24, .ws_col = 80 };
 		return 0;
 	}
@@ -327,22 +329,25 @@ static long sys_fcntl(long fd)
 }
 
 /* Signals are never delivered: a handler is accepted but never runs. */
+/* The kernel's struct sigaction: handler, flags, restorer, then the mask. */
+#define KSIGACTION_SIZE (3 * 8 + 8)
+
 static long sys_rt_sigaction(long sig, long act, long old, long size)
 {
-	(void)act;
-	if (sig < 1 || sig > 64 || sig == SIGKILL || sig == SIGSTOP)
-		return act ? -EINVAL : 0;
+	if (size != 8 || sig < 1 || sig > 64 || ((sig == SIGKILL || sig == SIGSTOP) && act))
+		return -EINVAL;
 	if (old)
-		memset((void *)old, 0, (size_t)size + 24);
+		memset((void *)old, 0, KSIGACTION_SIZE);
 	return 0;
 }
 
 static long sys_rt_sigprocmask(long how, long set, long old, long size)
 {
-	(void)how;
 	(void)set;
+	if (size != 8 || how < SIG_BLOCK || how > SIG_SETMASK)
+		return -EINVAL;
 	if (old)
-		memset((void *)old, 0, (size_t)size);
+		memset((void *)old, 0, 8);
 	return 0;
 }
 
@@ -393,11 +398,6 @@ static long sys_tgkill(long pid, long tid, long sig)
 	return pid == 1 && tid == 1 ? kill_self(sig) : -ESRCH;
 }
 
-static long sys_sched_yield(void)
-{
-	return 0;
-}
-
 #define FN(f) ((los_fn)(void (*)(void))(f))
 
 static const los_fn table[] = {
@@ -434,7 +434,7 @@ static const los_fn table[] = {
 	[SYS_getegid] = FN(sys_zero),
 	[SYS_uname] = FN(sys_uname),
 	[SYS_getrandom] = FN(sys_getrandom),
-	[SYS_sched_yield] = FN(sys_sched_yield),
+	[SYS_sched_yield] = FN(sys_zero),
 	[SYS_rt_sigaction] = FN(sys_rt_sigaction),
 	[SYS_rt_sigprocmask] = FN(sys_rt_sigprocmask),
 	[SYS_sigaltstack] = FN(sys_zero),
@@ -443,18 +443,12 @@ static const los_fn table[] = {
 	[SYS_tgkill] = FN(sys_tgkill),
 };
 
-long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr,
-		   uint64_t rip);
+long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr);
 static void los_init(void);
 
-/* Where the syscall being served came from: the monitor names it in a crash report. */
-uint64_t los_syscall_rip;
-
-long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr,
-		   uint64_t rip)
+long los_syscall_c(long a0, long a1, long a2, long a3, long a4, long a5, long nr)
 {
-	los_syscall_rip = rip;
-	if (!los_boot)
+	if (!started)
 		los_init();
 	if (nr >= 0 && (unsigned long)nr < sizeof(table) / sizeof(table[0]) && table[nr])
 		return table[nr](a0, a1, a2, a3, a4, a5);
@@ -469,33 +463,7 @@ static void los_init(void)
 	/* The monitor sets CR4.FSGSBASE when the CPU it gives us has wrfsbase. */
 	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 	fsgsbase = b & 1;
-	los_boot = bi;
+	started = 1;
 	los_mm_init(bi->heap_start, bi->heap_end);
 	los_con_init();
-}
-
-/* What the compiler may call for structure copies. */
-void *memcpy(void *restrict d, const void *restrict s, size_t n)
-{
-	void *r = d;
-
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return r;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	void *r = d;
-
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-	return r;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
 }

@@ -27,7 +27,8 @@
 #define LPAR_HC_ABORT          4 /* (msg, len)         -> does not return */
 #define LPAR_HC_TIME_MONOTONIC 5 /* ()                 -> ns since boot */
 #define LPAR_HC_TIME_WALL      6 /* ()                 -> ns since the Epoch */
-#define LPAR_HC_BLOCK          7 /* (deadline)         -> ready set, 0 on timeout */
+#define LPAR_HC_BLOCK          7 /* (deadline, mask)   -> ready set & mask (mask 0: all),
+                                     0 on timeout; bits outside mask stay pending */
 #define LPAR_HC_EVENT_TAKE     8 /* ()                 -> event bits, cleared */
 #define LPAR_HC_TRACE_MARK     9 /* (msg, len)         -> 0; a mark in lpar trace */
 #define LPAR_HC_RING_RESET    10 /* (ring, gen)        -> 0; resets the ring (and channel) if

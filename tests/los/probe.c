@@ -12,6 +12,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,6 +121,26 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		ns = (b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec);
 		printf("100 ms sleep: %s\n", ns >= 100000000 && ns < 300000000 ? "ok" : "WRONG");
+		return 0;
+	}
+	if (!strcmp(mode, "noreplace")) {
+		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *q;
+
+		strcpy(p, "precious");
+		q = mmap(p, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		printf("noreplace: %s, kept %s\n", q == MAP_FAILED ? strerror(errno) : "mapped",
+		       strcmp(p, "precious") ? "WRONG" : "ok");
+		printf("munmap of -1 bytes: %s\n",
+		       syscall(SYS_munmap, p, (size_t)-1) ? strerror(errno) : "WRONG");
+		printf("arch_prctl non-canonical: %s\n",
+		       syscall(SYS_arch_prctl, 0x1002, 1ul << 63) ? strerror(errno) : "WRONG");
+		return 0;
+	}
+	if (!strcmp(mode, "sleep")) {
+		sleep(1);
+		printf("slept\n");
 		return 0;
 	}
 	if (!strcmp(mode, "badptr")) {
