@@ -39,7 +39,8 @@ common:
 	 * %rip and %r11 = its %rflags; every other register is an argument or
 	 * must be kept.  CPL 0 code is emulated on kvm-pvm, so this does as
 	 * little as it can: it steps past the red zone and returns to CPL 3
-	 * at the library OS's entry with %rsp just below the iretq frame.
+	 * at the library OS's entry with %rsp at the iretq frame's SS slot
+	 * (the frame below it is spent).
 	 * The library OS finds the caller's %rsp 136 bytes above its own and
 	 * returns to it with a jump, never through CPL 0 again.
 	 */

@@ -22,9 +22,13 @@
 /*
  * The partition runs at CPL 3: on kvm-pvm only user-mode code runs natively
  * (CPL 0 is emulated instruction by instruction), and at CPL 3 the monitor's
- * tables are out of the partition's reach.  Only the exception stubs run at
- * CPL 0.  hcalls reach the monitor because the TSS's I/O bitmap allows
- * exactly the hcall port.
+ * tables are out of the partition's reach.  Only the exception stubs and
+ * the syscall stub run at CPL 0.  The syscall stub pushes its iretq frame
+ * at the partition's own %rsp with CPL 0 rights, so a partition that
+ * points %rsp at its exception stack can scribble there: it harms only
+ * itself, as the monitor copies a fault frame out before reading it.
+ * hcalls reach the monitor because the TSS's I/O bitmap allows exactly
+ * the hcall port and the doorbell port.
  */
 #define X86_SEL_KCODE  0x08
 #define X86_SEL_KDATA  0x10
