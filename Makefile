@@ -99,8 +99,8 @@ SYSCALL_HDR := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 $(B)/hv/syscall_names.h: $(SYSCALL_HDR)
 	@mkdir -p $(dir $@)
 	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< > $@
-$(B)/hv/dev_los.o: $(B)/hv/syscall_names.h
-$(B)/hv/dev_los.o: HOST_CPPFLAGS += -I$(B)/hv
+$(B)/hv/los.o: $(B)/hv/syscall_names.h
+$(B)/hv/los.o: HOST_CPPFLAGS += -I$(B)/hv
 
 $(B)/hv/stubs.o: hv/stubs.S hv/x86.h
 	@mkdir -p $(dir $@)

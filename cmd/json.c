@@ -42,6 +42,7 @@ void json_status(FILE *f, const struct part_status *st)
 		(unsigned long long)st->mem, st->vcpus);
 	json_string(f, st->image);
 	fprintf(f, ", \"uptime\": %.3f", st->uptime);
+	fprintf(f, ", \"syscalls_unsupported\": %llu", (unsigned long long)st->syscalls_unsupported);
 	if (!strcmp(st->state, "exited"))
 		fprintf(f, ", \"exit\": %d", st->exit_status);
 	if (part_status_ended(st))

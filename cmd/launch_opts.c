@@ -12,6 +12,9 @@
 #include "../hv/hv.h"
 #include "launch_opts.h"
 
+/* --env options taken before merging (a name given again replaces the earlier). */
+#define ENV_FLAGS_MAX (4 * PART_ENV_MAX)
+
 enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
        SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128 };
 
@@ -80,23 +83,17 @@ static int add_chan(const struct cmd *self, struct launch_opts *o, const char *v
 /* Sets NAME=VALUE in o->spec's environment; a later value of a name replaces the earlier. */
 static int add_env(const struct cmd *self, struct launch_opts *o, char *v)
 {
-	size_t name = strcspn(v, "=");
 	char clean[256];
+	int r = part_env_set(o->env, &o->spec.envc, v);
 
-	if (!part_env_valid(v))
+	o->spec.envp = o->env;
+	if (r == -EINVAL)
 		return lpar_usage_error(self,
 			"invalid environment variable '%s': use NAME=VALUE, NAME of letters, digits and '_', not starting with a digit",
 			text_sanitize(clean, sizeof(clean), v, strlen(v)));
-	for (int i = 0; i < o->spec.envc; i++)
-		if (!strncmp(o->env[i], v, name + 1)) {
-			o->env[i] = v;
-			return 0;
-		}
-	if (o->spec.envc == PART_ENV_MAX)
+	if (r)
 		return lpar_usage_error(self, "too many environment variables (at most %d)",
 					PART_ENV_MAX);
-	o->env[o->spec.envc++] = v;
-	o->spec.envp = o->env;
 	return 0;
 }
 
@@ -131,7 +128,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *mem = NULL, *cfgpath = NULL;
-	char *flag_env[PART_ENV_MAX];
+	char *flag_env[ENV_FLAGS_MAX];
 	struct lerr err = { 0 };
 	unsigned seen = 0;
 	int c, r, nflag_env = 0;
@@ -204,9 +201,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 				return r;
 			break;
 		case 'e':
-			if (nflag_env == PART_ENV_MAX)
-				return lpar_usage_error(self, "too many environment variables (at most %d)",
-							PART_ENV_MAX);
+			if (nflag_env == ENV_FLAGS_MAX)
+				return lpar_usage_error(self, "too many --env options (at most %d)",
+							ENV_FLAGS_MAX);
 			flag_env[nflag_env++] = optarg;
 			break;
 		case 'h':

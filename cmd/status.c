@@ -42,6 +42,7 @@ int cmd_status(int argc, char **argv)
 		printf("name %s\nstate %s\npid %ld\nmem %llu\nvcpus %d\nimage %s\nuptime %.3f\n",
 		       st.name, st.state, st.pid, (unsigned long long)st.mem, st.vcpus,
 		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
+		printf("syscalls_unsupported %llu\n", (unsigned long long)st.syscalls_unsupported);
 		for (int k = 0; k < st.nrings; k++) {
 			const struct part_ring *r = &st.rings[k];
 

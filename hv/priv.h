@@ -145,7 +145,7 @@ struct hv {
 	int argc;
 	char *const *argv;
 	const struct elf_image *img;
-	struct elf_image *los;     /* the library OS (dev_los.c) */
+	struct elf_image *los;     /* the library OS (los.c) */
 	uint64_t syscalls_unsupported; /* calls the library OS reported */
 	int envc;
 	char *const *envp;
@@ -330,14 +330,14 @@ void hv_console_ring_flush(struct hv *hv);
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
 
-/* dev_los.c: opens the library OS lpar carries. */
+/* los.c: opens the library OS lpar carries. */
 int hv_los_open(struct elf_image **out, struct lerr *err);
 /*
- * dev_los.c: for rip inside the library OS, the address of the syscall
+ * los.c: for rip inside the library OS, the address of the syscall
  * instruction it is serving; else rip.
  */
 uint64_t hv_los_caller(struct hv *hv, uint64_t rip);
-/* dev_los.c: a Linux x86-64 syscall's name, or "unknown". */
+/* los.c: a Linux x86-64 syscall's name, or "unknown". */
 const char *hv_syscall_name(uint64_t nr);
 
 /* ctl.c: whether the peer of a UNIX socket may control the monitor: its own user or root. */

@@ -77,6 +77,8 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	add(buf, len, &n, "image %s\n", hv->img->path);
 	add(buf, len, &n, "uptime %llu.%03llu\n", (unsigned long long)(up / 1000000000u),
 	    (unsigned long long)(up / 1000000u % 1000u));
+	add(buf, len, &n, "syscalls_unsupported %llu\n",
+	    (unsigned long long)__atomic_load_n(&hv->syscalls_unsupported, __ATOMIC_RELAXED));
 	hv_ring_status(hv, buf, len, &n);
 	if (st != HV_ENDED)
 		return n;

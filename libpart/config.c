@@ -25,6 +25,23 @@ int part_env_valid(const char *s)
 	return 1;
 }
 
+int part_env_set(char **env, int *n, char *v)
+{
+	size_t name = strcspn(v, "=");
+
+	if (!part_env_valid(v))
+		return -EINVAL;
+	for (int i = 0; i < *n; i++)
+		if (!strncmp(env[i], v, name + 1)) {
+			env[i] = v;
+			return 0;
+		}
+	if (*n == PART_ENV_MAX)
+		return -E2BIG;
+	env[(*n)++] = v;
+	return 0;
+}
+
 /* Adds NAME=VALUE to cfg's environment. */
 static int add_env(struct part_config *cfg, const char *v, const char *path, int lineno,
 		   struct lerr *err)
@@ -35,9 +52,12 @@ static int add_env(struct part_config *cfg, const char *v, const char *path, int
 		return lerr_set(err, EINVAL,
 				"%s:%d: value of 'env' is not NAME=VALUE (NAME: letters, digits and '_', not starting with a digit)",
 				path, lineno);
-	if (cfg->nenv == PART_ENV_MAX || cfg->envused + n > sizeof(cfg->envbuf))
-		return lerr_set(err, EINVAL, "%s:%d: too many environment variables", path,
-				lineno);
+	if (cfg->nenv == PART_ENV_MAX)
+		return lerr_set(err, EINVAL, "%s:%d: too many environment variables (at most %d)",
+				path, lineno, PART_ENV_MAX);
+	if (cfg->envused + n > sizeof(cfg->envbuf))
+		return lerr_set(err, EINVAL, "%s:%d: the environment is too long (at most %d bytes)",
+				path, lineno, PART_ENV_BYTES);
 	memcpy(cfg->envbuf + cfg->envused, v, n);
 	cfg->env[cfg->nenv++] = cfg->envbuf + cfg->envused;
 	cfg->envused += n;

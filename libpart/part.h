@@ -72,6 +72,7 @@ struct part_status {
 	int vcpus;
 	char image[4096];
 	double uptime;
+	uint64_t syscalls_unsupported; /* the library OS answered ENOSYS so often */
 	int exit_status;       /* valid when state is "exited" */
 	int signal;
 	char reason[1024];
@@ -136,6 +137,12 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
  * starting with a digit (what a shell can set).
  */
 int part_env_valid(const char *s);
+/*
+ * Sets NAME=VALUE v in env[0..*n): replaces the entry of the same name,
+ * else appends (at most PART_ENV_MAX).  0, -EINVAL if v is not valid,
+ * -E2BIG if env is full.  env keeps the pointer v.
+ */
+int part_env_set(char **env, int *n, char *v);
 
 struct part_spec {
 	const char *name;       /* NULL: from the image, made unique */

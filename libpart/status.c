@@ -97,6 +97,8 @@ int part_status_parse(const char *text, struct part_status *st)
 					copy(st->image, sizeof(st->image), val);
 				else if (!strcmp(key, "uptime"))
 					st->uptime = strtod(val, NULL);
+				else if (!strcmp(key, "syscalls_unsupported"))
+					st->syscalls_unsupported = strtoull(val, NULL, 10);
 				else if (!strcmp(key, "exit"))
 					st->exit_status = atoi(val);
 				else if (!strcmp(key, "signal"))

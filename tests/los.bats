@@ -48,6 +48,18 @@ probe() {
 		fail "no fork line in the trace: $(cat trace.txt)"
 }
 
+@test "lpar status counts the unsupported syscalls" {
+	run lpar run -d --name nr "$PROBE" enosys
+	assert_success
+	run lpar wait nr
+	assert_success
+	run lpar status nr
+	assert_line "syscalls_unsupported 2"
+	run lpar -j status nr
+	[ "$(jq -r .syscalls_unsupported <<<"$output")" = 2 ] || fail "json: $output"
+	lpar rm nr
+}
+
 @test "uname names the partition, getpid is 1" {
 	probe --name box-7 "$PROBE" uname
 	assert_success
