@@ -175,9 +175,9 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
-tests/libc/%.native: tests/libc/%.c
+tests/libc/%.native: tests/libc/%.c tests/libc/gen.h
 	musl-gcc -static -no-pie -O2 -o $@ $<
-tests/libc/%.elf: tests/libc/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
+tests/libc/%.elf: tests/libc/%.c tests/libc/gen.h lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc -O2 -o $@ $<
 
 # The README's test command: installs what it needs, then runs everything.

@@ -209,8 +209,14 @@ static void show_hcall(struct trace_view *v, const struct part_tev *e, const str
 		char *eq = strchr(a, '=');
 		const char *an = eq ? a : "arg", *av = eq ? eq + 1 : a;
 
+		uint64_t mask;
+
 		if (eq)
 			*eq = '\0';
+		/* block's mask of 0 (every bit) goes without saying, as in its C wrapper. */
+		if (h && h->nr == LPAR_HC_BLOCK && i == 1 && !v->json &&
+		    !num_parse_u64(av, &mask) && !mask)
+			continue;
 		tree_text(clean, sizeof(clean), an, strlen(an));
 		if (v->json) {
 			fputs(i ? ", " : "", v->out);

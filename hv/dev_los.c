@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "../common/err.h"
 #include "priv.h"
 
 static int64_t hc_syscall_unsupported(struct hv *hv, const uint64_t *a)
