@@ -198,6 +198,20 @@ static_pie() {
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "left behind: $(ls "$LPAR_RUNDIR")"
 }
 
+@test "lpar create --env: the environment is the program's when it starts" {
+	run lpar create --name e --env GREETING=created "$PROBE"
+	assert_success
+	run lpar start e
+	assert_success
+	run lpar wait e
+	assert_success
+	assert_equal "$(cat "$(console_of e)")" "hello from a static musl binary: argc 1, argv[1] -, GREETING created"
+	run --separate-stderr lpar create -e 'BAD NAME=x' "$PROBE"
+	assert_failure 2
+	assert_stderr --partial "lpar: invalid environment variable 'BAD NAME=x'"
+	lpar rm e
+}
+
 @test "--env: later values win, the config's come first, bad names are usage errors" {
 	printf 'image = %s\nenv = GREETING=from-config\nenv = OTHER=1\n' "$PROBE" >p.cfg
 	probe -f p.cfg
