@@ -40,6 +40,8 @@ void cmd_help_print(const struct cmd *c, FILE *f);
 
 /* "lpar: <message>" on stderr, or {"error": ...} on stdout in JSON mode. */
 void lpar_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* signals.c: fn handles SIGINT, SIGTERM and SIGHUP (interrupting system calls); SIGPIPE is ignored. */
+void cmd_stop_signals(void (*fn)(int));
 /* A usage error: the message, then "usage: <synopsis>"; returns EXIT_USAGE. */
 int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -24,19 +24,12 @@
 /* Stop signals are blocked except while the vCPU runs or blocks. */
 static void signals_setup(sigset_t *stop)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = hv_on_signal; /* no SA_RESTART: interrupt KVM_RUN */
 	sigemptyset(stop);
 	sigaddset(stop, SIGINT);
 	sigaddset(stop, SIGTERM);
 	sigaddset(stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, stop, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cmd_stop_signals(hv_on_signal); /* they interrupt KVM_RUN */
 }
 
 /*
@@ -209,7 +202,6 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	struct trace_src src = { .fd = -1 };
 	struct part_status st;
 	struct lerr err = { 0 };
-	struct sigaction sa;
 	struct part *p = NULL;
 	pthread_t out_th, in_th;
 	FILE *out = stderr;
@@ -223,12 +215,7 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 		elf_close(img);
 		return EXIT_NOSTART;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = traced_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cmd_stop_signals(traced_on_signal);
 	o->spec.autostart = 0;
 	o->spec.with_parent = 1;
 	o->spec.rm = 0; /* its record says how it ended; removed below */

@@ -612,18 +612,6 @@ static void on_stop(int signo)
 		shutdown(sig_src->fd, SHUT_RDWR);
 }
 
-static void stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -686,7 +674,7 @@ int cmd_trace(int argc, char **argv)
 	if (argc - optind > 1)
 		return lpar_usage_error(self, "name one partition");
 	name = argv[optind];
-	stop_signals();
+	cmd_stop_signals(on_stop);
 	r = part_open(name, &p, &st, &err);
 	if (r == -ESRCH && part_status_ended(&st)) {
 		char how[64];

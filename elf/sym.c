@@ -84,7 +84,7 @@ int elf_read_symbols(Elf *e, struct elf_image *img, struct lerr *err)
 		memcpy(img->strtab + used, name, len);
 		o = &img->syms[img->nsyms++];
 		o->name = img->strtab + used;
-		o->addr = s.st_value + (s.st_shndx == SHN_ABS ? 0 : img->bias);
+		o->addr = s.st_value + img->bias;
 		o->size = s.st_size;
 		o->is_func = GELF_ST_TYPE(s.st_info) == STT_FUNC;
 		used += len;

@@ -99,27 +99,30 @@ static void sym_name(const struct elf_image *img, uint64_t addr, char *buf, size
 static void crash_where(struct hv *hv, uint64_t rip, char *buf, size_t len)
 {
 	uint64_t from = hv_los_caller(hv, rip);
-	char los[128], app[128];
+	int in_los = rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END;
+	char where[160], app[128];
 
-	if (from == rip) {
+	if (!in_los && from == rip) {
 		sym_name(hv->img, rip, buf, len);
-		if (rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END)
-			snprintf(buf, len, " in the library OS");
 		return;
 	}
-	if (rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END)
-		sym_name(hv->los, rip, los, sizeof(los));
-	else
-		snprintf(los, sizeof(los), " <the monitor's syscall stub>");
+	if (in_los) {
+		sym_name(hv->los, rip, app, sizeof(app));
+		snprintf(where, sizeof(where), "%s in the library OS", app);
+	} else {
+		snprintf(where, sizeof(where), " <the monitor's syscall stub>");
+	}
+	if (from == rip) {
+		snprintf(buf, len, "%s", where);
+		return;
+	}
 	sym_name(hv->img, from, app, sizeof(app));
-	snprintf(buf, len, "%s%s, in a syscall from 0x%llx%s", los,
-		 rip >= LPAR_LOS_BASE && rip < LPAR_LOS_END ? " in the library OS" : "",
-		 (unsigned long long)from, app);
+	snprintf(buf, len, "%s, in a syscall from 0x%llx%s", where, (unsigned long long)from, app);
 }
 
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 {
-	char what[400], where[300];
+	char what[400], where[340];
 	va_list ap;
 
 	va_start(ap, fmt);

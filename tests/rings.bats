@@ -25,12 +25,7 @@ teardown() {
 	for pid in "${STOPPED[@]}"; do
 		kill -CONT "$pid" 2>/dev/null || true
 	done
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${BG_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
+	end_bg
 	remove_partitions_and_check
 }
 

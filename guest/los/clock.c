@@ -1,5 +1,7 @@
 /* The TSC clock (clock.h): built into the library OS and into its vDSO. */
+#include <errno.h>
 #include <lpar.h>
+#include <time.h>
 
 #include "clock.h"
 
@@ -94,4 +96,27 @@ uint64_t los_clock_wall(struct los_clock *c)
 	uint64_t m = los_clock_mono(c);
 
 	return m + (uint64_t)c->wall_off;
+}
+
+int los_clock_read(struct los_clock *c, long clk, uint64_t *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
+		*ns = los_clock_wall(c);
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = los_clock_mono(c);
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }

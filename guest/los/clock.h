@@ -25,5 +25,11 @@ struct los_clock {
 uint64_t los_clock_mono(struct los_clock *c);
 /* The wall clock: ns since the Epoch. */
 uint64_t los_clock_wall(struct los_clock *c);
+/*
+ * Clock clk (a clockid_t) in *ns: REALTIME and its kin the wall clock,
+ * every other clock the monotonic one (CPU time is elapsed time); 0, or
+ * -EINVAL for a clock there is not.
+ */
+int los_clock_read(struct los_clock *c, long clk, uint64_t *ns);
 
 #endif

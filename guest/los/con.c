@@ -9,15 +9,9 @@
 
 #include "los.h"
 
-static struct lpar_ring_hdr *ring;
-
-void los_con_init(void)
-{
-	ring = (struct lpar_ring_hdr *)(uintptr_t)lpar_boot->console_ring;
-}
-
 static long con_write(const char *s, size_t n)
 {
+	struct lpar_ring_hdr *ring = (struct lpar_ring_hdr *)(uintptr_t)lpar_boot->console_ring;
 	size_t done = 0;
 
 	if (ring && lpar_ring_link(ring) == LPAR_LINK_UP) {

@@ -23,7 +23,6 @@ long los_mremap(uint64_t old, uint64_t oldlen, uint64_t len, long flags, uint64_
 long los_mprotect(uint64_t addr, uint64_t len, long prot);
 
 /* con.c: fds 0, 1 and 2 are the console. */
-void los_con_init(void);
 long los_write(long fd, const void *buf, size_t len);
 long los_read(long fd, void *buf, size_t len);
 

@@ -138,32 +138,13 @@ static long sys_one(void)
 	return 1;
 }
 
-/* Time: CLOCK_REALTIME and its kin from the wall clock, every other clock monotonic. */
-static uint64_t clock_ns(long clk)
-{
-	switch (clk) {
-	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-	case CLOCK_REALTIME_ALARM:
-	case CLOCK_TAI:
-		return los_clock_wall(&los_clock_state);
-	default:
-		return los_clock_mono(&los_clock_state);
-	}
-}
-
-static int clock_valid(long clk)
-{
-	return clk >= CLOCK_REALTIME && clk <= CLOCK_TAI && clk != 10;
-}
-
+/* Time: the partition's clock (clock.c), which the vDSO reads too. */
 static long sys_clock_gettime(long clk, long ts)
 {
 	uint64_t ns;
 
-	if (!clock_valid(clk))
+	if (los_clock_read(&los_clock_state, clk, &ns))
 		return -EINVAL;
-	ns = clock_ns(clk);
 	((struct timespec *)ts)->tv_sec = (time_t)(ns / 1000000000u);
 	((struct timespec *)ts)->tv_nsec = (long)(ns % 1000000000u);
 	return 0;
@@ -171,7 +152,9 @@ static long sys_clock_gettime(long clk, long ts)
 
 static long sys_clock_getres(long clk, long ts)
 {
-	if (!clock_valid(clk))
+	uint64_t ns;
+
+	if (los_clock_read(&los_clock_state, clk, &ns))
 		return -EINVAL;
 	if (ts)
 		*(struct timespec *)ts = (struct timespec){ 0, 1 };
@@ -227,10 +210,10 @@ void los_wait(uint64_t deadline, uint64_t want)
 static long sys_clock_nanosleep(long clk, long flags, long req, long rem)
 {
 	const struct timespec *t = (const struct timespec *)req;
-	uint64_t ns, now;
+	uint64_t ns, now, base;
 
 	(void)rem;
-	if (!clock_valid(clk) || clk == CLOCK_THREAD_CPUTIME_ID)
+	if (clk == CLOCK_THREAD_CPUTIME_ID || los_clock_read(&los_clock_state, clk, &base))
 		return -EINVAL;
 	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
 		return -EINVAL;
@@ -240,11 +223,8 @@ static long sys_clock_nanosleep(long clk, long flags, long req, long rem)
 	else
 		ns = (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
 	now = los_clock_mono(&los_clock_state);
-	if (flags & TIMER_ABSTIME) {
-		uint64_t base = clock_ns(clk);
-
+	if (flags & TIMER_ABSTIME)
 		ns = ns > base ? ns - base : 0;
-	}
 	sleep_until(ns > UINT64_MAX - now ? LPAR_DEADLINE_NEVER : now + ns);
 	return 0;
 }
@@ -465,5 +445,4 @@ static void los_init(void)
 	fsgsbase = b & 1;
 	started = 1;
 	los_mm_init(bi->heap_start, bi->heap_end);
-	los_con_init();
 }

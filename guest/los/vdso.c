@@ -4,7 +4,6 @@
  * clock, so reading the time costs no exit; what it does not serve it
  * leaves to the syscall.
  */
-#include <errno.h>
 #include <lpar.h>
 #include <time.h>
 
@@ -14,28 +13,11 @@ __attribute__((visibility("default"))) int __vdso_clock_gettime(clockid_t clk, s
 
 __attribute__((visibility("default"))) int __vdso_clock_gettime(clockid_t clk, struct timespec *ts)
 {
-	struct los_clock *c = (struct los_clock *)(uintptr_t)lpar_boot->clock;
 	uint64_t ns;
+	int r = los_clock_read((struct los_clock *)(uintptr_t)lpar_boot->clock, clk, &ns);
 
-	switch (clk) {
-	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-	case CLOCK_REALTIME_ALARM:
-	case CLOCK_TAI:
-		ns = los_clock_wall(c);
-		break;
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
-		ns = los_clock_mono(c);
-		break;
-	default:
-		return -EINVAL;
-	}
+	if (r)
+		return r;
 	ts->tv_sec = (time_t)(ns / 1000000000u);
 	ts->tv_nsec = (long)(ns % 1000000000u);
 	return 0;

@@ -139,6 +139,19 @@ bg() {
 	BG_PIDS+=($!)
 }
 
+# Ends what bg started (a stopped one is continued first) and waits for it.
+end_bg() {
+	local pid
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill -CONT "$pid" 2>/dev/null || true
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
 # wait_rc PID: waits for a background process of this test; $RC is its status.
 wait_rc() {
 	RC=0

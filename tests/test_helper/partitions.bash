@@ -14,15 +14,7 @@ setup() {
 }
 
 teardown() {
-	local pid
-
-	for pid in "${BG_PIDS[@]}"; do
-		kill -CONT "$pid" 2>/dev/null || true
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${BG_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
+	end_bg
 	remove_partitions_and_check
 }
 
