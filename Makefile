@@ -18,10 +18,12 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Werror
-# lpar itself needs only libelf; the debugger (lpar-debug) needs the rest.
+# lpar needs libelf; its TCG backend loads Unicorn and capstone when it
+# runs (so only their headers are needed to build it).  The debugger
+# (lpar-debug) needs capstone and libdw.
 PKGS    := libelf
 DEBUG_PKGS := capstone libdw
-HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS))
+HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS) unicorn)
 HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread
 DEBUG_LIBS    = $(shell pkg-config --libs $(DEBUG_PKGS)) -lreadline
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -29,11 +31,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B := build
 SDK := $(B)/sdk
 
-# The monitor backend; hv/kvm.c is the only one so far.
-HV_BACKEND ?= kvm
-
+# Every backend is built in; lpar picks one at run time (--accel).
 CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
-	     $(filter-out hv/kvm.c,$(wildcard hv/*.c)) hv/$(HV_BACKEND).c hv/stubs.S hv/los_blob.S
+	     $(wildcard hv/*.c) hv/stubs.S hv/los_blob.S
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 DEBUG_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard debug/*.c))
 # cmd/ builds two programs from one command table: lpar, which hands the

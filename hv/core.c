@@ -23,16 +23,48 @@
 
 volatile sig_atomic_t hv_pending_signal;
 
+/* The vCPU the signal handlers interrupt: one partition per process. */
+static struct hvb_cpu *volatile signal_cpu;
 
 void hv_on_signal(int signo)
 {
 	hv_pending_signal = signo;
+	hvb_cpu_kick(signal_cpu);
 }
 
-/* The controller's kick: its only job is to interrupt KVM_RUN or ppoll(). */
+/* The controller's kick: its only job is to interrupt a run or ppoll(). */
 static void on_kick(int signo)
 {
 	(void)signo;
+	hvb_cpu_kick(signal_cpu);
+}
+
+void hv_kick(struct hv *hv)
+{
+	hvb_cpu_kick(hv->cpu);
+	pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+}
+
+int hv_accel_valid(const char *name)
+{
+	return !strcmp(name, "auto") || hvb_find(name);
+}
+
+size_t hv_accel_probe(const char *kvm_path, struct hv_accel_report *out, size_t n)
+{
+	struct hvb_params p = { .kvm_path = kvm_path };
+	size_t i;
+
+	for (i = 0; hvb_backends[i]; i++) {
+		struct lerr err = { 0, "" };
+
+		if (i >= n)
+			continue;
+		out[i].name = hvb_backends[i]->name;
+		out[i].usable = hvb_backends[i]->probe(&p, &err) == 0;
+		snprintf(out[i].why, sizeof(out[i].why), "%s", err.msg);
+	}
+	return i;
 }
 
 uint64_t hv_host_ns(void)
@@ -192,7 +224,7 @@ void hv_request(struct hv *hv, unsigned req)
 	hv->req |= req;
 	pthread_cond_broadcast(&hv->cond);
 	if (!pthread_equal(pthread_self(), hv->vcpu_thread))
-		pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+		hv_kick(hv);
 }
 
 int hv_yield(struct hv *hv)
@@ -473,7 +505,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 
 	r = hv_los_open(&hv->los, err);
 	if (!r)
-		r = hvb_open(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm", cfg->cache_dir, &hv->vm, err);
+		r = hvb_open(&(struct hvb_params){ cfg->accel, cfg->kvm_path, cfg->cache_dir },
+			     &hv->vm, err);
 	if (!r)
 		r = ram_create(hv, cfg->ram_fd, cfg->mem_size, err);
 	if (!r)
@@ -482,8 +515,10 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_layout_build(hv, &bs, err);
 	if (!r)
 		r = hvb_cpu_create(hv->vm, &bs, &hv->run_mask, &hv->cpu, err);
-	if (!r)
+	if (!r) {
+		signal_cpu = hv->cpu;
 		r = paging_regs(hv, err);
+	}
 	if (!r)
 		r = hv_hcall_register(hv, err);
 	if (!r)
@@ -525,6 +560,8 @@ void hv_destroy(struct hv *hv)
 			d->fini(hv);
 	}
 	hv_io_fini(hv);
+	if (signal_cpu == hv->cpu)
+		signal_cpu = NULL;
 	hvb_close(hv->vm);
 	if (hv->mem.base)
 		munmap(hv->mem.base, hv->mem.size);

@@ -506,6 +506,7 @@ static int t_write(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		if (!p)
 			return -EFAULT;
 		memcpy(p, data, count);
+		hvb_ram_written(hv->vm, off, count);
 		p9_reply_write(r, count);
 		return 0;
 	}

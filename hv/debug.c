@@ -41,20 +41,25 @@ static struct hv_bp *bp_at(struct hv *hv, uint64_t addr)
 	return NULL;
 }
 
-static void bp_plant(struct hv *hv, const struct hv_bp *b)
+/* Writes the byte under a breakpoint; a backend that translates code must see it. */
+static void bp_write(struct hv *hv, const struct hv_bp *b, uint8_t v)
 {
 	uint8_t *p = gmem_at(&hv->mem, b->addr, 1);
 
-	if (p)
-		*p = 0xcc;
+	if (p) {
+		*p = v;
+		hvb_ram_written(hv->vm, b->addr, 1);
+	}
+}
+
+static void bp_plant(struct hv *hv, const struct hv_bp *b)
+{
+	bp_write(hv, b, 0xcc);
 }
 
 static void bp_lift(struct hv *hv, const struct hv_bp *b)
 {
-	uint8_t *p = gmem_at(&hv->mem, b->addr, 1);
-
-	if (p)
-		*p = b->orig;
+	bp_write(hv, b, b->orig);
 }
 
 /* The watchpoint whose page holds addr, or NULL. */
@@ -175,8 +180,9 @@ static int delete_break(struct hv *hv, uint64_t addr)
 }
 
 /*
- * One watchpoint per page, within a page of the partition's data: a page
- * it also runs code from cannot be taken out of its memory.
+ * One watchpoint per page, within a page of the partition's data; a page
+ * it also runs code from only where the backend can guard one (on KVM it
+ * cannot be taken out of the partition's memory).
  */
 static int set_watch(struct hv *hv, uint64_t addr, const char *lenstr, const char *kind)
 {
@@ -188,7 +194,8 @@ static int set_watch(struct hv *hv, uint64_t addr, const char *lenstr, const cha
 	    strlen(kind) != 1 || !strchr("wra", kind[0]))
 		return -EINVAL;
 	if ((addr & ~(PAGE - 1)) != ((addr + len - 1) & ~(PAGE - 1)) ||
-	    !hv_guest_buf(hv, addr, len, HV_BUF_READ) || hv_guest_buf(hv, addr, 1, HV_BUF_EXEC))
+	    !hv_guest_buf(hv, addr, len, HV_BUF_READ) ||
+	    (hv_guest_buf(hv, addr, 1, HV_BUF_EXEC) && !(hvb_caps(hv->vm) & HVB_CAP_GUARD_CODE)))
 		return -EFAULT;
 	if (wp_page(hv, addr))
 		return -EEXIST;
@@ -400,16 +407,21 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 	struct hv_wp *w = wp_page(hv, ex->addr);
 	uint8_t *p = gmem_at(&hv->mem, ex->addr, ex->size);
 	struct hv_regs r;
-	uint64_t old;
+	uint64_t old = 0;
 	int hit;
 
 	if (!w || !p || ex->size > 8)
 		return 0;
-	old = read_le(hv, w->addr, w->len);
-	if (ex->out)
-		memcpy(p, ex->mmio_data, ex->size);
-	else
-		memcpy(ex->mmio_data, p, ex->size);
+	if (ex->done_page) {
+		/* The backend did the access; this is the page before it. */
+		memcpy(&old, ex->done_page + (w->addr & (PAGE - 1)), w->len > 8 ? 8 : w->len);
+	} else {
+		old = read_le(hv, w->addr, w->len);
+		if (ex->out)
+			memcpy(p, ex->mmio_data, ex->size);
+		else
+			memcpy(ex->mmio_data, p, ex->size);
+	}
 	hit = ex->addr < w->addr + w->len && ex->addr + ex->size > w->addr &&
 	      (w->kind == 'a' || (w->kind == 'w') == (ex->out != 0));
 	if (!hit || !hv->dbg.owner)

@@ -32,7 +32,7 @@ static void output_failed(struct hv *hv, int e, int on_vcpu)
 		hv_end_signal(hv, SIGPIPE);
 	} else if (e == EPIPE) {
 		hv_pending_signal = SIGPIPE;
-		pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
+		hv_kick(hv);
 	} else if (!hv->out.console_errno) {
 		hv->out.console_errno = e;
 	}

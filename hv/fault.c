@@ -89,10 +89,20 @@ void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 		hv_end_crash(hv, f->rip, "exception %u", vector);
 }
 
+/* An exception, as a frame: the debugger may own it, else it ends the partition. */
+static void exception(struct hv *hv, struct hv_frame *f, uint64_t cr2)
+{
+	if (hv_tracing(hv))
+		hv_trace_note(hv, HV_TEV_EXIT, "what=fault vector=%u rip=0x%llx",
+			      (unsigned)f->vector, (unsigned long long)f->rip);
+	if (hv_debug_exception(hv, f, cr2))
+		return;
+	hv_fault_crash(hv, f, cr2);
+}
+
 /*
  * An exception stub reported a fault: copy its frame off the IST stack (the
- * partition could change it), let a debugger have it, else end the
- * partition with the reason.
+ * partition could change it), then deal with it.
  */
 static void fault(struct hv *hv, uint32_t vector)
 {
@@ -112,14 +122,29 @@ static void fault(struct hv *hv, uint32_t vector)
 	}
 	memcpy(&f, p, sizeof(f));
 	f.vector = vector;
-	if (hv_tracing(hv))
-		hv_trace_note(hv, HV_TEV_EXIT, "what=fault vector=%u rip=0x%llx", vector,
-			      (unsigned long long)f.rip);
 	if (vector == 14)
 		hvb_cpu_sregs(hv->cpu, &sr);
-	if (hv_debug_exception(hv, &f, sr.cr2))
-		return;
-	hv_fault_crash(hv, &f, sr.cr2);
+	exception(hv, &f, sr.cr2);
+}
+
+/*
+ * A backend that cannot deliver exceptions through the IDT reports them
+ * as exits, with the partition's registers as they were: the same frame
+ * the stubs would have built.
+ */
+static void exception_exit(struct hv *hv, const struct hvb_exit *ex)
+{
+	const struct hv_regs *r = hvb_cpu_regs(hv->cpu);
+	struct hv_segs sg = { 0 };
+	struct hv_frame f = {
+		.rax = r->rax, .vector = ex->vector, .error = ex->code, .rip = r->rip,
+		.rflags = r->rflags, .rsp = r->rsp,
+	};
+
+	hvb_cpu_segs(hv->cpu, &sg);
+	f.cs = sg.cs;
+	f.ss = sg.ss;
+	exception(hv, &f, ex->addr);
 }
 
 static void internal_error(struct hv *hv, uint64_t suberror)
@@ -184,6 +209,9 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 		break;
 	case HVB_EXIT_DEBUG:
 		hv_end_crash(hv, rip, "debug exception");
+		break;
+	case HVB_EXIT_EXCEPTION:
+		exception_exit(hv, ex);
 		break;
 	case HVB_EXIT_OTHER:
 		hv_end_crash(hv, rip, "unexpected vCPU exit %llu",

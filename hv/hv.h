@@ -35,6 +35,7 @@ struct hv_config {
 	int console_in;          /* read for console input, or -1 */
 	int console_out;         /* console output goes here */
 	int ram_fd;              /* file to back RAM with, or -1 for a memfd */
+	const char *accel;       /* "kvm", "tcg" or "auto" (NULL: auto), see hv_accel_valid() */
 	const char *kvm_path;    /* NULL: /dev/kvm */
 	const char *cache_dir;   /* where host facts may be cached, or NULL */
 	/*
@@ -79,6 +80,21 @@ struct hv_outcome {
 	char reason[768];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
 	int console_errno;   /* the first error writing console output (not EPIPE), or 0 */
 };
+
+/*
+ * The accelerators every lpar carries: hardware virtualization ("kvm") and
+ * a software CPU ("tcg").  "auto" picks KVM where it opens, else TCG.
+ */
+int hv_accel_valid(const char *name);
+
+/* Whether this host can run one accelerator, and if not why (lpar version -v). */
+struct hv_accel_report {
+	const char *name;
+	int usable;
+	char why[512];           /* what it runs on, or why it cannot run */
+};
+/* One report per accelerator, at most n; returns how many there are. */
+size_t hv_accel_probe(const char *kvm_path, struct hv_accel_report *out, size_t n);
 
 /* The signal handler to install for cfg->stop_signals. */
 void hv_on_signal(int signo);

@@ -1,7 +1,8 @@
 /*
  * The KVM backend: VM and vCPU creation, long-mode entry state, and the run
  * loop's exits translated to the portable struct hvb_exit.  Registers come
- * back through kvm_run's sync area, so an hcall costs no extra ioctl.
+ * back through kvm_run's sync area, so an hcall costs no extra ioctl.  The
+ * only file that includes <linux/kvm.h>.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,23 +18,26 @@
 #include "../common/err.h"
 #include "backend.h"
 
-struct hvb_guard {
+struct kvm_guard {
 	uint64_t page;
 	int mode;
 };
 
-struct hvb_vm {
+struct kvm_vm {
+	struct hvb_vm base;
 	int kvm, fd;
 	void *ram;
 	uint64_t ram_size;
 	int nslots;            /* memory slots in use, from 0 */
-	struct hvb_guard guard[HVB_GUARDS_MAX];
+	struct kvm_guard guard[HVB_GUARDS_MAX];
 	int nguard;
-	struct hvb_cpu *cpu;
+	struct kvm_cpu *cpu;
 	char *cpuid_cache;     /* file to keep KVM_GET_SUPPORTED_CPUID in, or NULL */
+	struct kvm_cpuid2 *cpuid; /* what the vCPU reports, once read */
 };
 
-struct hvb_cpu {
+struct kvm_cpu {
+	struct hvb_cpu base;
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -46,36 +50,64 @@ struct hvb_cpu {
 _Static_assert(sizeof(struct hv_regs) == sizeof(struct kvm_regs),
 	       "struct hv_regs must match struct kvm_regs");
 
-int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
-	     struct lerr *err)
+/* Opens the KVM device, with a message that says what to do when it cannot. */
+static int dev_open(const char *dev, struct lerr *err)
 {
-	struct hvb_vm *vm;
+	int fd = open(dev, O_RDWR | O_CLOEXEC), e = errno;
+
+	if (fd >= 0)
+		return fd;
+	if (e == ENOENT || e == ENODEV || e == ENXIO)
+		return lerr_set(err, e,
+				"cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it)",
+				dev, strerror(e));
+	if (e == EACCES || e == EPERM)
+		return lerr_set(err, e,
+				"cannot open %s: %s (add your user to the group that owns %s, usually 'kvm', or run as root)",
+				dev, strerror(e), dev);
+	return lerr_set(err, e, "cannot open %s: %s", dev, strerror(e));
+}
+
+static int kvm_probe(const struct hvb_params *p, struct lerr *err)
+{
+	const char *dev = p->kvm_path ? p->kvm_path : "/dev/kvm";
+	int fd = dev_open(dev, err), v;
+
+	if (fd < 0)
+		return fd;
+	v = ioctl(fd, KVM_GET_API_VERSION, 0);
+	close(fd);
+	if (v != KVM_API_VERSION)
+		return lerr_set(err, ENOTSUP, "%s speaks KVM API %d, not %d", dev, v,
+				KVM_API_VERSION);
+	return 0;
+}
+
+static void kvm_close(struct hvb_vm *b);
+
+static int kvm_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr *err)
+{
+	const char *dev = p->kvm_path ? p->kvm_path : "/dev/kvm";
+	struct kvm_vm *vm;
 	int v;
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return lerr_set(err, ENOMEM, "out of memory");
+	vm->base.ops = &hvb_kvm;
 	vm->fd = -1;
-	if (cache_dir && asprintf(&vm->cpuid_cache, "%s/.cpuid", cache_dir) < 0)
+	if (p->cache_dir && asprintf(&vm->cpuid_cache, "%s/.cpuid", p->cache_dir) < 0)
 		vm->cpuid_cache = NULL;
-	vm->kvm = open(dev, O_RDWR | O_CLOEXEC);
+	vm->kvm = dev_open(dev, err);
 	if (vm->kvm < 0) {
-		int e = errno;
-
+		v = vm->kvm;
+		free(vm->cpuid_cache);
 		free(vm);
-		if (e == ENOENT || e == ENODEV || e == ENXIO)
-			return lerr_set(err, e,
-					"cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd)",
-					dev, strerror(e));
-		if (e == EACCES || e == EPERM)
-			return lerr_set(err, e,
-					"cannot open %s: %s (add your user to the group that owns %s, usually 'kvm', or run as root)",
-					dev, strerror(e), dev);
-		return lerr_set(err, e, "cannot open %s: %s", dev, strerror(e));
+		return v;
 	}
 	v = ioctl(vm->kvm, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION) {
-		hvb_close(vm);
+		kvm_close(&vm->base);
 		return lerr_set(err, ENOTSUP, "%s speaks KVM API %d, not %d", dev,
 				v, KVM_API_VERSION);
 	}
@@ -83,14 +115,14 @@ int hvb_open(const char *dev, const char *cache_dir, struct hvb_vm **out,
 	if (vm->fd < 0) {
 		int e = errno;
 
-		hvb_close(vm);
+		kvm_close(&vm->base);
 		return lerr_set(err, e, "cannot create a VM: %s", strerror(e));
 	}
-	*out = vm;
+	*out = &vm->base;
 	return 0;
 }
 
-static int slot_set(struct hvb_vm *vm, int slot, uint64_t gpa, uint64_t size, int ro)
+static int slot_set(struct kvm_vm *vm, int slot, uint64_t gpa, uint64_t size, int ro)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = (uint32_t)slot,
@@ -104,7 +136,7 @@ static int slot_set(struct hvb_vm *vm, int slot, uint64_t gpa, uint64_t size, in
 }
 
 /* RAM as slots: the guarded pages read-only or left out, the rest plain. */
-static int slots_build(struct hvb_vm *vm)
+static int slots_build(struct kvm_vm *vm)
 {
 	uint64_t at = 0;
 	int n = 0, r;
@@ -131,8 +163,9 @@ static int slots_build(struct hvb_vm *vm)
 	return 0;
 }
 
-int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
+static int kvm_map_ram(struct hvb_vm *b, void *host, uint64_t size, struct lerr *err)
 {
+	struct kvm_vm *vm = (struct kvm_vm *)b;
 	int r;
 
 	vm->ram = host;
@@ -143,8 +176,9 @@ int hvb_map_ram(struct hvb_vm *vm, void *host, uint64_t size, struct lerr *err)
 	return 0;
 }
 
-int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode)
+static int kvm_ram_guard(struct hvb_vm *b, uint64_t page, int mode)
 {
+	struct kvm_vm *vm = (struct kvm_vm *)b;
 	int i;
 
 	page &= ~0xfffull;
@@ -166,14 +200,15 @@ int hvb_ram_guard(struct hvb_vm *vm, uint64_t page, int mode)
 		/* Kept sorted by address for slots_build(). */
 		for (i = vm->nguard; i > 0 && vm->guard[i - 1].page > page; i--)
 			vm->guard[i] = vm->guard[i - 1];
-		vm->guard[i] = (struct hvb_guard){ page, mode };
+		vm->guard[i] = (struct kvm_guard){ page, mode };
 		vm->nguard++;
 	}
 	return slots_build(vm);
 }
 
-int hvb_ioeventfd(struct hvb_vm *vm, uint16_t port, uint32_t value, int fd, int assign)
+static int kvm_ioeventfd(struct hvb_vm *b, uint16_t port, uint32_t value, int fd, int assign)
 {
+	struct kvm_vm *vm = (struct kvm_vm *)b;
 	struct kvm_ioeventfd io = {
 		.datamatch = value,
 		.addr = port,
@@ -263,14 +298,15 @@ static void cpuid_store(const char *path, const struct kvm_cpuid2 *c)
 }
 
 /*
- * Passes the host's supported CPUID through, as kvmtool does.  Asking KVM
- * costs about half a millisecond on a nested host (every CPUID it runs is
- * an exit), so the answer is cached per kernel and boot.
+ * The host's supported CPUID, which the vCPU reports (kvmtool passes it
+ * through the same way).  Asking KVM costs about half a millisecond on a
+ * nested host (every CPUID it runs is an exit), so the answer is cached per
+ * kernel and boot.
  */
-static int set_cpuid(struct hvb_vm *vm, struct hvb_cpu *cpu, struct lerr *err)
+static int supported_cpuid(struct kvm_vm *vm, struct lerr *err)
 {
-	struct kvm_cpuid2 *c = cpuid_load(vm->cpuid_cache);
-	int n = 128, r;
+	struct kvm_cpuid2 *c = vm->cpuid ? vm->cpuid : cpuid_load(vm->cpuid_cache);
+	int n = 128;
 
 	while (!c) {
 		c = calloc(1, sizeof(*c) + (size_t)n * sizeof(c->entries[0]));
@@ -288,11 +324,40 @@ static int set_cpuid(struct hvb_vm *vm, struct hvb_cpu *cpu, struct lerr *err)
 					strerror(errno));
 		n *= 2;
 	}
-	for (uint32_t i = 0; i < c->nent; i++)
-		if (c->entries[i].function == 7 && c->entries[i].index == 0)
-			cpu->fsgsbase = c->entries[i].ebx & 1;
-	r = ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
-	free(c);
+	vm->cpuid = c;
+	return 0;
+}
+
+static int kvm_cpuid(struct hvb_vm *b, uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+	struct kvm_vm *vm = (struct kvm_vm *)b;
+	int r = supported_cpuid(vm, NULL);
+
+	memset(out, 0, 4 * sizeof(out[0]));
+	if (r)
+		return r;
+	for (uint32_t i = 0; i < vm->cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &vm->cpuid->entries[i];
+
+		if (e->function == leaf &&
+		    (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || e->index == sub)) {
+			out[0] = e->eax, out[1] = e->ebx, out[2] = e->ecx, out[3] = e->edx;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int set_cpuid(struct kvm_vm *vm, struct kvm_cpu *cpu, struct lerr *err)
+{
+	uint32_t leaf7[4];
+	int r = supported_cpuid(vm, err);
+
+	if (r)
+		return r;
+	kvm_cpuid(&vm->base, 7, 0, leaf7);
+	cpu->fsgsbase = leaf7[1] & 1;
+	r = ioctl(cpu->fd, KVM_SET_CPUID2, vm->cpuid) < 0 ? -errno : 0;
 	if (r)
 		return lerr_set(err, -r, "cannot set the vCPU's CPUID: %s",
 				strerror(-r));
@@ -314,7 +379,7 @@ static void seg(struct kvm_segment *s, uint16_t sel, int code)
 }
 
 /* Where the syscall instruction goes: STAR, LSTAR and FMASK. */
-static int set_syscall_msrs(struct hvb_cpu *cpu, const struct hv_boot_state *bs)
+static int set_syscall_msrs(struct kvm_cpu *cpu, const struct hv_boot_state *bs)
 {
 	struct {
 		struct kvm_msrs hdr;
@@ -336,7 +401,7 @@ static int set_syscall_msrs(struct hvb_cpu *cpu, const struct hv_boot_state *bs)
 	return n == 3 ? 0 : -1;
 }
 
-static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
+static int set_state(struct kvm_cpu *cpu, const struct hv_boot_state *bs,
 		     struct lerr *err)
 {
 	struct kvm_sregs s;
@@ -379,17 +444,19 @@ static int set_state(struct hvb_cpu *cpu, const struct hv_boot_state *bs,
 	return 0;
 }
 
-int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
+static int kvm_cpu_create(struct hvb_vm *b, const struct hv_boot_state *bs,
 		   const sigset_t *sigmask, struct hvb_cpu **out,
 		   struct lerr *err)
 {
-	struct hvb_cpu *cpu;
+	struct kvm_vm *vm = (struct kvm_vm *)b;
+	struct kvm_cpu *cpu;
 	struct kvm_signal_mask *m;
 	int sz, r;
 
 	cpu = calloc(1, sizeof(*cpu));
 	if (!cpu)
 		return lerr_set(err, ENOMEM, "out of memory");
+	cpu->base.ops = &hvb_kvm;
 	vm->cpu = cpu;
 	cpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (cpu->fd < 0)
@@ -425,12 +492,13 @@ int hvb_cpu_create(struct hvb_vm *vm, const struct hv_boot_state *bs,
 		     KVM_SYNC_X86_REGS) != 0;
 	if (cpu->sync)
 		cpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
-	*out = cpu;
+	*out = &cpu->base;
 	return 0;
 }
 
-int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex)
+static int kvm_cpu_run(struct hvb_cpu *b, struct hvb_exit *ex)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	struct kvm_run *run = cpu->run;
 
 	if (!cpu->sync && run->kvm_dirty_regs) {
@@ -493,20 +561,23 @@ int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex)
 	return 0;
 }
 
-struct hv_regs *hvb_cpu_regs(struct hvb_cpu *cpu)
+static struct hv_regs *kvm_cpu_regs(struct hvb_cpu *b)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	if (cpu->sync)
 		return (struct hv_regs *)&cpu->run->s.regs.regs;
 	return &cpu->regs;
 }
 
-void hvb_cpu_regs_dirty(struct hvb_cpu *cpu)
+static void kvm_cpu_regs_dirty(struct hvb_cpu *b)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	cpu->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }
 
-int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out)
+static int kvm_cpu_sregs(struct hvb_cpu *b, struct hv_sregs *out)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	struct kvm_sregs s;
 
 	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
@@ -519,8 +590,9 @@ int hvb_cpu_sregs(struct hvb_cpu *cpu, struct hv_sregs *out)
 	return 0;
 }
 
-void hvb_cpu_settle(struct hvb_cpu *cpu)
+static void kvm_cpu_settle(struct hvb_cpu *b)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	/* KVM completes pending I/O and applies dirty registers, then returns EINTR. */
 	cpu->run->immediate_exit = 1;
 	if (!cpu->sync && cpu->run->kvm_dirty_regs &&
@@ -529,45 +601,49 @@ void hvb_cpu_settle(struct hvb_cpu *cpu)
 	(void)ioctl(cpu->fd, KVM_RUN, 0);
 	cpu->run->immediate_exit = 0;
 	if (cpu->sync)
-		ioctl(cpu->fd, KVM_GET_REGS, hvb_cpu_regs(cpu));
+		ioctl(cpu->fd, KVM_GET_REGS, kvm_cpu_regs(b));
 	else
 		ioctl(cpu->fd, KVM_GET_REGS, &cpu->regs);
 }
 
-int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out)
+static int kvm_cpu_get_regs(struct hvb_cpu *b, struct hv_regs *out)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	return ioctl(cpu->fd, KVM_GET_REGS, out) < 0 ? -errno : 0;
 }
 
-int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in)
+static int kvm_cpu_set_regs(struct hvb_cpu *b, const struct hv_regs *in)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	if (ioctl(cpu->fd, KVM_SET_REGS, in) < 0)
 		return -errno;
 	/* The sync area must not later overwrite what was just set. */
 	if (cpu->sync)
-		memcpy(hvb_cpu_regs(cpu), in, sizeof(*in));
+		memcpy(kvm_cpu_regs(b), in, sizeof(*in));
 	else
 		cpu->regs = *in;
 	cpu->run->kvm_dirty_regs = 0;
 	return 0;
 }
 
-int hvb_cpu_resume_user(struct hvb_cpu *cpu, const struct hv_regs *r)
+static int kvm_cpu_resume_user(struct hvb_cpu *b, const struct hv_regs *r)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	struct kvm_sregs s;
 
-	hvb_cpu_settle(cpu);
+	kvm_cpu_settle(b);
 	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
 	s.cs = cpu->user_cs;
 	s.ss = cpu->user_ss;
 	if (ioctl(cpu->fd, KVM_SET_SREGS, &s) < 0)
 		return -errno;
-	return hvb_cpu_set_regs(cpu, r);
+	return kvm_cpu_set_regs(b, r);
 }
 
-int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out)
+static int kvm_cpu_segs(struct hvb_cpu *b, struct hv_segs *out)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	struct kvm_sregs s;
 
 	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
@@ -583,8 +659,9 @@ int hvb_cpu_segs(struct hvb_cpu *cpu, struct hv_segs *out)
 	return 0;
 }
 
-int hvb_cpu_set_fs_base(struct hvb_cpu *cpu, uint64_t base)
+static int kvm_cpu_set_fs_base(struct hvb_cpu *b, uint64_t base)
 {
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
 	struct kvm_sregs s;
 
 	if (ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0)
@@ -595,8 +672,9 @@ int hvb_cpu_set_fs_base(struct hvb_cpu *cpu, uint64_t base)
 	return 0;
 }
 
-void hvb_close(struct hvb_vm *vm)
+static void kvm_close(struct hvb_vm *b)
 {
+	struct kvm_vm *vm = (struct kvm_vm *)b;
 	if (!vm)
 		return;
 	if (vm->cpu) {
@@ -611,5 +689,28 @@ void hvb_close(struct hvb_vm *vm)
 	if (vm->kvm >= 0)
 		close(vm->kvm);
 	free(vm->cpuid_cache);
+	free(vm->cpuid);
 	free(vm);
 }
+
+const struct hvb_ops hvb_kvm = {
+	.name = "kvm",
+	.probe = kvm_probe,
+	.open = kvm_open,
+	.map_ram = kvm_map_ram,
+	.ram_guard = kvm_ram_guard,
+	.ioeventfd = kvm_ioeventfd,
+	.cpuid = kvm_cpuid,
+	.cpu_create = kvm_cpu_create,
+	.cpu_run = kvm_cpu_run,
+	.cpu_regs = kvm_cpu_regs,
+	.cpu_regs_dirty = kvm_cpu_regs_dirty,
+	.cpu_sregs = kvm_cpu_sregs,
+	.cpu_settle = kvm_cpu_settle,
+	.cpu_resume_user = kvm_cpu_resume_user,
+	.cpu_segs = kvm_cpu_segs,
+	.cpu_set_fs_base = kvm_cpu_set_fs_base,
+	.cpu_get_regs = kvm_cpu_get_regs,
+	.cpu_set_regs = kvm_cpu_set_regs,
+	.close = kvm_close,
+};

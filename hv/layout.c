@@ -248,13 +248,13 @@ enum {
 };
 #define AUXV_MAX 18
 
-/* CPUID leaf 1's EDX, which Linux passes as AT_HWCAP on x86. */
-static uint64_t hwcap(void)
+/* The vCPU's CPUID leaf 1 EDX, which Linux passes as AT_HWCAP on x86. */
+static uint64_t hwcap(struct hv *hv)
 {
-	uint32_t a = 1, b, c = 0, d;
+	uint32_t r[4] = { 0 };
 
-	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	return d;
+	hvb_cpuid(hv->vm, 1, 0, r);
+	return r[3];
 }
 
 /* Copies n strings to guest memory at *at (moving it on), their addresses to v. */
@@ -305,7 +305,7 @@ static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
 	*a++ = AT_EUID, *a++ = 0;
 	*a++ = AT_GID, *a++ = 0;
 	*a++ = AT_EGID, *a++ = 0;
-	*a++ = AT_HWCAP, *a++ = hwcap();
+	*a++ = AT_HWCAP, *a++ = hwcap(hv);
 	*a++ = AT_CLKTCK, *a++ = 100;
 	*a++ = AT_SECURE, *a++ = 0;
 	*a++ = AT_SYSINFO_EHDR, *a++ = LPAR_VDSO_BASE;

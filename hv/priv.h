@@ -209,8 +209,9 @@ void hv_end_killed(struct hv *hv, const char *by);
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Interrupts the vCPU thread out of KVM_RUN or ppoll() for a request. */
+/* Interrupts the vCPU thread out of a run or ppoll() for a request. */
 #define HV_KICK_SIGNAL SIGUSR1
+void hv_kick(struct hv *hv);
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);

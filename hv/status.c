@@ -74,6 +74,7 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	add(buf, len, &n, "pid %ld\n", (long)getpid());
 	add(buf, len, &n, "mem %llu\n", (unsigned long long)hv->mem.size);
 	add(buf, len, &n, "vcpus 1\n");
+	add(buf, len, &n, "accel %s\n", hvb_name(hv->vm));
 	add(buf, len, &n, "image %s\n", hv->img->path);
 	add(buf, len, &n, "uptime %llu.%03llu\n", (unsigned long long)(up / 1000000000u),
 	    (unsigned long long)(up / 1000000u % 1000u));

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * x86-64 instruction facts for the TCG backend (hv/x86_insn.h), from
+ * capstone's decoder with operand details.  Capstone is loaded when the
+ * first decoder opens (dlopen), so that an lpar that never runs a TCG
+ * partition neither binds nor maps it.
+ */
+#include <capstone/capstone.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x86_insn.h"
+
+#define CS_FUNCS(X) X(cs_open) X(cs_option) X(cs_malloc) X(cs_free) X(cs_close) X(cs_disasm_iter)
+
+static struct {
+	void *lib;
+#define CS_MEMBER(f) __typeof__(f) *f;
+	CS_FUNCS(CS_MEMBER)
+} cs_lib;
+
+static int lib_load(void)
+{
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	void *lib;
+	int e = 0;
+
+	pthread_mutex_lock(&once);
+	if (cs_lib.lib)
+		goto out;
+	lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		e = -ENOENT;
+		goto out;
+	}
+#define CS_BIND(f) \
+	if (!e && !(cs_lib.f = (__typeof__(f) *)dlsym(lib, #f))) \
+		e = -ENOSYS;
+	CS_FUNCS(CS_BIND)
+	if (e)
+		dlclose(lib);
+	else
+		cs_lib.lib = lib;
+out:
+	pthread_mutex_unlock(&once);
+	return e;
+}
+
+/* From here on, a call of cs_X goes through what lib_load() bound. */
+#define cs_open (cs_lib.cs_open)
+#define cs_option (cs_lib.cs_option)
+#define cs_malloc (cs_lib.cs_malloc)
+#define cs_free (cs_lib.cs_free)
+#define cs_close (cs_lib.cs_close)
+#define cs_disasm_iter (cs_lib.cs_disasm_iter)
+
+struct x86_dec {
+	csh h;
+	cs_insn *insn;
+};
+
+int x86_dec_open(struct x86_dec **out)
+{
+	struct x86_dec *d;
+	int e = lib_load();
+
+	if (e)
+		return e;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->h) != CS_ERR_OK) {
+		free(d);
+		return -ENOTSUP;
+	}
+	cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
+	d->insn = cs_malloc(d->h);
+	if (!d->insn) {
+		x86_dec_close(d);
+		return -ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+void x86_dec_close(struct x86_dec *d)
+{
+	if (!d)
+		return;
+	if (d->insn)
+		cs_free(d->insn, 1);
+	cs_close(&d->h);
+	free(d);
+}
+
+/*
+ * The x87 instructions QEMU 5.0 (libunicorn 2.0.1) computes in the host's
+ * double precision, or (fprem, fprem1, for exponents 53 or more apart)
+ * wrongly: all are d9 with no operands, and the host's FPU runs them right.
+ */
+static const struct {
+	unsigned id;
+	uint8_t op;
+} x87_inexact[] = {
+	{ X86_INS_F2XM1, 0xf0 }, { X86_INS_FYL2X, 0xf1 }, { X86_INS_FPTAN, 0xf2 },
+	{ X86_INS_FPATAN, 0xf3 }, { X86_INS_FPREM1, 0xf5 }, { X86_INS_FPREM, 0xf8 },
+	{ X86_INS_FYL2XP1, 0xf9 }, { X86_INS_FSINCOS, 0xfb }, { X86_INS_FSIN, 0xfe },
+	{ X86_INS_FCOS, 0xff },
+};
+
+/* Fills io if insn is one the backend runs itself. */
+static int site_of(const cs_insn *insn, struct x86_site *io)
+{
+	const cs_x86 *x = &insn->detail->x86;
+
+	memset(io, 0, sizeof(*io));
+	io->addr = insn->address;
+	io->len = (uint8_t)insn->size;
+	io->port = -1;
+	for (size_t i = 0; i < sizeof(x87_inexact) / sizeof(x87_inexact[0]); i++)
+		if (insn->id == x87_inexact[i].id) {
+			io->kind = X86_SITE_X87;
+			io->x87 = x87_inexact[i].op;
+			return 1;
+		}
+	io->kind = X86_SITE_IO;
+	switch (insn->id) {
+	case X86_INS_IN:
+	case X86_INS_OUT:
+		io->out = insn->id == X86_INS_OUT;
+		io->size = 1;
+		for (int i = 0; i < x->op_count; i++) {
+			if (x->operands[i].type == X86_OP_IMM)
+				io->port = (int32_t)(x->operands[i].imm & 0xff);
+			else if (x->operands[i].type == X86_OP_REG &&
+				 x->operands[i].reg != X86_REG_DX)
+				io->size = x->operands[i].size;
+		}
+		return 1;
+	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+		io->out = insn->id == X86_INS_OUTSB || insn->id == X86_INS_OUTSW ||
+			  insn->id == X86_INS_OUTSD;
+		io->size = insn->id == X86_INS_INSB || insn->id == X86_INS_OUTSB ? 1 :
+			   insn->id == X86_INS_INSW || insn->id == X86_INS_OUTSW ? 2 : 4;
+		io->string = 1;
+		return 1;
+	}
+	return 0;
+}
+
+size_t x86_sites_scan(struct x86_dec *d, const uint8_t *code, size_t n, uint64_t addr,
+		      struct x86_site *site, size_t max)
+{
+	size_t found = 0;
+
+	while (n && cs_disasm_iter(d->h, &code, &n, &addr, d->insn)) {
+		struct x86_site one;
+
+		if (site_of(d->insn, &one)) {
+			if (found < max)
+				site[found] = one;
+			found++;
+		}
+	}
+	return found;
+}
+
+void x86_x87_run(uint8_t x87, struct x86_fsave *s)
+{
+	uint8_t host[108];
+
+	_Static_assert(sizeof(*s) == 108, "FNSAVE's image is 108 bytes");
+	__asm__ volatile("fnsave %0" : "=m"(host));
+	__asm__ volatile("frstor %0" : : "m"(*s));
+	switch (x87) {
+	case 0xf0: __asm__ volatile("f2xm1"); break;
+	case 0xf1: __asm__ volatile("fyl2x"); break;
+	case 0xf2: __asm__ volatile("fptan"); break;
+	case 0xf3: __asm__ volatile("fpatan"); break;
+	case 0xf5: __asm__ volatile("fprem1"); break;
+	case 0xf8: __asm__ volatile("fprem"); break;
+	case 0xf9: __asm__ volatile("fyl2xp1"); break;
+	case 0xfb: __asm__ volatile("fsincos"); break;
+	case 0xfe: __asm__ volatile("fsin"); break;
+	case 0xff: __asm__ volatile("fcos"); break;
+	}
+	__asm__ volatile("fnsave %0" : "=m"(*s));
+	__asm__ volatile("frstor %0" : : "m"(host));
+}
+
+size_t x86_insn_len(struct x86_dec *d, const uint8_t *code, size_t n, uint64_t addr)
+{
+	return cs_disasm_iter(d->h, &code, &n, &addr, d->insn) ? d->insn->size : 0;
+}
+
+/* The value of a register used in an address, or 0 for none. */
+static uint64_t reg_value(unsigned reg, const struct hv_regs *r, uint64_t next)
+{
+	static const unsigned r64[16] = {
+		X86_REG_RAX, X86_REG_RBX, X86_REG_RCX, X86_REG_RDX, X86_REG_RSI, X86_REG_RDI,
+		X86_REG_RSP, X86_REG_RBP, X86_REG_R8, X86_REG_R9, X86_REG_R10, X86_REG_R11,
+		X86_REG_R12, X86_REG_R13, X86_REG_R14, X86_REG_R15,
+	};
+	static const unsigned r32[16] = {
+		X86_REG_EAX, X86_REG_EBX, X86_REG_ECX, X86_REG_EDX, X86_REG_ESI, X86_REG_EDI,
+		X86_REG_ESP, X86_REG_EBP, X86_REG_R8D, X86_REG_R9D, X86_REG_R10D, X86_REG_R11D,
+		X86_REG_R12D, X86_REG_R13D, X86_REG_R14D, X86_REG_R15D,
+	};
+	const uint64_t *v = &r->rax; /* struct hv_regs keeps KVM's order */
+
+	if (reg == X86_REG_RIP)
+		return next;
+	if (reg == X86_REG_EIP)
+		return (uint32_t)next;
+	for (int i = 0; i < 16; i++) {
+		if (reg == r64[i])
+			return v[i];
+		if (reg == r32[i])
+			return (uint32_t)v[i];
+	}
+	return 0;
+}
+
+/*
+ * The access of the decoded instruction's first memory operand that covers
+ * any of [lo, hi): X86_ACCESS_READ (a read-modify-write faults on its
+ * read) or X86_ACCESS_WRITE, with its address and size; 0 if none does.
+ */
+static int mem_operand(struct x86_dec *d, const struct hv_regs *r, uint64_t fs_base,
+		       uint64_t gs_base, uint64_t lo, uint64_t hi, uint64_t *addr, unsigned *size)
+{
+	const cs_x86 *x = &d->insn->detail->x86;
+	uint64_t next = r->rip + d->insn->size;
+
+	for (int i = 0; i < x->op_count; i++) {
+		const cs_x86_op *op = &x->operands[i];
+		uint64_t ea, len = op->size ? op->size : 1;
+
+		if (op->type != X86_OP_MEM)
+			continue;
+		ea = reg_value(op->mem.base, r, next) +
+		     reg_value(op->mem.index, r, next) * (uint64_t)op->mem.scale +
+		     (uint64_t)op->mem.disp;
+		if (op->mem.segment == X86_REG_FS)
+			ea += fs_base;
+		else if (op->mem.segment == X86_REG_GS)
+			ea += gs_base;
+		if (ea < hi && ea + len > lo) {
+			*addr = ea > lo ? ea : lo;
+			*size = op->size;
+			return op->access & CS_AC_READ ? X86_ACCESS_READ : X86_ACCESS_WRITE;
+		}
+	}
+	return 0;
+}
+
+int x86_insn_access(struct x86_dec *d, const uint8_t *code, size_t n, const struct hv_regs *r,
+		    uint64_t fs_base, uint64_t gs_base, uint64_t fault, unsigned *size)
+{
+	uint64_t at;
+	int kind;
+
+	*size = 0;
+	if (!code || !x86_insn_len(d, code, n, r->rip) ||
+	    (fault >= r->rip && fault - r->rip < d->insn->size))
+		return X86_ACCESS_FETCH;
+	kind = mem_operand(d, r, fs_base, gs_base, fault, fault + 1, &at, size);
+	if (kind)
+		return kind;
+	/* push, call, enter write below the stack pointer; pop, ret, leave read. */
+	return fault < r->rsp ? X86_ACCESS_WRITE : X86_ACCESS_READ;
+}
+
+int x86_insn_touches(struct x86_dec *d, const uint8_t *code, size_t n, const struct hv_regs *r,
+		     uint64_t fs_base, uint64_t gs_base, uint64_t lo, uint64_t hi, uint64_t *addr,
+		     unsigned *size)
+{
+	*size = 0;
+	if (!code || !x86_insn_len(d, code, n, r->rip))
+		return 0;
+	return mem_operand(d, r, fs_base, gs_base, lo, hi, addr, size);
+}
