@@ -7,8 +7,7 @@
 
 #include <stdio.h>
 
-#define CMD_NEEDS_KVM (1u << 0)  /* checks the KVM device before running */
-#define CMD_JSON_OK   (1u << 1)  /* honours -j/--json */
+#define CMD_JSON_OK   (1u << 0)  /* honours -j/--json */
 
 /* Exit codes; lpar run adds the partition's own, see lpar-run(1). */
 #define EXIT_USAGE     2
@@ -67,5 +66,7 @@ int cmd_hcall(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* What 'lpar version' prints; verbose adds the accelerators (-v, lpar --version). */
+int version_print(int verbose);
 
 #endif

@@ -15,18 +15,20 @@
 	"                      join channel NAME through the image's ring RING (repeatable)\n" \
 	"  -e, --env NAME=VALUE\n" \
 	"                      set an environment variable for the program (repeatable)\n" \
-	"  -f, --config FILE   read name, mem, image, args, chan and env from a config file\n" \
+	"  -f, --config FILE   read name, mem, image, args, chan, env and accel from a config file\n" \
+	"      --accel ACCEL   run on kvm (hardware), tcg (a software CPU) or auto: kvm where\n" \
+	"                      /dev/kvm opens, else tcg (default: $LPAR_ACCEL, else auto)\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
 
 const struct cmd lpar_cmds[] = {
 	{
-		"run", cmd_run, CMD_NEEDS_KVM,
+		"run", cmd_run, 0,
 		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                [--] IMAGE [ARG...]\n"
+		"                [--accel ACCEL] [--] IMAGE [ARG...]\n"
 		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                [--] IMAGE [ARG...]",
+		"                [--accel ACCEL] [--] IMAGE [ARG...]",
 		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
 		"      --debug         start it stopped at its entry point under the debugger (see lpar-attach(1))\n"
@@ -36,10 +38,10 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"create", cmd_create, CMD_NEEDS_KVM,
+		"create", cmd_create, 0,
 		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
 		"                   [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                   [--] [IMAGE [ARG...]]",
+		"                   [--accel ACCEL] [--] [IMAGE [ARG...]]",
 		"load a partition in a detached monitor without starting it; print its name",
 		LAUNCH_OPTS
 		"  -h, --help          show this help\n",
@@ -169,9 +171,10 @@ const struct cmd lpar_cmds[] = {
 	},
 	{
 		"version", cmd_version, CMD_JSON_OK,
-		"lpar version",
+		"lpar version [-v]",
 		"print lpar's version and hcall ABI version",
-		NULL,
+		"  -v, --verbose       also say which accelerators (kvm, tcg) this host can use\n"
+		"  -h, --help          show this help\n",
 	},
 	{ NULL, NULL, 0, NULL, NULL, NULL },
 };

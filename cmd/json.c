@@ -38,8 +38,13 @@ void json_status(FILE *f, const struct part_status *st)
 	json_string(f, st->name);
 	fputs(", \"state\": ", f);
 	json_string(f, st->state);
-	fprintf(f, ", \"pid\": %ld, \"mem\": %llu, \"vcpus\": %d, \"image\": ", st->pid,
+	fprintf(f, ", \"pid\": %ld, \"mem\": %llu, \"vcpus\": %d", st->pid,
 		(unsigned long long)st->mem, st->vcpus);
+	if (st->accel[0]) {
+		fputs(", \"accel\": ", f);
+		json_string(f, st->accel);
+	}
+	fputs(", \"image\": ", f);
 	json_string(f, st->image);
 	fprintf(f, ", \"uptime\": %.3f", st->uptime);
 	fprintf(f, ", \"syscalls_unsupported\": %llu", (unsigned long long)st->syscalls_unsupported);

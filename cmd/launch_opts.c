@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/err.h"
@@ -16,7 +17,7 @@
 #define ENV_FLAGS_MAX (4 * PART_ENV_MAX)
 
 enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
-       SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128 };
+       SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128, SEEN_ACCEL = 256 };
 
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
@@ -38,6 +39,24 @@ static int check_name(const struct cmd *self, const char *name)
 	return lpar_usage_error(self,
 		"invalid partition name '%s': use 1-%d letters, digits, '.', '_' or '-', starting with a letter or digit",
 		text_sanitize(clean, sizeof(clean), name, strlen(name)), PART_NAME_MAX);
+}
+
+/*
+ * Checks an accelerator's name: from the option where (a usage error with
+ * the usage) if self is given, else from the environment variable where.
+ */
+static int check_accel(const struct cmd *self, const char *name, const char *where)
+{
+	char clean[64];
+
+	if (hv_accel_valid(name))
+		return 0;
+	text_sanitize(clean, sizeof(clean), name, strlen(name));
+	if (self)
+		return lpar_usage_error(self, "invalid accelerator '%s' for %s (kvm, tcg or auto)",
+					clean, where);
+	lpar_error("invalid accelerator '%s' in %s (kvm, tcg or auto)", clean, where);
+	return EXIT_USAGE;
 }
 
 /* Ring and channel names: like partition names, at most 31 characters. */
@@ -124,10 +143,11 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "trace", optional_argument, NULL, 'T' },
 		{ "chan", required_argument, NULL, 'c' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *mem = NULL, *cfgpath = NULL;
+	const char *mem = NULL, *cfgpath = NULL, *env_accel = getenv("LPAR_ACCEL");
 	char *flag_env[ENV_FLAGS_MAX];
 	struct lerr err = { 0 };
 	unsigned seen = 0;
@@ -200,6 +220,12 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			if ((r = add_chan(self, o, optarg)))
 				return r;
 			break;
+		case 'A':
+			if ((r = opt_once(self, &seen, SEEN_ACCEL, "--accel")) ||
+			    (r = check_accel(self, optarg, "--accel")))
+				return r;
+			o->spec.accel = optarg;
+			break;
 		case 'e':
 			if (nflag_env == ENV_FLAGS_MAX)
 				return lpar_usage_error(self, "too many --env options (at most %d)",
@@ -221,6 +247,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 	if (o->trace && (o->detach || o->debug || o->gdb))
 		return lpar_usage_error(self, "options '--trace' and '%s' cannot be used together",
 					o->detach ? "--detach" : o->debug ? "--debug" : "--gdb");
+	/* Checked even where --accel or the config wins: a bad default is a mistake too. */
+	if (env_accel && *env_accel && (r = check_accel(NULL, env_accel, "LPAR_ACCEL")))
+		return r;
 	if (cfgpath) {
 		if (part_config_read(cfgpath, &o->cfg, &err)) {
 			lpar_error("%s", err.msg);
@@ -233,6 +262,8 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		}
 		if (!mem && o->cfg.mem[0])
 			mem = o->cfg.mem;
+		if (!o->spec.accel && o->cfg.accel[0])
+			o->spec.accel = o->cfg.accel;
 		/* --chan replaces the config's channels. */
 		for (int i = 0, flags = o->spec.nchans > 0; !flags && i < o->cfg.nchans; i++)
 			if ((r = add_chan(self, o, o->cfg.chans[i])))
@@ -247,6 +278,9 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 			return r;
 	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
 		return r;
+	/* --accel, then the config's accel, then $LPAR_ACCEL, then auto. */
+	if (!o->spec.accel)
+		o->spec.accel = env_accel && *env_accel ? env_accel : "auto";
 	if (optind < argc) {
 		o->spec.image = argv[optind];
 		o->spec.argc = argc - optind;

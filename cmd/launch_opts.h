@@ -22,12 +22,12 @@ struct launch_opts {
 
 /*
  * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]...
- * [-e NAME=VALUE]... [--rm] [-d]
+ * [-e NAME=VALUE]... [--accel ACCEL] [--rm] [-d]
  * [--] [IMAGE [ARG...]]
  * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
- * --trace[=FILE]); flags
- * override the config file.  Returns 0, or the exit status to use
- * (an error was printed).
+ * --trace[=FILE]); flags override the config file, which overrides
+ * $LPAR_ACCEL.  Returns 0, or the exit status to use (an error was
+ * printed).
  */
 int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		      int allow_detach, struct launch_opts *o);

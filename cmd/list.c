@@ -19,7 +19,7 @@ static int show(void *arg, const char *name)
 	struct list_state *ls = arg;
 	struct part_status st;
 	struct lerr err = { 0 };
-	char mem[32], clean[1100];
+	char mem[32], accel[64], clean[1100];
 
 	if (part_status_by_name(name, &st, &err)) {
 		if (part_probe(name) == PART_STARTING)
@@ -41,10 +41,12 @@ static int show(void *arg, const char *name)
 		json_status(stdout, &st);
 	} else {
 		if (!ls->count)
-			printf("%-20s %-8s %8s %9s %9s  %s\n", "NAME", "STATE", "PID", "MEM",
-			       "UPTIME", "IMAGE");
-		printf("%-20s %-8s %8ld %9s %8.1fs  %s\n", st.name, st.state, st.pid,
+			printf("%-20s %-8s %8s %9s %9s  %-5s  %s\n", "NAME", "STATE", "PID", "MEM",
+			       "UPTIME", "ACCEL", "IMAGE");
+		printf("%-20s %-8s %8ld %9s %8.1fs  %-5s  %s\n", st.name, st.state, st.pid,
 		       num_format_size(st.mem, mem, sizeof(mem)), st.uptime,
+		       st.accel[0] ? text_sanitize(accel, sizeof(accel), st.accel,
+						   sizeof(st.accel)) : "-",
 		       st.image[0] ? text_sanitize(clean, sizeof(clean), st.image,
 						   sizeof(st.image)) : "-");
 	}

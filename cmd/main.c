@@ -27,28 +27,9 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Checks the KVM device up front so the message can say what to do. */
-static int check_kvm(void)
-{
-	const char *dev = lpar_opts.kvm_path;
-
-	if (access(dev, F_OK) < 0) {
-		lpar_error("cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd)",
-			   dev, strerror(errno));
-		return EXIT_NOSTART;
-	}
-	if (access(dev, R_OK | W_OK) < 0) {
-		lpar_error("cannot open %s: %s (add your user to the group that owns %s, usually 'kvm', or run as root)",
-			   dev, strerror(errno), dev);
-		return EXIT_NOSTART;
-	}
-	return 0;
-}
-
 static int cmd_select(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find(argv[0]);
-	int r;
 
 	if (!c)
 		return lpar_usage_error(NULL, "unknown command '%s' (see 'lpar help')",
@@ -60,11 +41,6 @@ static int cmd_select(int argc, char **argv)
 	if (wants_help(argc, argv)) {
 		cmd_help_print(c, stdout);
 		return 0;
-	}
-	if (c->flags & CMD_NEEDS_KVM) {
-		r = check_kvm();
-		if (r)
-			return r;
 	}
 	return c->fn(argc, argv);
 }
@@ -126,7 +102,7 @@ int main(int argc, char **argv)
 		lpar_main_help(stdout);
 		return finish(0);
 	case 'V':
-		return finish(cmd_version(1, argv));
+		return finish(version_print(1));
 	case 'l':
 		/* For completions and the sync test. */
 		for (const struct cmd *c = lpar_cmds; c->name; c++)

@@ -39,8 +39,12 @@ int cmd_status(int argc, char **argv)
 				printf("\n");
 			continue;
 		}
-		printf("name %s\nstate %s\npid %ld\nmem %llu\nvcpus %d\nimage %s\nuptime %.3f\n",
-		       st.name, st.state, st.pid, (unsigned long long)st.mem, st.vcpus,
+		printf("name %s\nstate %s\npid %ld\nmem %llu\nvcpus %d\n", st.name, st.state,
+		       st.pid, (unsigned long long)st.mem, st.vcpus);
+		if (st.accel[0])
+			printf("accel %s\n", text_sanitize(clean, sizeof(clean), st.accel,
+							   sizeof(st.accel)));
+		printf("image %s\nuptime %.3f\n",
 		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
 		printf("syscalls_unsupported %llu\n", (unsigned long long)st.syscalls_unsupported);
 		for (int k = 0; k < st.nrings; k++) {

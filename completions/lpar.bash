@@ -9,16 +9,17 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --chan --env --debug --gdb --trace --help -d -e -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --chan --env --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
 	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
-	create)  echo "--rm --config --mem --name --chan --env --help -e -f -m -n -h" ;;
+	create)  echo "--rm --config --mem --name --chan --env --accel --help -e -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
-	start|status|console|pause|resume|kill|wait|help|version)
+	version) echo "--verbose --help -v -h" ;;
+	start|status|console|pause|resume|kill|wait|help)
 		 echo "--help -h" ;;
 	*)       return 1 ;;
 	esac
@@ -131,6 +132,9 @@ _lpar()
 		--mem|-m)
 			mapfile -t COMPREPLY < <(compgen -W "64M 128M 256M 512M 1G 2G" -- "$cur")
 			return 0 ;;
+		--accel)
+			mapfile -t COMPREPLY < <(compgen -W "kvm tcg auto" -- "$cur")
+			return 0 ;;
 		--name|-n|--gdb|--chan|--env|-e)
 			return 0 ;;
 		--config|-f)
@@ -152,7 +156,7 @@ _lpar()
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--mem|-m|--name|-n|--config|-f|--gdb|--chan)
+				--mem|-m|--name|-n|--config|-f|--gdb|--chan|--accel)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				--env|-e)

@@ -2,8 +2,8 @@
  * Partition config files, in the spirit of xl's: "key = value" lines,
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
  * args (words separated by spaces; quote a word to keep its spaces),
- * chan (NAME[:RING], once per channel) and env (NAME=VALUE, once per
- * variable).
+ * chan (NAME[:RING], once per channel), env (NAME=VALUE, once per
+ * variable) and accel (kvm, tcg or auto).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "../common/err.h"
+#include "../common/text.h"
+#include "../hv/hv.h"
 #include "part.h"
 
 int part_env_valid(const char *s)
@@ -155,7 +157,8 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 			break;
 		}
 		bit = !strcmp(k, "name") ? 1 : !strcmp(k, "mem") ? 2 :
-		      !strcmp(k, "image") ? 4 : !strcmp(k, "args") ? 8 : 0;
+		      !strcmp(k, "image") ? 4 : !strcmp(k, "args") ? 8 :
+		      !strcmp(k, "accel") ? 16 : 0;
 		if (bit & seen) {
 			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno, k);
 			break;
@@ -167,7 +170,16 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 			strcpy(cfg->mem, v);
 		else if (!strcmp(k, "image") && strlen(v) < sizeof(cfg->image))
 			strcpy(cfg->image, v);
-		else if (!strcmp(k, "chan")) {
+		else if (!strcmp(k, "accel")) {
+			char clean[64];
+
+			if (strlen(v) < sizeof(cfg->accel) && hv_accel_valid(v))
+				strcpy(cfg->accel, v);
+			else
+				r = lerr_set(err, EINVAL,
+					     "%s:%d: invalid accelerator '%s' for 'accel' (kvm, tcg or auto)",
+					     path, lineno, text_sanitize(clean, sizeof(clean), v, strlen(v)));
+		} else if (!strcmp(k, "chan")) {
 			if (cfg->nchans == PART_CHANS_MAX)
 				r = lerr_set(err, EINVAL, "%s:%d: more than %d channels", path,
 					     lineno, PART_CHANS_MAX);
@@ -184,7 +196,7 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
-			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env)",
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, accel)",
 				     path, lineno, k);
 	}
 	fclose(f);

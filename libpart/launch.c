@@ -162,6 +162,7 @@ static void cfg_fill(struct hv_config *cfg, const struct part_spec *spec,
 	cfg->console_in = -1;
 	cfg->console_out = -1;
 	cfg->ram_fd = r->ram_fd;
+	cfg->accel = spec->accel;
 	cfg->kvm_path = spec->kvm_path;
 	cfg->listen_fd = r->listen_fd;
 	cfg->dir_fd = r->dir_fd;

@@ -70,6 +70,7 @@ struct part_status {
 	long pid;
 	uint64_t mem;
 	int vcpus;
+	char accel[16];        /* kvm, tcg; "" if not known (gone) */
 	char image[4096];
 	double uptime;
 	uint64_t syscalls_unsupported; /* the library OS answered ENOSYS so often */
@@ -155,6 +156,7 @@ struct part_spec {
 	int autostart;
 	int rm;                 /* remove the run directory when it ends */
 	int with_parent;        /* part_spawn: the partition ends when the caller does */
+	const char *accel;      /* "kvm", "tcg" or "auto" (NULL: auto) */
 	const char *kvm_path;
 	const struct hv_chan_spec *chans; /* channels to join (--chan) */
 	size_t nchans;
@@ -175,7 +177,10 @@ int part_spawn(const struct part_spec *spec, const struct elf_image *img,
 
 /* ---- config files (config.c) ---- */
 
-/* "key = value" lines: name, mem, image, args, chan (repeatable); # comments. */
+/*
+ * "key = value" lines: name, mem, image, args, chan and env (repeatable),
+ * accel (checked: kvm, tcg or auto); # comments.
+ */
 struct part_config {
 	char name[PART_NAME_MAX + 1];
 	char mem[32];
@@ -189,6 +194,7 @@ struct part_config {
 	int nenv;
 	char envbuf[PART_ENV_BYTES];
 	size_t envused;
+	char accel[8];         /* "" if not given */
 };
 int part_config_read(const char *path, struct part_config *cfg, struct lerr *err);
 

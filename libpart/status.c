@@ -93,6 +93,8 @@ int part_status_parse(const char *text, struct part_status *st)
 					st->mem = strtoull(val, NULL, 10);
 				else if (!strcmp(key, "vcpus"))
 					st->vcpus = atoi(val);
+				else if (!strcmp(key, "accel"))
+					copy(st->accel, sizeof(st->accel), val);
 				else if (!strcmp(key, "image"))
 					copy(st->image, sizeof(st->image), val);
 				else if (!strcmp(key, "uptime"))
