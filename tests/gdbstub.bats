@@ -12,7 +12,6 @@ setup_file() {
 }
 
 setup() {
-	require_kvm
 	command -v gdb >/dev/null || fail "gdb is missing: install Debian's gdb (make check does)"
 	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
 	RSPC=$ROOT/tests/tools/rspc.py

@@ -25,7 +25,6 @@ MEM=128M
 LIMIT=60
 
 setup() {
-	require_kvm
 	test_env_setup || return 1
 }
 
@@ -193,6 +192,10 @@ aborts_everywhere() {
 }
 
 # ---- memory ------------------------------------------------------------------
+
+@test "longdouble: musl's long double functions give the same bits (x87 run exactly)" {
+	same_status 0 longdouble
+}
 
 @test "malloc: thousands of blocks from a byte to MiBs, checked and freed" {
 	same_status 0 malloc

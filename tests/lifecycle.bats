@@ -141,7 +141,6 @@ EOF
 # ---- create, start, pause, resume, stop --------------------------------------
 
 @test "create: listed as created, start runs it, a second start fails" {
-	require_kvm
 	run --separate-stderr lpar create "$EX/cat.elf"
 	assert_success
 	assert_output "cat"
@@ -150,8 +149,8 @@ EOF
 
 	run --separate-stderr lpar list
 	assert_success
-	assert_line --index 0 --regexp '^NAME +STATE +PID +MEM +UPTIME +IMAGE$'
-	assert_line --index 1 --regexp "^cat +created +$pid +64 MiB +0\.0s +$EX/cat.elf\$"
+	assert_line --index 0 --regexp '^NAME +STATE +PID +MEM +UPTIME +ACCEL +IMAGE$'
+	assert_line --index 1 --regexp "^cat +created +$pid +64 MiB +0\.0s +(kvm|tcg) +$EX/cat.elf\$"
 	assert_equal "${#lines[@]}" 2
 	run --separate-stderr lpar -j list
 	assert_success
@@ -180,7 +179,6 @@ EOF
 }
 
 @test "pause and resume: status shows paused, resuming a running partition fails" {
-	require_kvm
 	start cat "$EX/cat.elf"
 
 	run --separate-stderr lpar resume cat
@@ -209,7 +207,6 @@ EOF
 }
 
 @test "stop: a partition that honours the request exits cleanly" {
-	require_kvm
 	need_bench_guest
 	start batch "$ROOT/bench/guest-batch.elf" 600000 0
 	run --separate-stderr lpar stop batch
@@ -227,7 +224,6 @@ EOF
 }
 
 @test "stop -t 1: a partition that ignores the request is killed" {
-	require_kvm
 	# compute never waits in block(), so it never sees the request
 	start cat "$EX/compute.elf" 100000000
 	run --separate-stderr lpar stop -t 1 cat
@@ -246,7 +242,6 @@ EOF
 # ---- names -------------------------------------------------------------------
 
 @test "run -d prints the name; default names are made unique" {
-	require_kvm
 	run --separate-stderr lpar run -d "$EX/hello.elf"
 	assert_success
 	assert_output "hello"
@@ -263,7 +258,6 @@ EOF
 }
 
 @test "a --name that is taken is refused; the partition that has it runs on" {
-	require_kvm
 	start web "$EX/cat.elf"
 	pid=$(monitor_pid web)
 	run --separate-stderr lpar run -d --name web "$EX/hello.elf"
@@ -327,7 +321,6 @@ EOF
 # ---- wait --------------------------------------------------------------------
 
 @test "wait returns the partition's exit status: 0, 3, 255" {
-	require_kvm
 	for code in 0 3 255; do
 		start "e$code" "$EX/exitcode.elf" "$code"
 	done
@@ -340,7 +333,6 @@ EOF
 }
 
 @test "wait: a crashed partition is 126, a killed one 137" {
-	require_kvm
 	start boom "$EX/crash.elf"
 	run --separate-stderr lpar wait boom
 	assert_failure 126
@@ -366,7 +358,6 @@ EOF
 }
 
 @test "wait on several names prints NAME STATUS lines; -j wait is JSON" {
-	require_kvm
 	start a "$EX/exitcode.elf" 7
 	start b "$EX/crash.elf"
 	start c "$EX/exitcode.elf" 2
@@ -381,7 +372,6 @@ EOF
 }
 
 @test "-j wait and -j status stay valid JSON when one of several names fails" {
-	require_kvm
 	start a "$EX/exitcode.elf" 3
 	run --separate-stderr lpar -j wait a nope
 	assert_failure 1
@@ -394,7 +384,6 @@ EOF
 }
 
 @test "wait on a partition that has already ended returns at once" {
-	require_kvm
 	start e "$EX/exitcode.elf" 4
 	pid=$(monitor_pid e)
 	poll "the monitor of 'e' to exit" dead "$pid"
@@ -411,7 +400,6 @@ EOF
 # ---- list --------------------------------------------------------------------
 
 @test "list shows live partitions; -a adds the ended; --names prints only names" {
-	require_kvm
 	start live "$EX/cat.elf"
 	start ended "$EX/exitcode.elf" 0
 	poll "'ended' to end" state_is ended exited
@@ -419,11 +407,11 @@ EOF
 
 	run --separate-stderr lpar list
 	assert_success
-	assert_line --index 1 --regexp "^live +running +$pid +64 MiB +[0-9.]+s +$EX/cat.elf\$"
+	assert_line --index 1 --regexp "^live +running +$pid +64 MiB +[0-9.]+s +(kvm|tcg) +$EX/cat.elf\$"
 	assert_equal "${#lines[@]}" 2
 	run --separate-stderr lpar list -a
 	assert_success
-	assert_line --index 1 --regexp "^ended +exited +[0-9]+ +64 MiB +[0-9.]+s +$EX/exitcode.elf\$"
+	assert_line --index 1 --regexp "^ended +exited +[0-9]+ +64 MiB +[0-9.]+s +(kvm|tcg) +$EX/exitcode.elf\$"
 	assert_line --index 2 --regexp "^live +running +$pid "
 	assert_equal "${#lines[@]}" 3
 	run --separate-stderr lpar list --names
@@ -438,7 +426,6 @@ EOF
 }
 
 @test "-j list is a JSON array of name, state, pid, mem and image" {
-	require_kvm
 	run --separate-stderr lpar -j list
 	assert_success
 	assert_equal "$(jq -c . <<<"$output")" "[]"
@@ -458,7 +445,6 @@ EOF
 }
 
 @test "a foreground lpar run is listed and accepts lpar console" {
-	require_kvm
 	mkfifo in
 	# The partition's input stays open until the test closes it; read-write
 	# so that opening it does not wait for the reader.
@@ -468,7 +454,7 @@ EOF
 	poll "'fg' to be listed" state_is fg running
 	run --separate-stderr lpar list
 	assert_success
-	assert_line --index 1 --regexp "^fg +running +$fg +64 MiB +[0-9.]+s +$EX/cat.elf\$"
+	assert_line --index 1 --regexp "^fg +running +$fg +64 MiB +[0-9.]+s +(kvm|tcg) +$EX/cat.elf\$"
 
 	printf 'from stdin\n' >&"$KEEP"
 	poll "the echo on lpar run's stdout" has out "from stdin"
@@ -498,7 +484,6 @@ EOF
 # ---- rm ----------------------------------------------------------------------
 
 @test "rm refuses a running partition; rm -f kills and removes it" {
-	require_kvm
 	start busy "$EX/cat.elf"
 	pid=$(monitor_pid busy)
 	run --separate-stderr lpar rm busy
@@ -519,7 +504,6 @@ EOF
 }
 
 @test "rm removes an ended partition and its directory" {
-	require_kvm
 	start e "$EX/exitcode.elf" 0
 	start f "$EX/exitcode.elf" 1
 	run lpar wait e f
@@ -533,7 +517,6 @@ EOF
 }
 
 @test "run -d --rm: the run directory goes when the partition ends" {
-	require_kvm
 	start tmp --rm "$EX/cat.elf"
 	[ -S "$LPAR_RUNDIR/tmp/sock" ] || fail "no control socket for 'tmp'"
 	assert_equal "$(state_of tmp)" running
@@ -550,7 +533,6 @@ EOF
 # ---- console -----------------------------------------------------------------
 
 @test "console: two viewers see the output; input from one reaches the partition" {
-	require_kvm
 	start cat "$EX/cat.elf"
 	mkfifo in
 	exec {KEEP}<>in
@@ -581,7 +563,6 @@ EOF
 }
 
 @test "console: a viewer that attaches later sees the earlier output" {
-	require_kvm
 	start cat "$EX/cat.elf"
 	printf 'said before\n' >first.in
 	bg lpar console cat <first.in >first.out 2>first.err
@@ -593,7 +574,6 @@ EOF
 }
 
 @test "console: Ctrl-] detaches a terminal; the partition runs on" {
-	require_kvm
 	start cat "$EX/cat.elf"
 	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
 	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 100 -y 20 \
@@ -616,7 +596,6 @@ EOF
 }
 
 @test "console on an ended partition fails clearly" {
-	require_kvm
 	start e "$EX/exitcode.elf" 5
 	run lpar wait e
 	run --separate-stderr lpar console e </dev/null
@@ -628,7 +607,6 @@ EOF
 # ---- faults ------------------------------------------------------------------
 
 @test "a monitor killed with SIGKILL is gone: listed once, cleaned away, name reusable" {
-	require_kvm
 	start a "$EX/cat.elf"
 	start b "$EX/sleep.elf" 600000
 	start c "$EX/cat.elf"
@@ -667,7 +645,6 @@ EOF
 }
 
 @test "a stop signal to the monitor ends its partition whether it runs, is paused or not started" {
-	require_kvm
 	start r "$EX/sleep.elf" 600000
 	start p "$EX/sleep.elf" 600000
 	run lpar pause p
@@ -687,7 +664,6 @@ EOF
 }
 
 @test "rm -f of a partition whose monitor died removes it and succeeds" {
-	require_kvm
 	start a "$EX/sleep.elf" 600000
 	pa=$(monitor_pid a)
 	kill -KILL "$pa"
@@ -699,7 +675,6 @@ EOF
 }
 
 @test "a client that hangs up mid-message does not disturb the monitor" {
-	require_kvm
 	need_python
 	start cat "$EX/cat.elf"
 	sock=$LPAR_RUNDIR/cat/sock
@@ -729,7 +704,6 @@ EOF
 }
 
 @test "another user cannot use root's run directory" {
-	require_kvm
 	shared_rundir
 	start a "$EX/sleep.elf" 600000
 	# The run directory's parent is 0700: the directory cannot be reached.
@@ -751,7 +725,6 @@ EOF
 }
 
 @test "the monitor refuses another user's connection even through an open socket" {
-	require_kvm
 	need_python
 	shared_rundir
 	start a "$EX/sleep.elf" 600000
@@ -771,7 +744,6 @@ EOF
 }
 
 @test "lpar as another user is refused by the monitor with a message" {
-	require_kvm
 	shared_rundir
 	start a "$EX/sleep.elf" 600000
 	chmod 0711 "$SHARED_DIR" "$LPAR_RUNDIR" "$LPAR_RUNDIR/a"
@@ -807,7 +779,6 @@ EOF
 }
 
 @test "create -f: name, mem, image and args come from the config file" {
-	require_kvm
 	write_config
 	run --separate-stderr lpar create -f web.cfg
 	assert_success
@@ -836,7 +807,6 @@ EOF
 }
 
 @test "create -f: options on the command line override the config file" {
-	require_kvm
 	write_config
 	run --separate-stderr lpar create -f web.cfg --name web2 --mem 16M -- "$EX/exitcode.elf" 7
 	assert_success
@@ -860,7 +830,7 @@ EOF
 		run --separate-stderr lpar $cmd -f bad.cfg
 		assert_failure 2
 		assert_output ""
-		assert_stderr "lpar: bad.cfg:3: unknown key 'colour' (name, mem, image, args, chan, env)"
+		assert_stderr "lpar: bad.cfg:3: unknown key 'colour' (name, mem, image, args, chan, env, accel)"
 	done
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
 }
@@ -878,7 +848,6 @@ EOF
 # ---- a batch from a shell loop -------------------------------------------------
 
 @test "a batch of 10: started in a loop, listed as JSON, waited for, removed" {
-	require_kvm
 	need_bench_guest
 	# (Not $i: bats 1.8's run sets it.)
 	want=
@@ -918,7 +887,6 @@ EOF
 # ---- the control tree from a generic 9P client -----------------------------------
 
 @test "diodcat reads the same status as lpar status" {
-	require_kvm
 	[ -x "$DIODCAT" ] || fail "$DIODCAT is missing: install the diod package (tools/deps build test)"
 	start x --mem 16M "$EX/cat.elf"
 	for want in running paused; do

@@ -18,7 +18,6 @@ setup_file() {
 }
 
 setup() {
-	require_kvm
 	test_env_setup || return 1
 }
 
@@ -88,10 +87,14 @@ probe() {
 	probe --trace=trace.txt "$PROBE" clock
 	assert_success
 	assert_output "$(printf 'vdso ok\nmonotonic ok, many calls\n100 ms sleep: ok')"
-	# 1.5 s of calls: a calibration every second or so, not an exit per call.
-	local n
+	# 1.5 s of calls: the monitor's clock is read until the TSC has a 20 ms
+	# baseline (however many calls a backend's exits allow meanwhile), then
+	# a calibration every second or so, not an exit per call.
+	local n late
 	n=$(grep -c 'time_monotonic' trace.txt || true)
-	[ "$n" -ge 1 ] && [ "$n" -le 200 ] || fail "$n time_monotonic hcalls"
+	late=$(awk '/time_monotonic/ && $1 + 0 > 0.1 { n++ } END { print n + 0 }' trace.txt)
+	[ "$n" -ge 1 ] && [ "$late" -le 10 ] ||
+		fail "$n time_monotonic hcalls, $late of them after the first 100 ms"
 }
 
 @test "mmap MAP_FIXED_NOREPLACE keeps what is there (EEXIST); bad lengths and addresses are errors, not damage" {

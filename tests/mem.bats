@@ -9,7 +9,6 @@ load test_helper/common
 bats_require_minimum_version 1.5.0
 
 setup() {
-	require_kvm
 	test_env_setup || return 1
 	HELLO=$EX/hello.elf
 	SLEEP=$EX/sleep.elf
@@ -202,7 +201,9 @@ section() {
 }
 
 @test "write to a created partition needs no --force and is seen once it starts" {
-	create s "$SLEEP"
+	# asleep for long enough to be read while it runs, however slow the host
+	run lpar create --name s "$SLEEP" 10000
+	assert_success
 	local env zero
 	env=$(nm_addr "$SLEEP" __environ)
 	zero=$(printf '%08x: %016x' $((env)) 0)

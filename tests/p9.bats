@@ -149,7 +149,6 @@ make_export() {
 # Starts a detached partition that runs for a long while; the test's
 # teardown ends and removes it.
 start_partition() {
-	require_kvm
 	need_tools
 	PART=$1
 	run --separate-stderr lpar run -d --name "$PART" "$EX/sleep.elf" 600000

@@ -117,7 +117,6 @@ expected_lines() {
 # ---- discovery ---------------------------------------------------------------
 
 @test "discovery: status, list and mem map show both rings with kind, size, address, attachment and link" {
-	require_kvm
 	local img=$GUESTS/ring_two.elf
 	need "$img"
 	local caddr daddr cidx didx
@@ -182,7 +181,6 @@ expected_lines() {
 }
 
 @test "discovery: --chan NAME:RING attaches that ring; with no peer its link is down" {
-	require_kvm
 	local img=$GUESTS/ring_two.elf
 	need "$img"
 	run --separate-stderr lpar run -d --name two --chan q:data "$img"
@@ -206,7 +204,6 @@ expected_lines() {
 # ---- malformed declarations --------------------------------------------------
 
 @test "malformed ring declarations: a load error with the reason, status 125, nothing left behind" {
-	require_kvm
 	local -A why=(
 		[bad_magic]="ring 'bad' has a bad magic number 0x12345678 (declare it with LPAR_RING)"
 		[bad_version]="ring 'future' has layout version 9; this lpar knows version 1"
@@ -246,7 +243,6 @@ expected_lines() {
 }
 
 @test "a console ring that carries messages is refused: status 125, nothing left behind" {
-	require_kvm
 	local img=$GUESTS/ring_console_msgs.elf
 	need "$img"
 	run --separate-stderr timeout 10 lpar run "$img"
@@ -269,7 +265,6 @@ expected_lines() {
 # ---- the console ring --------------------------------------------------------
 
 @test "console ring: 200000 lines reach a file, a pipe and a slow pipe byte for byte, the hcall line in its place" {
-	require_kvm
 	need "$GUESTS/ringcons.elf"
 	expected_lines 200000 60 >want
 	assert_equal "$(wc -c <want)" $((200000 * 70 + 12))
@@ -296,7 +291,6 @@ expected_lines() {
 }
 
 @test "console ring: a detached partition's console log has all of it" {
-	require_kvm
 	need "$GUESTS/ringcons.elf"
 	expected_lines 200000 60 >want
 	run --separate-stderr lpar create --name cons "$GUESTS/ringcons.elf" 200000 60
@@ -311,7 +305,6 @@ expected_lines() {
 }
 
 @test "console ring: what was written just before a crash, an abort or an exit all comes out" {
-	require_kvm
 	local img=$GUESTS/ring_crash.elf
 	need "$img"
 	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%06d before the end\n", i }' >want
@@ -353,7 +346,6 @@ expected_lines() {
 # ---- channels ----------------------------------------------------------------
 
 @test "ping and pong over a channel: linked, three rounds; pong's link goes down after, and pong stops cleanly" {
-	require_kvm
 	need "$EX/ping.elf" "$EX/pong.elf"
 	local addr
 	addr=$(ring_addr "$EX/pong.elf" link)
@@ -392,7 +384,6 @@ expected_lines() {
 }
 
 @test "the config file's chan key joins a channel; --chan replaces it" {
-	require_kvm
 	need "$EX/ping.elf" "$EX/pong.elf"
 	printf 'name = server\nimage = "%s"\nchan = pp\n' "$EX/pong.elf" >pong.cfg
 	printf 'name = client\nimage = "%s"\nargs = 2\nchan = pp\n' "$EX/ping.elf" >ping.cfg
@@ -417,7 +408,6 @@ expected_lines() {
 }
 
 @test "a peer that ends takes the link down; a new peer brings it up in a new generation" {
-	require_kvm
 	need "$EX/pong.elf"
 	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
 	assert_success
@@ -458,7 +448,6 @@ expected_lines() {
 }
 
 @test "what the partition sees when its peer ends and another comes: the ring bit, ENOTCONN, then ECONNRESET once" {
-	require_kvm
 	need "$EX/pong.elf" "$GUESTS/ring_watch.elf"
 	run --separate-stderr lpar run -d --name w --chan pp "$GUESTS/ring_watch.elf"
 	assert_success
@@ -481,7 +470,6 @@ expected_lines() {
 }
 
 @test "the listening side ends: the other side listens in its place, and a new peer joins it" {
-	require_kvm
 	need "$EX/pong.elf" "$EX/ping.elf"
 	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
 	assert_success
@@ -505,7 +493,6 @@ expected_lines() {
 }
 
 @test "a partition that resets its ring (the side that connected): the link drops and comes back, both go on" {
-	require_kvm
 	need "$EX/pong.elf" "$GUESTS/ring_reset.elf"
 	run --separate-stderr lpar run -d --chan pp "$EX/pong.elf"
 	assert_success
@@ -538,7 +525,6 @@ expected_lines() {
 }
 
 @test "a partition that resets its ring (the side that listened): the other side connects again" {
-	require_kvm
 	need "$EX/pong.elf" "$GUESTS/ring_reset.elf"
 	run --separate-stderr lpar run -d --name r --chan pp "$GUESTS/ring_reset.elf"
 	assert_success
@@ -558,7 +544,6 @@ expected_lines() {
 }
 
 @test "a reset by the connecting side while the listener's monitor is busy: one new link, and it stays up" {
-	require_kvm
 	need "$EX/pong.elf" "$GUESTS/ring_reset.elf"
 	run --separate-stderr lpar run -d --name p --chan pp "$EX/pong.elf"
 	assert_success
@@ -590,7 +575,6 @@ expected_lines() {
 }
 
 @test "resets asked for while the link is down only clear the ring: the link that comes back stays up" {
-	require_kvm
 	need "$EX/pong.elf" "$GUESTS/ring_reset.elf"
 	run --separate-stderr lpar run -d --chan pp "$EX/pong.elf"
 	assert_success
@@ -609,7 +593,6 @@ expected_lines() {
 }
 
 @test "refused: ring sizes or kinds differ, or the channel is busy; nothing is left and the pair goes on" {
-	require_kvm
 	need "$EX/pong.elf" "$EX/ping.elf" "$GUESTS/ring_mismatch.elf"
 	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
 	assert_success
@@ -654,7 +637,6 @@ expected_lines() {
 }
 
 @test "refused: a ring that is not there, not one to choose, or the console's" {
-	require_kvm
 	need "$GUESTS/ring_mismatch.elf" "$GUESTS/ring_two.elf" "$EX/hello.elf"
 	local -a cases=(
 		"pp:nosuch $GUESTS/ring_mismatch.elf|channel 'pp': the image has no ring named 'nosuch'"
@@ -708,7 +690,6 @@ expected_lines() {
 # ---- hostile partitions ------------------------------------------------------
 
 @test "a partition that breaks its console ring's indices: the monitor resets the ring, output goes on, the status is its own" {
-	require_kvm
 	local img=$GUESTS/ring_scribble.elf
 	need "$img"
 	{
@@ -736,7 +717,6 @@ expected_lines() {
 }
 
 @test "a partition that breaks its console ring, detached: status counts the reset, it runs on, its log has everything" {
-	require_kvm
 	local img=$GUESTS/ring_scribble.elf
 	need "$img"
 	run --separate-stderr lpar run -d --name s "$img" bell wait
@@ -758,7 +738,6 @@ expected_lines() {
 }
 
 @test "doorbells with no ring's index are ignored; any other use of the doorbell port is a crash" {
-	require_kvm
 	local img=$GUESTS/ring_doorbell.elf
 	need "$img"
 	run --separate-stderr timeout 20 lpar run --trace "$img" bogus
@@ -839,21 +818,18 @@ check_receiver() {
 }
 
 @test "a hostile peer breaks the shared indices (prod): the receiver gets -ECONNRESET, the link comes back" {
-	require_kvm
 	need "$GUESTS/ring_recv.elf" "$GUESTS/ring_hostile.elf"
 	hostile_pair prod recv
 	check_receiver
 }
 
 @test "a hostile peer sends a message header longer than the ring: the receiver gets -ECONNRESET, the link comes back" {
-	require_kvm
 	need "$GUESTS/ring_recv.elf" "$GUESTS/ring_hostile.elf"
 	hostile_pair len hostile
 	check_receiver
 }
 
 @test "a hostile peer moves the receiver's consumer index: the receiver gets -ECONNRESET, the link comes back" {
-	require_kvm
 	need "$GUESTS/ring_recv.elf" "$GUESTS/ring_hostile.elf"
 	hostile_pair cons recv
 	check_receiver

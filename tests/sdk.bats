@@ -52,7 +52,6 @@ install_once() {
 }
 
 @test "lpar-cc compiles and links an app in one step" {
-	require_kvm
 	write_app
 	run --separate-stderr lpar-cc -O2 -Wall -Wextra -o app.elf app.c
 	assert_success
@@ -61,7 +60,6 @@ install_once() {
 }
 
 @test "lpar-cc compiles with -c, then links the objects" {
-	require_kvm
 	cat >main.c <<'EOF'
 #include <stdio.h>
 
@@ -169,7 +167,6 @@ EOF
 }
 
 @test "the installed lpar-cc builds an app that the installed lpar runs" {
-	require_kvm
 	install_once
 	write_app
 	LPAR_SDK=$DEST/usr/lib/lpar run --separate-stderr "$DEST/usr/bin/lpar-cc" -O2 -o app.elf app.c

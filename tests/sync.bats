@@ -269,7 +269,6 @@ pid_running() {
 }
 
 @test "bash completion offers the partitions of 'lpar list --names' for lpar console" {
-	require_kvm
 	SYNC_RUNDIR=$BATS_TEST_TMPDIR/run
 	export LPAR_RUNDIR=$SYNC_RUNDIR
 	run lpar run -d --name sync-web1 "$EX/sleep.elf" 600000

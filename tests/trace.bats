@@ -223,8 +223,16 @@ need_fifo_stdin() {
 	assert_output "$(printf 'mem 67108864\nabi 1\nready\ninput %s' "'exit 7\\x0a'")"
 	local trace
 	trace=$(printf '%s\n' "${stderr_lines[@]}" | sed -E 's/^\+[0-9]+\.[0-9]{6} //')
-	# Its first event is its first hcall, main()'s abi_version: nothing is missed.
-	assert_equal "$(printf '%s\n' "$trace" | head -n 1 | sed 's/ <[0-9.]*>$//')" 'abi_version() = 1'
+	# Its first event is its first hcall, main()'s abi_version: nothing is
+	# missed.  On a CPU without wrfsbase (TCG's), musl's TLS set-up calls the
+	# library OS's set_fs_base before that.
+	local hcalls
+	hcalls=$(printf '%s\n' "$trace" | sed 's/ <[0-9.]*>$//' | head -n 2)
+	if [[ $hcalls == set_fs_base* ]]; then
+		assert_regex "$(head -n 1 <<<"$hcalls")" '^set_fs_base\(base=[0-9]+\) = 0$'
+		hcalls=$(tail -n 1 <<<"$hcalls")
+	fi
+	assert_equal "$(head -n 1 <<<"$hcalls")" 'abi_version() = 1'
 	assert_equal "$(printf '%s\n' "$trace" | grep -m 1 -- '--- mark')" '--- mark: start ---'
 	printf '%s\n' "$trace" | grep -A 2 -x -- '--- mark: start ---' | grep -qx -- '--- mark: main ---' ||
 		fail "the marks are not in order: $trace"

@@ -14,7 +14,6 @@ teardown() {
 }
 
 @test "the memory window maps a running partition's RAM: boot info as the partition sees it" {
-	require_kvm
 	run lpar run -d --name w --mem 32M "$EX/cat.elf"
 	assert_success
 	run "$TOOLS/window" w
@@ -26,7 +25,6 @@ teardown() {
 }
 
 @test "the memory window is refused to another user" {
-	require_kvm
 	run lpar run -d --name w "$EX/cat.elf"
 	assert_success
 	chmod 0755 "$BATS_TEST_TMPDIR" "$LPAR_RUNDIR" "$LPAR_RUNDIR/w"
@@ -41,7 +39,6 @@ teardown() {
 }
 
 @test "the memory window of an ended partition is refused clearly" {
-	require_kvm
 	run lpar run -d --name w "$EX/exitcode.elf" 3
 	assert_success
 	run lpar wait w

@@ -11,15 +11,25 @@ GUESTS=$ROOT/tests/guests
 PATH=$ROOT:$PATH
 export ROOT EX TOOLS GUESTS PATH
 
-# Tests that boot partitions need KVM: without it they fail, with a reason,
-# rather than pass or skip silently.
-require_kvm() {
-	if [ ! -c /dev/kvm ]; then
-		fail "/dev/kvm is missing: this test boots a partition and needs KVM"
-	fi
-	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-		fail "/dev/kvm is not readable and writable by $(id -un): this test needs KVM"
-	fi
+. "$ROOT/tests/test_helper/accel.bash"
+
+# Partitions boot under this run's accelerator: LPAR_ACCEL (tests/run
+# exports kvm or tcg, once per accelerator the host can use), else what
+# auto picks.  A test about one accelerator's own mechanism starts with
+# require_accel NAME: it is skipped, with the reason, unless this run uses
+# NAME and the host can.
+require_accel() {
+	local usable cur
+
+	case $1 in
+	kvm | tcg) ;;
+	*) fail "require_accel: no accelerator '$1' (kvm or tcg)" ;;
+	esac
+	usable=$(accels_usable) && cur=$(accel_current) ||
+		fail "cannot tell which accelerators this host can use: 'lpar -j version -v' failed"
+	[ "$cur" = "$1" ] || skip "about $1 only, and this run uses $cur"
+	grep -qxF -- "$1" <<<"$usable" ||
+		skip "about $1 only, which this host cannot use: $(accel_detail "$1")"
 }
 
 # Asserts that no lpar process is left running from this test.

@@ -6,7 +6,6 @@
 DIODCAT=/usr/sbin/diodcat
 
 setup() {
-	require_kvm
 	test_env_setup || return 1
 	BG_PIDS=()
 	[ -f "$GUESTS/ctlhcalls.elf" ] ||
