@@ -48,7 +48,6 @@
  *   symbols cost every lpar command milliseconds: it is loaded (dlopen)
  *   only when a partition runs on TCG.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -60,6 +59,7 @@
 #include <unicorn/unicorn.h>
 #include <unistd.h>
 
+#include "../common/dlib.h"
 #include "../common/err.h"
 #include "backend.h"
 #include "x86_insn.h"
@@ -136,30 +136,16 @@ static struct {
 /* Loads libunicorn; 0 or -errno, and why in err. */
 static int lib_load(struct lerr *err)
 {
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	void *lib;
-	int e = 0;
+#define UC_SYM(f) { #f, (void **)&uc_lib.f },
+	static const struct dlib_sym syms[] = { UC_FUNCS(UC_SYM) };
+	struct lerr why;
+	int e = dlib_load("libunicorn.so.2", &uc_lib.lib, syms, sizeof(syms) / sizeof(syms[0]), &why);
 
-	pthread_mutex_lock(&once);
-	if (uc_lib.lib)
-		goto out;
-	lib = dlopen("libunicorn.so.2", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		e = lerr_set(err, ENOENT, "cannot load libunicorn.so.2: %s (install Debian's libunicorn2)",
-			     dlerror());
-		goto out;
-	}
-#define UC_BIND(f) \
-	if (!e && !(uc_lib.f = (__typeof__(f) *)dlsym(lib, #f))) \
-		e = lerr_set(err, ENOSYS, "libunicorn.so.2 lacks %s", #f);
-	UC_FUNCS(UC_BIND)
+	if (e == -ENOENT)
+		return lerr_set(err, ENOENT, "%s (install Debian's libunicorn2)", why.msg);
 	if (e)
-		dlclose(lib);
-	else
-		uc_lib.lib = lib;
-out:
-	pthread_mutex_unlock(&once);
-	return e;
+		return lerr_set(err, -e, "%s", why.msg);
+	return 0;
 }
 
 /* From here on, a call of uc_X goes through what lib_load() bound. */

@@ -6,12 +6,11 @@
  * partition neither binds nor maps it.
  */
 #include <capstone/capstone.h>
-#include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/dlib.h"
 #include "x86_insn.h"
 
 #define CS_FUNCS(X) X(cs_open) X(cs_option) X(cs_malloc) X(cs_free) X(cs_close) X(cs_disasm_iter)
@@ -24,29 +23,10 @@ static struct {
 
 static int lib_load(void)
 {
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	void *lib;
-	int e = 0;
+#define CS_SYM(f) { #f, (void **)&cs_lib.f },
+	static const struct dlib_sym syms[] = { CS_FUNCS(CS_SYM) };
 
-	pthread_mutex_lock(&once);
-	if (cs_lib.lib)
-		goto out;
-	lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		e = -ENOENT;
-		goto out;
-	}
-#define CS_BIND(f) \
-	if (!e && !(cs_lib.f = (__typeof__(f) *)dlsym(lib, #f))) \
-		e = -ENOSYS;
-	CS_FUNCS(CS_BIND)
-	if (e)
-		dlclose(lib);
-	else
-		cs_lib.lib = lib;
-out:
-	pthread_mutex_unlock(&once);
-	return e;
+	return dlib_load("libcapstone.so.4", &cs_lib.lib, syms, sizeof(syms) / sizeof(syms[0]), NULL);
 }
 
 /* From here on, a call of cs_X goes through what lib_load() bound. */
