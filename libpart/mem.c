@@ -84,18 +84,20 @@ uint64_t part_mem_size(const struct part_mem *m) { return m->size; }
 int part_mem_windowed(const struct part_mem *m) { return m->win != NULL; }
 int part_mem_virt(const struct part_mem *m) { return m->virt; }
 
-/* Guest-physical I/O; the caller has checked the range against RAM. */
+/*
+ * Guest-physical I/O; the caller has checked the range against RAM.  Reads
+ * take the window where there is one; writes always go through the mem
+ * file, so that the monitor sees every change (a software CPU must drop
+ * what it translated from code that changed).
+ */
 static int phys_rw(struct part_mem *m, uint64_t pa, void *buf, size_t len, int write)
 {
 	struct p9c *c = part_conn(m->p);
 	size_t done = 0;
 	uint32_t max;
 
-	if (m->win && !in_shared(m, pa, len)) {
-		if (write)
-			memcpy(m->win + pa, buf, len);
-		else
-			memcpy(buf, m->win + pa, len);
+	if (m->win && !write && !in_shared(m, pa, len)) {
+		memcpy(buf, m->win + pa, len);
 		return 0;
 	}
 	if (!m->fid_open || (write && !m->fid_write)) {

@@ -15,17 +15,18 @@ setup() {
 }
 
 teardown() {
-	local n
-
-	[ -n "${LPAR_RUNDIR:-}" ] || return 0
-	for n in $(lpar list -a --names 2>/dev/null); do
-		lpar kill "$n" >/dev/null 2>&1 || true
-		lpar rm -f "$n" >/dev/null 2>&1 || true
-	done
+	kill_partitions
 }
 
 sym() {
 	printf '0x%x\n' "$((16#$(nm "$1" | awk -v s="$2" '$3 == s { print $1 }')))"
+}
+
+# counter_above NAME N: whether the debuggee NAME's counter is above N.
+counter_above() {
+	local v
+	v=$(lpar mem --format x8 "$1" read counter 2>/dev/null | awk '{ print $2 }') || return 1
+	[ -n "$v" ] && [ $((16#$v)) -gt "$2" ]
 }
 
 # cc NAME SOURCE-LINE...: builds NAME.elf with lpar-cc from the lines.
@@ -116,4 +117,23 @@ cc() {
 		[ "$kib" -gt "$max" ] && max=$kib
 	done
 	[ "$max" -le 32768 ] || fail "a TCG monitor used $max KiB beyond guest RAM"
+}
+
+@test "code changed through lpar mem while the partition runs is the code it runs next" {
+	local bump
+	bump=$(sym "$DG" bump)
+	run lpar create --name d "$DG"
+	assert_success
+	run lpar mem --format x8 d write limit 0x7fffffff
+	assert_success
+	run lpar start d
+	assert_success
+	# Let bump run (and be translated) a few times, then put an int3 in it.
+	poll "bump to have run" counter_above d 3
+	run lpar mem --force --format x1 d write "$bump" cc
+	assert_success
+	run timeout 10 lpar wait d
+	assert_output "d 126"
+	run lpar status d
+	assert_output --partial "breakpoint trap (int3) at rip $bump <bump>"
 }
