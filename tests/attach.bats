@@ -20,10 +20,7 @@ setup() {
 teardown() {
 	tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1 || true
 	[ -n "${HOLDER:-}" ] && kill "$HOLDER" >/dev/null 2>&1
-	for n in $(lpar list -a --names 2>/dev/null); do
-		lpar kill "$n" >/dev/null 2>&1 || true
-		lpar rm -f "$n" >/dev/null 2>&1 || true
-	done
+	kill_partitions
 }
 
 # sym NAME: the address of a symbol of the debuggee, as 0x...

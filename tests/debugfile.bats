@@ -13,10 +13,7 @@ setup() {
 }
 
 teardown() {
-	for n in $(lpar list -a --names 2>/dev/null); do
-		lpar kill "$n" >/dev/null 2>&1 || true
-		lpar rm -f "$n" >/dev/null 2>&1 || true
-	done
+	kill_partitions
 }
 
 sym() {

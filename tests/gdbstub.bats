@@ -25,10 +25,7 @@ teardown() {
 		kill "$STUB_PID" 2>/dev/null || true
 		wait "$STUB_PID" 2>/dev/null || true
 	fi
-	for n in $(lpar list -a --names 2>/dev/null); do
-		lpar kill "$n" >/dev/null 2>&1 || true
-		lpar rm -f "$n" >/dev/null 2>&1 || true
-	done
+	kill_partitions
 }
 
 # The address the stub printed ("lpar: waiting for gdb on ADDR"), once it has.

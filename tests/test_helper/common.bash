@@ -32,6 +32,17 @@ require_accel() {
 		skip "about $1 only, which this host cannot use: $(accel_detail "$1")"
 }
 
+# Kills and removes every partition in this test's own LPAR_RUNDIR.
+kill_partitions() {
+	local n
+
+	[ -n "${LPAR_RUNDIR:-}" ] || return 0
+	for n in $(lpar list -a --names 2>/dev/null); do
+		lpar kill "$n" >/dev/null 2>&1 || true
+		lpar rm -f "$n" >/dev/null 2>&1 || true
+	done
+}
+
 # Asserts that no lpar process is left running from this test.
 assert_no_lpar_left() {
 	run pgrep -f "$ROOT/lpar run"
