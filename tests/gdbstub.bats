@@ -41,6 +41,7 @@ wait_stub() {
 
 # attach_gdb NAME [ADDR]: lpar attach --gdb in the background; sets STUB_PID, ADDR.
 attach_gdb() {
+	: >"$STUB_ERR" # before the background job opens it, for wait_stub to read
 	lpar attach --gdb "${2:-127.0.0.1:0}" "$1" 2>"$STUB_ERR" &
 	STUB_PID=$!
 	wait_stub
@@ -125,6 +126,7 @@ build_watch_guest() {
 }
 
 @test "gdb: lpar run --gdb starts paused at the entry and returns the partition's exit status" {
+	: >"$STUB_ERR"
 	lpar run --gdb 127.0.0.1:0 "$EX/exitcode.elf" 7 >"$BATS_TEST_TMPDIR/out" 2>"$STUB_ERR" &
 	STUB_PID=$!
 	wait_stub
@@ -139,6 +141,7 @@ build_watch_guest() {
 }
 
 @test "gdb: lpar run --gdb: after detach the partition runs on, its console on stdout" {
+	: >"$STUB_ERR"
 	lpar run --gdb 127.0.0.1:0 "$HELLO" a b >"$BATS_TEST_TMPDIR/out" 2>"$STUB_ERR" &
 	STUB_PID=$!
 	wait_stub
