@@ -20,7 +20,7 @@ int hvb_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr *err)
 {
 	const char *accel = p->accel ? p->accel : "auto";
 	const struct hvb_ops *b = hvb_find(accel);
-	struct lerr why;
+	struct lerr why = { 0, "" }, tcg = { 0, "" };
 
 	if (b)
 		return b->open(p, out, err);
@@ -29,5 +29,8 @@ int hvb_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr *err)
 	/* auto: hardware virtualization where this host has it, else software. */
 	if (hvb_kvm.probe(p, &why) == 0 && hvb_kvm.open(p, out, &why) == 0)
 		return 0;
-	return hvb_tcg.open(p, out, err);
+	if (hvb_tcg.open(p, out, &tcg) == 0)
+		return 0;
+	/* Neither: say why for both. */
+	return lerr_set(err, tcg.code, "%s; and kvm: %s", tcg.msg, why.msg);
 }

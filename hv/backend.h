@@ -102,6 +102,7 @@ struct hvb_params {
 	const char *accel;     /* "kvm", "tcg" or "auto" (NULL: auto) */
 	const char *kvm_path;  /* NULL: /dev/kvm */
 	const char *cache_dir; /* where the backend may keep host facts between runs, or NULL */
+	int kick_signal;       /* whose handler calls hvb_cpu_kick(), for a backend that resends it */
 };
 
 struct hvb_ops {
@@ -205,9 +206,11 @@ static inline int hvb_cpu_run(struct hvb_cpu *cpu, struct hvb_exit *ex)
 }
 
 /*
- * Makes a run in progress return HVB_EXIT_INTR soon (and the next one, if
- * none is in progress).  Async-signal-safe, callable from any thread; the
- * monitor's signal handlers call it too.
+ * Makes a run in progress return HVB_EXIT_INTR soon (and, where the backend
+ * needs it, the next one: a kick between runs must not be lost).  The
+ * monitor's kick signal interrupts KVM_RUN and ppoll() on its own; its
+ * handler and every request call this too.  Async-signal-safe, callable
+ * from any thread.
  */
 static inline void hvb_cpu_kick(struct hvb_cpu *cpu)
 {

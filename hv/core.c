@@ -505,7 +505,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 
 	r = hv_los_open(&hv->los, err);
 	if (!r)
-		r = hvb_open(&(struct hvb_params){ cfg->accel, cfg->kvm_path, cfg->cache_dir },
+		r = hvb_open(&(struct hvb_params){ cfg->accel, cfg->kvm_path, cfg->cache_dir,
+						    HV_KICK_SIGNAL },
 			     &hv->vm, err);
 	if (!r)
 		r = ram_create(hv, cfg->ram_fd, cfg->mem_size, err);

@@ -116,11 +116,8 @@ void hv_debug_release(struct hv *hv, const void *owner)
 	if (owner && hv->dbg.owner == owner) {
 		hv->dbg.owner = NULL;
 		hv->dbg.release = 1;
-		/* The vCPU thread cleans up: it owns the vCPU. */
-		if (hv->state == HV_RUNNING)
-			hv_request(hv, HV_REQ_PAUSE);
-		else
-			pthread_cond_broadcast(&hv->cond);
+		/* The vCPU thread cleans up (it owns the vCPU), and a running partition runs on. */
+		hv_request(hv, 0);
 	}
 	pthread_mutex_unlock(&hv->lock);
 }
@@ -410,7 +407,7 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 	uint64_t old = 0;
 	int hit;
 
-	if (!w || !p || ex->size > 8)
+	if (!w || !p || (ex->size > 8 && !ex->done_page))
 		return 0;
 	if (ex->done_page) {
 		/* The backend did the access; this is the page before it. */

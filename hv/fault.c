@@ -157,8 +157,8 @@ static void internal_error(struct hv *hv, uint64_t suberror)
 		hv_end_crash(hv, rip, "breakpoint trap (int3)");
 	else
 		hv_end_crash(hv, rip,
-			     "instruction the host cannot emulate (KVM internal error %llu)",
-			     (unsigned long long)suberror);
+			     "instruction the host cannot emulate (%s internal error %llu)",
+			     hvb_name(hv->vm), (unsigned long long)suberror);
 }
 
 static void unknown_port(struct hv *hv, const struct hvb_exit *ex, uint64_t rip)

@@ -41,7 +41,8 @@
  *   1 GiB translation buffer: neither is used.  Translations of code the
  *   monitor changed are dropped one range at a time.
  * - A kick that lands just before uc_emu_start() clears its stop request
- *   would be lost: a timer repeats it until the run returns.
+ *   would be lost: a timer sends the kick signal again until the run
+ *   returns.
  * - mxcsr, the x87 control word and tag word start at 0 (exceptions
  *   unmasked, all registers valid); the backend sets the reset values.
  * - libunicorn carries every architecture QEMU has, and binding its
@@ -99,9 +100,11 @@
 #define CODE_USER  32
 
 #define SITES_MAX  4096
+#define SCAN_MAX   512     /* a translation block has at most 512 instructions */
 #define EFD_MAX    32
 #define INVAL_MAX  16
-#define KICK_RETRY_NS 2000000
+#define XRUNS_MAX  64
+#define KICK_RETRY_NS 2000000 /* a lost kick is sent again this often */
 
 /* The Unicorn functions the backend uses, bound when it first runs (lib_load). */
 #define UC_FUNCS(X) \
@@ -177,7 +180,8 @@ enum stop {
 	STOP_INTR,       /* an exception: intno */
 	STOP_UD,         /* an invalid instruction */
 	STOP_SYSCALL,
-	STOP_NEWIO,      /* a new block has port I/O the backend has not seen */
+	STOP_NEWIO,      /* a new block has a site the backend has not seen */
+	STOP_SITE,       /* a block starts with a site that cannot be an exit: addr */
 	STOP_NX,         /* a fetch from a non-executable page: addr */
 	STOP_MMIO,       /* an access past RAM that the page tables map: addr */
 	STOP_BADIO,      /* port I/O ran without an exit: a backend bug */
@@ -210,11 +214,15 @@ struct tcg_vm {
 	uint64_t cr3;                /* the copy the vCPU walks */
 	uint32_t cpuid[5][4];        /* leaves 0, 1, 7, 0x80000000, 0x80000001 */
 	struct tcg_cpu *cpu;
+	int kick_signal;             /* the monitor's, which kicks a run */
+	struct tcg_mmio { struct tcg_vm *vm; uint64_t base; } mmio[3];
 
 	/* The partition's port I/O instructions, by address; each is an exit. */
 	struct x86_site *sites;
 	size_t nsites;
-	uint64_t *exits;
+	uint64_t *exits, *exits_was;
+	size_t nexits;
+	struct x86_site scan[SCAN_MAX]; /* on_new_block's */
 
 	/* From other threads, under lock: doorbells, code changes, guards. */
 	pthread_mutex_t lock;
@@ -222,6 +230,9 @@ struct tcg_vm {
 	int nefd;
 	uint64_t inval_lo[INVAL_MAX], inval_hi[INVAL_MAX];
 	int ninval, inval_all;
+	/* Where the partition can run code from: the pages there may have translations. */
+	uint64_t xlo[XRUNS_MAX], xhi[XRUNS_MAX];
+	int nx;
 	struct tcg_guard guard[HVB_GUARDS_MAX];
 	int nguard, guards_dirty;
 	/* The vCPU thread's own: the guards in its page tables. */
@@ -240,6 +251,7 @@ struct tcg_cpu {
 	uint64_t cr2;
 	uint64_t io_done;            /* bytes to step past a reported I/O instruction */
 	int pending_db;              /* a single-step trap is due before the next instruction */
+	int no_guard;                /* a page fault now is never a guard's (guard_step) */
 	uint8_t page_before[PAGE];   /* a guarded page before the access (done_page) */
 
 	/* Set by the hooks during a run. */
@@ -360,6 +372,31 @@ static uint64_t guest_pte(struct tcg_vm *vm, uint64_t va)
 }
 
 /*
+ * The partition's entry for the 4 KiB page at va, as an entry of the
+ * vCPU's tables has it: without NX, and a 2 MiB one made a 4 KiB one.
+ */
+static uint64_t guest_page(struct tcg_vm *vm, uint64_t va)
+{
+	uint64_t t = vm->cpu->bs.cr3;
+
+	for (int level = 4; level >= 1; level--) {
+		const uint64_t *tab = ram_at(vm, t & PTE_ADDR, PAGE);
+		uint64_t e;
+
+		if (!tab)
+			return 0;
+		e = tab[(va >> (12 + 9 * (level - 1))) & 511];
+		if (!(e & PTE_P) || level == 1)
+			return e & ~PTE_NX;
+		if (level == 2 && (e & PTE_PS))
+			return ((e & PTE_ADDR & ~(LARGE - 1)) + (va & (LARGE - 1) & ~(PAGE - 1))) |
+			       (e & 0xfff & ~PTE_PS);
+		t = e;
+	}
+	return 0;
+}
+
+/*
  * The entry of the vCPU's page tables that maps the 4 KiB page at va,
  * splitting a 2 MiB one if split; NULL if there is none.
  */
@@ -435,10 +472,18 @@ static int ram_map(struct tcg_vm *vm)
 
 	for (uint64_t a = 0; a <= vm->ram_size; a += PAGE) {
 		uint32_t p = UC_PROT_ALL;
+		uint64_t e = a < vm->ram_size ? guest_pte(vm, a) : 0;
 
-		if (a < vm->ram_size &&
-		    (guest_pte(vm, a) & (PTE_P | PTE_U | PTE_NX)) == (PTE_P | PTE_U | PTE_NX))
+		if ((e & (PTE_P | PTE_U | PTE_NX)) == (PTE_P | PTE_U | PTE_NX))
 			p = UC_PROT_READ | UC_PROT_WRITE;
+		if ((e & (PTE_P | PTE_U | PTE_NX)) == (PTE_P | PTE_U)) {
+			if (vm->nx && vm->xhi[vm->nx - 1] == a)
+				vm->xhi[vm->nx - 1] = a + PAGE;
+			else if (vm->nx < XRUNS_MAX)
+				vm->xlo[vm->nx] = a, vm->xhi[vm->nx++] = a + PAGE;
+			else
+				vm->xhi[XRUNS_MAX - 1] = a + PAGE; /* one run too many: widen the last */
+		}
 		if (a == vm->ram_size || (a > run && p != perm)) {
 			if (uc_mem_map_ptr(vm->uc, run, a - run, perm, vm->ram + run) != UC_ERR_OK)
 				return -ENOMEM;
@@ -456,15 +501,38 @@ static void tlb_flush(struct tcg_vm *vm)
 	uc_mem_protect(vm->uc, PRIV_BASE + PRIV_FLUSH, PAGE, UC_PROT_READ | UC_PROT_WRITE);
 }
 
-/* Drops translations of [lo, hi), page by page where there can be any. */
+/*
+ * Drops translations of [lo, hi), page by page where the partition runs
+ * code.  A page a guard takes away gets the partition's entry back for the
+ * moment: Unicorn finds the blocks to drop by translating the address as
+ * code, which must not fault (and cannot, outside a run, be let fault).
+ */
 static void code_drop(struct tcg_vm *vm, uint64_t lo, uint64_t hi)
 {
-	for (uint64_t p = lo & ~(PAGE - 1); p < hi && p < vm->ram_size; p += PAGE) {
-		uint64_t a = p > lo ? p : lo, b = p + PAGE < hi ? p + PAGE : hi;
+	int lifted = 0;
 
-		if (fetchable(vm, p))
+	for (int r = 0; r < vm->nx; r++) {
+		uint64_t from = lo > vm->xlo[r] ? lo : vm->xlo[r], to = hi < vm->xhi[r] ? hi : vm->xhi[r];
+
+		for (uint64_t p = from & ~(PAGE - 1); p < to; p += PAGE) {
+			uint64_t a = p > from ? p : from, b = p + PAGE < to ? p + PAGE : to, *e, saved;
+
+			if (fetchable(vm, p)) {
+				uc_ctl_remove_cache(vm->uc, a, b);
+				continue;
+			}
+			e = pte_of(vm, p, 1);
+			if (!e)
+				continue;
+			saved = *e;
+			*e = guest_page(vm, p);
 			uc_ctl_remove_cache(vm->uc, a, b);
+			*e = saved;
+			lifted = 1;
+		}
 	}
+	if (lifted)
+		tlb_flush(vm);
 }
 
 /* ---- port I/O sites ---- */
@@ -487,31 +555,48 @@ static const struct x86_site *site_at(struct tcg_vm *vm, uint64_t addr)
 }
 
 /*
- * Gives Unicorn the exit addresses: every site it can look up as code now,
- * and the byte before it too (Unicorn drops the block that ends there
- * whenever a run ends).
+ * Whether the site at a can be an exit address now: Unicorn translates the
+ * byte before every exit as code whenever a run ends, which must not fault.
+ */
+static int exit_ok(struct tcg_vm *vm, uint64_t a)
+{
+	return a > 0 && fetchable(vm, a) && fetchable(vm, a - 1);
+}
+
+/*
+ * Gives Unicorn the exit addresses: every site that can be one now (a
+ * guard may have taken its page away).  The blocks of a site that becomes
+ * one again are dropped, should one have been translated without it.
  */
 static void exits_update(struct tcg_vm *vm)
 {
-	size_t n = 0;
+	size_t n = 0, old = vm->nexits, k = 0;
+	uint64_t *was = vm->exits_was;
 
-	for (size_t i = 0; i < vm->nsites; i++) {
-		uint64_t a = vm->sites[i].addr;
-
-		if (fetchable(vm, a) && a > 0 && fetchable(vm, a - 1))
-			vm->exits[n++] = a;
-	}
+	memcpy(was, vm->exits, old * sizeof(*was));
+	for (size_t i = 0; i < vm->nsites; i++)
+		if (exit_ok(vm, vm->sites[i].addr))
+			vm->exits[n++] = vm->sites[i].addr;
+	vm->nexits = n;
 	uc_ctl_set_exits(vm->uc, vm->exits, n);
+	for (size_t i = 0; i < n; i++) {
+		while (k < old && was[k] < vm->exits[i])
+			k++;
+		if (k == old || was[k] != vm->exits[i])
+			uc_ctl_remove_cache(vm->uc, vm->exits[i], vm->exits[i] + 1);
+	}
 }
 
-/* Learns the port I/O of the block at [pc, pc + size): its sites become exits. */
+/* Learns the sites of the block at [pc, pc + size): they become exits. */
 static int sites_learn(struct tcg_vm *vm, uint64_t pc, uint64_t size)
 {
 	const uint8_t *code = ram_at(vm, pc, size);
-	struct x86_site io[64];
-	size_t n = code ? x86_sites_scan(vm->dec, code, size, pc, io, 64) : 0;
+	struct x86_site *io = vm->scan;
+	size_t n = code ? x86_sites_scan(vm->dec, code, size, pc, io, SCAN_MAX) : 0;
 
-	for (size_t k = 0; k < n && k < 64; k++) {
+	if (n > SCAN_MAX)
+		return -ENOSPC;
+	for (size_t k = 0; k < n; k++) {
 		size_t i;
 
 		if (site_at(vm, io[k].addr))
@@ -580,11 +665,11 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
 
 static uint64_t on_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *data)
 {
-	struct tcg_vm *vm = data;
+	const struct tcg_mmio *m = data;
 
 	(void)uc, (void)size;
-	if (vm->cpu)
-		stop(vm->cpu, STOP_MMIO, off);
+	if (m->vm->cpu)
+		stop(m->vm->cpu, STOP_MMIO, m->base + off);
 	return 0;
 }
 
@@ -608,23 +693,29 @@ static void on_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void 
 }
 
 /*
- * A block was translated: if it does port I/O the backend has not seen,
- * stop before it runs, so that it is translated again with exits there.
+ * A block was translated: if it has a site the backend has not seen, stop
+ * before it runs, so that it is translated again with exits there.  A site
+ * that cannot be an exit (exit_ok) is met here instead, each time a block
+ * starts with it.
  */
 static void on_new_block(uc_engine *uc, uc_tb *tb, uc_tb *prev, void *data)
 {
 	struct tcg_cpu *cpu = data;
 	struct tcg_vm *vm = cpu->vm;
 	const uint8_t *code = ram_at(vm, tb->pc, tb->size);
-	struct x86_site io[64];
+	struct x86_site *io = vm->scan;
 	size_t n;
 
 	(void)uc, (void)prev;
 	if (!code || cpu->why != STOP_NONE)
 		return;
-	n = x86_sites_scan(vm->dec, code, tb->size, tb->pc, io, 64);
-	for (size_t i = 0; i < n && i < 64; i++)
-		if (!site_at(vm, io[i].addr)) {
+	if (site_at(vm, tb->pc) && !exit_ok(vm, tb->pc)) {
+		stop(cpu, STOP_SITE, tb->pc);
+		return;
+	}
+	n = x86_sites_scan(vm->dec, code, tb->size, tb->pc, io, SCAN_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (i == SCAN_MAX || !site_at(vm, io[i].addr)) {
 			cpu->new_pc = tb->pc;
 			cpu->new_size = tb->size;
 			stop(cpu, STOP_NEWIO, tb->pc);
@@ -681,13 +772,15 @@ static int tcg_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr
 	if (!vm)
 		return lerr_set(err, ENOMEM, "out of memory");
 	vm->base.ops = &hvb_tcg;
+	vm->kick_signal = p->kick_signal ? p->kick_signal : SIGUSR1;
 	pthread_mutex_init(&vm->lock, NULL);
 	vm->sites = calloc(SITES_MAX, sizeof(*vm->sites));
 	vm->exits = calloc(SITES_MAX, sizeof(*vm->exits));
+	vm->exits_was = calloc(SITES_MAX, sizeof(*vm->exits_was));
 	vm->priv = mmap(NULL, PRIV_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm->priv == MAP_FAILED)
 		vm->priv = NULL;
-	if (!vm->sites || !vm->exits || !vm->priv) {
+	if (!vm->sites || !vm->exits || !vm->exits_was || !vm->priv) {
 		tcg_close(&vm->base);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
@@ -783,6 +876,9 @@ static void tcg_ram_written(struct hvb_vm *b, uint64_t gpa, uint64_t len)
 		vm->inval_hi[vm->ninval++] = gpa + len;
 	}
 	pthread_mutex_unlock(&vm->lock);
+	/* A partition that computes without exits must still see it soon. */
+	if (vm->cpu && __atomic_load_n(&vm->cpu->in_run, __ATOMIC_SEQ_CST))
+		uc_emu_stop(vm->uc);
 }
 
 static int tcg_ioeventfd(struct hvb_vm *b, uint16_t port, uint32_t value, int fd, int assign)
@@ -808,33 +904,13 @@ static int tcg_ioeventfd(struct hvb_vm *b, uint16_t port, uint32_t value, int fd
 	return e;
 }
 
-/* The eventfd an "outl value, port" goes to, or -1. */
-static int doorbell_fd(struct tcg_vm *vm, uint16_t port, uint32_t value)
-{
-	int fd = -1;
-
-	pthread_mutex_lock(&vm->lock);
-	for (int i = 0; i < vm->nefd; i++)
-		if (vm->efd[i].port == port && vm->efd[i].value == value)
-			fd = vm->efd[i].fd;
-	pthread_mutex_unlock(&vm->lock);
-	return fd;
-}
-
 /* ---- the vCPU ---- */
 
-static void kick_retry(union sigval v)
-{
-	struct tcg_cpu *cpu = v.sival_ptr;
-	struct itimerspec again = { .it_value = { 0, KICK_RETRY_NS } };
-
-	if (__atomic_load_n(&cpu->in_run, __ATOMIC_SEQ_CST) &&
-	    __atomic_load_n(&cpu->kicked, __ATOMIC_SEQ_CST)) {
-		uc_emu_stop(cpu->vm->uc);
-		timer_settime(cpu->timer, 0, &again, NULL);
-	}
-}
-
+/*
+ * The monitor's kick signal calls this (through hvb_cpu_kick()), and so
+ * does the retry timer, which sends that signal to the vCPU thread until
+ * the run returns.
+ */
 static void tcg_cpu_kick(struct hvb_cpu *b)
 {
 	struct tcg_cpu *cpu = (struct tcg_cpu *)b;
@@ -843,8 +919,7 @@ static void tcg_cpu_kick(struct hvb_cpu *b)
 	__atomic_store_n(&cpu->kicked, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&cpu->in_run, __ATOMIC_SEQ_CST)) {
 		uc_emu_stop(cpu->vm->uc);
-		if (cpu->timer_ok)
-			timer_settime(cpu->timer, 0, &retry, NULL);
+		timer_settime(cpu->timer, 0, &retry, NULL);
 	}
 }
 
@@ -964,12 +1039,15 @@ static int tcg_cpu_create(struct hvb_vm *b, const struct hv_boot_state *bs,
 	if (ram_map(vm))
 		return lerr_set(err, ENOMEM, "cannot give the software CPU the partition's memory");
 	/* Everything else: a trap door the page walk never lets an access reach. */
-	if (uc_mmio_map(vm->uc, vm->ram_size, PRIV_BASE - vm->ram_size, on_mmio_read, vm,
-			on_mmio_write, vm) != UC_ERR_OK ||
-	    uc_mmio_map(vm->uc, PRIV_BASE + PRIV_SIZE, (1ull << 63) - PRIV_BASE - PRIV_SIZE,
-			on_mmio_read, vm, on_mmio_write, vm) != UC_ERR_OK ||
-	    uc_mmio_map(vm->uc, 1ull << 63, 1ull << 63, on_mmio_read, vm,
-			on_mmio_write, vm) != UC_ERR_OK)
+	vm->mmio[0] = (struct tcg_mmio){ vm, vm->ram_size };
+	vm->mmio[1] = (struct tcg_mmio){ vm, PRIV_BASE + PRIV_SIZE };
+	vm->mmio[2] = (struct tcg_mmio){ vm, 1ull << 63 };
+	if (uc_mmio_map(vm->uc, vm->mmio[0].base, PRIV_BASE - vm->ram_size, on_mmio_read,
+			&vm->mmio[0], on_mmio_write, &vm->mmio[0]) != UC_ERR_OK ||
+	    uc_mmio_map(vm->uc, vm->mmio[1].base, (1ull << 63) - vm->mmio[1].base, on_mmio_read,
+			&vm->mmio[1], on_mmio_write, &vm->mmio[1]) != UC_ERR_OK ||
+	    uc_mmio_map(vm->uc, vm->mmio[2].base, 1ull << 63, on_mmio_read, &vm->mmio[2],
+			on_mmio_write, &vm->mmio[2]) != UC_ERR_OK)
 		return lerr_set(err, ENOMEM, "cannot map the software CPU's address space");
 
 	reg_set(vm, UC_X86_REG_CR3, vm->cr3);
@@ -987,11 +1065,15 @@ static int tcg_cpu_create(struct hvb_vm *b, const struct hv_boot_state *bs,
 	if (hooks_add(cpu))
 		return lerr_set(err, ENOMEM, "cannot hook the software CPU");
 
+	/* The retry timer: the kick signal, to this (the vCPU's) thread. */
 	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_THREAD;
-	sev.sigev_notify_function = kick_retry;
-	sev.sigev_value.sival_ptr = cpu;
-	cpu->timer_ok = timer_create(CLOCK_MONOTONIC, &sev, &cpu->timer) == 0;
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = vm->kick_signal;
+	sev._sigev_un._tid = gettid(); /* sigev_notify_thread_id, which glibc 2.36 lacks */
+	if (timer_create(CLOCK_MONOTONIC, &sev, &cpu->timer))
+		return lerr_set(err, errno, "cannot create the software CPU's kick timer: %s",
+				strerror(errno));
+	cpu->timer_ok = 1;
 	if (user_enter(cpu))
 		return lerr_set(err, EIO, "the software CPU cannot enter the partition's user mode");
 	cpu->regs.rip = bs->rip;
@@ -1001,6 +1083,25 @@ static int tcg_cpu_create(struct hvb_vm *b, const struct hv_boot_state *bs,
 	cpu->dirty = 1;
 	*out = &cpu->base;
 	return 0;
+}
+
+/*
+ * Puts the guards in the vCPU's page tables (on), or the partition's own
+ * entries in their place (off), then makes the vCPU see it.
+ */
+static void guards_set(struct tcg_vm *vm, int on)
+{
+	for (int i = 0; i < vm->napplied; i++) {
+		uint64_t *e = pte_of(vm, vm->applied[i].page, 1);
+
+		if (!e)
+			continue;
+		*e = guest_page(vm, vm->applied[i].page);
+		if (on)
+			*e &= vm->applied[i].mode == HVB_RAM_RO ? ~PTE_W : ~PTE_P;
+	}
+	tlb_flush(vm);
+	exits_update(vm);
 }
 
 /* Moves the guards the controller asked for into the vCPU's page tables. */
@@ -1017,23 +1118,10 @@ static void guards_apply(struct tcg_vm *vm)
 	pthread_mutex_unlock(&vm->lock);
 	if (n < 0)
 		return;
-	for (int i = 0; i < vm->napplied; i++) {
-		uint64_t *e = pte_of(vm, vm->applied[i].page, 1);
-
-		if (e)
-			*e = guest_pte(vm, vm->applied[i].page) & ~PTE_NX;
-	}
-	vm->napplied = 0;
-	for (int i = 0; i < n; i++) {
-		uint64_t *e = pte_of(vm, want[i].page, 1);
-
-		if (!e)
-			continue;
-		*e &= want[i].mode == HVB_RAM_RO ? ~PTE_W : ~PTE_P;
-		vm->applied[vm->napplied++] = want[i];
-	}
-	tlb_flush(vm);
-	exits_update(vm);
+	guards_set(vm, 0);
+	memcpy(vm->applied, want, (size_t)n * sizeof(want[0]));
+	vm->napplied = n;
+	guards_set(vm, 1);
 }
 
 /* What other threads asked for since the last run: dropped code, guards. */
@@ -1049,11 +1137,11 @@ static void pending_apply(struct tcg_vm *vm)
 	memcpy(hi, vm->inval_hi, sizeof(hi));
 	vm->ninval = vm->inval_all = 0;
 	pthread_mutex_unlock(&vm->lock);
+	guards_apply(vm);
 	if (all)
 		code_drop(vm, 0, vm->ram_size);
 	for (int i = 0; i < n && !all; i++)
 		code_drop(vm, lo[i], hi[i]);
-	guards_apply(vm);
 }
 
 /* The guard on the page at va, or NULL. */
@@ -1102,7 +1190,7 @@ static int run_once(struct tcg_cpu *cpu)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	__atomic_store_n(&cpu->in_run, 0, __ATOMIC_SEQ_CST);
 	kicked = __atomic_load_n(&cpu->kicked, __ATOMIC_SEQ_CST);
-	if (kicked && cpu->timer_ok)
+	if (kicked)
 		timer_settime(cpu->timer, 0, &(struct itimerspec){ { 0, 0 }, { 0, 0 } }, NULL);
 	regs_batch(cpu, 0);
 	return 0;
@@ -1130,7 +1218,7 @@ static const uint8_t *insn_at(struct tcg_cpu *cpu, size_t *n)
 	return *n ? vm->ram + rip : NULL;
 }
 
-/* How the instruction at rip touched addr, from its decoding. */
+/* How the instruction at rip touched addr, from its decoding (0: it did not say). */
 static int access_kind(struct tcg_cpu *cpu, uint64_t addr, unsigned *size)
 {
 	struct tcg_vm *vm = cpu->vm;
@@ -1168,46 +1256,67 @@ static int guest_allows(struct tcg_cpu *cpu, uint64_t addr, int kind)
 }
 
 static int handle_stop(struct tcg_cpu *cpu, struct hvb_exit *ex);
-static int io(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *site);
+static int site(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *s);
 
 /*
- * An access a guard stopped: run the instruction alone with the page as the
- * partition has it, then guard it again and report the access done.
+ * The first guarded access the instruction at rip makes, for the report:
+ * the address and size, and the guard's page; 0 if it makes none.
  */
-static int guard_step(struct tcg_cpu *cpu, struct hvb_exit *ex, uint64_t addr, int kind,
-		      unsigned size)
+static int guarded_access(struct tcg_cpu *cpu, uint64_t *addr, unsigned *size,
+			  const struct tcg_guard **g)
 {
 	struct tcg_vm *vm = cpu->vm;
-	const struct x86_site *site = site_at(vm, cpu->regs.rip);
-	uint64_t page = addr & ~(PAGE - 1), *e = pte_of(vm, page, 1), saved;
-	int tf = (cpu->regs.rflags & RFLAGS_TF) != 0, r;
+	size_t n;
+	const uint8_t *code = insn_at(cpu, &n);
 
-	if (site)
-		return io(cpu, ex, site); /* fetching an I/O instruction: it touches no memory */
-	if (!e)
-		return exception(cpu, ex, 14, pf_code(cpu, addr, kind), addr);
-	if (kind == X86_ACCESS_FETCH) {
-		/* Running code from the guarded page: report what it reads or writes there. */
-		size_t n;
-		const uint8_t *code = insn_at(cpu, &n);
+	for (int i = 0; i < vm->napplied; i++) {
+		int kind = x86_insn_touches(vm->dec, code, n, &cpu->regs,
+					    reg(vm, UC_X86_REG_FS_BASE), reg(vm, UC_X86_REG_GS_BASE),
+					    vm->applied[i].page, vm->applied[i].page + PAGE, addr,
+					    size);
 
-		kind = x86_insn_touches(vm->dec, code, n, &cpu->regs, reg(vm, UC_X86_REG_FS_BASE),
-					reg(vm, UC_X86_REG_GS_BASE), page, page + PAGE, &addr, &size);
-		if (!kind)
-			kind = X86_ACCESS_FETCH;
+		if (kind) {
+			*g = &vm->applied[i];
+			return kind;
+		}
 	}
-	memcpy(cpu->page_before, vm->ram + page, PAGE);
-	saved = *e;
-	*e = guest_pte(vm, page) & ~PTE_NX;
-	tlb_flush(vm);
-	exits_update(vm);
+	return 0;
+}
+
+/*
+ * Runs the instruction at rip alone, every guard lifted: for an access a
+ * guard stopped (reported done, with the page as it was before), or to get
+ * past a fetch the translation of a block ran into.  A fault in the step
+ * is reported as it is, never handled as a guard's.
+ */
+static int guard_step(struct tcg_cpu *cpu, struct hvb_exit *ex)
+{
+	struct tcg_vm *vm = cpu->vm;
+	const struct x86_site *at = site_at(vm, cpu->regs.rip);
+	const struct tcg_guard *g = NULL;
+	int tf = (cpu->regs.rflags & RFLAGS_TF) != 0, kind, r;
+	uint64_t addr = 0, rsp = cpu->regs.rsp;
+	unsigned size = 0;
+	size_t n;
+	const uint8_t *code = insn_at(cpu, &n);
+	int pushf = n && (code[0] == 0x9c || (n > 1 && (code[0] & 0xf0) == 0x40 && code[1] == 0x9c));
+
+	if (at)
+		return site(cpu, ex, at); /* it touches no guarded memory */
+	kind = guarded_access(cpu, &addr, &size, &g);
+	if (kind)
+		memcpy(cpu->page_before, vm->ram + g->page, PAGE);
+	guards_set(vm, 0);
 	cpu->regs.rflags |= RFLAGS_TF;
 	cpu->dirty = 1;
 	r = run_once(cpu);
-	*e = saved;
-	tlb_flush(vm);
-	exits_update(vm);
+	guards_set(vm, 1);
 	if (!tf) {
+		uint64_t *slot = ram_at(vm, rsp - 8, 8);
+
+		/* The step's TF is the backend's: not in what pushf saved. */
+		if (pushf && slot && cpu->regs.rsp == rsp - 8)
+			*slot &= ~RFLAGS_TF;
 		cpu->regs.rflags &= ~RFLAGS_TF;
 		cpu->dirty = 1;
 	}
@@ -1217,52 +1326,57 @@ static int guard_step(struct tcg_cpu *cpu, struct hvb_exit *ex, uint64_t addr, i
 		ex->kind = HVB_EXIT_INTR;
 		return EXIT_READY;
 	}
-	if (cpu->why != STOP_INTR || cpu->intno != 1)
-		return handle_stop(cpu, ex); /* something else happened first */
+	if (cpu->why != STOP_INTR || cpu->intno != 1) {
+		int ret;
+
+		cpu->no_guard = 1; /* something else happened first */
+		ret = handle_stop(cpu, ex);
+		cpu->no_guard = 0;
+		return ret;
+	}
 	cpu->pending_db = tf;
-	if (kind == X86_ACCESS_FETCH)
+	if (!kind)
 		return GO_ON;
 	ex->kind = HVB_EXIT_MMIO;
 	ex->addr = addr;
-	ex->size = (uint8_t)(size ? size : 1);
-	ex->out = kind == X86_ACCESS_WRITE;
+	ex->size = (uint8_t)(size > 255 ? 255 : size ? size : 1);
+	/* A read-only guard stops only writes; otherwise the page tells. */
+	ex->out = g->mode == HVB_RAM_RO || kind == X86_ACCESS_WRITE ||
+		  memcmp(cpu->page_before, vm->ram + g->page, PAGE);
 	ex->done_page = cpu->page_before;
 	return EXIT_READY;
 }
 
 static int page_fault(struct tcg_cpu *cpu, struct hvb_exit *ex)
 {
-	uint64_t addr = reg(cpu->vm, UC_X86_REG_CR2);
+	uint64_t addr = reg(cpu->vm, UC_X86_REG_CR2), rip = cpu->regs.rip;
 	unsigned size;
 	int kind = access_kind(cpu, addr, &size);
 
-	if (guard_at(cpu->vm, addr) && guest_allows(cpu, addr, kind)) {
-		reset_exceptions(cpu);
-		return guard_step(cpu, ex, addr, kind, size);
+	if (!cpu->no_guard) {
+		/*
+		 * Nothing at rip accounts for it: a fetch while a block that
+		 * starts at rip was being translated ran onto the next page.
+		 * Step to the instruction that makes it, or past a guard.
+		 */
+		int straddle = !kind && addr > rip && addr - rip < PAGE + 16;
+
+		if (straddle || (guard_at(cpu->vm, addr) && guest_allows(cpu, addr, kind))) {
+			reset_exceptions(cpu);
+			return guard_step(cpu, ex);
+		}
 	}
-	return exception(cpu, ex, 14, pf_code(cpu, addr, kind), addr);
+	return exception(cpu, ex, 14, pf_code(cpu, addr, kind ? kind : X86_ACCESS_READ), addr);
 }
 
 /*
- * An exception from the hook.  Software interrupts behave as the layout's
- * IDT would have them: int3 (and int $3) is a breakpoint trap; any other
- * "int N" is a #GP naming the gate, at the instruction.
+ * An exception from the hook.  Software interrupts never come here: int N
+ * is a site (int3 is not, and comes here as the trap it is).
  */
 static int interrupt(struct tcg_cpu *cpu, struct hvb_exit *ex, uint32_t intno)
 {
-	struct tcg_vm *vm = cpu->vm;
-	uint64_t rip = cpu->regs.rip;
-	const uint8_t *op = rip >= 2 ? ram_at(vm, rip - 2, 2) : NULL;
-
 	if (intno == 14)
 		return page_fault(cpu, ex);
-	if (intno == 3)
-		return exception(cpu, ex, 3, 0, 0);
-	if (op && op[0] == 0xcd && op[1] == intno) {
-		cpu->regs.rip -= 2;
-		cpu->dirty = 1;
-		return exception(cpu, ex, 13, (uint64_t)intno << 3 | 2, 0);
-	}
 	return exception(cpu, ex, intno, 0, 0);
 }
 
@@ -1286,15 +1400,49 @@ static int port_allowed(struct tcg_cpu *cpu, uint16_t port, unsigned size)
 
 static int x87(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *site);
 
+/* Rings a doorbell that goes to an eventfd; 0 if none takes it. */
+static int doorbell(struct tcg_vm *vm, uint16_t port, uint32_t value)
+{
+	uint64_t one = 1;
+	int rung = 0;
+
+	/* Under the lock: an unassigned eventfd may be closed and its number reused. */
+	pthread_mutex_lock(&vm->lock);
+	for (int i = 0; i < vm->nefd && !rung; i++)
+		if (vm->efd[i].port == port && vm->efd[i].value == value) {
+			if (write(vm->efd[i].fd, &one, sizeof(one)) < 0) {
+				/* saturated: the other side will look anyway */
+			}
+			rung = 1;
+		}
+	pthread_mutex_unlock(&vm->lock);
+	return rung;
+}
+
+/*
+ * int N as the layout's IDT would have it: int $3 and int $4 are traps
+ * through DPL 3 gates, any other a #GP naming the gate, at the instruction.
+ */
+static int software_interrupt(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *s)
+{
+	if (s->vector == 3 || s->vector == 4) {
+		cpu->regs.rip += s->len;
+		cpu->dirty = 1;
+		return exception(cpu, ex, s->vector, 0, 0);
+	}
+	return exception(cpu, ex, 13, (uint64_t)s->vector << 3 | 2, 0);
+}
+
 /* The run stopped at an instruction the backend runs: do it as the CPU would. */
-static int io(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *site)
+static int site(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *site)
 {
 	uint16_t port = site->port >= 0 ? (uint16_t)site->port : (uint16_t)cpu->regs.rdx;
 	uint32_t data = (uint32_t)cpu->regs.rax;
-	int fd;
 
 	if (site->kind == X86_SITE_X87)
 		return x87(cpu, ex, site);
+	if (site->kind == X86_SITE_INT)
+		return software_interrupt(cpu, ex, site);
 	if (!port_allowed(cpu, port, site->size))
 		return exception(cpu, ex, 13, 0, 0);
 	if (site->string) {
@@ -1304,12 +1452,7 @@ static int io(struct tcg_cpu *cpu, struct hvb_exit *ex, const struct x86_site *s
 	}
 	if (site->size < 4)
 		data &= (1u << (8 * site->size)) - 1;
-	if (site->out && site->size == 4 && (fd = doorbell_fd(cpu->vm, port, data)) >= 0) {
-		uint64_t one = 1;
-
-		if (write(fd, &one, sizeof(one)) < 0) {
-			/* saturated: the other side will look anyway */
-		}
+	if (site->out && site->size == 4 && doorbell(cpu->vm, port, data)) {
 		cpu->io_done = site->len;
 		settle(cpu);
 		return GO_ON;
@@ -1375,7 +1518,8 @@ static void syscall_enter(struct tcg_cpu *cpu)
 static int handle_stop(struct tcg_cpu *cpu, struct hvb_exit *ex)
 {
 	struct tcg_vm *vm = cpu->vm;
-	const struct x86_site *site;
+	const struct x86_site *at;
+	int r;
 
 	switch (cpu->why) {
 	case STOP_NEWIO:
@@ -1385,6 +1529,13 @@ static int handle_stop(struct tcg_cpu *cpu, struct hvb_exit *ex)
 			return EXIT_READY;
 		}
 		return GO_ON;
+	case STOP_SITE:
+		at = site_at(vm, cpu->regs.rip);
+		if (!at || cpu->regs.rip != cpu->addr)
+			break;
+		r = site(cpu, ex, at);
+		code_drop(vm, at->addr, at->addr + 1); /* so that the next block there is new */
+		return r;
 	case STOP_SYSCALL:
 		syscall_enter(cpu);
 		return GO_ON;
@@ -1405,9 +1556,9 @@ static int handle_stop(struct tcg_cpu *cpu, struct hvb_exit *ex)
 	case STOP_NONE:
 		break;
 	}
-	site = site_at(vm, cpu->regs.rip);
-	if (site)
-		return io(cpu, ex, site);
+	at = site_at(vm, cpu->regs.rip);
+	if (at)
+		return site(cpu, ex, at);
 	if (cpu->err != UC_ERR_OK) {
 		ex->kind = HVB_EXIT_INTERNAL;
 		ex->code = 100 + cpu->err;
@@ -1482,6 +1633,8 @@ static int tcg_cpu_set_regs(struct hvb_cpu *b, const struct hv_regs *in)
 
 	cpu->regs = *in;
 	cpu->dirty = 1;
+	if (!(in->rflags & RFLAGS_TF))
+		cpu->pending_db = 0; /* as KVM_SET_REGS drops a pending single-step trap */
 	return 0;
 }
 
@@ -1538,6 +1691,7 @@ static void tcg_close(struct hvb_vm *b)
 		munmap(vm->priv, PRIV_SIZE);
 	free(vm->sites);
 	free(vm->exits);
+	free(vm->exits_was);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
 }

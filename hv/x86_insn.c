@@ -106,6 +106,11 @@ static int site_of(const cs_insn *insn, struct x86_site *io)
 			io->x87 = x87_inexact[i].op;
 			return 1;
 		}
+	if (insn->id == X86_INS_INT && x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
+		io->kind = X86_SITE_INT;
+		io->vector = (uint8_t)x->operands[0].imm;
+		return 1;
+	}
 	io->kind = X86_SITE_IO;
 	switch (insn->id) {
 	case X86_INS_IN:
@@ -206,19 +211,83 @@ static uint64_t reg_value(unsigned reg, const struct hv_regs *r, uint64_t next)
 }
 
 /*
+ * Capstone 4.0.2 marks many stores as reads (movq and movd from an XMM
+ * register, movnti, movntdq, movups, pextr*, cmpxchg, and the x87 and SSE
+ * stores of state): a memory destination of an instruction that has a
+ * source too is written, and these have none.
+ */
+static const unsigned stores[] = {
+	X86_INS_STMXCSR, X86_INS_FNSTCW, X86_INS_FNSTSW, X86_INS_FST, X86_INS_FSTP,
+	X86_INS_FIST, X86_INS_FISTP, X86_INS_FISTTP, X86_INS_FBSTP, X86_INS_FXSAVE,
+	X86_INS_FXSAVE64, X86_INS_FNSAVE, X86_INS_FNSTENV, X86_INS_XSAVE, X86_INS_XSAVE64,
+	X86_INS_XSAVEOPT, X86_INS_XSAVEOPT64, X86_INS_SGDT, X86_INS_SIDT, X86_INS_SLDT,
+	X86_INS_STR, X86_INS_SMSW, X86_INS_SETA, X86_INS_SETAE, X86_INS_SETB, X86_INS_SETBE,
+	X86_INS_SETE, X86_INS_SETG, X86_INS_SETGE, X86_INS_SETL, X86_INS_SETLE, X86_INS_SETNE,
+	X86_INS_SETNO, X86_INS_SETNP, X86_INS_SETNS, X86_INS_SETO, X86_INS_SETP, X86_INS_SETS,
+};
+
+/* Instructions whose memory operand, first or not, is read or not touched at all. */
+static const unsigned reads_first[] = {
+	X86_INS_CMP, X86_INS_TEST, X86_INS_BT, X86_INS_PTEST, X86_INS_UCOMISS, X86_INS_UCOMISD,
+	X86_INS_COMISS, X86_INS_COMISD, X86_INS_PUSH, X86_INS_CALL, X86_INS_JMP, X86_INS_CMPSB,
+	X86_INS_CMPSW, X86_INS_CMPSD, X86_INS_CMPSQ, X86_INS_SCASB, X86_INS_SCASW, X86_INS_SCASD,
+	X86_INS_SCASQ, X86_INS_LODSB, X86_INS_LODSW, X86_INS_LODSD, X86_INS_LODSQ,
+};
+
+static int listed(unsigned id, const unsigned *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Whether the instruction writes its memory operand number i. */
+static int writes(const cs_insn *insn, int i)
+{
+	const cs_x86 *x = &insn->detail->x86;
+
+	if (x->operands[i].access & CS_AC_WRITE)
+		return 1; /* read-modify-write too: hardware reports it as a write */
+	if (listed(insn->id, reads_first, sizeof(reads_first) / sizeof(reads_first[0])))
+		return 0;
+	if (listed(insn->id, stores, sizeof(stores) / sizeof(stores[0])))
+		return 1;
+	return i == 0 && x->op_count > 1;
+}
+
+/* The bytes the operand covers: capstone gives 8 for the state stores. */
+static uint64_t op_size(const cs_insn *insn, const cs_x86_op *op)
+{
+	switch (insn->id) {
+	case X86_INS_FXSAVE: case X86_INS_FXSAVE64: case X86_INS_FXRSTOR: case X86_INS_FXRSTOR64:
+		return 512;
+	case X86_INS_FNSAVE: case X86_INS_FRSTOR:
+		return 108;
+	case X86_INS_FNSTENV: case X86_INS_FLDENV:
+		return 28;
+	}
+	return op->size ? op->size : 1;
+}
+
+/*
  * The access of the decoded instruction's first memory operand that covers
- * any of [lo, hi): X86_ACCESS_READ (a read-modify-write faults on its
- * read) or X86_ACCESS_WRITE, with its address and size; 0 if none does.
+ * any of [lo, hi): X86_ACCESS_READ or X86_ACCESS_WRITE, with its address
+ * and size; 0 if none does.  lea, nop and the prefetches touch nothing.
  */
 static int mem_operand(struct x86_dec *d, const struct hv_regs *r, uint64_t fs_base,
 		       uint64_t gs_base, uint64_t lo, uint64_t hi, uint64_t *addr, unsigned *size)
 {
-	const cs_x86 *x = &d->insn->detail->x86;
-	uint64_t next = r->rip + d->insn->size;
+	const cs_insn *insn = d->insn;
+	const cs_x86 *x = &insn->detail->x86;
+	uint64_t next = r->rip + insn->size;
 
+	if (insn->id == X86_INS_LEA || insn->id == X86_INS_NOP ||
+	    (insn->id >= X86_INS_PREFETCH && insn->id <= X86_INS_PREFETCHW))
+		return 0;
 	for (int i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
-		uint64_t ea, len = op->size ? op->size : 1;
+		uint64_t ea, len = op_size(insn, op);
 
 		if (op->type != X86_OP_MEM)
 			continue;
@@ -231,8 +300,8 @@ static int mem_operand(struct x86_dec *d, const struct hv_regs *r, uint64_t fs_b
 			ea += gs_base;
 		if (ea < hi && ea + len > lo) {
 			*addr = ea > lo ? ea : lo;
-			*size = op->size;
-			return op->access & CS_AC_READ ? X86_ACCESS_READ : X86_ACCESS_WRITE;
+			*size = (unsigned)len;
+			return writes(insn, i) ? X86_ACCESS_WRITE : X86_ACCESS_READ;
 		}
 	}
 	return 0;
@@ -251,8 +320,10 @@ int x86_insn_access(struct x86_dec *d, const uint8_t *code, size_t n, const stru
 	kind = mem_operand(d, r, fs_base, gs_base, fault, fault + 1, &at, size);
 	if (kind)
 		return kind;
-	/* push, call, enter write below the stack pointer; pop, ret, leave read. */
-	return fault < r->rsp ? X86_ACCESS_WRITE : X86_ACCESS_READ;
+	/* Near the stack: push, call, enter write below %rsp; pop, ret, leave read. */
+	if (fault + 4096 >= r->rsp && fault < r->rsp + 4096)
+		return fault < r->rsp ? X86_ACCESS_WRITE : X86_ACCESS_READ;
+	return 0;
 }
 
 int x86_insn_touches(struct x86_dec *d, const uint8_t *code, size_t n, const struct hv_regs *r,

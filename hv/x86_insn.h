@@ -17,7 +17,7 @@
 struct x86_dec;
 
 /* An instruction the backend runs itself. */
-enum x86_site_kind { X86_SITE_IO, X86_SITE_X87 };
+enum x86_site_kind { X86_SITE_IO, X86_SITE_X87, X86_SITE_INT };
 
 struct x86_site {
 	uint64_t addr;
@@ -30,6 +30,8 @@ struct x86_site {
 	int32_t port;      /* the immediate port, or -1: in %dx */
 	/* X86_SITE_X87: the instruction's second byte (d9 xx) */
 	uint8_t x87;
+	/* X86_SITE_INT: int N's vector */
+	uint8_t vector;
 };
 
 /* -ENOENT if libcapstone.so.4 cannot be loaded. */
@@ -66,9 +68,11 @@ size_t x86_insn_len(struct x86_dec *d, const uint8_t *code, size_t n, uint64_t a
 /*
  * How the instruction at r->rip touched fault (the page-fault address): an
  * instruction fetch, or the read or write of whichever memory operand
- * covers it (a read-modify-write faults on its read).  *size is that
- * operand's size, or 0 if unknown.  Implicit stack accesses count as
- * writes below %rsp and reads at or above it.
+ * covers it (a read-modify-write is a write, as hardware reports it).
+ * *size is that operand's size, or 0 if unknown.  Implicit stack accesses
+ * near %rsp count as writes below it and reads at or above it.  0 if the
+ * instruction does not account for the fault (an instruction fetch past
+ * it, say, while a block of code was being translated).
  */
 int x86_insn_access(struct x86_dec *d, const uint8_t *code, size_t n, const struct hv_regs *r,
 		    uint64_t fs_base, uint64_t gs_base, uint64_t fault, unsigned *size);

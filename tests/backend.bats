@@ -137,3 +137,93 @@ cc() {
 	run lpar status d
 	assert_output --partial "breakpoint trap (int3) at rip $bump <bump>"
 }
+
+@test "watchpoints on two pages one instruction stream touches: each stops, the partition ends well" {
+	require_accel tcg
+	cc two '#include <stdio.h>' 'volatile int var;' 'int main(void)' '{' \
+		'	const volatile unsigned char *p = (const volatile unsigned char *)main;' \
+		'	unsigned sum = p[0];' \
+		'	var = 5;' \
+		'	printf("%u %d\n", sum, var);' \
+		'	return 0;' '}'
+	local main var
+	main=$(sym two.elf main)
+	var=$(sym two.elf var)
+	run lpar create --name t two.elf
+	assert_success
+	run "$DBG" t wait "watch $main 4 r" "watch $var 4 w" cont wait cont wait "unwatch $main" "unwatch $var" cont wait
+	assert_success
+	assert_line --index 1 --regexp "^stopped watch .* addr=$main kind=r "
+	assert_line --index 2 --regexp "^stopped watch .* addr=$var kind=w old=0x0 new=0x5\$"
+	assert_line --index 3 "ended exited 0"
+}
+
+@test "stores capstone calls reads, and 16-byte ones, stop a write watchpoint" {
+	cc stores '#include <stdio.h>' 'struct { long a, b; } var, other = { 1, 2 };' 'int counter;' 'int main(void)' '{' \
+		'	__asm__ volatile("addl $1, counter(%%rip)" ::: "memory");' \
+		'	__asm__ volatile("movups other(%%rip), %%xmm0; movups %%xmm0, var(%%rip)" ::: "xmm0", "memory");' \
+		'	__asm__ volatile("mov $42, %%eax; movq %%rax, %%xmm1; movq %%xmm1, var+8(%%rip)" ::: "rax", "xmm1", "memory");' \
+		'	printf("%d %ld %ld\n", counter, var.a, var.b);' \
+		'	return 0;' '}'
+	local var counter
+	var=$(sym stores.elf var)
+	counter=$(sym stores.elf counter)
+	run lpar create --name s stores.elf
+	assert_success
+	run "$DBG" s wait "watch $counter 4 w" cont wait "unwatch $counter" "watch $var 8 w" cont wait "unwatch $var" "watch $((var + 8)) 8 w" cont wait cont wait
+	assert_success
+	assert_line --index 1 --regexp "^stopped watch .* addr=$counter kind=w old=0x0 new=0x1\$"
+	assert_line --index 2 --regexp "^stopped watch .* kind=w old=0x0 new=0x1\$"
+	assert_line --index 3 --regexp "^stopped watch .* kind=w old=0x2 new=0x2a\$"
+	assert_line --index 4 "ended exited 0"
+}
+
+@test "a function that runs onto a watched code page from the page before runs on" {
+	require_accel tcg
+	cc cross '#include <stdio.h>' 'void cross(void);' \
+		'__asm__(".text\n.balign 4096\n.skip 4088, 0x90\ncross:\n mov $1, %eax\n mov $2, %ecx\n nop\n nop\n ret\n");' \
+		'int main(void)' '{' '	cross();' '	printf("done\n");' '	return 0;' '}'
+	local page
+	page=$(printf '0x%x' $(($(sym cross.elf cross) + 8)))
+	run lpar create --name c cross.elf
+	assert_success
+	run "$DBG" c wait "watch $page 4 a" cont wait
+	assert_success
+	assert_line --index 1 "ended exited 0"
+}
+
+@test "software interrupts are a #GP naming the gate; a fault after bytes that look like one is itself" {
+	cc ints '#include <string.h>' 'int main(int argc, char **argv)' '{' \
+		'	if (argc > 1 && !strcmp(argv[1], "int"))' \
+		'		__asm__ volatile("int $0x80");' \
+		'	__asm__ volatile("xor %%ecx, %%ecx; xor %%edx, %%edx; .byte 0x66, 0xb8, 0xcd, 0x00; div %%ecx" ::: "eax", "ecx", "edx");' \
+		'	return 0;' '}'
+	run --separate-stderr lpar run ints.elf int
+	assert_failure 126
+	assert_stderr --regexp "crashed: general protection fault \\(selector 0x402\\) at rip 0x[0-9a-f]+ <main\\+[0-9]+>\$"
+	run --separate-stderr lpar run ints.elf
+	assert_failure 126
+	assert_stderr --regexp "crashed: divide error at rip 0x[0-9a-f]+ <main\\+[0-9]+>\$"
+}
+
+@test "a breakpoint planted on a watched code page stops there" {
+	require_accel tcg
+	local bump
+	bump=$(sym "$DG" bump)
+	run lpar create --name d "$DG"
+	assert_success
+	run lpar mem --format x8 d write limit 0x7fffffff
+	assert_success
+	run "$DBG" d wait "watch $bump 1 w" "break $bump" cont wait
+	assert_success
+	assert_line --index 1 "stopped breakpoint rip=$bump addr=$bump"
+}
+
+@test "a debugger that leaves while the partition runs leaves it running to its end" {
+	run lpar create --name d "$DG"
+	assert_success
+	run "$DBG" d wait cont
+	assert_success
+	run timeout 20 lpar wait d
+	assert_output "d 5"
+}
