@@ -61,6 +61,19 @@ static void sites_port_io(void **state)
 	assert_int_equal(s[4].x87, 0xf8);
 }
 
+static void sites_int(void **state)
+{
+	/* int $0x80; int3 (a trap the CPU reports as it is, not a site) */
+	static const uint8_t code[] = { 0xcd, 0x80, 0xcc };
+	struct x86_site s[2];
+
+	(void)state;
+	assert_int_equal(x86_sites_scan(dec, code, sizeof(code), 0x1000, s, 2), 1);
+	assert_int_equal(s[0].kind, X86_SITE_INT);
+	assert_int_equal(s[0].vector, 0x80);
+	assert_int_equal(s[0].len, 2);
+}
+
 static void sites_none(void **state)
 {
 	/* push %rbp; mov %rsp,%rbp; pop %rbp; fld1; fsqrt; ret: nothing to run */
@@ -81,6 +94,10 @@ static void access_kinds(void **state)
 	static const uint8_t push[] = { 0x50 };                     /* push %rax */
 	static const uint8_t pop[] = { 0x58 };                      /* pop %rax */
 	static const uint8_t rip_rel[] = { 0x89, 0x05, 0x10, 0, 0, 0 }; /* mov %eax,0x10(%rip) */
+	static const uint8_t movq_st[] = { 0x66, 0x0f, 0xd6, 0x03 };  /* movq %xmm0,(%rbx) */
+	static const uint8_t fxsave[] = { 0x0f, 0xae, 0x03 };         /* fxsave (%rbx) */
+	static const uint8_t cmp[] = { 0x83, 0x3b, 0x01 };            /* cmpl $1,(%rbx) */
+	static const uint8_t lea[] = { 0x48, 0x8d, 0x03 };            /* lea (%rbx),%rax */
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
@@ -92,9 +109,19 @@ static void access_kinds(void **state)
 	assert_int_equal(size, 8);
 	assert_int_equal(x86_insn_access(dec, store, sizeof(store), &r, 0, 0, 0x50000c, &size),
 			 X86_ACCESS_WRITE);
-	/* A read-modify-write faults on its read. */
+	/* A read-modify-write is a write, as hardware reports it. */
 	assert_int_equal(x86_insn_access(dec, rmw, sizeof(rmw), &r, 0, 0, 0x500008, &size),
+			 X86_ACCESS_WRITE);
+	/* Stores capstone 4 marks as reads; a state store covers its whole area. */
+	assert_int_equal(x86_insn_access(dec, movq_st, sizeof(movq_st), &r, 0, 0, 0x500008, &size),
+			 X86_ACCESS_WRITE);
+	assert_int_equal(x86_insn_access(dec, fxsave, sizeof(fxsave), &r, 0, 0, 0x500200, &size),
+			 X86_ACCESS_WRITE);
+	assert_int_equal(size, 512);
+	assert_int_equal(x86_insn_access(dec, cmp, sizeof(cmp), &r, 0, 0, 0x500008, &size),
 			 X86_ACCESS_READ);
+	/* lea touches no memory; far from the stack, nothing accounts for the fault. */
+	assert_int_equal(x86_insn_access(dec, lea, sizeof(lea), &r, 0, 0, 0x500008, &size), 0);
 	assert_int_equal(x86_insn_access(dec, push, sizeof(push), &r, 0, 0, 0x6ff8, &size),
 			 X86_ACCESS_WRITE);
 	assert_int_equal(x86_insn_access(dec, pop, sizeof(pop), &r, 0, 0, 0x7000, &size),
@@ -164,6 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sites_port_io),
+		cmocka_unit_test(sites_int),
 		cmocka_unit_test(sites_none),
 		cmocka_unit_test(access_kinds),
 		cmocka_unit_test(touches),
