@@ -321,8 +321,10 @@ int x86_insn_access(struct x86_dec *d, const uint8_t *code, size_t n, const stru
 	if (kind)
 		return kind;
 	/* Near the stack: push, call, enter write below %rsp; pop, ret, leave read. */
-	if (fault + 4096 >= r->rsp && fault < r->rsp + 4096)
-		return fault < r->rsp ? X86_ACCESS_WRITE : X86_ACCESS_READ;
+	if (r->rsp - fault - 1 < 4096)
+		return X86_ACCESS_WRITE;
+	if (fault - r->rsp < 4096)
+		return X86_ACCESS_READ;
 	return 0;
 }
 

@@ -261,7 +261,7 @@ created_long() {
 }
 
 @test "attach: a watchpoint stops after the write with the old and new value" {
-	created
+	created_long
 	run lpar attach -batch -ex 'watch counter' -ex 'continue' -ex 'continue' -ex 'info breakpoints' d
 	assert_success
 	assert_line "Hardware watchpoint 1: counter"
@@ -303,7 +303,7 @@ created_long() {
 }
 
 @test "attach: an unknown command is reported and the next ones still run; exit status 1" {
-	created
+	created_long
 	run lpar attach -batch -ex 'foo' -ex 'p 1' d
 	assert_failure 1
 	assert_line 'Undefined command: "foo".  Try "help".'
@@ -343,7 +343,7 @@ created_long() {
 }
 
 @test "attach: -x runs a file's commands and stops the file at the first error" {
-	created
+	created_long
 	printf 'p 1\nfoo\np 2\n' >"$BATS_TEST_TMPDIR/cmds"
 	run lpar attach -batch -x "$BATS_TEST_TMPDIR/cmds" -ex 'p 3' d
 	assert_failure 1

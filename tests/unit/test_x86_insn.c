@@ -126,6 +126,11 @@ static void access_kinds(void **state)
 			 X86_ACCESS_WRITE);
 	assert_int_equal(x86_insn_access(dec, pop, sizeof(pop), &r, 0, 0, 0x7000, &size),
 			 X86_ACCESS_READ);
+	/* A stack pointer that wrapped below 0: still a push. */
+	r.rsp = 0xffffffffffffff90ull;
+	assert_int_equal(x86_insn_access(dec, push, sizeof(push), &r, 0, 0, 0xffffffffffffff88ull,
+					 &size), X86_ACCESS_WRITE);
+	r.rsp = 0x7000;
 	/* The fault is in the instruction's own bytes: a fetch. */
 	assert_int_equal(x86_insn_access(dec, load, sizeof(load), &r, 0, 0, 0x401001, &size),
 			 X86_ACCESS_FETCH);
