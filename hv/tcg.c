@@ -352,11 +352,12 @@ static uint64_t pt_copy(struct tcg_vm *vm, uint64_t table, int level)
 	return pa;
 }
 
-/* The partition's own leaf entry for va (with NX), or 0 if none. */
-static uint64_t guest_pte(struct tcg_vm *vm, uint64_t va)
+/* The partition's own leaf entry for va (with NX), or 0 if none; *large for a 2 MiB one. */
+static uint64_t guest_leaf(struct tcg_vm *vm, uint64_t va, int *large)
 {
 	uint64_t t = vm->cpu->bs.cr3;
 
+	*large = 0;
 	for (int level = 4; level >= 1; level--) {
 		const uint64_t *tab = ram_at(vm, t & PTE_ADDR, PAGE);
 		uint64_t e;
@@ -364,11 +365,20 @@ static uint64_t guest_pte(struct tcg_vm *vm, uint64_t va)
 		if (!tab)
 			return 0;
 		e = tab[(va >> (12 + 9 * (level - 1))) & 511];
-		if (level == 1 || !(e & PTE_P) || (level == 2 && (e & PTE_PS)))
+		if (level == 1 || !(e & PTE_P) || (level == 2 && (e & PTE_PS))) {
+			*large = level == 2 && (e & PTE_P);
 			return e;
+		}
 		t = e;
 	}
 	return 0;
+}
+
+static uint64_t guest_pte(struct tcg_vm *vm, uint64_t va)
+{
+	int large;
+
+	return guest_leaf(vm, va, &large);
 }
 
 /*
@@ -377,23 +387,13 @@ static uint64_t guest_pte(struct tcg_vm *vm, uint64_t va)
  */
 static uint64_t guest_page(struct tcg_vm *vm, uint64_t va)
 {
-	uint64_t t = vm->cpu->bs.cr3;
+	int large;
+	uint64_t e = guest_leaf(vm, va, &large) & ~PTE_NX;
 
-	for (int level = 4; level >= 1; level--) {
-		const uint64_t *tab = ram_at(vm, t & PTE_ADDR, PAGE);
-		uint64_t e;
-
-		if (!tab)
-			return 0;
-		e = tab[(va >> (12 + 9 * (level - 1))) & 511];
-		if (!(e & PTE_P) || level == 1)
-			return e & ~PTE_NX;
-		if (level == 2 && (e & PTE_PS))
-			return ((e & PTE_ADDR & ~(LARGE - 1)) + (va & (LARGE - 1) & ~(PAGE - 1))) |
-			       (e & 0xfff & ~PTE_PS);
-		t = e;
-	}
-	return 0;
+	if (!large)
+		return e;
+	return ((e & PTE_ADDR & ~(LARGE - 1)) + (va & (LARGE - 1) & ~(PAGE - 1))) |
+	       (e & 0xfff & ~PTE_PS);
 }
 
 /*
