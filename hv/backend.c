@@ -27,7 +27,7 @@ int hvb_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr *err)
 	if (strcmp(accel, "auto"))
 		return lerr_set(err, EINVAL, "unknown accelerator '%s' (kvm, tcg or auto)", accel);
 	/* auto: hardware virtualization where this host has it, else software. */
-	if (hvb_kvm.probe(p, &why) == 0 && hvb_kvm.open(p, out, &why) == 0)
+	if (hvb_kvm.open(p, out, &why) == 0)
 		return 0;
 	if (hvb_tcg.open(p, out, &tcg) == 0)
 		return 0;

@@ -235,6 +235,7 @@ struct tcg_vm {
 	int nx;
 	struct tcg_guard guard[HVB_GUARDS_MAX];
 	int nguard, guards_dirty;
+	int pending;                 /* any of the above since the vCPU last looked */
 	/* The vCPU thread's own: the guards in its page tables. */
 	struct tcg_guard applied[HVB_GUARDS_MAX];
 	int napplied;
@@ -858,8 +859,10 @@ static int tcg_ram_guard(struct hvb_vm *b, uint64_t page, int mode)
 	} else {
 		vm->guard[vm->nguard++] = (struct tcg_guard){ page, mode };
 	}
-	if (!e)
+	if (!e) {
 		vm->guards_dirty = 1;
+		__atomic_store_n(&vm->pending, 1, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_unlock(&vm->lock);
 	return e;
 }
@@ -875,6 +878,7 @@ static void tcg_ram_written(struct hvb_vm *b, uint64_t gpa, uint64_t len)
 		vm->inval_lo[vm->ninval] = gpa;
 		vm->inval_hi[vm->ninval++] = gpa + len;
 	}
+	__atomic_store_n(&vm->pending, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
 	/* A partition that computes without exits must still see it soon. */
 	if (vm->cpu && __atomic_load_n(&vm->cpu->in_run, __ATOMIC_SEQ_CST))
@@ -1130,6 +1134,9 @@ static void pending_apply(struct tcg_vm *vm)
 	uint64_t lo[INVAL_MAX], hi[INVAL_MAX];
 	int n, all;
 
+	/* Before every run: most find nothing, and take no lock for it. */
+	if (!__atomic_exchange_n(&vm->pending, 0, __ATOMIC_ACQ_REL))
+		return;
 	pthread_mutex_lock(&vm->lock);
 	n = vm->ninval;
 	all = vm->inval_all;
