@@ -1,6 +1,7 @@
 /*
  * crash: faults on purpose, to show how a partition crash is reported.
- * Usage: crash [null|write-text|exec-data|stack|ud|div0|int3|hlt|abort|port]
+ * Usage: crash [null|write-text|exec-data|stack|ud|div0|int3|int-3|int80|hlt|abort|
+ *               port|port-dx]
  */
 #include <lpar.h>
 #include <stdio.h>
@@ -39,12 +40,18 @@ int main(int argc, char **argv)
 		return one / zero;
 	else if (!strcmp(how, "int3"))
 		__asm__ volatile("int3");
+	else if (!strcmp(how, "int-3"))
+		__asm__ volatile(".byte 0xcd, 0x03"); /* int $3, the two-byte form */
+	else if (!strcmp(how, "int80"))
+		__asm__ volatile("int $0x80" ::"a"(60), "D"(0)); /* i386's system call */
 	else if (!strcmp(how, "hlt"))
 		__asm__ volatile("hlt");
 	else if (!strcmp(how, "abort"))
 		lpar_abort("crash example gave up");
 	else if (!strcmp(how, "port"))
 		__asm__ volatile("outb %%al, $0x80" ::"a"(0));
+	else if (!strcmp(how, "port-dx"))
+		__asm__ volatile("outw %%ax, %%dx" ::"a"(0), "d"(0x3f8));
 	else {
 		printf("crash: unknown way to crash: %s\n", how);
 		return 2;

@@ -12,7 +12,7 @@
 
 static const char *const vector_names[X86_NVECTORS] = {
 	"divide error", "debug exception", "non-maskable interrupt",
-	"breakpoint trap (int3)", "overflow trap", "bound range exceeded",
+	"breakpoint trap (int3)", "overflow trap (int 4)", "bound range exceeded",
 	"invalid opcode", "device not available", "double fault",
 	"coprocessor segment overrun", "invalid TSS", "segment not present",
 	"stack-segment fault", "general protection fault", "page fault",
@@ -41,10 +41,50 @@ static void page_fault(struct hv *hv, uint64_t rip, uint64_t err, uint64_t addr)
 		     (unsigned long long)addr, kind, why, hint);
 }
 
+/*
+ * Port I/O that faulted.  A partition may write 4 bytes to the hcall port
+ * and the doorbell port, nothing else; if it was one of those, the host
+ * CPU ignored the TSS's I/O bitmap, and saying "outside the hcall port"
+ * would send the user looking in the wrong place.
+ */
+static int port_io(struct hv *hv, uint64_t rip, const uint8_t *op, int len)
+{
+	int i = 0, wide = 0, out, imm, size;
+	unsigned port;
+
+	for (; i < len && (op[i] == 0x66 || op[i] == 0xf3 || op[i] == 0xf2); i++)
+		wide |= op[i] == 0x66;
+	if (i == len)
+		return 0;
+	if (op[i] >= 0xe4 && op[i] <= 0xe7)
+		imm = 1;
+	else if ((op[i] >= 0xec && op[i] <= 0xef) || (op[i] >= 0x6c && op[i] <= 0x6f))
+		imm = 0;
+	else
+		return 0;
+	if (imm && i + 1 == len)
+		return 0;
+	out = op[i] & 2; /* e6 e7 ee ef 6e 6f */
+	size = !(op[i] & 1) ? 1 : wide ? 2 : 4;
+	port = imm ? op[i + 1] : (uint16_t)hvb_cpu_regs(hv->cpu)->rdx;
+	if (out && size == 4 && op[i] >= 0xe4 &&
+	    (port == LPAR_HCALL_PORT || port == LPAR_DOORBELL_PORT))
+		hv_end_crash(hv, rip,
+			     "the host refused port I/O the partition may do (a write of 4 bytes to port 0x%x): "
+			     "its CPU does not honour the TSS's I/O bitmap",
+			     port);
+	else
+		hv_end_crash(hv, rip, "port I/O outside the hcall port (0x%x): %s of %d byte%s %s port 0x%x",
+			     LPAR_HCALL_PORT, out ? "write" : "read", size, size == 1 ? "" : "s",
+			     out ? "to" : "from", port);
+	return 1;
+}
+
 /* A #GP from an instruction with a better explanation than "protection". */
-static int gp_instruction(struct hv *hv, uint64_t rip)
+static int gp_instruction(struct hv *hv, uint64_t rip, uint64_t error)
 {
 	const uint8_t *op = gmem_at(&hv->mem, rip, 1);
+	const uint8_t *op2 = gmem_at(&hv->mem, rip, 4);
 
 	if (!op)
 		return 0;
@@ -53,13 +93,29 @@ static int gp_instruction(struct hv *hv, uint64_t rip)
 			     "hlt: a partition cannot halt (musl's a_crash() halts on purpose when it finds heap corruption or a smashed stack; to wait, use the block hcall)");
 		return 1;
 	}
-	if ((*op >= 0xe4 && *op <= 0xe7) || (*op >= 0xec && *op <= 0xef) ||
-	    *op == 0x6c || *op == 0x6d || *op == 0x6e || *op == 0x6f) {
+	/* int N through a gate closed to CPL 3: the error code names the gate. */
+	if (op2 && op2[0] == 0xcd && error == ((uint64_t)op2[1] << 3 | 2)) {
 		hv_end_crash(hv, rip,
-			     "port I/O outside the hcall port (0x%x)", LPAR_HCALL_PORT);
+			     "int 0x%x: a partition cannot raise software interrupts (system calls go through syscall)",
+			     op2[1]);
 		return 1;
 	}
-	return 0;
+	return port_io(hv, rip, op2 ? op2 : op, op2 ? 4 : 1);
+}
+
+/*
+ * Where a trap (int3, int 3, int 4) happened: the frame points past the
+ * instruction.
+ */
+static uint64_t trap_rip(struct hv *hv, uint64_t rip, unsigned vector)
+{
+	const uint8_t *op = rip >= 2 ? gmem_at(&hv->mem, rip - 2, 2) : NULL;
+
+	if (op && vector == 3 && op[1] == 0xcc)
+		return rip - 1;
+	if (op && op[0] == 0xcd && op[1] == vector)
+		return rip - 2;
+	return rip;
 }
 
 void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
@@ -70,14 +126,10 @@ void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 		page_fault(hv, f->rip, f->error, cr2);
 		return;
 	}
-	if (vector == 13 && gp_instruction(hv, f->rip))
+	if (vector == 13 && gp_instruction(hv, f->rip, f->error))
 		return;
-	if (vector == 3) {
-		/* int3 is a trap: the frame points past it. */
-		const uint8_t *op = gmem_at(&hv->mem, f->rip - 1, 1);
-
-		hv_end_crash(hv, op && *op == 0xcc ? f->rip - 1 : f->rip, "%s",
-			     vector_names[3]);
+	if (vector == 3 || vector == 4) {
+		hv_end_crash(hv, trap_rip(hv, f->rip, vector), "%s", vector_names[vector]);
 		return;
 	}
 	if (vector == 13 && f->error)

@@ -218,9 +218,17 @@ static void idt_build(uint64_t *idt)
 	for (unsigned v = 0; v < X86_NVECTORS; v++) {
 		uint64_t h = X86_STUBS + v * X86_STUB_SIZE;
 
-		/* interrupt gate, present, DPL 0, IST 1 */
+		/*
+		 * Interrupt gate, present, IST 1.  DPL 3 for #BP and #OF, so
+		 * that int3 (a planted breakpoint too) and int 4 at CPL 3 are
+		 * the traps they are; DPL 0 for every other vector, so that
+		 * any other int N is a #GP naming it (exceptions the CPU
+		 * raises itself ignore the DPL).
+		 */
+		uint64_t type = v == 3 || v == 4 ? 0xee : 0x8e;
+
 		idt[2 * v] = (h & 0xffff) | ((uint64_t)X86_SEL_KCODE << 16) |
-			     (1ull << 32) | (0x8eull << 40) |
+			     (1ull << 32) | (type << 40) |
 			     (((h >> 16) & 0xffff) << 48);
 		idt[2 * v + 1] = h >> 32;
 	}
