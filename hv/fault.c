@@ -93,8 +93,13 @@ static int gp_instruction(struct hv *hv, uint64_t rip, uint64_t error)
 			     "hlt: a partition cannot halt (musl's a_crash() halts on purpose when it finds heap corruption or a smashed stack; to wait, use the block hcall)");
 		return 1;
 	}
-	/* int N through a gate closed to CPL 3: the error code names the gate. */
-	if (op2 && op2[0] == 0xcd && error == ((uint64_t)op2[1] << 3 | 2)) {
+	/*
+	 * int N through a gate closed to CPL 3 (or past the IDT's end): the
+	 * error code names an IDT entry.  Which bits hold N varies (QEMU's
+	 * TCG shifts it by 4 for a vector past the limit), so only the IDT
+	 * flag is checked.
+	 */
+	if (op2 && op2[0] == 0xcd && (error & 3) == 2) {
 		hv_end_crash(hv, rip,
 			     "int 0x%x: a partition cannot raise software interrupts (system calls go through syscall)",
 			     op2[1]);
