@@ -357,12 +357,12 @@ created_long() {
 }
 
 @test "attach: a second debugger is refused while the first holds the partition" {
-	created
+	created_long
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	lpar attach -ex 'p 1' d <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	HOLDER=$!
 	exec 7>"$BATS_TEST_TMPDIR/in"
-	for _ in $(seq 100); do grep -q '^\$1 = 1' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	poll "the first debugger to print \$1" grep -q '^\$1 = 1' "$BATS_TEST_TMPDIR/out"
 	run lpar attach -batch -ex 'p 2' d
 	assert_failure 1
 	assert_output "lpar: partition 'd' already has a debugger attached"
@@ -400,8 +400,8 @@ created_long() {
 	lpar attach -ex 'break bump' -ex 'continue' d <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	HOLDER=$!
 	exec 7>"$BATS_TEST_TMPDIR/in"
-	for _ in $(seq 100); do grep -q '^Breakpoint 1, ' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
-	grep -q '^Breakpoint 1, ' "$BATS_TEST_TMPDIR/out" || fail "no breakpoint hit: $(cat "$BATS_TEST_TMPDIR/out")"
+	within 10 grep -q '^Breakpoint 1, ' "$BATS_TEST_TMPDIR/out" ||
+		fail "no breakpoint hit: $(cat "$BATS_TEST_TMPDIR/out")"
 	run lpar status d
 	assert_line "state paused"
 	kill -KILL "$HOLDER"
@@ -440,20 +440,21 @@ created_long() {
 # Starts CMD in a tmux pane of a known size.
 term_start() {
 	tmux -L "$TMUX_SOCK" new-session -d -s t -x 150 -y 50 \
-		"env LPAR_RUNDIR='$LPAR_RUNDIR' XDG_STATE_HOME='$XDG_STATE_HOME' PATH='$PATH' $*; sleep 60"
+		"env LPAR_RUNDIR='$LPAR_RUNDIR' XDG_STATE_HOME='$XDG_STATE_HOME' PATH='$PATH' $*; sleep $(slow 60)"
 }
 
 screen() {
 	tmux -L "$TMUX_SOCK" capture-pane -p -t t
 }
 
-# Waits until the screen matches the regexp (or gives up after 10 s).
+# Whether the screen matches the regexp.
+screen_has() {
+	screen | grep -qE -- "$1"
+}
+
+# Waits until the screen matches the regexp (or gives up after 10 s; see slow).
 term_wait() {
-	for _ in $(seq 100); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "the terminal never showed /$1/: $(screen)"
+	within 10 screen_has "$1" || fail "the terminal never showed /$1/: $(screen)"
 }
 
 # Types text literally, then optional keys (Tab, Enter).
@@ -491,7 +492,7 @@ type_keys() {
 	term_wait '^=> 0x[0-9a-f]+ <_start\+6>:'
 	type_keys 'quit' Enter
 	term_wait 'quit'
-	for _ in $(seq 50); do grep -qx quit "$XDG_STATE_HOME/lpar/history" 2>/dev/null && break; sleep 0.1; done
+	poll -t 5 "quit in the history" has_line "$XDG_STATE_HOME/lpar/history" quit
 	run cat "$XDG_STATE_HOME/lpar/history"
 	assert_success
 	assert_line stepi
@@ -506,7 +507,7 @@ type_keys() {
 	term_wait '^\(lpar\) ?$'
 	type_keys 'continue' Enter
 	term_wait '^Continuing\.'
-	sleep 0.5
+	poll "continue to reach the partition" state_is sl running
 	tmux -L "$TMUX_SOCK" send-keys -t t C-c
 	term_wait '^Program received signal SIGINT, Interrupt\.'
 	term_wait '^0x[0-9a-f]{16} in '

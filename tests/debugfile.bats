@@ -108,14 +108,12 @@ sym() {
 }
 
 @test "debug: a second debugger is refused; a killed debugger leaves the partition running" {
-	run lpar run -d --name r "$EX/sleep.elf" 1000
+	# (asleep until the debugger has stopped it, however slow the host)
+	run lpar run -d --name r "$EX/sleep.elf" "$(slow 1000)"
 	assert_success
 	"$DBG" r wait "break $(sym "$EX/sleep.elf" main)" sleep >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
-	for _ in $(seq 100); do
-		grep -q attach "$BATS_TEST_TMPDIR/first" && break
-		sleep 0.05
-	done
+	poll -t 5 "the first debugger to attach" grep -q attach "$BATS_TEST_TMPDIR/first"
 	run "$DBG" r wait
 	assert_output "open: Device or resource busy"
 	run lpar status r

@@ -28,15 +28,16 @@ teardown() {
 	kill_partitions
 }
 
+# Whether the stub has printed its address (in ADDR) or has ended.
+stub_listens_or_ended() {
+	ADDR=$(sed -n 's/^lpar: waiting for gdb on //p' "$STUB_ERR")
+	[ -n "$ADDR" ] || ! kill -0 "$STUB_PID" 2>/dev/null
+}
+
 # The address the stub printed ("lpar: waiting for gdb on ADDR"), once it has.
 wait_stub() {
-	for _ in $(seq 400); do
-		ADDR=$(sed -n 's/^lpar: waiting for gdb on //p' "$STUB_ERR")
-		[ -n "$ADDR" ] && return 0
-		kill -0 "$STUB_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	fail "the stub did not start listening: $(cat "$STUB_ERR")"
+	within 20 stub_listens_or_ended && [ -n "$ADDR" ] ||
+		fail "the stub did not start listening: $(cat "$STUB_ERR")"
 }
 
 # attach_gdb NAME [ADDR]: lpar attach --gdb in the background; sets STUB_PID, ADDR.
@@ -58,7 +59,7 @@ stub_exits() {
 
 # gdbx ARGS...: gdb in batch mode connected to the stub.
 gdbx() {
-	timeout 60 gdb -batch -nx -iex 'set pagination off' -iex 'set confirm off' \
+	timeout "$(slow 60)" gdb -batch -nx -iex 'set pagination off' -iex 'set confirm off' \
 		-ex "target remote $ADDR" "$@"
 }
 
@@ -220,19 +221,17 @@ New value = 20"
 }
 
 @test "gdb: Ctrl-C interrupts a running partition (SIGINT), which then runs on after detach" {
-	run lpar create --name s "$EX/sleep.elf" 1500
+	# (asleep until the interrupt has reached it, however slow the host)
+	run lpar create --name s "$EX/sleep.elf" "$(slow 1500)"
 	assert_success
 	attach_gdb s
 	# not through gdbx: the SIGINT goes to timeout, which hands it to gdb
 	# (--foreground: once; a second would make gdb give up on the target)
-	timeout --foreground 60 gdb -batch -nx -iex 'set pagination off' -ex "target remote $ADDR" \
+	timeout --foreground "$(slow 60)" gdb -batch -nx -iex 'set pagination off' -ex "target remote $ADDR" \
 		-ex continue -ex 'info registers rip' -ex detach >"$BATS_TEST_TMPDIR/gdb.out" 2>&1 &
 	gdb_pid=$!
 	# continue has reached the partition once it has left the created state
-	for _ in $(seq 400); do
-		lpar status s | grep -qx 'state running' && break
-		sleep 0.05
-	done
+	poll -t 20 "continue to reach the partition" state_is s running
 	kill -INT "$gdb_pid"
 	st=0
 	wait "$gdb_pid" || st=$?
@@ -293,7 +292,7 @@ New value = 20"
 }
 
 @test "rsp: a gdb that goes while the partition runs leaves it running, its breakpoints removed" {
-	run lpar create --name s "$EX/sleep.elf" 500
+	run lpar create --name s "$EX/sleep.elf" "$(slow 500)"
 	assert_success
 	attach_gdb s
 	printf_addr=$(sym "$EX/sleep.elf" printf)
@@ -511,10 +510,7 @@ for f in t.findall("feature"):
 	attach_gdb g
 	"$RSPC" "$ADDR" 'qC' 'wait' >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
-	for _ in $(seq 400); do
-		grep -qx '\$QC1' "$BATS_TEST_TMPDIR/first" && break
-		sleep 0.05
-	done
+	poll -t 20 "the first connection to be served" grep -qx '\$QC1' "$BATS_TEST_TMPDIR/first"
 	run "$RSPC" "$ADDR" 'qC'
 	assert_failure 1
 	assert_output --partial "cannot connect to $ADDR"
@@ -542,11 +538,11 @@ for f in t.findall("feature"):
 	assert_failure
 	assert_output --partial "no socket path"
 	# a port in use
-	python3 -c 'import socket, time
+	python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-print(s.getsockname()[1], flush=True); time.sleep(30)' >"$BATS_TEST_TMPDIR/port" &
+print(s.getsockname()[1], flush=True); time.sleep(float(sys.argv[1]))' "$(slow 30)" >"$BATS_TEST_TMPDIR/port" &
 	holder=$!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.05; done
+	poll -t 5 "the port to be taken" test -s "$BATS_TEST_TMPDIR/port"
 	run lpar attach --gdb "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")" g
 	kill "$holder"
 	assert_failure

@@ -109,3 +109,33 @@ fresh_bats() {
 	assert_line "ok 1 kvm only # skip about kvm only, and this run uses tcg"
 	assert_line "ok 2 tcg only"
 }
+
+@test "slow: a limit times LPAR_TEST_SLOW; within and poll wait that long" {
+	assert_equal "$(slow 10)" "$((10 * LPAR_TEST_SLOW))"
+	assert_equal "$(LPAR_TEST_SLOW=1 slow 0.05)" 0.05
+	assert_equal "$(LPAR_TEST_SLOW=3 slow 0.05)" 0.15
+	assert_equal "$(LPAR_TEST_SLOW=10 slow 0.5)" 5
+	assert_equal "$(LPAR_TEST_SLOW=7 slow 1.25)" 8.75
+	assert_equal "$(LPAR_TEST_SLOW=10 slow 600000)" 6000000
+	run slow 1e3
+	assert_failure
+	assert_output --partial "slow: '1e3' is not a number with at most three decimals"
+	local t0=${EPOCHREALTIME//[!0-9]/}
+	LPAR_TEST_SLOW=3 within 0.1 false && fail "within succeeded on false"
+	((${EPOCHREALTIME//[!0-9]/} - t0 >= 300000)) || fail "within 0.1 gave up before 0.3 s with LPAR_TEST_SLOW=3"
+	within 1 true || fail "within failed on true"
+	LPAR_TEST_SLOW=2 run poll -t 0.1 "godot" false
+	assert_failure
+	assert_output --partial "timed out waiting for godot (after 0.2 s)"
+}
+
+@test "a bad LPAR_TEST_SLOW stops the suites and tests/run, saying why" {
+	accel_suite
+	LPAR_TEST_SLOW=fast run fresh_bats tree/tests/x.bats
+	assert_failure
+	assert_line "# LPAR_TEST_SLOW must be a whole number from 1 to 999 (how many times slower than usual this host runs the tests), not 'fast'"
+	refute_line --regexp '^ok '
+	LPAR_TEST_SLOW=0 run "$ROOT/tests/run"
+	assert_failure 2
+	assert_output "tests/run: LPAR_TEST_SLOW is a whole number from 1 to 999 (how many times slower than usual this host runs the tests), not '0'"
+}

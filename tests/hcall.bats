@@ -161,7 +161,8 @@ seen() {
 	assert_stderr "lpar: hcall 'panic' on partition 'c1' failed: Operation already in progress (EALREADY)"
 	run lpar hcall c1 event 1
 	assert_success
-	sleep 0.2
+	# (a sleep: an event that never shows has nothing to poll for)
+	sleep "$(slow 0.2)"
 	run seen c1
 	assert_output ""
 	# The debugger reads its registers and the code at rip...
@@ -170,7 +171,7 @@ seen() {
 	assert_line --index 0 --regexp '^rip +0x40[0-9a-f]{4} +0x40[0-9a-f]{4} <main\+[0-9]+>$'
 	assert_line --index 1 --regexp '^0x40[0-9a-f]{4} <main\+[0-9]+>:'
 	# ...and leaving it does not let it run again.
-	sleep 0.2
+	sleep "$(slow 0.2)"
 	run seen c1
 	[ -z "$output" ] || fail "the panicked partition ran again after the debugger left: $output"
 	assert_equal "$(state_of c1)" panicked
@@ -269,10 +270,12 @@ seen() {
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "lpar: unknown option '--bogus'"
 
-	# The partition saw none of it and runs on.
-	sleep 0.2
+	# The partition saw none of it and runs on: input sent after it all is
+	# the first thing it sees.
+	send c1 after
+	poll "the input inside" has_line "$(console_of c1)" "input 'after\\x0a'"
 	run seen c1
-	assert_output ""
+	assert_output "input 'after\\x0a'"
 	assert_equal "$(state_of c1)" running
 }
 

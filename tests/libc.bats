@@ -22,7 +22,7 @@ bats_require_minimum_version 1.5.0
 LIBC=$ROOT/tests/libc
 MEM=128M
 # How long one run may take before it counts as hung.
-LIMIT=60
+LIMIT=$(slow 60)
 
 setup() {
 	test_env_setup || return 1
@@ -67,7 +67,7 @@ partition() {
 
 	shift
 	RC=0
-	timeout -k 5 "$LIMIT" lpar run -m "$MEM" "${LPAR_OPTS[@]}" -- "$@" \
+	timeout -k "$(slow 5)" "$LIMIT" lpar run -m "$MEM" "${LPAR_OPTS[@]}" -- "$@" \
 		>"$out" 2>"$out.err" </dev/null || RC=$?
 	[ "$RC" != 124 ] || fail "lpar run ${1##*/} did not end within $LIMIT s"
 }

@@ -389,10 +389,10 @@ EOF
 	poll "the monitor of 'e' to exit" dead "$pid"
 	# Only the status record is left; the timeout only guards against a hang.
 	[ -f "$LPAR_RUNDIR/e/status" ] || fail "no status record in $LPAR_RUNDIR/e"
-	run --separate-stderr timeout 10 lpar wait e
+	run --separate-stderr timeout "$(slow 10)" lpar wait e
 	assert_failure 4
 	assert_output "e 4"
-	run --separate-stderr timeout 10 lpar -j wait e
+	run --separate-stderr timeout "$(slow 10)" lpar -j wait e
 	assert_failure 4
 	assert_equal "$(jq -c '.[0]' <<<"$output")" '{"name":"e","state":"exited","status":4}'
 }
@@ -894,7 +894,7 @@ EOF
 			run lpar pause x
 			assert_success
 		fi
-		run --separate-stderr "$DIODCAT" -t 10 -s "$LPAR_RUNDIR/x/sock" status
+		run --separate-stderr "$DIODCAT" -t "$(slow 10)" -s "$LPAR_RUNDIR/x/sock" status
 		assert_success
 		assert_line "state $want"
 		tree=$(grep -v '^uptime ' <<<"$output")

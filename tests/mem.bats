@@ -202,7 +202,7 @@ section() {
 
 @test "write to a created partition needs no --force and is seen once it starts" {
 	# asleep for long enough to be read while it runs, however slow the host
-	run lpar create --name s "$SLEEP" 10000
+	run lpar create --name s "$SLEEP" "$(slow 10000)"
 	assert_success
 	local env zero
 	env=$(nm_addr "$SLEEP" __environ)
@@ -216,11 +216,7 @@ section() {
 	run lpar mem s read 0x200000 2 --format x1
 	assert_output "00200000: aa bb"
 	# musl's start-up has set environ to the environment on the stack since it started.
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(lpar mem s read __environ --format x8)" != "$zero" ] && break
-		sleep 0.05
-	done
+	within 5 eval '[ "$(lpar mem s read __environ --format x8)" != "$zero" ]' || true
 	run lpar mem s read __environ --format x8
 	assert_output --regexp "^$(printf '%08x' $((env))): 0000000003ff[0-9a-f]{4}\$"
 }
@@ -319,11 +315,7 @@ section() {
 	libc=$(nm_addr "$SLEEP" __libc)
 	[ -n "$libc" ] || fail "nm found no __libc in $SLEEP"
 	at=$(printf '0x%x' $((libc + 0x30)))
-	local i
-	for ((i = 0; i < 100; i++)); do
-		lpar mem s find --int 0x1000 --size 8 "$at" 8 >/dev/null && break
-		sleep 0.05
-	done
+	within 5 eval 'lpar mem s find --int 0x1000 --size 8 "$at" 8 >/dev/null' || true
 	run lpar mem s find --int 0x1000 --size 8 0x400000 0x10000
 	assert_success
 	assert_line "$at <__libc+0x30>"

@@ -166,17 +166,17 @@ stop_partition() {
 	# writes its status record and exits.
 	lpar rm "$1" || lpar rm -f "$1"
 	if [ -n "$pid" ]; then
-		timeout 10 tail --pid="$pid" -f /dev/null || true
+		timeout "$(slow 10)" tail --pid="$pid" -f /dev/null || true
 	fi
 	[ ! -e "$LPAR_RUNDIR/$1" ] || fail "$LPAR_RUNDIR/$1 is still there"
 }
 
 diodls_x() {
-	"$DIODLS" -t 10 -s "$LPAR_RUNDIR/$PART/sock" "$@"
+	"$DIODLS" -t "$(slow 10)" -s "$LPAR_RUNDIR/$PART/sock" "$@"
 }
 
 diodcat_x() {
-	"$DIODCAT" -t 10 -s "$LPAR_RUNDIR/$PART/sock" "$@"
+	"$DIODCAT" -t "$(slow 10)" -s "$LPAR_RUNDIR/$PART/sock" "$@"
 }
 
 @test "diodls lists the control tree" {

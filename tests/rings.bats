@@ -84,18 +84,26 @@ process_with_args() {
 	return 1
 }
 
-# trace_attached NAME OUT: raises event bits on partition NAME until the
-# output OUT of its tracer shows block() returning them (lpar trace opens
-# the trace a moment after it starts).
-trace_attached() {
-	local i
+# event_traced NAME OUT: raises event bits on partition NAME, then whether
+# the output OUT of its tracer shows block() returning them.
+event_traced() {
+	lpar hcall "$1" event 0x100 >/dev/null || return 1
+	sleep 0.05
+	grep -qE 'block\(deadline=NEVER\) = 0x[0-9a-f]+ \(.*EVENT' "$2" 2>/dev/null
+}
 
-	for ((i = 0; i < 200; i++)); do
-		lpar hcall "$1" event 0x100 >/dev/null || fail "lpar hcall $1 event failed"
-		sleep 0.05
-		grep -qE 'block\(deadline=NEVER\) = 0x[0-9a-f]+ \(.*EVENT' "$2" 2>/dev/null && return 0
-	done
-	fail "the tracer of $1 never showed its events"
+# trace_attached NAME OUT: waits until the tracer whose output is OUT shows
+# partition NAME's events (lpar trace opens the trace a moment after it
+# starts).
+trace_attached() {
+	within 10 event_traced "$1" "$2" || fail "the tracer of $1 never showed its events"
+}
+
+# chan_pending CHAN: whether a monitor's connection to channel CHAN waits
+# to be accepted (in /proc/net/unix, a socket at the channel's path in
+# state 02, connecting).
+chan_pending() {
+	awk -v p="$LPAR_RUNDIR/.chan/$1.sock" '$6 == "02" && $NF == p { f = 1 } END { exit !f }' /proc/net/unix
 }
 
 # The trace events in FILE (plain lpar trace output), without timestamps.
@@ -174,7 +182,7 @@ expected_lines() {
 
 	run --separate-stderr lpar stop two
 	assert_success
-	run --separate-stderr timeout 10 lpar wait two
+	run --separate-stderr timeout "$(slow 10)" lpar wait two
 	assert_success
 	assert_output "two 0"
 	has_line "$(console_of two)" stopping || fail "no 'stopping' in $(cat "$(console_of two)")"
@@ -222,15 +230,15 @@ expected_lines() {
 	for g in "${!why[@]}"; do
 		img=$GUESTS/ring_$g.elf
 		need "$img"
-		run --separate-stderr timeout 10 lpar run "$img"
+		run --separate-stderr timeout "$(slow 10)" lpar run "$img"
 		assert_failure 125
 		assert_output ""
 		assert_stderr "lpar: cannot load '$img': ${why[$g]}"
-		run --separate-stderr timeout 10 lpar create "$img"
+		run --separate-stderr timeout "$(slow 10)" lpar create "$img"
 		assert_failure 125
 		assert_output ""
 		assert_stderr "lpar: cannot load '$img': ${why[$g]}"
-		run --separate-stderr timeout 10 lpar run -d "$img"
+		run --separate-stderr timeout "$(slow 10)" lpar run -d "$img"
 		assert_failure 125
 		assert_output ""
 		assert_stderr "lpar: cannot load '$img': ${why[$g]}"
@@ -245,15 +253,15 @@ expected_lines() {
 @test "a console ring that carries messages is refused: status 125, nothing left behind" {
 	local img=$GUESTS/ring_console_msgs.elf
 	need "$img"
-	run --separate-stderr timeout 10 lpar run "$img"
+	run --separate-stderr timeout "$(slow 10)" lpar run "$img"
 	assert_failure 125
 	assert_output ""
 	assert_stderr "lpar: cannot start partition 'ring_console_msgs': ring 'console' must be a byte stream (LPAR_RING_BYTES)"
-	run --separate-stderr timeout 10 lpar create "$img"
+	run --separate-stderr timeout "$(slow 10)" lpar create "$img"
 	assert_failure 125
 	assert_output ""
 	assert_stderr "lpar: cannot create partition: ring 'console' must be a byte stream (LPAR_RING_BYTES)"
-	run --separate-stderr timeout 10 lpar run -d "$img"
+	run --separate-stderr timeout "$(slow 10)" lpar run -d "$img"
 	assert_failure 125
 	assert_stderr "lpar: cannot start partition: ring 'console' must be a byte stream (LPAR_RING_BYTES)"
 	run --separate-stderr lpar list -a --names
@@ -269,23 +277,23 @@ expected_lines() {
 	expected_lines 200000 60 >want
 	assert_equal "$(wc -c <want)" $((200000 * 70 + 12))
 
-	timeout 30 lpar run "$GUESTS/ringcons.elf" 200000 60 >got.file 2>err.file ||
+	timeout "$(slow 30)" lpar run "$GUESTS/ringcons.elf" 200000 60 >got.file 2>err.file ||
 		fail "to a file: status $?: $(cat err.file)"
 	assert_equal "$(cat err.file)" ""
 	cmp want got.file || fail "a file got other bytes"
 
-	timeout 30 lpar run "$GUESTS/ringcons.elf" 200000 60 2>err.pipe | cat >got.pipe
+	timeout "$(slow 30)" lpar run "$GUESTS/ringcons.elf" 200000 60 2>err.pipe | cat >got.pipe
 	assert_equal "${PIPESTATUS[0]}" 0
 	assert_equal "$(cat err.pipe)" ""
 	cmp want got.pipe || fail "a pipe got other bytes"
 
 	# A reader that starts late: the ring and the pipe fill, the partition waits.
-	timeout 30 lpar run "$GUESTS/ringcons.elf" 200000 60 2>err.slow | { sleep 0.5; cat; } >got.slow
+	timeout "$(slow 30)" lpar run "$GUESTS/ringcons.elf" 200000 60 2>err.slow | { sleep "$(slow 0.5)"; cat; } >got.slow
 	assert_equal "${PIPESTATUS[0]}" 0
 	cmp want got.slow || fail "a slow pipe got other bytes"
 
 	# A reader that goes away: the partition ends by SIGPIPE, as with the hcall path.
-	run --separate-stderr bash -c 'timeout 30 lpar run "$GUESTS/ringcons.elf" 200000 60 | head -n 2; exit "${PIPESTATUS[0]}"'
+	run --separate-stderr bash -c 'timeout "$1" lpar run "$GUESTS/ringcons.elf" 200000 60 | head -n 2; exit "${PIPESTATUS[0]}"' _ "$(slow 30)"
 	assert_failure 141
 	assert_output "$(head -n 2 want)"
 }
@@ -298,7 +306,7 @@ expected_lines() {
 	assert_output cons
 	run lpar start cons
 	assert_success
-	run --separate-stderr timeout 30 lpar wait cons
+	run --separate-stderr timeout "$(slow 30)" lpar wait cons
 	assert_success
 	assert_output "cons 0"
 	cmp want "$(console_of cons)" || fail "the console log has other bytes"
@@ -311,9 +319,9 @@ expected_lines() {
 	local mode
 	for mode in null abort exit; do
 		RC=0
-		timeout 20 lpar run "$img" 3000 "$mode" >got.file 2>err.file || RC=$?
+		timeout "$(slow 20)" lpar run "$img" 3000 "$mode" >got.file 2>err.file || RC=$?
 		cmp want got.file || fail "$mode, to a file: other bytes"
-		timeout 20 lpar run "$img" 3000 "$mode" 2>err.pipe | cat >got.pipe
+		timeout "$(slow 20)" lpar run "$img" 3000 "$mode" 2>err.pipe | cat >got.pipe
 		assert_equal "${PIPESTATUS[0]}" "$RC"
 		cmp want got.pipe || fail "$mode, to a pipe: other bytes"
 		case $mode in
@@ -338,7 +346,7 @@ expected_lines() {
 	# Detached: the console log.
 	run --separate-stderr lpar run -d --name crash "$img" 3000 null
 	assert_success
-	run --separate-stderr timeout 10 lpar wait crash
+	run --separate-stderr timeout "$(slow 10)" lpar wait crash
 	assert_failure 126
 	cmp want "$(console_of crash)" || fail "the console log has other bytes"
 }
@@ -357,7 +365,7 @@ expected_lines() {
 	run lpar start pong
 	assert_success
 
-	run --separate-stderr timeout 30 lpar run --chan pp "$EX/ping.elf" 3
+	run --separate-stderr timeout "$(slow 30)" lpar run --chan pp "$EX/ping.elf" 3
 	assert_success
 	assert_stderr ""
 	assert_equal "${#lines[@]}" 4
@@ -377,7 +385,7 @@ expected_lines() {
 	run --separate-stderr lpar stop pong
 	assert_success
 	assert_stderr ""
-	run --separate-stderr timeout 10 lpar wait pong
+	run --separate-stderr timeout "$(slow 10)" lpar wait pong
 	assert_success
 	assert_output "pong 0"
 	assert_equal "$(cat "$(console_of pong)")" ""
@@ -393,7 +401,7 @@ expected_lines() {
 	run lpar start server
 	assert_success
 	assert_equal "$(ring_field server link attach)" channel:pp
-	run --separate-stderr timeout 30 lpar run -f ping.cfg
+	run --separate-stderr timeout "$(slow 30)" lpar run -f ping.cfg
 	assert_success
 	assert_line --index 0 "ping: linked to server"
 	assert_line --index 2 --regexp '^pong 2: [0-9]+ us$'
@@ -438,7 +446,7 @@ expected_lines() {
 	assert_equal "$(count_lines "$(console_of a)" "pong: the link was reset; now linked to c")" 1
 	run --separate-stderr lpar stop a c
 	assert_success
-	run --separate-stderr timeout 10 lpar wait a c
+	run --separate-stderr timeout "$(slow 10)" lpar wait a c
 	assert_output "$(printf 'a 0\nc 0')"
 	wait_rc "${BG_PIDS[0]}"
 	run events trace.a
@@ -459,7 +467,7 @@ expected_lines() {
 	poll "w to see the link go down" has "$(console_of w)" "watch: down:"
 	run --separate-stderr lpar run -d --name c --chan pp "$EX/pong.elf"
 	assert_success
-	run --separate-stderr timeout 20 lpar wait w
+	run --separate-stderr timeout "$(slow 20)" lpar wait w
 	assert_success
 	assert_output "w 0"
 	assert_equal "$(cat "$(console_of w)")" "$(printf '%s\n' 'watch: up: peer b' \
@@ -480,7 +488,7 @@ expected_lines() {
 	assert_success
 	poll "b's link to go down" link_is b link down
 	assert_equal "$(state_of b)" running
-	run --separate-stderr timeout 30 lpar run --name c --chan pp "$EX/ping.elf" 2
+	run --separate-stderr timeout "$(slow 30)" lpar run --name c --chan pp "$EX/ping.elf" 2
 	assert_success
 	assert_line --index 0 "ping: linked to b"
 	assert_line --index 2 --regexp '^pong 2: [0-9]+ us$'
@@ -488,7 +496,7 @@ expected_lines() {
 	assert_equal "$(ring_field b link gen)" 2
 	run lpar stop b
 	assert_success
-	run --separate-stderr timeout 10 lpar wait a b
+	run --separate-stderr timeout "$(slow 10)" lpar wait a b
 	assert_output "$(printf 'a 0\nb 0')"
 }
 
@@ -499,7 +507,7 @@ expected_lines() {
 	assert_output pong
 	bg lpar trace pong >trace.pong 2>trace.err
 	trace_attached pong trace.pong
-	run --separate-stderr timeout 30 lpar run --chan pp --trace=trace.reset "$GUESTS/ring_reset.elf"
+	run --separate-stderr timeout "$(slow 30)" lpar run --chan pp --trace=trace.reset "$GUESTS/ring_reset.elf"
 	assert_success
 	assert_stderr ""
 	assert_output "$(printf '%s\n' 'reset: linked to pong' "reset: got 'pong 1'" 'reset: reset the ring' \
@@ -516,7 +524,7 @@ expected_lines() {
 	assert_equal "$(cat "$(console_of pong)")" "pong: the link was reset; now linked to ring_reset"
 	run lpar stop pong
 	assert_success
-	run --separate-stderr timeout 10 lpar wait pong
+	run --separate-stderr timeout "$(slow 10)" lpar wait pong
 	assert_output "pong 0"
 	wait_rc "${BG_PIDS[0]}"
 	run events trace.pong
@@ -530,7 +538,7 @@ expected_lines() {
 	assert_success
 	run --separate-stderr lpar run -d --name p --chan pp "$EX/pong.elf"
 	assert_success
-	run --separate-stderr timeout 20 lpar wait r
+	run --separate-stderr timeout "$(slow 20)" lpar wait r
 	assert_success
 	assert_output "r 0"
 	assert_equal "$(cat "$(console_of r)")" "$(printf '%s\n' 'reset: linked to p' "reset: got 'pong 1'" \
@@ -552,16 +560,16 @@ expected_lines() {
 	poll "c to wait for its event" has_line "$(console_of c)" "reset: waiting for an event"
 	# Stop p's monitor, so that it finds the old connection closed and the
 	# new one waiting at the same time, as a busy monitor does; c waits 2 s
-	# for its answer.
+	# for its answer, so p goes on as soon as c's monitor has connected.
 	local mon
 	mon=$(lpar status p | sed -n 's/^pid //p')
 	STOPPED+=("$mon")
 	kill -STOP "$mon"
 	run lpar hcall c event 1
 	assert_success
-	sleep 0.3
+	poll "c's monitor to connect again" chan_pending pp
 	kill -CONT "$mon"
-	run --separate-stderr timeout 20 lpar wait c
+	run --separate-stderr timeout "$(slow 20)" lpar wait c
 	assert_equal "$(cat "$(console_of c)")" "$(printf '%s\n' 'reset: linked to p' "reset: got 'pong 1'" \
 		'reset: waiting for an event' 'reset: reset the ring' 'reset: linked again to p' \
 		"reset: got 'pong 2'" 'reset: the link stays up')"
@@ -581,7 +589,7 @@ expected_lines() {
 	# ring_reset again: one reset while up, then one every 200 us until the
 	# link is back; docs/rings.md: on a channel that is down, a reset clears
 	# the control pages.  None of them may take down the link that follows.
-	run --separate-stderr timeout 30 lpar run --chan pp "$GUESTS/ring_reset.elf" again
+	run --separate-stderr timeout "$(slow 30)" lpar run --chan pp "$GUESTS/ring_reset.elf" again
 	assert_output "$(printf '%s\n' 'reset: linked to pong' "reset: got 'pong 1'" 'reset: reset the ring' \
 		'reset: linked again to pong' "reset: got 'pong 2'" 'reset: the link stays up')"
 	assert_success
@@ -597,14 +605,14 @@ expected_lines() {
 	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
 	assert_success
 
-	run --separate-stderr timeout 10 lpar create --name m --chan pp:big "$GUESTS/ring_mismatch.elf"
+	run --separate-stderr timeout "$(slow 10)" lpar create --name m --chan pp:big "$GUESTS/ring_mismatch.elf"
 	assert_failure 125
 	assert_output ""
 	assert_stderr "lpar: cannot create partition: channel 'pp': ring sizes differ (m's ring 'big' has 8192 bytes, a's ring 'link' has 4096)"
-	run --separate-stderr timeout 10 lpar create --name m --chan pp:bytes "$GUESTS/ring_mismatch.elf"
+	run --separate-stderr timeout "$(slow 10)" lpar create --name m --chan pp:bytes "$GUESTS/ring_mismatch.elf"
 	assert_failure 125
 	assert_stderr "lpar: cannot create partition: channel 'pp': ring kinds differ (m's ring 'bytes' is bytes, a's ring 'link' is messages)"
-	run --separate-stderr timeout 10 lpar run --name m --chan pp:big "$GUESTS/ring_mismatch.elf"
+	run --separate-stderr timeout "$(slow 10)" lpar run --name m --chan pp:big "$GUESTS/ring_mismatch.elf"
 	assert_failure 125
 	assert_stderr "lpar: cannot start partition 'm': channel 'pp': ring sizes differ (m's ring 'big' has 8192 bytes, a's ring 'link' has 4096)"
 	[ ! -e "$LPAR_RUNDIR/m" ] || fail "a run directory is left for m"
@@ -614,11 +622,11 @@ expected_lines() {
 	run --separate-stderr lpar run -d --name b --chan pp "$EX/pong.elf"
 	assert_success
 	poll "a's link to come up" link_is a link up
-	run --separate-stderr timeout 10 lpar create --name c --chan pp "$EX/pong.elf"
+	run --separate-stderr timeout "$(slow 10)" lpar create --name c --chan pp "$EX/pong.elf"
 	assert_failure 125
 	assert_output ""
 	assert_stderr "lpar: cannot create partition: channel 'pp': channel already joins a and b"
-	run --separate-stderr timeout 10 lpar run --name c --chan pp "$EX/ping.elf" 1
+	run --separate-stderr timeout "$(slow 10)" lpar run --name c --chan pp "$EX/ping.elf" 1
 	assert_failure 125
 	assert_output ""
 	assert_stderr "lpar: cannot start partition 'c': channel 'pp': channel already joins a and b"
@@ -632,7 +640,7 @@ expected_lines() {
 	assert_line --regexp '^ring link .* link=up peer=a gen=1 resets=0$'
 	run lpar stop a b
 	assert_success
-	run --separate-stderr timeout 10 lpar wait a b
+	run --separate-stderr timeout "$(slow 10)" lpar wait a b
 	assert_output "$(printf 'a 0\nb 0')"
 }
 
@@ -649,11 +657,11 @@ expected_lines() {
 	for c in "${cases[@]}"; do
 		args=${c%%|*}
 		why=${c#*|}
-		run --separate-stderr timeout 10 lpar create --name x --chan "${args% *}" "${args#* }"
+		run --separate-stderr timeout "$(slow 10)" lpar create --name x --chan "${args% *}" "${args#* }"
 		assert_failure 125
 		assert_output ""
 		assert_stderr "lpar: cannot create partition: $why"
-		run --separate-stderr timeout 10 lpar run --name x --chan "${args% *}" "${args#* }"
+		run --separate-stderr timeout "$(slow 10)" lpar run --name x --chan "${args% *}" "${args#* }"
 		assert_failure 125
 		assert_stderr "lpar: cannot start partition 'x': $why"
 	done
@@ -698,7 +706,7 @@ expected_lines() {
 		echo done
 	} >want
 	# The monitor finds the broken ring (the partition rings the doorbell).
-	run --separate-stderr timeout 20 lpar run --trace "$img" bell
+	run --separate-stderr timeout "$(slow 20)" lpar run --trace "$img" bell
 	assert_failure 7
 	assert_equal "$output" "$(cat want)"
 	printf '%s\n' "${stderr_lines[@]}" | events /dev/stdin >trace.bell
@@ -708,7 +716,7 @@ expected_lines() {
 	assert_equal "$(tail -n 1 trace.bell)" "+++ exited with 7 +++"
 
 	# The partition's own ring code finds it when it next writes.
-	run --separate-stderr timeout 20 lpar run --trace "$img" write
+	run --separate-stderr timeout "$(slow 20)" lpar run --trace "$img" write
 	assert_failure 7
 	assert_equal "$output" "$(cat want)"
 	printf '%s\n' "${stderr_lines[@]}" | events /dev/stdin >trace.write
@@ -729,7 +737,7 @@ expected_lines() {
 	assert_equal "$(jq -c '.rings[0] | [.name, .link, .gen, .resets]' <<<"$output")" '["console","up",2,1]'
 	run lpar stop s
 	assert_success
-	run --separate-stderr timeout 10 lpar wait s
+	run --separate-stderr timeout "$(slow 10)" lpar wait s
 	assert_failure 7
 	assert_output "s 7"
 	assert_equal "$(head -n 2 "$(console_of s)")" "$(printf 'before\nafter 000')"
@@ -740,7 +748,7 @@ expected_lines() {
 @test "doorbells with no ring's index are ignored; any other use of the doorbell port is a crash" {
 	local img=$GUESTS/ring_doorbell.elf
 	need "$img"
-	run --separate-stderr timeout 20 lpar run --trace "$img" bogus
+	run --separate-stderr timeout "$(slow 20)" lpar run --trace "$img" bogus
 	assert_success
 	assert_output "still here"
 	local trace
@@ -753,11 +761,11 @@ expected_lines() {
 	# The ring's own doorbell never reaches the monitor's process.
 	! grep -q -- '--- exit doorbell value=0 ' <<<"$trace" || fail "ring 0's doorbell exited to the monitor"
 
-	run --separate-stderr timeout 20 lpar run "$img" byte
+	run --separate-stderr timeout "$(slow 20)" lpar run "$img" byte
 	assert_failure 126
 	assert_output ""
 	assert_stderr --regexp "^lpar: partition 'ring_doorbell' crashed: write of 1 byte on unknown port 0x50 at rip 0x[0-9a-f]+ <main\+[0-9]+>\$"
-	run --separate-stderr timeout 20 lpar run "$img" read
+	run --separate-stderr timeout "$(slow 20)" lpar run "$img" read
 	assert_failure 126
 	assert_output ""
 	assert_stderr --regexp "^lpar: partition 'ring_doorbell' crashed: read of 4 bytes on unknown port 0x50 at rip 0x[0-9a-f]+ <main\+[0-9]+>\$"
@@ -786,12 +794,12 @@ hostile_pair() {
 		run --separate-stderr lpar run -d --name h --chan pp "$GUESTS/ring_hostile.elf" "$mode"
 		assert_success
 	fi
-	run --separate-stderr timeout 20 lpar wait h
+	run --separate-stderr timeout "$(slow 20)" lpar wait h
 	assert_equal "$(cat "$(console_of h)")" "$(printf '%s\n' 'hostile: linked to r' \
 		"hostile: broke the ring ($mode)" 'hostile: link down' 'hostile: linked again to r' 'hostile: done')"
 	assert_success
 	assert_output "h 0"
-	run --separate-stderr timeout 10 lpar wait r
+	run --separate-stderr timeout "$(slow 10)" lpar wait r
 	assert_success
 	assert_output "r 0"
 	wait_rc "${BG_PIDS[0]}"

@@ -213,6 +213,16 @@ insn_at() {
 	assert_equal "$(insn_at "$rip")" int3
 }
 
+@test "crash: int \$3, the two-byte form, is reported at the int" {
+	crash int-3 'breakpoint trap \(int3\)' main
+	assert_equal "$(insn_at "$rip")" int
+}
+
+@test "crash: int \$0x80 is refused, naming the vector" {
+	crash int80 'int 0x80: a partition cannot raise software interrupts \(system calls go through syscall\)' main
+	assert_equal "$(insn_at "$rip")" int
+}
+
 @test "crash: hlt" {
 	crash hlt 'hlt: a partition cannot halt \(musl'"'"'s a_crash\(\) halts on purpose when it finds heap corruption or a smashed stack; to wait, use the block hcall\)' main
 	assert_equal "$(insn_at "$rip")" hlt
@@ -223,7 +233,12 @@ insn_at() {
 }
 
 @test "crash: port I/O outside the hcall port" {
-	crash port 'port I/O outside the hcall port \(0x4c\)' main
+	crash port 'port I/O outside the hcall port \(0x4c\): write of 1 byte to port 0x80' main
+	assert_equal "$(insn_at "$rip")" out
+}
+
+@test "crash: port I/O through %dx names the port and the size" {
+	crash port-dx 'port I/O outside the hcall port \(0x4c\): write of 2 bytes to port 0x3f8' main
 	assert_equal "$(insn_at "$rip")" out
 }
 
@@ -454,7 +469,7 @@ name_error() {
 # ---- console ---------------------------------------------------------------
 
 @test "console input: a pipe is echoed by cat" {
-	feed() { printf 'abc\ndef\n' | timeout 20 lpar run "$EX/cat.elf"; }
+	feed() { printf 'abc\ndef\n' | timeout "$(slow 20)" lpar run "$EX/cat.elf"; }
 	run --separate-stderr feed
 	assert_success
 	assert_output $'abc\ndef'
@@ -463,13 +478,13 @@ name_error() {
 
 @test "console input: 300 KB of binary data from a file come through intact" {
 	head -c 300000 /dev/urandom >in.bin
-	timeout 20 lpar run "$EX/cat.elf" <in.bin >out.bin 2>err || fail "status $?: $(cat err)"
+	timeout "$(slow 20)" lpar run "$EX/cat.elf" <in.bin >out.bin 2>err || fail "status $?: $(cat err)"
 	assert_equal "$(cat err)" ""
 	cmp in.bin out.bin
 }
 
 @test "console input: /dev/null is an empty input" {
-	run --separate-stderr timeout 20 lpar run "$EX/cat.elf" </dev/null
+	run --separate-stderr timeout "$(slow 20)" lpar run "$EX/cat.elf" </dev/null
 	assert_success
 	assert_output ""
 	assert_stderr ""
@@ -477,7 +492,7 @@ name_error() {
 
 @test "console input: a closed stdin is an empty input, not some other file" {
 	# Not under 'run': bash would give its capture pipe fd 0.
-	timeout 20 lpar run "$EX/cat.elf" <&- >out 2>err || fail "status $?: $(cat err)"
+	timeout "$(slow 20)" lpar run "$EX/cat.elf" <&- >out 2>err || fail "status $?: $(cat err)"
 	assert_equal "$(cat err)" ""
 	[ ! -s out ] || fail "output from a closed input: $(head -c 64 out | od -c | head -3)"
 }
@@ -496,7 +511,7 @@ name_error() {
 	need_guest hcalls
 	mkfifo in
 	exec {hold}<>in # a writer that never writes: input stays open and empty
-	run --separate-stderr timeout 20 lpar run "$GUESTS/hcalls.elf" <in
+	run --separate-stderr timeout "$(slow 20)" lpar run "$GUESTS/hcalls.elf" <in
 	exec {hold}>&-
 	refute_line --partial "FAIL"
 	assert_line "ok: abi_version = 1"
@@ -510,7 +525,7 @@ name_error() {
 
 @test "hcall buffers cannot reach memory the partition itself cannot" {
 	need_guest hcallmem
-	run --separate-stderr timeout 20 lpar run "$GUESTS/hcallmem.elf" < <(printf XYZ)
+	run --separate-stderr timeout "$(slow 20)" lpar run "$GUESTS/hcallmem.elf" < <(printf XYZ)
 	refute_line --partial "FAIL"
 	assert_line "ok: console_read into read-only data = -14"
 	assert_line "ok: console_read into the monitor's memory = -14"
@@ -571,40 +586,30 @@ alive() {
 	[ -n "$s" ] && [ "$s" != Z ]
 }
 
-# Waits (up to 20 s) until lpar has its handlers for the stop signals.
+# Whether lpar has its handlers for the stop signals, or has ended.
+handlers_or_ended() {
+	local cgt
+
+	alive "$pid" || return 0
+	cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+	(((0x${cgt:-0} & 0x4003) == 0x4003)) # SIGHUP, SIGINT, SIGTERM
+}
+
+# Waits (up to 20 s; see slow) until lpar has its handlers for the stop signals.
 wait_handlers() {
-	local i cgt
-
-	for ((i = 0; i < 2000; i++)); do
-		alive "$pid" || fail "lpar ended early: $(cat err)"
-		cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
-		(((0x${cgt:-0} & 0x4003) == 0x4003)) && return 0 # SIGHUP, SIGINT, SIGTERM
-		sleep 0.01
-	done
-	fail "lpar never set up its signal handlers"
+	within 20 handlers_or_ended || fail "lpar never set up its signal handlers"
+	alive "$pid" || fail "lpar ended early: $(cat err)"
 }
 
-# Waits (up to 20 s) until lpar sleeps, for example blocked on its output.
-wait_sleeping() {
-	local i
-
-	for ((i = 0; i < 2000; i++)); do
-		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = S ] && return 0
-		sleep 0.01
-	done
-	fail "lpar never blocked"
+# Whether process $1 sleeps, for example blocked on its output.
+asleep() {
+	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ]
 }
 
-# Sends signal $1 and waits (up to 20 s) for lpar to end; sets status.
+# Sends signal $1 and waits (up to 20 s; see slow) for lpar to end; sets status.
 stop_lpar() {
-	local i
-
 	kill -s "$1" "$pid"
-	for ((i = 0; i < 2000; i++)); do
-		alive "$pid" || break
-		sleep 0.01
-	done
-	if alive "$pid"; then
+	if ! within 20 dead "$pid"; then
 		kill -s KILL "$pid"
 		wait "$pid" || true
 		exec {hold}>&-
@@ -617,15 +622,10 @@ stop_lpar() {
 
 # Runs cat in the background, checks it echoes a line, then stops it.
 stop_cat_with() {
-	local i
-
 	start_lpar "$EX/cat.elf"
 	wait_handlers
 	echo ready >&"$hold"
-	for ((i = 0; i < 2000; i++)); do
-		[ "$(cat out)" = ready ] && break
-		sleep 0.01
-	done
+	poll -t 20 "cat to echo the line" has_line out ready
 	assert_equal "$(cat out)" ready
 	stop_lpar "$1"
 }
@@ -678,7 +678,7 @@ stop_cat_with() {
 	"$ROOT/lpar" run "$GUESTS/spam.elf" <in >out 2>err 3>&- &
 	pid=$!
 	wait_handlers
-	wait_sleeping
+	poll -t 20 "lpar to block on its output" asleep "$pid"
 	stop_lpar TERM
 	exec {outfd}>&-
 	assert_equal "$status" 143
@@ -706,7 +706,7 @@ stop_cat_with() {
 @test "a closed output pipe ends a partition that writes forever: 141, quietly" {
 	need_guest spam
 	spam_head() {
-		timeout 20 lpar run "$GUESTS/spam.elf" 2>err | head -c 100000 >/dev/null
+		timeout "$(slow 20)" lpar run "$GUESTS/spam.elf" 2>err | head -c 100000 >/dev/null
 		return "${PIPESTATUS[0]}"
 	}
 	run spam_head
@@ -717,7 +717,7 @@ stop_cat_with() {
 
 @test "lpar run hello.elf | true ends without a hang or a message" {
 	hello_true() {
-		timeout 20 lpar run "$EX/hello.elf" 2>err | true
+		timeout "$(slow 20)" lpar run "$EX/hello.elf" 2>err | true
 		return "${PIPESTATUS[0]}"
 	}
 	run hello_true

@@ -260,14 +260,6 @@ complete_bash() {
 	refute_output --partial --mem
 }
 
-# pid_running PID: the process exists and is not a zombie.
-pid_running() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	[[ $stat != [ZX]* ]]
-}
-
 @test "bash completion offers the partitions of 'lpar list --names' for lpar console" {
 	SYNC_RUNDIR=$BATS_TEST_TMPDIR/run
 	export LPAR_RUNDIR=$SYNC_RUNDIR
@@ -308,13 +300,8 @@ pid_running() {
 	run lpar list -a --names
 	assert_success
 	assert_output ''
-	local pid i
+	local pid
 	for pid in $pids; do
-		for ((i = 0; i < 100; i++)); do
-			pid_running "$pid" || break
-			sleep 0.05
-		done
-		pid_running "$pid" && fail "monitor $pid still runs after lpar kill"
+		within 5 dead "$pid" || fail "monitor $pid still runs after lpar kill"
 	done
-	return 0
 }

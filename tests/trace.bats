@@ -74,7 +74,7 @@ need_fifo_stdin() {
 	trace=$(printf '%s\n' "${stderr_lines[@]}" | sed -E 's/^\+[0-9]+\.[0-9]{6} //')
 	printf '%s\n' "$trace" | grep -qE '^--- exit fault vector=13 rip=0x40[0-9a-f]+ ---$' ||
 		fail "no fault exit in: $trace"
-	printf '%s\n' "$trace" | grep -qxE '\+\+\+ crashed: port I/O outside the hcall port \(0x4c\) at rip 0x[0-9a-f]+ <main\+[0-9]+> \+\+\+' ||
+	printf '%s\n' "$trace" | grep -qxE '\+\+\+ crashed: port I/O outside the hcall port \(0x4c\): write of 1 byte to port 0x80 at rip 0x[0-9a-f]+ <main\+[0-9]+> \+\+\+' ||
 		fail "no crash line in: $trace"
 	# A filter can hide them: the crash still ends the trace.
 	run --separate-stderr lpar run --trace "$EX/crash.elf" hlt
@@ -261,7 +261,7 @@ need_fifo_stdin() {
 }
 
 @test "run --trace: standard input reaches the partition, and so does its end" {
-	printf 'abc\ndef\n' | timeout 20 lpar run --trace=t.out "$EX/cat.elf" >out.txt 2>err.txt ||
+	printf 'abc\ndef\n' | timeout "$(slow 20)" lpar run --trace=t.out "$EX/cat.elf" >out.txt 2>err.txt ||
 		fail "status $?: $(cat err.txt)"
 	assert_equal "$(cat out.txt)" "$(printf 'abc\ndef')"
 	assert_equal "$(cat err.txt)" ""
@@ -272,7 +272,7 @@ need_fifo_stdin() {
 
 @test "run --trace: an hcall with no such number shows the number the partition asked for" {
 	need_fifo_stdin
-	timeout 20 lpar run --trace=t.out "$GUESTS/hcalls.elf" <in >out.txt 2>err.txt ||
+	timeout "$(slow 20)" lpar run --trace=t.out "$GUESTS/hcalls.elf" <in >out.txt 2>err.txt ||
 		fail "status $?: $(cat err.txt)"
 	run events t.out
 	local n

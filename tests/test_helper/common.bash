@@ -11,6 +11,18 @@ GUESTS=$ROOT/tests/guests
 PATH=$ROOT:$PATH
 export ROOT EX TOOLS GUESTS PATH
 
+# LPAR_TEST_SLOW: how many times slower than usual this host runs the
+# tests, a whole number from 1 to 999 (default 1; tests/kvm-vm/run sets 10
+# for its emulated guest).  Every wait for an event takes its limit from
+# slow, so that a slow host gets the time it needs while an ordinary one
+# fails no later than before.
+LPAR_TEST_SLOW=${LPAR_TEST_SLOW:-1}
+if ! [[ $LPAR_TEST_SLOW =~ ^[1-9][0-9]{0,2}$ ]]; then
+	echo "LPAR_TEST_SLOW must be a whole number from 1 to 999 (how many times slower than usual this host runs the tests), not '$LPAR_TEST_SLOW'" >&2
+	return 1
+fi
+export LPAR_TEST_SLOW
+
 . "$ROOT/tests/test_helper/accel.bash"
 
 # Partitions boot under this run's accelerator: LPAR_ACCEL (tests/run
@@ -79,16 +91,62 @@ assert_no_process_left() {
 	[ -z "$left" ] || fail "processes left running:$left"
 }
 
-# poll WHAT COMMAND...: runs COMMAND until it succeeds, for at most 10 s.
-poll() {
-	local what=$1 i
+# slow_ms N: N times LPAR_TEST_SLOW, in thousandths (N has at most three
+# decimals: 0.05).
+slow_ms() {
+	local frac
 
+	if ! [[ $1 =~ ^([0-9]+)(\.([0-9]{1,3}))?$ ]]; then
+		fail "slow: '$1' is not a number with at most three decimals"
+		return 1
+	fi
+	frac=${BASH_REMATCH[3]}000
+	echo $(((10#${BASH_REMATCH[1]} * 1000 + 10#${frac:0:3}) * LPAR_TEST_SLOW))
+}
+
+# slow N: N times LPAR_TEST_SLOW, the limit for a wait on this host: the
+# seconds of a timeout or a deadline, the milliseconds a partition sleeps
+# while the test acts on it.
+slow() {
+	local m frac
+
+	m=$(slow_ms "$1") || return 1
+	if ((m % 1000 == 0)); then
+		echo $((m / 1000))
+	else
+		printf -v frac '%03d' $((m % 1000))
+		while [[ $frac == *0 ]]; do frac=${frac%0}; done
+		echo "$((m / 1000)).$frac"
+	fi
+}
+
+# within SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds, for
+# at most SECONDS times LPAR_TEST_SLOW; returns 1 if it never did.
+within() {
+	local end
+
+	end=$(slow_ms "$1") || return 1
+	end=$((${EPOCHREALTIME//[!0-9]/} + end * 1000))
 	shift
-	for ((i = 0; i < 200; i++)); do
-		"$@" && return 0
+	until "$@"; do
+		((${EPOCHREALTIME//[!0-9]/} < end)) || return 1
 		sleep 0.05
 	done
-	fail "timed out waiting for $what"
+}
+
+# poll [-t SECONDS] WHAT COMMAND...: runs COMMAND until it succeeds, for at
+# most SECONDS (default 10) times LPAR_TEST_SLOW; fails, naming WHAT, if it
+# never does.
+poll() {
+	local t=10 what
+
+	if [ "$1" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	what=$1
+	shift
+	within "$t" "$@" || fail "timed out waiting for $what (after $(slow "$t") s)"
 }
 
 # Whether process PID has exited (a zombie has).
@@ -116,7 +174,7 @@ has() {
 # $LPAR_RUNDIR, waits for their monitors to exit, then fails if a partition
 # or any process this test started is left.
 remove_partitions_and_check() {
-	local pid d i pids=()
+	local pid d pids=()
 
 	for d in "$LPAR_RUNDIR"/*/; do
 		[ -d "$d" ] || continue
@@ -134,10 +192,7 @@ remove_partitions_and_check() {
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] ||
 		fail "partitions left in $LPAR_RUNDIR: $(ls "$LPAR_RUNDIR")"
 	# A monitor may take a moment to exit after its partition has ended.
-	for ((i = 0; i < 200; i++)); do
-		[ -n "$(marked_pids)" ] || break
-		sleep 0.05
-	done
+	within 10 eval '[ -z "$(marked_pids)" ]' || true
 	assert_no_process_left
 }
 

@@ -39,19 +39,19 @@ send() {
 	assert_success
 }
 
-# Waits until a tracer whose output goes to OUT sees partition NAME's
-# events: raises event bits until OUT shows the event_take that takes them
-# (lpar trace opens the trace file a moment after it starts).
-trace_attached() {
-	local name=$1 out=$2 i
+# event_traced NAME OUT: raises event bits on partition NAME, then whether
+# OUT shows the event_take that takes them.
+event_traced() {
+	lpar hcall "$1" event 0x100 >/dev/null || return 1
+	sleep 0.05
+	grep -qE 'event_take\(\) = 0x100|"name": "event_take".*"ret": 256' "$2" 2>/dev/null
+}
 
-	for ((i = 0; i < 200; i++)); do
-		lpar hcall "$name" event 0x100 >/dev/null || fail "lpar hcall $name event failed"
-		sleep 0.05
-		grep -qE 'event_take\(\) = 0x100|"name": "event_take".*"ret": 256' "$out" 2>/dev/null &&
-			return 0
-	done
-	fail "the tracer of '$name' saw no event in 10 s: $(cat "$out")"
+# Waits until a tracer whose output goes to OUT sees partition NAME's
+# events (lpar trace opens the trace file a moment after it starts).
+trace_attached() {
+	within 10 event_traced "$1" "$2" ||
+		fail "the tracer of '$1' saw no event in $(slow 10) s: $(cat "$2")"
 }
 
 # Waits for lpar trace -o FILE to have opened the trace: it creates FILE after.

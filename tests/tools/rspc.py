@@ -21,12 +21,21 @@ for one with a bad checksum, 'EOF' when the stub closes the connection,
 'TIMEOUT' when nothing complete came within 30 s.  Packets received are
 acknowledged with '+' like gdb does, until 'noack'.  Exits 0 unless the
 connection could not be made.
+
+Its times are multiplied by LPAR_TEST_SLOW (a whole number, default 1), as
+the bats helpers' are (tests/test_helper/common.bash).
 """
+import os
+import re
 import socket
 import sys
 import time
 
-TIMEOUT = 30.0
+SLOW = os.environ.get("LPAR_TEST_SLOW") or "1"
+if not re.fullmatch(r"[1-9][0-9]{0,2}", SLOW):
+    sys.exit("rspc: LPAR_TEST_SLOW must be a whole number from 1 to 999, not '%s'" % SLOW)
+TIMEOUT = 30.0 * int(SLOW)
+DRAIN = 0.5 * int(SLOW)
 
 
 def checksum(data: bytes) -> bytes:
@@ -124,7 +133,7 @@ def main(argv):
             if step == "wait":
                 show(True)
             elif step == "drain":
-                show(False, 0.5)
+                show(False, DRAIN)
             elif step == "noack":
                 c.ack = False
             elif step.startswith("send:"):
