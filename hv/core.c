@@ -561,6 +561,7 @@ void hv_destroy(struct hv *hv)
 			d->fini(hv);
 	}
 	hv_io_fini(hv);
+	hv_debug_fini(hv);
 	if (signal_cpu == hv->cpu)
 		signal_cpu = NULL;
 	hvb_close(hv->vm);

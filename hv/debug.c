@@ -14,7 +14,11 @@
  *               partition's RAM and stops, after the instruction, when one
  *               touched the watched bytes.  (The partition's page tables
  *               are shadowed on kvm-pvm and do not see the monitor's
- *               edits, so page protection is not used.)
+ *               edits, so page protection is not used.)  KVM performs
+ *               such an access with its own instruction emulator, and
+ *               turns one it cannot emulate (an SSE store, say) into a
+ *               #UD at CPL 3; the monitor then steps that instruction
+ *               with the page unguarded and judges the access itself.
  *
  * Functions for the control thread take hv->lock; those for the vCPU
  * thread say so and run with the vCPU stopped.
@@ -29,6 +33,7 @@
 #include "../common/num.h"
 #include "../elf/elf.h"
 #include "priv.h"
+#include "x86_insn.h"
 
 #define RFLAGS_TF (1ull << 8)
 #define PAGE 0x1000ull
@@ -60,6 +65,12 @@ static void bp_plant(struct hv *hv, const struct hv_bp *b)
 static void bp_lift(struct hv *hv, const struct hv_bp *b)
 {
 	bp_write(hv, b, b->orig);
+}
+
+/* How a watchpoint's page is guarded: writes exit for w, every access for r and a. */
+static int guard_mode(const struct hv_wp *w)
+{
+	return w->kind == 'w' ? HVB_RAM_RO : HVB_RAM_NONE;
 }
 
 /* The watchpoint whose page holds addr, or NULL. */
@@ -198,13 +209,14 @@ static int set_watch(struct hv *hv, uint64_t addr, const char *lenstr, const cha
 		return -EEXIST;
 	if (hv->dbg.nwp == HV_WP_MAX)
 		return -ENOSPC;
-	r = hvb_ram_guard(hv->vm, addr, kind[0] == 'w' ? HVB_RAM_RO : HVB_RAM_NONE);
-	if (r)
-		return r;
-	w = &hv->dbg.wp[hv->dbg.nwp++];
+	w = &hv->dbg.wp[hv->dbg.nwp];
 	w->addr = addr;
 	w->len = len;
 	w->kind = kind[0];
+	r = hvb_ram_guard(hv->vm, addr, guard_mode(w));
+	if (r)
+		return r;
+	hv->dbg.nwp++;
 	return 0;
 }
 
@@ -368,10 +380,99 @@ void hv_debug_cleanup(struct hv *hv)
 		hvb_cpu_set_regs(hv->cpu, &r);
 	}
 	hv->dbg.nbp = hv->dbg.nwp = 0;
+	hv->dbg.miss.page = 0;
 	hv->dbg.tf = hv->dbg.lifted_bp = hv->dbg.trap = 0;
 	hv->dbg.steps = 0;
 	hv->dbg.stop[0] = '\0';
 	hv->dbg.release = 0;
+}
+
+/* Stops after an access that touched w's bytes; old is what they held. */
+static void watch_stop(struct hv *hv, const struct hv_wp *w, int write, uint64_t old)
+{
+	struct hv_regs r;
+
+	hvb_cpu_settle(hv->cpu);
+	hvb_cpu_get_regs(hv->cpu, &r);
+	stop(hv, "stopped watch rip=0x%" PRIx64 " addr=0x%" PRIx64 " kind=%c old=0x%" PRIx64
+	     " new=0x%" PRIx64, r.rip, w->addr, write ? 'w' : 'r', old,
+	     read_le(hv, w->addr, w->len));
+}
+
+static int watch_hit(const struct hv_wp *w, uint64_t addr, uint64_t size, int write)
+{
+	return addr < w->addr + w->len && addr + size > w->addr &&
+	       (w->kind == 'a' || (w->kind == 'w') == (write != 0));
+}
+
+/*
+ * A #UD from KVM's emulator (see the top): if the instruction at the
+ * frame's rip touches a watched page, step it with that page unguarded.
+ */
+static int miss_start(struct hv *hv, const struct hv_frame *f)
+{
+	struct hv_regs r;
+	struct hv_segs sg = { 0 };
+	const uint8_t *code;
+	uint64_t n = 15, addr;
+	unsigned size;
+
+	if (f->vector != 6 || !hv->dbg.nwp || hv->dbg.tf)
+		return 0;
+	if (!hv->dbg.dec && x86_dec_open(&hv->dbg.dec))
+		return 0;
+	while (n && !(code = gmem_at(&hv->mem, f->rip, n)))
+		n--;
+	if (!n || hvb_cpu_get_regs(hv->cpu, &r) || hvb_cpu_segs(hv->cpu, &sg))
+		return 0;
+	r.rax = f->rax;
+	r.rip = f->rip;
+	r.rsp = f->rsp;
+	r.rflags = f->rflags;
+	for (int i = 0; i < hv->dbg.nwp; i++) {
+		const struct hv_wp *w = &hv->dbg.wp[i];
+		uint64_t page = w->addr & ~(PAGE - 1);
+		int kind = x86_insn_touches(hv->dbg.dec, code, n, &r, sg.fs_base, sg.gs_base,
+					    page, page + PAGE, &addr, &size);
+
+		if (!kind)
+			continue;
+		hv->dbg.miss.page = page;
+		hv->dbg.miss.addr = addr;
+		hv->dbg.miss.size = size ? size : 1;
+		hv->dbg.miss.kind = kind;
+		hv->dbg.miss.old = read_le(hv, w->addr, w->len);
+		hvb_ram_guard(hv->vm, page, HVB_RAM_RW);
+		unwind(hv, f, f->rip);
+		hvb_cpu_get_regs(hv->cpu, &r);
+		r.rflags |= RFLAGS_TF;
+		hv->dbg.tf = 1;
+		hvb_cpu_set_regs(hv->cpu, &r);
+		return 1;
+	}
+	return 0;
+}
+
+/* The stepped access is done: guard its page again; 1 if it stopped. */
+static int miss_done(struct hv *hv)
+{
+	struct hv_wp *w = wp_page(hv, hv->dbg.miss.page);
+	int write = hv->dbg.miss.kind == X86_ACCESS_WRITE;
+
+	hv->dbg.miss.page = 0;
+	if (!w)
+		return 0;
+	hvb_ram_guard(hv->vm, w->addr, guard_mode(w));
+	if (!watch_hit(w, hv->dbg.miss.addr, hv->dbg.miss.size, write))
+		return 0;
+	watch_stop(hv, w, write, hv->dbg.miss.old);
+	return 1;
+}
+
+void hv_debug_fini(struct hv *hv)
+{
+	x86_dec_close(hv->dbg.dec);
+	hv->dbg.dec = NULL;
 }
 
 /* The #DB after an instruction the monitor let run with TF set. */
@@ -388,6 +489,8 @@ static int step_done(struct hv *hv, const struct hv_frame *f)
 	unwind(hv, f, f->rip);
 	if (!hv->dbg.owner)
 		return 1; /* the debugger left during the step */
+	if (hv->dbg.miss.page && miss_done(hv))
+		return 1;
 	if (hv->dbg.steps && --hv->dbg.steps == 0) {
 		stop(hv, "stopped step rip=0x%" PRIx64, f->rip);
 		return 1;
@@ -403,9 +506,7 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 {
 	struct hv_wp *w = wp_page(hv, ex->addr);
 	uint8_t *p = gmem_at(&hv->mem, ex->addr, ex->size);
-	struct hv_regs r;
 	uint64_t old = 0;
-	int hit;
 
 	if (!w || !p || (ex->size > 8 && !ex->done_page))
 		return 0;
@@ -419,16 +520,10 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 		else
 			memcpy(ex->mmio_data, p, ex->size);
 	}
-	hit = ex->addr < w->addr + w->len && ex->addr + ex->size > w->addr &&
-	      (w->kind == 'a' || (w->kind == 'w') == (ex->out != 0));
-	if (!hit || !hv->dbg.owner)
+	if (!watch_hit(w, ex->addr, ex->size, ex->out) || !hv->dbg.owner)
 		return 1;
 	/* Like gdb: stop after the instruction, with its effect visible. */
-	hvb_cpu_settle(hv->cpu);
-	hvb_cpu_get_regs(hv->cpu, &r);
-	stop(hv, "stopped watch rip=0x%" PRIx64 " addr=0x%" PRIx64 " kind=%c old=0x%" PRIx64
-	     " new=0x%" PRIx64, r.rip, w->addr, ex->out ? 'w' : 'r', old,
-	     read_le(hv, w->addr, w->len));
+	watch_stop(hv, w, ex->out, old);
 	return 1;
 }
 
@@ -438,6 +533,8 @@ int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 		return step_done(hv, f);
 	if (!hv->dbg.owner)
 		return 0;
+	if (miss_start(hv, f))
+		return 1;
 	if (f->vector == 3 && bp_at(hv, f->rip - 1)) {
 		unwind(hv, f, f->rip - 1);
 		stop(hv, "stopped breakpoint rip=0x%" PRIx64 " addr=0x%" PRIx64, f->rip - 1,

@@ -108,6 +108,14 @@ struct hv_debug {
 	unsigned steps;            /* instructions left to step; 0: continue */
 	int tf;                    /* the monitor set TF: the next #DB is its */
 	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
+	/* An access KVM could not emulate, stepped with its page unguarded. */
+	struct {
+		uint64_t page;     /* the watched page; 0: none */
+		uint64_t addr, old;
+		unsigned size;
+		int kind;          /* X86_ACCESS_READ or _WRITE */
+	} miss;
+	struct x86_dec *dec;       /* capstone, opened for the first miss */
 	int trap;                  /* stopped on the partition's own exception */
 	struct hv_frame trap_frame;
 	uint64_t trap_cr2;
@@ -239,6 +247,8 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
 int hv_debug_resume(struct hv *hv);
 /* vCPU thread, lock held: the owner is gone; remove everything it set. */
 void hv_debug_cleanup(struct hv *hv);
+/* Frees what debugging kept for the partition's life. */
+void hv_debug_fini(struct hv *hv);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);
