@@ -38,6 +38,7 @@ struct kvm_vm {
 
 struct kvm_cpu {
 	struct hvb_cpu base;
+	struct kvm_vm *vm;
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -458,6 +459,7 @@ static int kvm_cpu_create(struct hvb_vm *b, const struct hv_boot_state *bs,
 		return lerr_set(err, ENOMEM, "out of memory");
 	cpu->base.ops = &hvb_kvm;
 	vm->cpu = cpu;
+	cpu->vm = vm;
 	cpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (cpu->fd < 0)
 		return lerr_set(err, errno, "cannot create a vCPU: %s", strerror(errno));
@@ -590,15 +592,43 @@ static int kvm_cpu_sregs(struct hvb_cpu *b, struct hv_sregs *out)
 	return 0;
 }
 
+/*
+ * Finishes an access to guarded RAM that KVM split: the instruction's next
+ * piece (a 16-byte store is two MMIO exits of 8).  1 if it was one.
+ */
+static int mmio_piece(struct kvm_cpu *cpu)
+{
+	struct kvm_vm *vm = cpu->vm;
+	struct kvm_run *run = cpu->run;
+	uint64_t a = run->mmio.phys_addr;
+	uint8_t *p = vm->ram;
+
+	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.len > 8 || a >= vm->ram_size ||
+	    vm->ram_size - a < run->mmio.len)
+		return 0;
+	if (run->mmio.is_write)
+		memcpy(p + a, run->mmio.data, run->mmio.len);
+	else
+		memcpy(run->mmio.data, p + a, run->mmio.len);
+	return 1;
+}
+
 static void kvm_cpu_settle(struct hvb_cpu *b)
 {
 	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
-	/* KVM completes pending I/O and applies dirty registers, then returns EINTR. */
+	int pieces = 0;
+
+	/*
+	 * KVM completes pending I/O and applies dirty registers, then returns
+	 * EINTR; or, if the instruction's access was split, exits again with
+	 * its next piece, which this performs on RAM.
+	 */
 	cpu->run->immediate_exit = 1;
 	if (!cpu->sync && cpu->run->kvm_dirty_regs &&
 	    ioctl(cpu->fd, KVM_SET_REGS, &cpu->regs) == 0)
 		cpu->run->kvm_dirty_regs = 0;
-	(void)ioctl(cpu->fd, KVM_RUN, 0);
+	while (ioctl(cpu->fd, KVM_RUN, 0) == 0 && pieces++ < 4 && mmio_piece(cpu))
+		;
 	cpu->run->immediate_exit = 0;
 	if (cpu->sync)
 		ioctl(cpu->fd, KVM_GET_REGS, kvm_cpu_regs(b));

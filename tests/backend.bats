@@ -5,6 +5,8 @@
 # fails if the backend's way around it goes.
 load test_helper/common
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	export LPAR_RUNDIR=$BATS_TEST_TMPDIR/rundir
 	DBG=$TOOLS/dbgctl
