@@ -3,6 +3,7 @@
 #   make          build lpar, lpar-cc, the partition SDK and the examples
 #   make run      install missing Debian packages, build, run examples/hello.elf
 #   make check    install what the tests need, build, run every test
+#   make check-kvm-vm  the partition suites on ordinary KVM, in a QEMU guest
 #   make bench    print the benchmark ratios
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -70,7 +71,7 @@ TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/t
 # Ordinary C programs, built as Linux builds them and with lpar-cc (tests/libc.bats).
 LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c)),$(t).native $(t).elf)
 
-.PHONY: all run check bench install uninstall clean deps deps-test unit
+.PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit
 all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
@@ -185,6 +186,13 @@ check:
 	tools/deps build test
 	$(MAKE) all unit $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS) $(LIBC_TESTS)
 	tests/run
+
+# Every partition suite on the KVM backend in a Debian 12 guest under
+# QEMU's TCG with nested SVM (tests/kvm-vm): ordinary KVM on any host.
+check-kvm-vm:
+	tools/deps build test vm
+	$(MAKE) all $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS) $(LIBC_TESTS)
+	tests/kvm-vm/check
 
 run:
 	tools/deps build
