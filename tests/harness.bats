@@ -139,3 +139,25 @@ fresh_bats() {
 	assert_failure 2
 	assert_output "tests/run: LPAR_TEST_SLOW is a whole number from 1 to 999 (how many times slower than usual this host runs the tests), not '0'"
 }
+
+@test "tests/run: bad arguments and a bad LPAR_TEST_WHERE are usage errors, before any test runs" {
+	run "$ROOT/tests/run" --bogus
+	assert_failure 2
+	assert_output "usage: tests/run [--partition [tests/SUITE.bats...]]"
+	run "$ROOT/tests/run" --partition tests/nosuch.bats
+	assert_failure 2
+	assert_output "tests/run: 'tests/nosuch.bats' is not a suite (tests/NAME.bats)"
+	LPAR_TEST_WHERE='a/b' run "$ROOT/tests/run" --partition
+	assert_failure 2
+	assert_output "tests/run: LPAR_TEST_WHERE is a name (letters, digits, . _ -), not 'a/b'"
+}
+
+@test "tests/run --partition SUITE: that suite alone, named by LPAR_TEST_WHERE, no unit tests" {
+	cd "$ROOT"
+	LPAR_TEST_WHERE=here run tests/run --partition tests/window.bats
+	assert_success
+	refute_line --partial '# unit:'
+	assert_line --regexp '^# bats \[here/(kvm|tcg)\]: window.bats$'
+	assert_line --regexp '^ok 1 \[here/(kvm|tcg)\] '
+	assert_line --regexp '^here: [1-9][0-9]* passed, 0 failed, 0 skipped$'
+}

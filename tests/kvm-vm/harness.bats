@@ -25,6 +25,8 @@ VMRUN=$ROOT/tests/kvm-vm/run
 	assert_output --partial "give one COMMAND, quoted"
 	run -0 "$VMRUN" --help
 	assert_output --partial "Exit status: COMMAND's"
+	LPAR_VM_SHARDS=9 run -2 "$ROOT/tests/kvm-vm/check"
+	assert_output "tests/kvm-vm/check: LPAR_VM_SHARDS is a number from 1 to 8, not '9'"
 }
 
 @test "kvm-vm run: the command runs as root in this tree on the guest's KVM, with its stdout, stderr and status" {
