@@ -190,7 +190,7 @@ int dbg_cmd_tbreak(struct dbg_session *s, const char *args, struct lerr *err)
 	return set_break(s, args, 1, err);
 }
 
-static int remove_bp(struct dbg_session *s, struct dbg_bp *b, struct lerr *err)
+int dbg_bp_remove(struct dbg_session *s, struct dbg_bp *b, struct lerr *err)
 {
 	int e = 0;
 
@@ -214,7 +214,7 @@ int dbg_cmd_delete(struct dbg_session *s, const char *args, struct lerr *err)
 		args++;
 	if (!*args) {
 		while (s->nbps && !e)
-			e = remove_bp(s, &s->bps[s->nbps - 1], err);
+			e = dbg_bp_remove(s, &s->bps[s->nbps - 1], err);
 		return e;
 	}
 	while (*args) {
@@ -228,7 +228,7 @@ int dbg_cmd_delete(struct dbg_session *s, const char *args, struct lerr *err)
 		b = bp_num(s, (int)n);
 		if (!b)
 			return lerr_set(err, ENOENT, "No breakpoint number %ld.", n);
-		if ((e = remove_bp(s, b, err)))
+		if ((e = dbg_bp_remove(s, b, err)))
 			return e;
 		args = end;
 		while (isspace((unsigned char)*args))

@@ -356,12 +356,10 @@ void dbg_session_report(struct dbg_session *s, const struct dbg_event *ev, int s
 		b->hits++;
 		fprintf(s->out, "\n%s %d, ", b->temp ? "Temporary breakpoint" : "Breakpoint", b->num);
 		if (b->temp) {
-			char arg[16];
 			struct lerr err = { 0 };
 
-			snprintf(arg, sizeof(arg), "%d", b->num);
 			dbg_session_frame_line(s, ev->rip);
-			dbg_cmd_delete(s, arg, &err);
+			dbg_bp_remove(s, b, &err);
 			dbg_session_displays(s);
 			return;
 		}

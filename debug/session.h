@@ -107,6 +107,8 @@ int dbg_session_resume(struct dbg_session *s, int step, unsigned n, struct dbg_e
 		       struct lerr *err);
 /* The target is gone (detached, killed, ended): forget it and its breakpoints. */
 void dbg_session_drop(struct dbg_session *s);
+/* Removes breakpoint or watchpoint b from the target and the session. */
+int dbg_bp_remove(struct dbg_session *s, struct dbg_bp *b, struct lerr *err);
 
 /* Command files: one function per command, "args" after the command word. */
 typedef int (*dbg_cmd_fn)(struct dbg_session *s, const char *args, struct lerr *err);

@@ -24,17 +24,22 @@
  * A console write failed with e.  EPIPE ends the partition as a closed
  * pipe ends a process (from the I/O thread, through the vCPU thread's
  * pending signal); anything else is kept for lpar run to report, and the
- * partition hears of it on the hcall path.
+ * partition hears of it on the hcall path.  The vCPU and I/O threads both
+ * write here, each under a lock of its own, so the first error is kept
+ * with an atomic exchange.
  */
 static void output_failed(struct hv *hv, int e, int on_vcpu)
 {
+	int none = 0;
+
 	if (e == EPIPE && on_vcpu) {
 		hv_end_signal(hv, SIGPIPE);
 	} else if (e == EPIPE) {
 		hv_pending_signal = SIGPIPE;
 		hv_kick(hv);
-	} else if (!hv->out.console_errno) {
-		hv->out.console_errno = e;
+	} else {
+		__atomic_compare_exchange_n(&hv->out.console_errno, &none, e, 0,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
 }
 

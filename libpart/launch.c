@@ -140,16 +140,19 @@ static void pid_write(int dir_fd)
 	close(fd);
 }
 
-static void cfg_fill(struct hv_config *cfg, const struct part_spec *spec,
-		     const char *name, const struct res *r)
-{
-	static char base[4096], chan_dir[4200];
+/* The paths a monitor's configuration points to: they live as long as it. */
+struct cfg_paths {
+	char base[4096], chan_dir[4200];
+};
 
+static void cfg_fill(struct hv_config *cfg, struct cfg_paths *paths,
+		     const struct part_spec *spec, const char *name, const struct res *r)
+{
 	memset(cfg, 0, sizeof(*cfg));
-	if (part_rundir(base, sizeof(base), NULL) == 0) {
-		cfg->cache_dir = base;
-		snprintf(chan_dir, sizeof(chan_dir), "%s/" PART_CHAN_DIR, base);
-		cfg->chan_dir = chan_dir;
+	if (part_rundir(paths->base, sizeof(paths->base), NULL) == 0) {
+		cfg->cache_dir = paths->base;
+		snprintf(paths->chan_dir, sizeof(paths->chan_dir), "%s/" PART_CHAN_DIR, paths->base);
+		cfg->chan_dir = paths->chan_dir;
 	}
 	cfg->chans = spec->chans;
 	cfg->nchans = spec->nchans;
@@ -176,6 +179,7 @@ int part_run_here(const struct part_spec *spec, const struct elf_image *img,
 {
 	struct res res = { -1, -1, -1, -1 };
 	struct hv_config cfg;
+	struct cfg_paths paths;
 	char dir[4096];
 	struct hv *hv = NULL;
 	struct lerr run_err;
@@ -187,7 +191,7 @@ int part_run_here(const struct part_spec *spec, const struct elf_image *img,
 	r = res_open(dir, &res, err);
 	if (!r) {
 		pid_write(res.dir_fd);
-		cfg_fill(&cfg, spec, name_out, &res);
+		cfg_fill(&cfg, &paths, spec, name_out, &res);
 		cfg.console_in = STDIN_FILENO;
 		cfg.console_out = STDOUT_FILENO;
 		cfg.autostart = 1;
@@ -261,6 +265,7 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 	struct res res = { -1, -1, -1, -1 };
 	struct hv_outcome out;
 	struct hv_config cfg;
+	struct cfg_paths paths;
 	struct lerr err = { 0 };
 	struct hv *hv = NULL;
 	int keep[2] = { pipe_fd, img->fd };
@@ -274,7 +279,7 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 	r = res_open(dir, &res, &err);
 	if (!r) {
 		pid_write(res.dir_fd);
-		cfg_fill(&cfg, spec, name, &res);
+		cfg_fill(&cfg, &paths, spec, name, &res);
 		monitor_signals(&cfg.stop_signals);
 		r = hv_create(&cfg, img, &hv, &err);
 	}
