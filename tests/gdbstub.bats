@@ -292,7 +292,9 @@ New value = 20"
 }
 
 @test "rsp: a gdb that goes while the partition runs leaves it running, its breakpoints removed" {
-	run lpar create --name s "$EX/sleep.elf" "$(slow 500)"
+	# The sleep is the stub's time to see gdb go and lift the breakpoint:
+	# on a loaded host 500 ms was once not enough.
+	run lpar create --name s "$EX/sleep.elf" "$(slow 2000)"
 	assert_success
 	attach_gdb s
 	printf_addr=$(sym "$EX/sleep.elf" printf)

@@ -57,3 +57,15 @@ VMRUN=$ROOT/tests/kvm-vm/run
 	[[ $stderr == *"the host refused port I/O the partition may do (a write of 4 bytes to port 0x4c): its CPU does not honour the TSS's I/O bitmap at rip 0x"* ]] ||
 		fail "stderr: $stderr"
 }
+
+@test "kvm-vm run: a tree under /tmp (a clean clone there) is shared too, though the guest's /tmp is its own" {
+	local t=$BATS_TEST_TMPDIR/tree
+	[[ $t == /tmp/* ]] || skip "BATS_TEST_TMPDIR is not under /tmp: $t"
+	mkdir -p "$t/tests"
+	cp -r "$ROOT/tests/kvm-vm" "$t/tests/"
+	echo here >"$t/marker"
+	run --separate-stderr "$t/tests/kvm-vm/run" 'echo "$PWD $(cat marker)"; touch /tmp/guest-own'
+	[ "$status" -eq 0 ] || fail "status $status, stderr: $stderr"
+	assert_output "$t here"
+	[ ! -e /tmp/guest-own ] || fail "the guest's /tmp is the host's"
+}
