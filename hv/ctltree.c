@@ -592,24 +592,24 @@ static void t_clunk(void *fs, struct p9_fid *f)
 }
 
 /*
- * Appends the status record's fields keys (state first) to the n bytes in
- * buf, as " VALUE" or, named, " KEY=VALUE", then a newline; fields the
- * record lacks are left out.
+ * Appends the status text's end fields keys (state first) to the n bytes
+ * in buf, as " VALUE" or, named, " KEY=VALUE", then a newline; fields the
+ * text lacks are left out.
  */
 static size_t end_fields(struct hv *hv, char *buf, size_t len, size_t n,
 			 const char *const *keys, int named)
 {
-	char status[2048], pat[16];
+	struct hv_status_end e;
 
-	hv_status_text(hv, status, sizeof(status));
+	hv_status_end(hv, &e);
 	for (; *keys; keys++) {
-		const char *v;
+		const char *v = !strcmp(*keys, "state")	 ? e.state :
+				!strcmp(*keys, "exit")	 ? e.exit :
+				!strcmp(*keys, "signal") ? e.signal :
+				!strcmp(*keys, "reason") ? e.reason : "";
 
-		snprintf(pat, sizeof(pat), "\n%s ", *keys);
-		v = strstr(status, pat);
-		if (!v && strcmp(*keys, "state"))
+		if (!*v)
 			continue;
-		v = v ? v + strlen(pat) : "ended";
 		n += (size_t)snprintf(buf + n, len - n, " %s%s%.*s", named ? *keys : "",
 				      named ? "=" : "", (int)strcspn(v, "\n"), v);
 	}

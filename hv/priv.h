@@ -279,6 +279,17 @@ int hv_console_ready(struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
+/*
+ * The status text's fields of the partition's state and end, from one
+ * look at it: each "" where the text has no such line.
+ */
+struct hv_status_end {
+	char state[16];
+	int ended;
+	char exit[16], signal[16];
+	char reason[sizeof(((struct hv_outcome *)0)->reason) * 4];
+};
+void hv_status_end(struct hv *hv, struct hv_status_end *e);
 const char *hv_state_name(enum hv_state s);
 
 /* trace.c: recording (vCPU thread) and reading (control thread). */

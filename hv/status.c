@@ -53,24 +53,51 @@ static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
 }
 
-size_t hv_status_text(struct hv *hv, char *buf, size_t len)
+void hv_status_end(struct hv *hv, struct hv_status_end *e)
 {
-	struct timespec ts;
-	uint64_t now, up;
 	enum hv_state st;
-	char clean[sizeof(hv->out.reason) * 4];
-	size_t n = 0;
 
+	memset(e, 0, sizeof(*e));
 	pthread_mutex_lock(&hv->lock);
 	st = hv->state;
 	pthread_mutex_unlock(&hv->lock);
+	snprintf(e->state, sizeof(e->state), "%s",
+		 st == HV_ENDED ? end_state(&hv->out) :
+		 hv->panicked	? "panicked" : hv_state_name(st));
+	e->ended = st == HV_ENDED;
+	if (!e->ended)
+		return;
+	switch (hv->out.how) {
+	case HV_END_EXIT:
+		snprintf(e->exit, sizeof(e->exit), "%d", hv->out.status & 0xff);
+		break;
+	case HV_END_CRASH:
+		text_sanitize(e->reason, sizeof(e->reason), hv->out.reason, sizeof(hv->out.reason));
+		break;
+	case HV_END_SIGNAL:
+		snprintf(e->signal, sizeof(e->signal), "%d", hv->out.signo);
+		snprintf(e->reason, sizeof(e->reason), "stopped by signal %d", hv->out.signo);
+		break;
+	case HV_END_KILLED:
+		snprintf(e->reason, sizeof(e->reason), "%s", hv->out.reason);
+		break;
+	}
+}
+
+size_t hv_status_text(struct hv *hv, char *buf, size_t len)
+{
+	struct timespec ts;
+	struct hv_status_end e;
+	uint64_t now, up;
+	size_t n = 0;
+
+	hv_status_end(hv, &e);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	up = st == HV_CREATED ? 0 : now - hv->boot_ns;
+	up = !strcmp(e.state, "created") ? 0 : now - hv->boot_ns;
 
 	add(buf, len, &n, "name %s\n", hv->name);
-	add(buf, len, &n, "state %s\n", st == HV_ENDED ? end_state(&hv->out) :
-				    hv->panicked ? "panicked" : hv_state_name(st));
+	add(buf, len, &n, "state %s\n", e.state);
 	add(buf, len, &n, "pid %ld\n", (long)getpid());
 	add(buf, len, &n, "mem %llu\n", (unsigned long long)hv->mem.size);
 	add(buf, len, &n, "vcpus 1\n");
@@ -81,23 +108,11 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	add(buf, len, &n, "syscalls_unsupported %llu\n",
 	    (unsigned long long)__atomic_load_n(&hv->syscalls_unsupported, __ATOMIC_RELAXED));
 	hv_ring_status(hv, buf, len, &n);
-	if (st != HV_ENDED)
-		return n;
-	switch (hv->out.how) {
-	case HV_END_EXIT:
-		add(buf, len, &n, "exit %d\n", hv->out.status & 0xff);
-		break;
-	case HV_END_CRASH:
-		add(buf, len, &n, "reason %s\n",
-		    text_sanitize(clean, sizeof(clean), hv->out.reason, sizeof(hv->out.reason)));
-		break;
-	case HV_END_SIGNAL:
-		add(buf, len, &n, "signal %d\n", hv->out.signo);
-		add(buf, len, &n, "reason stopped by signal %d\n", hv->out.signo);
-		break;
-	case HV_END_KILLED:
-		add(buf, len, &n, "reason %s\n", hv->out.reason);
-		break;
-	}
+	if (e.exit[0])
+		add(buf, len, &n, "exit %s\n", e.exit);
+	if (e.signal[0])
+		add(buf, len, &n, "signal %s\n", e.signal);
+	if (e.reason[0])
+		add(buf, len, &n, "reason %s\n", e.reason);
 	return n;
 }
