@@ -16,7 +16,6 @@
 #include "../hv/hcall.h"
 #include "../hv/hv.h"
 #include "../libpart/part.h"
-#include "../p9/client.h"
 #include "cmd.h"
 #include "hcalltab.h"
 #include "json.h"
@@ -194,44 +193,6 @@ static void errno_text(int e, char *buf, size_t len)
 		 name ? ")" : "");
 }
 
-/* Writes cmd to the hcall file and reads the result into a malloc'd string. */
-static int hcall_issue(struct part *p, const char *cmd, char **result, struct lerr *err)
-{
-	struct p9c *c = part_conn(p);
-	const size_t cap = 16384; /* a result is a few short lines */
-	size_t got = 0;
-	char *buf;
-	uint32_t fid;
-	ssize_t n;
-	int r;
-
-	r = p9c_open_path(c, "hcall", P9_ORDWR, &fid);
-	if (r)
-		return lerr_set(err, -r, "cannot open the hcall file of '%s': %s", part_name(p),
-				strerror(-r));
-	n = p9c_write(c, fid, 0, cmd, (uint32_t)strlen(cmd));
-	buf = n < 0 ? NULL : malloc(cap);
-	while (buf && got + 1 < cap) {
-		n = p9c_read(c, fid, got, buf + got, (uint32_t)(cap - got - 1));
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	p9c_clunk(c, fid);
-	if (n < 0 && !buf)
-		return (int)n; /* the monitor refused it: its errno is the result */
-	if (!buf)
-		return lerr_set(err, ENOMEM, "out of memory");
-	if (n < 0) {
-		free(buf);
-		return lerr_set(err, (int)-n, "cannot read the result from '%s': %s", part_name(p),
-				strerror((int)-n));
-	}
-	buf[got] = '\0';
-	*result = buf;
-	return 0;
-}
-
 /* Prints "ret N" and the key value lines that follow. */
 static void hcall_print(const char *partition, const struct hv_hcall *h, char *res)
 {
@@ -289,7 +250,7 @@ static int hcall_call(const struct cmd *self, int argc, char **argv)
 		lpar_error("%s", err.msg);
 		return 1;
 	}
-	r = hcall_issue(p, cmd, &res, &err);
+	r = part_hcall(p, cmd, &res, &err);
 	if (r == -ESRCH) {
 		lpar_error("partition '%s' has ended", name);
 	} else if (r < 0 && !err.msg[0]) {

@@ -4,7 +4,6 @@
  * monitor, printing its name.
  */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "../hv/hv.h"
-#include "../p9/client.h"
 #include "attach.h"
 #include "launch_opts.h"
 #include "trace.h"
@@ -117,95 +115,36 @@ static void traced_on_signal(int signo)
 		kill((pid_t)traced_pid, signo);
 }
 
-struct traced_cons {
-	struct p9c *out, *in;  /* for reading and writing cons */
-	int broken;            /* stdout went away: the partition was killed */
-	int lost;              /* another error writing stdout, or 0 */
-};
-
-/* The partition's console output, to stdout until it ends. */
-static void *traced_out(void *arg)
-{
-	struct traced_cons *tc = arg;
-	char buf[8192];
-	uint64_t off = 0;
-	uint32_t fid;
-
-	if (p9c_open_path(tc->out, "cons", P9_ORDONLY, &fid))
-		return NULL;
-	for (;;) {
-		ssize_t n = p9c_read(tc->out, fid, off, buf, sizeof(buf)), done = 0;
-
-		if (n <= 0)
-			return NULL;
-		off += (uint64_t)n;
-		while (!tc->lost && done < n) {
-			ssize_t w = write(STDOUT_FILENO, buf + done, (size_t)(n - done));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0 && errno != EPIPE) {
-				tc->lost = errno; /* said at the end; the partition runs on */
-				break;
-			}
-			if (w <= 0) {
-				/* As a foreground partition is, by SIGPIPE. */
-				tc->broken = 1;
-				/* On this thread's connection: tc->in is traced_in's. */
-				p9c_write_path(tc->out, "ctl", "kill");
-				return NULL;
-			}
-			done += w;
-		}
-	}
-}
-
-/* stdin to the partition's console input; its end is an empty write. */
+/* stdin to the partition's console input; its end is the input's end. */
 static void *traced_in(void *arg)
 {
-	struct traced_cons *tc = arg;
+	struct part_cons *c = arg;
 	char buf[4096];
-	uint32_t fid;
 
-	if (p9c_open_path(tc->in, "cons", P9_OWRONLY, &fid))
-		return NULL;
 	for (;;) {
-		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf)), done = 0;
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			if (n == 0)
-				p9c_write(tc->in, fid, 0, buf, 0);
-			p9c_clunk(tc->in, fid);
+		if (n == 0)
+			part_cons_input_end(c);
+		if (n <= 0 || part_cons_input(c, buf, (size_t)n, 1))
 			return NULL;
-		}
-		while (done < n) {
-			ssize_t w = p9c_write(tc->in, fid, 0, buf + done, (uint32_t)(n - done));
-
-			if (w == -EAGAIN) {
-				poll(NULL, 0, 10); /* it has 64 KiB of input waiting already */
-				continue;
-			}
-			if (w <= 0)
-				return NULL;
-			done += w;
-		}
 	}
 }
 
 static int run_traced(struct launch_opts *o, struct elf_image *img)
 {
 	char name[PART_NAME_MAX + 1] = "", clean[sizeof(((struct part_status *)0)->reason) * 4];
-	struct traced_cons tc = { 0 };
+	struct part_cons *cons = NULL;
 	struct trace_view v;
-	struct trace_src src = { .fd = -1 };
+	struct part_trace *src = NULL;
 	struct part_status st;
 	struct lerr err = { 0 };
 	struct part *p = NULL;
-	pthread_t out_th, in_th;
+	pthread_t in_th;
 	FILE *out = stderr;
-	int r, status;
+	int r, status, lost;
 
 	if (o->trace_file && !(out = fopen(o->trace_file, "w"))) {
 		int e = errno;
@@ -222,22 +161,19 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	r = part_spawn(&o->spec, img, name, &err);
 	elf_close(img);
 	if (!r)
-		r = trace_open(name, &src, &err);
+		r = part_trace_open(name, &src, &err);
 	if (!r)
 		r = part_open(name, &p, NULL, &err);
 	if (!r)
 		r = part_status(p, &st, &err);
-	if (!r)
-		r = part_connect_again(p, &tc.out, &err);
-	if (!r)
-		r = part_connect_again(p, &tc.in, &err);
 	if (!r) {
 		traced_pid = (sig_atomic_t)st.pid;
 		if (traced_sig)
 			kill((pid_t)st.pid, traced_sig);
-		r = pthread_create(&out_th, NULL, traced_out, &tc) ? -EAGAIN : 0;
+		r = part_cons_open(p, STDOUT_FILENO, PART_CONS_KILL_ON_EPIPE | PART_CONS_READ_ON,
+				   &cons, &err);
 	}
-	if (!r && pthread_create(&in_th, NULL, traced_in, &tc) == 0)
+	if (!r && pthread_create(&in_th, NULL, traced_in, cons) == 0)
 		pthread_detach(in_th);
 	if (!r)
 		r = part_ctl(p, "start", &err);
@@ -247,7 +183,8 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 				   err.msg[0] ? err.msg : strerror(-r));
 		else
 			lpar_error("cannot start partition: %s", err.msg);
-		trace_close(&src);
+		part_trace_close(src);
+		part_cons_close(cons);
 		/* It was made but cannot be watched: end it, leave nothing behind. */
 		if (name[0] && (p || part_open(name, &p, NULL, &err) == 0)) {
 			if (part_status(p, &st, &err) == 0 && !part_status_ended(&st)) {
@@ -260,9 +197,11 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 		return EXIT_NOSTART;
 	}
 	trace_view_init(&v, out);
-	r = trace_follow(&src, &v, &err);
-	trace_close(&src);
-	pthread_join(out_th, NULL); /* the console's last output, then its end */
+	r = trace_follow(src, &v, &err);
+	part_trace_close(src);
+	part_cons_wait(cons); /* the console's last output, then its end */
+	lost = part_cons_lost(cons);
+	/* cons stays open: traced_in may still sit in a read of stdin until lpar ends. */
 	trace_end_status(name, &v);
 	trace_finish(&v);
 	if (out != stderr && fclose(out) == EOF)
@@ -275,13 +214,13 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 		lpar_error("lost partition '%s': %s", name, err.msg);
 		return EXIT_CRASHED;
 	}
-	if (tc.broken)
+	if (lost == EPIPE)
 		return 128 + SIGPIPE;
 	status = part_status_code(&v.end);
 	if (!strcmp(v.end.state, "exited"))
-		status = console_lost(name, tc.lost, status);
-	else if (tc.lost)
-		console_lost(name, tc.lost, status);
+		status = console_lost(name, lost, status);
+	else if (lost)
+		console_lost(name, lost, status);
 	/* As lpar run reports an end, unless the trace on stderr said it already. */
 	if (out != stderr && !strcmp(v.end.state, "crashed"))
 		lpar_error("partition '%s' crashed: %s", name,

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -19,7 +17,6 @@
 #include "../common/text.h"
 #include "../hv/hcall.h"
 #include "../libpart/tev.h"
-#include "../p9/client.h"
 #include "cmd.h"
 #include "hcalltab.h"
 #include "json.h"
@@ -405,50 +402,9 @@ static int trace_line(struct trace_view *v, char *line)
 
 /* ---- reading ---- */
 
-int trace_open(const char *name, struct trace_src *src, struct lerr *err)
+int trace_follow(struct part_trace *src, struct trace_view *v, struct lerr *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[4096];
-	int r;
-
-	memset(src, 0, sizeof(*src));
-	src->fd = -1;
-	r = part_dir(name, dir, sizeof(dir), err);
-	if (r)
-		return r;
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, PART_SOCK) >=
-	    (int)sizeof(sa.sun_path))
-		return lerr_set(err, ENAMETOOLONG, "run directory path '%s' is too long", dir);
-	src->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (src->fd < 0)
-		return lerr_set(err, errno, "socket: %s", strerror(errno));
-	r = connect(src->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-	if (!r)
-		r = p9c_open_fds(src->fd, src->fd, &src->c);
-	if (!r)
-		r = p9c_mount(src->c, P9_MSIZE_DEFAULT, "");
-	if (!r)
-		r = p9c_open_path(src->c, "trace", P9_ORDONLY, &src->fid);
-	if (r) {
-		trace_close(src);
-		return lerr_set(err, -r, "cannot open the trace of '%s': %s", name, strerror(-r));
-	}
-	return 0;
-}
-
-void trace_close(struct trace_src *src)
-{
-	if (src->c)
-		p9c_close(src->c); /* closes fd too */
-	else if (src->fd >= 0)
-		close(src->fd);
-	src->c = NULL;
-	src->fd = -1;
-}
-
-int trace_follow(struct trace_src *src, struct trace_view *v, struct lerr *err)
-{
-	uint32_t chunk = p9c_msize(src->c) - P9_IOHDR;
+	size_t chunk = part_trace_chunk(src);
 	size_t cap = chunk + 4096, have = 0;
 	char *buf = malloc(cap);
 	int end = 0;
@@ -456,11 +412,10 @@ int trace_follow(struct trace_src *src, struct trace_view *v, struct lerr *err)
 	if (!buf)
 		return lerr_set(err, ENOMEM, "out of memory");
 	while (!end) {
-		ssize_t n = p9c_read(src->c, src->fid, src->off, buf + have,
-				     (uint32_t)(cap - have - 1 < chunk ? cap - have - 1 : chunk));
+		ssize_t n = part_trace_read(src, buf + have, cap - have - 1);
 		char *line, *nl;
 
-		if (n == 0 || n == -ECONNRESET || n == -EPIPE) {
+		if (n == 0) {
 			free(buf);
 			return 0; /* shut down, or the monitor went */
 		}
@@ -469,7 +424,6 @@ int trace_follow(struct trace_src *src, struct trace_view *v, struct lerr *err)
 			return lerr_set(err, (int)-n, "cannot read the trace: %s",
 					strerror((int)-n));
 		}
-		src->off += (uint64_t)n;
 		have += (size_t)n;
 		buf[have] = '\0';
 		line = buf;
@@ -601,15 +555,15 @@ void trace_finish(struct trace_view *v)
 
 /* ---- lpar trace ---- */
 
-static struct trace_src *sig_src;
+static struct part_trace *volatile sig_src;
 static volatile sig_atomic_t sig_stop;
 
 /* Ends the blocking read: the partition runs on, untraced. */
 static void on_stop(int signo)
 {
 	sig_stop = signo;
-	if (sig_src && sig_src->fd >= 0)
-		shutdown(sig_src->fd, SHUT_RDWR);
+	if (sig_src)
+		part_trace_shutdown(sig_src);
 }
 
 int cmd_trace(int argc, char **argv)
@@ -625,7 +579,7 @@ int cmd_trace(int argc, char **argv)
 	const struct cmd *self = cmd_find("trace");
 	const char *name, *outpath = NULL;
 	struct trace_view v;
-	struct trace_src src;
+	struct part_trace *src = NULL;
 	struct part_status st;
 	struct lerr err = { 0 };
 	struct part *p = NULL;
@@ -691,7 +645,7 @@ int cmd_trace(int argc, char **argv)
 	if (!r && !(r = part_status(p, &st, &err)))
 		v.base = (uint64_t)(st.uptime * 1000.0 + 0.5) * 1000000ull;
 	if (!r)
-		r = trace_open(name, &src, &err);
+		r = part_trace_open(name, &src, &err);
 	part_close(p);
 	if (r) {
 		lpar_error("%s", err.msg);
@@ -703,15 +657,15 @@ int cmd_trace(int argc, char **argv)
 		lpar_error("cannot write '%s': %s",
 			   text_sanitize(clean, sizeof(clean), outpath, strlen(outpath)),
 			   strerror(errno));
-		trace_close(&src);
+		part_trace_close(src);
 		return 1;
 	}
-	sig_src = &src;
+	sig_src = src;
 	if (sig_stop)
-		shutdown(src.fd, SHUT_RDWR);
-	r = trace_follow(&src, &v, &err);
+		part_trace_shutdown(src);
+	r = trace_follow(src, &v, &err);
 	sig_src = NULL;
-	trace_close(&src);
+	part_trace_close(src);
 	if (r == 1)
 		trace_end_status(name, &v);
 	/* No end event but the connection closed: its record says how it ended. */

@@ -13,7 +13,7 @@
 #include "../libpart/part.h"
 
 struct lerr;
-struct p9c;
+struct part_trace;
 
 /* What -e shows; a class no -e names is shown whole. */
 struct trace_filter {
@@ -37,13 +37,6 @@ struct trace_view {
 	struct part_status end;
 };
 
-/* A trace file being read, on a connection of its own. */
-struct trace_src {
-	struct p9c *c;
-	int fd;                  /* its socket: shutdown() ends a read from a signal handler */
-	uint32_t fid;
-	uint64_t off;
-};
 
 /* Sets v up to show everything on out. */
 void trace_view_init(struct trace_view *v, FILE *out);
@@ -53,14 +46,11 @@ void trace_view_init(struct trace_view *v, FILE *out);
  */
 int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err);
 
-/* Opens NAME's trace file: events are recorded from now on. */
-int trace_open(const char *name, struct trace_src *src, struct lerr *err);
-void trace_close(struct trace_src *src);
 /*
  * Shows events until the partition ends (returns 1: v->end says how), the
  * connection is shut (0), or an error (-errno: -EPIPE, the output closed).
  */
-int trace_follow(struct trace_src *src, struct trace_view *v, struct lerr *err);
+int trace_follow(struct part_trace *src, struct trace_view *v, struct lerr *err);
 /*
  * After the end event: how the partition ended, from its status record
  * where there is one (it has what the event lacks, like the signal).

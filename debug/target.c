@@ -17,7 +17,6 @@
 #include "../libpart/image.h"
 #include "../libpart/mem.h"
 #include "../libpart/part.h"
-#include "../p9/client.h"
 #include "proto.h"
 #include "target.h"
 
@@ -33,9 +32,7 @@ struct dbg_target {
 	char name[PART_NAME_MAX + 1];
 	long pid;
 	struct part *p;          /* its connection carries commands */
-	uint32_t cmd_fid;        /* debug, opened read-write: we are the debugger */
-	struct p9c *ev;          /* a second connection that blocks in reads */
-	uint32_t ev_fid;
+	struct part_debug *dbg;  /* the claim on its debug file */
 	pthread_mutex_t lock;    /* the command connection and what follows */
 	struct part_mem *mem;    /* guest-virtual, through the vCPU's page tables */
 	struct part_image *img;
@@ -61,9 +58,7 @@ static int ended_err(struct dbg_target *t, struct lerr *err)
 /* Sends one command to the debug file; the lock is held. */
 static int command_locked(struct dbg_target *t, const char *cmd)
 {
-	ssize_t n = p9c_write(part_conn(t->p), t->cmd_fid, 0, cmd, (uint32_t)strlen(cmd));
-
-	return n < 0 ? (int)n : 0;
+	return part_debug_command(t->dbg, cmd);
 }
 
 static int command(struct dbg_target *t, const char *cmd)
@@ -83,7 +78,7 @@ static int regs_fetch_locked(struct dbg_target *t, struct lerr *err)
 
 	if (t->regs_valid)
 		return 0;
-	n = p9c_read_path(part_conn(t->p), "vcpu/0/regs", &text, 65536);
+	n = part_regs_read(t->p, 0, &text);
 	if (n < 0) {
 		if (n == -EBUSY)
 			return lerr_set(err, EBUSY, "partition '%s' is running", t->name);
@@ -115,17 +110,10 @@ int dbg_regs_set(struct dbg_target *t, const struct dbg_regs *r, struct lerr *er
 {
 	char text[1024];
 	size_t n = dbg_regs_format(r, text, sizeof(text));
-	uint32_t fid;
-	ssize_t w;
 	int e;
 
 	pthread_mutex_lock(&t->lock);
-	e = p9c_open_path(part_conn(t->p), "vcpu/0/regs", P9_OWRONLY, &fid);
-	if (!e) {
-		w = p9c_write(part_conn(t->p), fid, 0, text, (uint32_t)n);
-		p9c_clunk(part_conn(t->p), fid);
-		e = w < 0 ? (int)w : 0;
-	}
+	e = part_regs_write(t->p, 0, text, n);
 	t->regs_valid = 0;
 	pthread_mutex_unlock(&t->lock);
 	if (e == -EBUSY)
@@ -409,10 +397,9 @@ int dbg_wait(struct dbg_target *t, struct dbg_event *ev, struct lerr *err)
 
 	if (t->ended)
 		return ended_from_record(t, ev, err);
-	n = p9c_read(t->ev, t->ev_fid, 0, buf, sizeof(buf) - 1);
+	n = part_debug_event(t->dbg, buf, sizeof(buf));
 	if (n <= 0)
 		return ended_from_record(t, ev, err);
-	buf[n] = '\0';
 	if (dbg_event_parse(buf, ev))
 		return lerr_set(err, EPROTO, "partition '%s' sent a malformed debug event",
 				t->name);
@@ -442,26 +429,7 @@ int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err)
 		free(t);
 		return e;
 	}
-	e = p9c_open_path(part_conn(t->p), "debug", P9_ORDWR, &t->cmd_fid);
-	if (e) {
-		if (e == -EBUSY)
-			lerr_set(err, EBUSY, "partition '%s' already has a debugger attached", name);
-		else if (e == -ENOENT)
-			lerr_set(err, ENOTSUP,
-				 "partition '%s' cannot be debugged: its monitor has no debug file", name);
-		else if (e == -ESRCH)
-			lerr_set(err, ESRCH, "partition '%s' has ended", name);
-		else
-			lerr_set(err, -e, "cannot attach to partition '%s': %s", name, strerror(-e));
-		goto fail;
-	}
-	e = part_connect_again(t->p, &t->ev, err);
-	if (!e) {
-		e = p9c_open_path(t->ev, "debug", P9_ORDONLY, &t->ev_fid);
-		if (e)
-			lerr_set(err, -e, "cannot read the debug events of '%s': %s", name,
-				 strerror(-e));
-	}
+	e = part_debug_open(t->p, &t->dbg, err);
 	if (!e)
 		e = part_status(t->p, &st, err);
 	if (e)
@@ -486,9 +454,7 @@ void dbg_detach(struct dbg_target *t)
 {
 	if (!t)
 		return;
-	/* Clunking the debug fid (or the connection dropping) releases the partition. */
-	if (t->ev)
-		p9c_close(t->ev);
+	part_debug_close(t->dbg);
 	if (t->mem)
 		part_mem_close(t->mem);
 	part_close(t->p);

@@ -12,6 +12,7 @@
 #include "../elf/elf.h"
 #include "../p9/client.h"
 #include "image.h"
+#include "conn.h"
 #include "part.h"
 
 struct part_image {

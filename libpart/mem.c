@@ -9,6 +9,7 @@
 #include "../p9/client.h"
 #include "mem.h"
 #include "pagewalk.h"
+#include "conn.h"
 #include "part.h"
 
 struct part_mem {

@@ -12,6 +12,7 @@
 #include "../common/err.h"
 #include "../hv/hv.h"
 #include "../p9/client.h"
+#include "conn.h"
 #include "part.h"
 
 struct part {
@@ -255,6 +256,44 @@ int part_ctl(struct part *p, const char *cmd, struct lerr *err)
 		return lerr_set(err, -r, "cannot %s partition '%s': %s", cmd, p->name,
 				strerror(-r));
 	}
+}
+
+/* Writes cmd to the hcall file and reads the result into a malloc'd string. */
+int part_hcall(struct part *p, const char *cmd, char **result, struct lerr *err)
+{
+	struct p9c *c = part_conn(p);
+	const size_t cap = 16384; /* a result is a few short lines */
+	size_t got = 0;
+	char *buf;
+	uint32_t fid;
+	ssize_t n;
+	int r;
+
+	r = p9c_open_path(c, "hcall", P9_ORDWR, &fid);
+	if (r)
+		return lerr_set(err, -r, "cannot open the hcall file of '%s': %s", part_name(p),
+				strerror(-r));
+	n = p9c_write(c, fid, 0, cmd, (uint32_t)strlen(cmd));
+	buf = n < 0 ? NULL : malloc(cap);
+	while (buf && got + 1 < cap) {
+		n = p9c_read(c, fid, got, buf + got, (uint32_t)(cap - got - 1));
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	p9c_clunk(c, fid);
+	if (n < 0 && !buf)
+		return (int)n; /* the monitor refused it: its errno is the result */
+	if (!buf)
+		return lerr_set(err, ENOMEM, "out of memory");
+	if (n < 0) {
+		free(buf);
+		return lerr_set(err, (int)-n, "cannot read the result from '%s': %s", part_name(p),
+				strerror((int)-n));
+	}
+	buf[got] = '\0';
+	*result = buf;
+	return 0;
 }
 
 int part_status(struct part *p, struct part_status *st, struct lerr *err)

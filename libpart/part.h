@@ -10,13 +10,13 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct hv_chan_spec;
 
 struct lerr;
 struct elf_image;
 struct hv_outcome;
-struct p9c;
 
 #define PART_NAME_MAX 64
 #define PART_SOCK "sock"
@@ -99,10 +99,13 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 	      struct lerr *err);
 void part_close(struct part *p);
 const char *part_name(const struct part *p);
-struct p9c *part_conn(struct part *p);
-/* A second connection to the same monitor (for reading and writing at once). */
-int part_connect_again(struct part *p, struct p9c **out, struct lerr *err);
 int part_ctl(struct part *p, const char *cmd, struct lerr *err);
+/*
+ * Issues a controller hcall ("NAME ARGS...", as lpar hcall writes it) and
+ * returns its result lines in a malloc'd string.  A refusal by the monitor
+ * is its -errno, with no message (the errno is the hcall's result).
+ */
+int part_hcall(struct part *p, const char *cmd, char **result, struct lerr *err);
 int part_status(struct part *p, struct part_status *st, struct lerr *err);
 /* Waits for the next state change (or returns at once if ended). */
 int part_wait_change(struct part *p, struct part_status *st, struct lerr *err);
@@ -123,6 +126,79 @@ int part_remove(const char *name, struct lerr *err);
 
 /* Calls fn for every partition in the run directory (cleaning the gone). */
 int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr *err);
+
+/* ---- the console relay (cons.c) ---- */
+
+/*
+ * A partition's console for lpar console, lpar run --trace and the
+ * debugger: a thread copies its output, from the first byte the monitor
+ * still holds, to out_fd until the console ends; input goes in with
+ * part_cons_input().  The relay has connections of its own: p may be
+ * closed while it runs.
+ */
+struct part_cons;
+
+#define PART_CONS_CLOSE_OUT     1u /* close out_fd when the output ends */
+#define PART_CONS_KILL_ON_EPIPE 2u /* out_fd went away: kill the partition, as SIGPIPE would */
+#define PART_CONS_READ_ON       4u /* another write error: read on to the end, writing nothing */
+
+int part_cons_open(struct part *p, int out_fd, unsigned flags, struct part_cons **out,
+		   struct lerr *err);
+/* Readable (at EOF) once the output has ended. */
+int part_cons_done_fd(const struct part_cons *c);
+/*
+ * Sends all of buf as console input: 0 or -errno.  With wait, waits while
+ * the partition's input is full; else that is -EAGAIN.
+ */
+int part_cons_input(struct part_cons *c, const void *buf, size_t n, int wait);
+/* Ends the input: the partition reads EOF. */
+int part_cons_input_end(struct part_cons *c);
+/* Waits until the output has ended, its last byte written. */
+void part_cons_wait(struct part_cons *c);
+/* Why writing to out_fd stopped (EPIPE: it went away), or 0. */
+int part_cons_lost(const struct part_cons *c);
+/* Stops the relay if it still runs, and frees it. */
+void part_cons_close(struct part_cons *c);
+
+/* ---- the debugger's files (debug.c) ---- */
+
+/* A claim on a partition's debug file: one debugger at a time. */
+struct part_debug;
+
+/*
+ * Claims p's debug file, with its event stream on a connection of its
+ * own; commands go over p's connection (so p must outlive the claim, and
+ * one thread at a time uses it).  EBUSY: another debugger has it.
+ */
+int part_debug_open(struct part *p, struct part_debug **out, struct lerr *err);
+/* One debugger command (docs/debug-protocol.md): 0 or -errno. */
+int part_debug_command(struct part_debug *d, const char *cmd);
+/* Waits for the next event line into buf (NUL-terminated): its length, or <= 0 at the end. */
+ssize_t part_debug_event(struct part_debug *d, char *buf, size_t len);
+/* Releases the claim: the partition runs on, with no breakpoint left. */
+void part_debug_close(struct part_debug *d);
+
+/* vCPU n's registers as vcpu/N/regs has them: text in a malloc'd buffer, or -errno. */
+ssize_t part_regs_read(struct part *p, unsigned vcpu, char **text);
+/* Writes registers in that form (-EBUSY while it runs): 0 or -errno. */
+int part_regs_write(struct part *p, unsigned vcpu, const char *text, size_t n);
+
+/* ---- the trace stream (trace.c) ---- */
+
+/* A partition's trace file, read on a connection of its own. */
+struct part_trace;
+
+/* Opens NAME's trace: its events are recorded from now on. */
+int part_trace_open(const char *name, struct part_trace **out, struct lerr *err);
+/*
+ * Reads the next trace text, at most part_trace_chunk() bytes, waiting for
+ * it: the count, 0 once shut down or the monitor went, or -errno.
+ */
+ssize_t part_trace_read(struct part_trace *t, char *buf, size_t len);
+size_t part_trace_chunk(const struct part_trace *t);
+/* Makes a waiting part_trace_read() return 0; async-signal-safe. */
+void part_trace_shutdown(struct part_trace *t);
+void part_trace_close(struct part_trace *t);
 
 /* ---- launching (launch.c) ---- */
 

@@ -68,6 +68,12 @@ void p9c_close(struct p9c *c)
 	free(c);
 }
 
+void p9c_shutdown(struct p9c *c)
+{
+	if (c)
+		shutdown(c->rfd, SHUT_RDWR);
+}
+
 uint32_t p9c_msize(const struct p9c *c) { return c->msize; }
 uint32_t p9c_fid(struct p9c *c) { return c->next_fid++; }
 

@@ -20,6 +20,11 @@ int p9c_connect_unix(const char *path, struct p9c **out);
 /* Speaks over an existing pair of fds (a socket, or pipes to diod -r/-w). */
 int p9c_open_fds(int rfd, int wfd, struct p9c **out);
 void p9c_close(struct p9c *c);
+/*
+ * Shuts a socket connection down, so that a request blocked on another
+ * thread returns (an error); async-signal-safe.  Close it afterwards.
+ */
+void p9c_shutdown(struct p9c *c);
 
 /* Tversion then Tattach of aname as fid P9C_ROOT. */
 int p9c_mount(struct p9c *c, uint32_t msize, const char *aname);
