@@ -32,13 +32,21 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B := build
 SDK := $(B)/sdk
 
-# Every backend is built in; lpar picks one at run time (--accel).
-CORE_SRCS := $(wildcard common/*.c) $(wildcard elf/*.c) $(wildcard libpart/*.c) $(wildcard p9/*.c) \
-	     $(wildcard hv/*.c) hv/stubs.S hv/los_blob.S
-CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
+# Four libraries, one per layer: base (common/, elf/, 9P's wire format),
+# the client library (libpart/ and the 9P client: what talks to a
+# partition), the monitor (hv/ with every backend, which lpar picks at run
+# time with --accel, and the 9P server) and the debugger (debug/).  lpar
+# links all but the debugger; lpar-debug links no monitor code.
+BASE_SRCS   := $(wildcard common/*.c) $(wildcard elf/*.c) p9/codec.c
+CLIENT_SRCS := $(wildcard libpart/*.c) p9/client.c
+HV_SRCS     := $(wildcard hv/*.c) hv/stubs.S hv/los_blob.S p9/server.c p9/tree.c
+objs = $(patsubst %,$(B)/%.o,$(basename $(1)))
 DEBUG_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard debug/*.c))
+LIBS_ALL   := $(B)/liblpardebug.a $(B)/liblparclient.a $(B)/liblparhv.a $(B)/liblparbase.a
 # cmd/ builds two programs from one command table: lpar, which hands the
-# debugger commands to lpar-debug (an exec), and lpar-debug, which runs them.
+# debugger commands to lpar-debug (an exec), and lpar-debug, which runs them
+# and links the table's text only (cmds-text.o: no handlers, so no command
+# it does not run).
 LPAR_ONLY  := cmd/main.c cmd/debugger_exec.c
 DEBUG_ONLY := cmd/debugger.c cmd/debugger_main.c
 CMD_SRCS  := $(filter-out $(LPAR_ONLY) $(DEBUG_ONLY),$(wildcard cmd/*.c))
@@ -75,20 +83,26 @@ LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c)),$(t).native $
 all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
-$(B)/liblparcore.a: $(CORE_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
+$(B)/liblparbase.a: $(call objs,$(BASE_SRCS))
+$(B)/liblparclient.a: $(call objs,$(CLIENT_SRCS))
+$(B)/liblparhv.a: $(call objs,$(HV_SRCS))
 $(B)/liblpardebug.a: $(DEBUG_OBJS)
+$(B)/liblparcmd.a: $(filter-out $(B)/cmd/cmds.o,$(CMD_OBJS))
+$(B)/liblpar%.a:
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-lpar: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparcore.a
+lpar: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparclient.a $(B)/liblparhv.a \
+		$(B)/liblparbase.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
-$(B)/lpar-debug: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(DEBUG_ONLY)) $(B)/liblpardebug.a $(B)/liblparcore.a
+$(B)/lpar-debug: $(patsubst %.c,$(B)/%.o,$(DEBUG_ONLY)) $(B)/cmd/cmds-text.o $(B)/liblparcmd.a \
+		$(B)/liblpardebug.a $(B)/liblparclient.a $(B)/liblparbase.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEBUG_LIBS) $(HOST_LIBS)
 
+$(B)/cmd/cmds-text.o: cmd/cmds.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -DCMDS_TEXT_ONLY $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(B)/cmd/version.o: VERSION
 $(B)/%.o: %.c
@@ -160,7 +174,7 @@ deps:
 deps-test:
 	tools/deps build test
 
-$(B)/tests/unit/%: tests/unit/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
+$(B)/tests/unit/%: tests/unit/%.c $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $^ \
 		$(DEBUG_LIBS) $(HOST_LIBS) -lcmocka
@@ -168,10 +182,10 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
 unit: $(UNIT_TESTS)
 
 # Helpers the bats tests use (for example, writing malformed ELF files).
-$(B)/tests/tools/%: tests/tools/%.c $(B)/liblpardebug.a $(B)/liblparcore.a
+$(B)/tests/tools/%: tests/tools/%.c $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
-		$(B)/liblpardebug.a $(B)/liblparcore.a $(DEBUG_LIBS) $(HOST_LIBS)
+		$(LIBS_ALL) $(DEBUG_LIBS) $(HOST_LIBS)
 
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<

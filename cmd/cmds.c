@@ -8,6 +8,17 @@
 
 #include "cmd.h"
 
+/*
+ * lpar-debug links this table for its help texts only (built with
+ * CMDS_TEXT_ONLY): no entry names a handler, so none of the commands it
+ * does not run is linked into it.
+ */
+#ifdef CMDS_TEXT_ONLY
+#define HANDLER(fn) NULL
+#else
+#define HANDLER(fn) (fn)
+#endif
+
 #define LAUNCH_OPTS \
 	"  -m, --mem SIZE      partition memory, e.g. 64M or 1G (default 64M)\n" \
 	"  -n, --name NAME     partition name (default: the image's file name, made unique)\n" \
@@ -22,7 +33,7 @@
 
 const struct cmd lpar_cmds[] = {
 	{
-		"run", cmd_run, 0,
+		"run", HANDLER(cmd_run), 0,
 		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
 		"                [--accel ACCEL] [--] IMAGE [ARG...]\n"
@@ -38,7 +49,7 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"create", cmd_create, 0,
+		"create", HANDLER(cmd_create), 0,
 		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
 		"                   [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
 		"                   [--accel ACCEL] [--] [IMAGE [ARG...]]",
@@ -47,13 +58,13 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"start", cmd_start, 0,
+		"start", HANDLER(cmd_start), 0,
 		"lpar start NAME...",
 		"start partitions made with lpar create",
 		NULL,
 	},
 	{
-		"list", cmd_list, CMD_JSON_OK,
+		"list", HANDLER(cmd_list), CMD_JSON_OK,
 		"lpar list [-a] [--names]",
 		"list partitions",
 		"  -a, --all           include partitions that have ended\n"
@@ -61,57 +72,57 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"status", cmd_status, CMD_JSON_OK,
+		"status", HANDLER(cmd_status), CMD_JSON_OK,
 		"lpar status NAME...",
 		"show a partition's state, memory, image, uptime and how it ended",
 		NULL,
 	},
 	{
-		"console", cmd_console, 0,
+		"console", HANDLER(cmd_console), 0,
 		"lpar console NAME",
 		"attach to a partition's console (Ctrl-] detaches)",
 		NULL,
 	},
 	{
-		"pause", cmd_pause, 0,
+		"pause", HANDLER(cmd_pause), 0,
 		"lpar pause NAME...",
 		"stop partitions' vCPUs, keeping their state",
 		NULL,
 	},
 	{
-		"resume", cmd_resume, 0,
+		"resume", HANDLER(cmd_resume), 0,
 		"lpar resume NAME...",
 		"let paused partitions run again",
 		NULL,
 	},
 	{
-		"stop", cmd_stop, 0,
+		"stop", HANDLER(cmd_stop), 0,
 		"lpar stop [-t SECONDS] NAME...",
 		"ask partitions to shut down; kill them after a timeout",
 		"  -t, --timeout SECONDS  how long to wait before killing (default 10)\n"
 		"  -h, --help             show this help\n",
 	},
 	{
-		"kill", cmd_kill, 0,
+		"kill", HANDLER(cmd_kill), 0,
 		"lpar kill NAME...",
 		"end partitions at once",
 		NULL,
 	},
 	{
-		"wait", cmd_wait, CMD_JSON_OK,
+		"wait", HANDLER(cmd_wait), CMD_JSON_OK,
 		"lpar wait NAME...",
 		"wait for partitions to end; exit with the last one's status",
 		NULL,
 	},
 	{
-		"rm", cmd_rm, 0,
+		"rm", HANDLER(cmd_rm), 0,
 		"lpar rm [-f] NAME...",
 		"remove ended partitions (-f: kill running ones first)",
 		"  -f, --force         kill a partition that is still running, then remove it\n"
 		"  -h, --help          show this help\n",
 	},
 	{
-		"attach", cmd_attach, 0,
+		"attach", HANDLER(cmd_attach), 0,
 		"lpar attach [-batch] [-ex COMMAND]... [-x FILE]... NAME\n"
 		"       lpar attach --gdb ADDR NAME",
 		"debug a running partition with gdb's commands, or serve gdb's remote protocol",
@@ -122,7 +133,7 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"mem", cmd_mem, CMD_JSON_OK,
+		"mem", HANDLER(cmd_mem), CMD_JSON_OK,
 		"lpar mem [--virt] [--format FMT] NAME read ADDR [LEN]\n"
 		"       lpar mem [--virt] [--force] [--format FMT] NAME write ADDR VALUE...\n"
 		"       lpar mem [--virt] [--force] NAME write ADDR --file FILE\n"
@@ -144,7 +155,7 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"hcall", cmd_hcall, CMD_JSON_OK,
+		"hcall", HANDLER(cmd_hcall), CMD_JSON_OK,
 		"lpar hcall --list\n"
 		"       lpar hcall NAME CALL [ARG...]",
 		"list the hcalls, or issue a controller hcall to a partition",
@@ -152,7 +163,7 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"trace", cmd_trace, CMD_JSON_OK,
+		"trace", HANDLER(cmd_trace), CMD_JSON_OK,
 		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-o FILE] [--json] NAME",
 		"show a partition's hcalls, exits and marks as they happen, like strace",
 		"  -c, --summary       count hcalls, their time and errors; print the table at the end\n"
@@ -164,13 +175,13 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
-		"help", cmd_help, 0,
+		"help", HANDLER(cmd_help), 0,
 		"lpar help [COMMAND]",
 		"show help for lpar or for a command",
 		NULL,
 	},
 	{
-		"version", cmd_version, CMD_JSON_OK,
+		"version", HANDLER(cmd_version), CMD_JSON_OK,
 		"lpar version [-v]",
 		"print lpar's version and hcall ABI version",
 		"  -v, --verbose       also say which accelerators (kvm, tcg) this host can use\n"

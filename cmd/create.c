@@ -21,7 +21,7 @@ int cmd_create(int argc, char **argv)
 	if (r)
 		return r;
 	o.spec.autostart = 0;
-	r = part_spawn(&o.spec, img, name, &err);
+	r = hv_launch_detached(&o.spec, img, name, &err);
 	elf_close(img);
 	if (r) {
 		lpar_error("cannot create partition: %s", err.msg);

@@ -251,7 +251,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 	if (env_accel && *env_accel && (r = check_accel(NULL, env_accel, "LPAR_ACCEL")))
 		return r;
 	if (cfgpath) {
-		if (part_config_read(cfgpath, &o->cfg, &err)) {
+		if (part_config_read(cfgpath, hv_accel_valid, &o->cfg, &err)) {
 			lpar_error("%s", err.msg);
 			return EXIT_USAGE;
 		}

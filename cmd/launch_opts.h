@@ -7,7 +7,7 @@
 #include "cmd.h"
 
 struct launch_opts {
-	struct part_spec spec;
+	struct hv_launch spec;
 	struct part_config cfg;  /* from -f, if given */
 	char *cfg_argv[66];
 	int detach;              /* -d */

@@ -84,7 +84,7 @@ static int run_debug(struct launch_opts *o, struct elf_image *img)
 	/* --gdb reads how it ended from its status record, then removes it. */
 	o->spec.rm = !o->gdb;
 	o->spec.with_parent = 1;
-	r = part_spawn(&o->spec, img, name, &err);
+	r = hv_launch_detached(&o->spec, img, name, &err);
 	elf_close(img);
 	if (r) {
 		lpar_error("cannot start partition: %s", err.msg);
@@ -158,7 +158,7 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	o->spec.autostart = 0;
 	o->spec.with_parent = 1;
 	o->spec.rm = 0; /* its record says how it ended; removed below */
-	r = part_spawn(&o->spec, img, name, &err);
+	r = hv_launch_detached(&o->spec, img, name, &err);
 	elf_close(img);
 	if (!r)
 		r = part_trace_open(name, &src, &err);
@@ -256,7 +256,7 @@ int cmd_run(int argc, char **argv)
 		return run_traced(&o, img);
 	o.spec.autostart = 1;
 	if (o.detach) {
-		r = part_spawn(&o.spec, img, name, &err);
+		r = hv_launch_detached(&o.spec, img, name, &err);
 		elf_close(img);
 		if (r) {
 			lpar_error("cannot start partition: %s", err.msg);
@@ -267,7 +267,7 @@ int cmd_run(int argc, char **argv)
 	}
 	signals_setup(&stop);
 	memset(&out, 0, sizeof(out));
-	r = part_run_here(&o.spec, img, &stop, name, &out, &err);
+	r = hv_launch_here(&o.spec, img, &stop, name, &out, &err);
 	elf_close(img);
 	if (r) {
 		if (name[0])

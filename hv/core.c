@@ -18,6 +18,7 @@
 
 #include "../common/err.h"
 #include "../common/num.h"
+#include "../common/rundir.h"
 #include "../elf/elf.h"
 #include "priv.h"
 
@@ -314,18 +315,18 @@ static void status_record(struct hv *hv)
 	if (hv->dir_fd < 0)
 		return;
 	n = hv_status_text(hv, text, sizeof(text));
-	fd = openat(hv->dir_fd, HV_STATUS_FILE ".tmp",
+	fd = openat(hv->dir_fd, PART_STATUS_FILE ".tmp",
 		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	if (write(fd, text, n) == (ssize_t)n && fsync(fd) == 0) {
 		close(fd);
-		renameat(hv->dir_fd, HV_STATUS_FILE ".tmp", hv->dir_fd,
-			 HV_STATUS_FILE);
+		renameat(hv->dir_fd, PART_STATUS_FILE ".tmp", hv->dir_fd,
+			 PART_STATUS_FILE);
 		return;
 	}
 	close(fd);
-	unlinkat(hv->dir_fd, HV_STATUS_FILE ".tmp", 0);
+	unlinkat(hv->dir_fd, PART_STATUS_FILE ".tmp", 0);
 }
 
 

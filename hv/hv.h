@@ -6,6 +6,7 @@
 #define LPAR_HV_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct elf_image;
@@ -61,9 +62,6 @@ enum hv_state {
 	HV_PAUSED,
 	HV_ENDED,
 };
-
-/* File names in a run directory that the monitor writes. */
-#define HV_STATUS_FILE "status"
 
 enum hv_end {
 	HV_END_EXIT,    /* the partition called exit(status) */
@@ -138,5 +136,44 @@ const struct hv_reserved *hv_reserved_regions(size_t *n);
 
 /* The fd of the partition's RAM (a memfd unless cfg->ram_fd named a file). */
 int hv_ram_fd(const struct hv *hv);
+
+/*
+ * ---- launching, with a run directory (host.c) ----
+ *
+ * What lpar run and lpar create use: a partition in this process or in a
+ * detached monitor process, with a run directory (common/rundir.h) that
+ * holds its control socket, RAM link and console log; nothing is left
+ * behind if it cannot start.
+ */
+struct hv_launch {
+	const char *name;       /* NULL: from the image, made unique */
+	const char *image;
+	uint64_t mem;
+	int argc;
+	char *const *argv;
+	int envc;
+	char *const *envp;      /* NAME=VALUE */
+	int autostart;
+	int rm;                 /* remove the run directory when it ends */
+	int with_parent;        /* detached: the partition ends when the caller does */
+	const char *accel;      /* "kvm", "tcg" or "auto" (NULL: auto) */
+	const char *kvm_path;
+	const struct hv_chan_spec *chans; /* channels to join (--chan) */
+	size_t nchans;
+};
+
+/*
+ * Runs a partition in this process with the console on stdin/stdout; it
+ * is listed and reachable like any other while it runs, and its run
+ * directory goes away when it ends.  name_out has PART_NAME_MAX + 1 bytes.
+ * Returns 0 once it has run (*out says how it ended) or -errno if it
+ * could not start.
+ */
+int hv_launch_here(const struct hv_launch *l, const struct elf_image *img,
+		   const sigset_t *stop_signals, char *name_out,
+		   struct hv_outcome *out, struct lerr *err);
+/* Starts a detached monitor process; returns once it is ready (or failed). */
+int hv_launch_detached(const struct hv_launch *l, const struct elf_image *img,
+		       char *name_out, struct lerr *err);
 
 #endif

@@ -12,7 +12,6 @@
 
 #include "../common/err.h"
 #include "../common/text.h"
-#include "../hv/hv.h"
 #include "part.h"
 
 int part_env_valid(const char *s)
@@ -123,7 +122,8 @@ static int split_args(struct part_config *cfg, const char *v)
 	return 0;
 }
 
-int part_config_read(const char *path, struct part_config *cfg, struct lerr *err)
+int part_config_read(const char *path, int (*accel_valid)(const char *name),
+		     struct part_config *cfg, struct lerr *err)
 {
 	FILE *f = fopen(path, "re");
 	char line[8192];
@@ -173,7 +173,7 @@ int part_config_read(const char *path, struct part_config *cfg, struct lerr *err
 		else if (!strcmp(k, "accel")) {
 			char clean[64];
 
-			if (strlen(v) < sizeof(cfg->accel) && hv_accel_valid(v))
+			if (strlen(v) < sizeof(cfg->accel) && accel_valid(v))
 				strcpy(cfg->accel, v);
 			else
 				r = lerr_set(err, EINVAL,

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "../common/err.h"
-#include "../hv/hv.h"
 #include "../p9/client.h"
 #include "conn.h"
 #include "part.h"
@@ -73,7 +72,7 @@ static int record(const char *dir, struct part_status *st)
 {
 	char path[4200], text[8192];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, HV_STATUS_FILE);
+	snprintf(path, sizeof(path), "%s/%s", dir, PART_STATUS_FILE);
 	if (read_file(path, text, sizeof(text)) || part_status_parse(text, st))
 		return -1;
 	return 0;

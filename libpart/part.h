@@ -12,40 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct hv_chan_spec;
+#include "../common/rundir.h"
 
 struct lerr;
 struct elf_image;
-struct hv_outcome;
-
-#define PART_NAME_MAX 64
-#define PART_SOCK "sock"
-#define PART_RAM "ram"
-#define PART_LOG "console.log"
-#define PART_PID "pid"
-/* Where monitors meet for channels, inside the run directory (not a partition name). */
-#define PART_CHAN_DIR ".chan"
-
-/* ---- names and the run directory (rundir.c) ---- */
-
-/* Letters, digits, '.', '_', '-', starting with a letter or digit, at most 64. */
-int part_name_valid(const char *name);
-/* The default name for an image: its file name without ".elf", made valid. */
-void part_name_from_image(const char *path, char *out, size_t len);
-/* $LPAR_RUNDIR, else $XDG_RUNTIME_DIR/lpar, /run/lpar as root, /tmp/lpar-UID; created 0700. */
-int part_rundir(char *buf, size_t len, struct lerr *err);
-/* dir/NAME for a partition. */
-int part_dir(const char *name, char *buf, size_t len, struct lerr *err);
-
-enum part_liveness {
-	PART_LIVE,      /* its monitor answers */
-	PART_ENDED,     /* ended; the status record is there */
-	PART_STARTING,  /* its monitor is still starting */
-	PART_GONE,      /* its monitor died without a record (SIGKILL, crash) */
-	PART_ABSENT,    /* no such partition */
-};
-/* Where a partition stands, from its run directory alone. */
-enum part_liveness part_probe(const char *name);
 
 /* ---- status (status.c) ---- */
 
@@ -200,7 +170,7 @@ size_t part_trace_chunk(const struct part_trace *t);
 void part_trace_shutdown(struct part_trace *t);
 void part_trace_close(struct part_trace *t);
 
-/* ---- launching (launch.c) ---- */
+/* ---- launch limits (config.c, and lpar run/create's options) ---- */
 
 /* Channels a partition may join, and the longest channel spec "NAME[:RING]". */
 #define PART_CHANS_MAX 16
@@ -220,36 +190,6 @@ int part_env_valid(const char *s);
  * -E2BIG if env is full.  env keeps the pointer v.
  */
 int part_env_set(char **env, int *n, char *v);
-
-struct part_spec {
-	const char *name;       /* NULL: from the image, made unique */
-	const char *image;
-	uint64_t mem;
-	int argc;
-	char *const *argv;
-	int envc;
-	char *const *envp;      /* NAME=VALUE */
-	int autostart;
-	int rm;                 /* remove the run directory when it ends */
-	int with_parent;        /* part_spawn: the partition ends when the caller does */
-	const char *accel;      /* "kvm", "tcg" or "auto" (NULL: auto) */
-	const char *kvm_path;
-	const struct hv_chan_spec *chans; /* channels to join (--chan) */
-	size_t nchans;
-};
-
-/*
- * Runs a partition in this process with the console on stdin/stdout; it
- * is listed and reachable like any other while it runs, and its run
- * directory goes away when it ends.  Returns 0 once it has run (*out says
- * how it ended) or -errno if it could not start.
- */
-int part_run_here(const struct part_spec *spec, const struct elf_image *img,
-		  const sigset_t *stop_signals, char *name_out,
-		  struct hv_outcome *out, struct lerr *err);
-/* Starts a detached monitor process; returns once it is ready (or failed). */
-int part_spawn(const struct part_spec *spec, const struct elf_image *img,
-	       char *name_out, struct lerr *err);
 
 /* ---- config files (config.c) ---- */
 
@@ -272,6 +212,8 @@ struct part_config {
 	size_t envused;
 	char accel[8];         /* "" if not given */
 };
-int part_config_read(const char *path, struct part_config *cfg, struct lerr *err);
+/* accel_valid judges the accel key's value (the monitor knows its accelerators). */
+int part_config_read(const char *path, int (*accel_valid)(const char *name),
+		     struct part_config *cfg, struct lerr *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Run directories: where they live, what a name may be, and what state one is in. */
 #include <ctype.h>
 #include <errno.h>
@@ -12,9 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/err.h"
-#include "../hv/hv.h"
-#include "part.h"
+#include "err.h"
+#include "rundir.h"
 
 #define STARTING_GRACE 10 /* seconds a directory without a monitor may be starting */
 
@@ -157,7 +157,7 @@ enum part_liveness part_probe(const char *name)
 		return PART_ABSENT;
 	if (stat(dir, &st) < 0)
 		return PART_ABSENT;
-	snprintf(path, sizeof(path), "%s/%s", dir, HV_STATUS_FILE);
+	snprintf(path, sizeof(path), "%s/%s", dir, PART_STATUS_FILE);
 	if (access(path, F_OK) == 0)
 		return PART_ENDED;
 	if (sock_answers(dir))

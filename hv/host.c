@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Launching partitions: in this process (lpar run) or in a detached monitor
  * process (lpar create, lpar run -d).  Either way the partition gets a run
@@ -18,9 +19,9 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/rundir.h"
 #include "../elf/elf.h"
-#include "../hv/hv.h"
-#include "part.h"
+#include "hv.h"
 
 struct res {
 	int dir_fd, ram_fd, log_fd, listen_fd;
@@ -40,7 +41,7 @@ static void res_close(struct res *r)
 static int rm_rf(const char *dir)
 {
 	const char *files[] = { PART_SOCK, PART_RAM, PART_LOG, PART_PID,
-				HV_STATUS_FILE, HV_STATUS_FILE ".tmp" };
+				PART_STATUS_FILE, PART_STATUS_FILE ".tmp" };
 	char path[4200];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -51,7 +52,7 @@ static int rm_rf(const char *dir)
 }
 
 /* Takes the name (or the first free default) by creating its directory. */
-static int claim(const struct part_spec *spec, char *name, char *dir, struct lerr *err)
+static int claim(const struct hv_launch *spec, char *name, char *dir, struct lerr *err)
 {
 	char base[PART_NAME_MAX + 1];
 	int r;
@@ -146,7 +147,7 @@ struct cfg_paths {
 };
 
 static void cfg_fill(struct hv_config *cfg, struct cfg_paths *paths,
-		     const struct part_spec *spec, const char *name, const struct res *r)
+		     const struct hv_launch *spec, const char *name, const struct res *r)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (part_rundir(paths->base, sizeof(paths->base), NULL) == 0) {
@@ -173,9 +174,9 @@ static void cfg_fill(struct hv_config *cfg, struct cfg_paths *paths,
 	cfg->autostart = spec->autostart;
 }
 
-int part_run_here(const struct part_spec *spec, const struct elf_image *img,
-		  const sigset_t *stop_signals, char *name_out,
-		  struct hv_outcome *out, struct lerr *err)
+int hv_launch_here(const struct hv_launch *spec, const struct elf_image *img,
+		   const sigset_t *stop_signals, char *name_out,
+		   struct hv_outcome *out, struct lerr *err)
 {
 	struct res res = { -1, -1, -1, -1 };
 	struct hv_config cfg;
@@ -259,7 +260,7 @@ static void monitor_signals(sigset_t *stop)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void monitor_main(const struct part_spec *spec, const struct elf_image *img,
+static void monitor_main(const struct hv_launch *spec, const struct elf_image *img,
 			 const char *name, const char *dir, int pipe_fd, pid_t parent)
 {
 	struct res res = { -1, -1, -1, -1 };
@@ -305,8 +306,8 @@ static void monitor_main(const struct part_spec *spec, const struct elf_image *i
 	_exit(0);
 }
 
-int part_spawn(const struct part_spec *spec, const struct elf_image *img,
-	       char *name_out, struct lerr *err)
+int hv_launch_detached(const struct hv_launch *spec, const struct elf_image *img,
+		       char *name_out, struct lerr *err)
 {
 	char dir[4096], msg[1024];
 	size_t got = 0;
