@@ -11,50 +11,48 @@
 #include <string.h>
 
 #include "../common/err.h"
+#include "../common/hcalls.h"
 #include "../common/num.h"
 #include "../common/text.h"
-#include "../hv/hcall.h"
-#include "../hv/hv.h"
 #include "../libpart/part.h"
 #include "cmd.h"
-#include "hcalltab.h"
 #include "json.h"
 
 /* The longest text argument: what one line of the hcall file holds. */
 #define HCALL_TEXT_MAX 1000
 
-static void list_args_plain(const struct hv_hcall *h)
+static void list_args_plain(const struct hc_info *h)
 {
-	size_t n = hcalltab_nargs(h);
+	size_t n = hc_nargs(h);
 	char lo[32], hi[32];
 
 	if (!n)
 		printf("-");
 	for (size_t i = 0; i < n; i++) {
-		char t = hcalltab_type(h, i);
+		char t = hc_type(h, i);
 
-		printf("%s%s (%s", i ? ", " : "", h->args[i], hcalltab_type_name(t));
+		printf("%s%s (%s", i ? ", " : "", h->args[i], hc_type_name(t));
 		if (t == 'u' && h->max[i])
-			printf(" %s..%s", hcalltab_bound(h->min[i], lo, sizeof(lo)),
-			       hcalltab_bound(h->max[i], hi, sizeof(hi)));
+			printf(" %s..%s", hc_bound(h->min[i], lo, sizeof(lo)),
+			       hc_bound(h->max[i], hi, sizeof(hi)));
 		else if (t == 'u' && h->min[i])
-			printf(" >= %s", hcalltab_bound(h->min[i], lo, sizeof(lo)));
+			printf(" >= %s", hc_bound(h->min[i], lo, sizeof(lo)));
 		printf(")");
 	}
 	printf("\n");
 }
 
-static void list_args_json(const struct hv_hcall *h)
+static void list_args_json(const struct hc_info *h)
 {
-	size_t n = hcalltab_nargs(h);
+	size_t n = hc_nargs(h);
 
 	printf("[");
 	for (size_t i = 0; i < n; i++) {
-		char t = hcalltab_type(h, i);
+		char t = hc_type(h, i);
 
 		printf("%s{\"name\": ", i ? ", " : "");
 		json_string(stdout, h->args[i]);
-		printf(", \"type\": \"%s\"", hcalltab_type_name(t));
+		printf(", \"type\": \"%s\"", hc_type_name(t));
 		if (t == 'u' && (h->min[i] || h->max[i]))
 			printf(", \"min\": %llu", (unsigned long long)h->min[i]);
 		if (t == 'u' && h->max[i])
@@ -66,25 +64,33 @@ static void list_args_json(const struct hv_hcall *h)
 
 static int hcall_list(void)
 {
-	const struct hv_hcall *const *t;
-	size_t n = hv_hcall_table(&t);
+	const char *sep = "";
 
 	if (lpar_opts.json) {
 		printf("[");
-		for (size_t i = 0; i < n; i++) {
-			printf("%s{\"nr\": %u, \"name\": ", i ? ", " : "", t[i]->nr);
-			json_string(stdout, t[i]->name);
-			printf(", \"who\": \"%s\", \"args\": ", hcalltab_who(t[i]));
-			list_args_json(t[i]);
+		for (unsigned nr = 0; nr < LPAR_HC_MAX; nr++) {
+			const struct hc_info *h = hc_info(nr);
+
+			if (!h)
+				continue;
+			printf("%s{\"nr\": %u, \"name\": ", sep, h->nr);
+			json_string(stdout, h->name);
+			printf(", \"who\": \"%s\", \"args\": ", hc_who(h));
+			list_args_json(h);
 			printf("}");
+			sep = ", ";
 		}
 		printf("]\n");
 		return 0;
 	}
 	printf("%3s  %-20s %-11s %s\n", "NR", "NAME", "WHO", "ARGUMENTS");
-	for (size_t i = 0; i < n; i++) {
-		printf("%3u  %-20s %-11s ", t[i]->nr, t[i]->name, hcalltab_who(t[i]));
-		list_args_plain(t[i]);
+	for (unsigned nr = 0; nr < LPAR_HC_MAX; nr++) {
+		const struct hc_info *h = hc_info(nr);
+
+		if (!h)
+			continue;
+		printf("%3u  %-20s %-11s ", h->nr, h->name, hc_who(h));
+		list_args_plain(h);
 	}
 	return 0;
 }
@@ -126,10 +132,10 @@ static int text_arg(const char *s, char *out, size_t len)
 }
 
 /* Checks the arguments against the table and builds "NAME ARG..." in cmd. */
-static int hcall_build(const struct cmd *self, const struct hv_hcall *h, int argc,
+static int hcall_build(const struct cmd *self, const struct hc_info *h, int argc,
 		       char **argv, char *cmd, size_t len)
 {
-	size_t want = hcalltab_nargs(h), n;
+	size_t want = hc_nargs(h), n;
 	char lo[32], hi[32], clean[256];
 
 	if ((size_t)argc != want) {
@@ -146,7 +152,7 @@ static int hcall_build(const struct cmd *self, const struct hv_hcall *h, int arg
 	}
 	n = (size_t)snprintf(cmd, len, "%s", h->name);
 	for (size_t i = 0; i < want; i++) {
-		char t = hcalltab_type(h, i);
+		char t = hc_type(h, i);
 		const char *a = argv[i];
 		uint64_t v;
 		int r;
@@ -165,7 +171,7 @@ static int hcall_build(const struct cmd *self, const struct hv_hcall *h, int arg
 		if (r)
 			return lpar_usage_error(self,
 				"invalid %s '%s' for argument '%s' of hcall '%s': %s",
-				hcalltab_type_name(t),
+				hc_type_name(t),
 				text_sanitize(clean, sizeof(clean), a, strlen(a)),
 				h->args[i], h->name,
 				r == -ERANGE ? "too large" : "expected a decimal or 0x hex number");
@@ -174,11 +180,11 @@ static int hcall_build(const struct cmd *self, const struct hv_hcall *h, int arg
 				return lpar_usage_error(self,
 					"argument '%s' of hcall '%s' is out of range: %s (allowed: %s..%s)",
 					h->args[i], h->name, a,
-					hcalltab_bound(h->min[i], lo, sizeof(lo)),
-					hcalltab_bound(h->max[i], hi, sizeof(hi)));
+					hc_bound(h->min[i], lo, sizeof(lo)),
+					hc_bound(h->max[i], hi, sizeof(hi)));
 			return lpar_usage_error(self,
 				"argument '%s' of hcall '%s' is out of range: %s (allowed: at least %s)",
-				h->args[i], h->name, a, hcalltab_bound(h->min[i], lo, sizeof(lo)));
+				h->args[i], h->name, a, hc_bound(h->min[i], lo, sizeof(lo)));
 		}
 		n += (size_t)snprintf(cmd + n, len - n, " %llu", (unsigned long long)v);
 	}
@@ -194,7 +200,7 @@ static void errno_text(int e, char *buf, size_t len)
 }
 
 /* Prints "ret N" and the key value lines that follow. */
-static void hcall_print(const char *partition, const struct hv_hcall *h, char *res)
+static void hcall_print(const char *partition, const struct hc_info *h, char *res)
 {
 	char *save = NULL, clean[2048];
 
@@ -228,7 +234,7 @@ static void hcall_print(const char *partition, const struct hv_hcall *h, char *r
 static int hcall_call(const struct cmd *self, int argc, char **argv)
 {
 	const char *name = argv[0], *call = argv[1];
-	const struct hv_hcall *h = hcalltab_find(call);
+	const struct hc_info *h = hc_find(call);
 	char cmd[2 * HCALL_TEXT_MAX + 64], clean[256], et[128], *res = NULL;
 	struct lerr err = { 0 };
 	struct part *p = NULL;
@@ -239,7 +245,7 @@ static int hcall_call(const struct cmd *self, int argc, char **argv)
 	if (!h)
 		return lpar_usage_error(self, "unknown hcall '%s' (see 'lpar hcall --list')",
 					clean);
-	if (!(h->who & HV_WHO_CTL))
+	if (!(h->who & HC_CTL))
 		return lpar_usage_error(self,
 			"hcall '%s' is issued by a partition, not by a controller (see 'lpar hcall --list')",
 			h->name);

@@ -13,12 +13,11 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/hcalls.h"
 #include "../common/num.h"
 #include "../common/text.h"
-#include "../hv/hcall.h"
 #include "../libpart/tev.h"
 #include "cmd.h"
-#include "hcalltab.h"
 #include "json.h"
 #include "trace.h"
 
@@ -71,7 +70,7 @@ int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 	memset(hc, 0, sizeof(hc));
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		const struct hv_hcall *h;
+		const struct hc_info *h;
 
 		text_sanitize(clean, sizeof(clean), w, strlen(w));
 		if (!strcmp(w, "all")) {
@@ -85,10 +84,10 @@ int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 						"unknown exit '%s' in filter (known: io, hlt, fault, debug)",
 						clean);
 			exits |= (unsigned)exit_bit(w);
-		} else if (!(h = hcalltab_find(w))) {
+		} else if (!(h = hc_find(w))) {
 			return lerr_set(err, EINVAL,
 					"unknown hcall '%s' in filter (see 'lpar hcall --list')", clean);
-		} else if (!(h->who & HV_WHO_GUEST)) {
+		} else if (!(h->who & HC_GUEST)) {
 			return lerr_set(err, EINVAL,
 					"hcall '%s' is issued by a controller: it never appears in a trace",
 					h->name);
@@ -158,10 +157,10 @@ static const char *ready_names(uint64_t bits, char *buf, size_t len)
 }
 
 /* One argument, "buf=0x104000" or "len=42", by the table's kind for it. */
-static void show_arg(struct trace_view *v, const struct hv_hcall *h, size_t i,
+static void show_arg(struct trace_view *v, const struct hc_info *h, size_t i,
 		     const char *val)
 {
-	char t = h ? hcalltab_type(h, i) : 'u';
+	char t = h ? hc_type(h, i) : 'u';
 	char clean[64];
 	uint64_t n;
 
@@ -181,7 +180,7 @@ static void show_arg(struct trace_view *v, const struct hv_hcall *h, size_t i,
 		fprintf(v->out, "%llu", (unsigned long long)n);
 }
 
-static void show_hcall(struct trace_view *v, const struct part_tev *e, const struct hv_hcall *h)
+static void show_hcall(struct trace_view *v, const struct part_tev *e, const struct hc_info *h)
 {
 	const char *name = part_tev_get(e, "name"), *args = part_tev_get(e, "args");
 	long long ret = tev_ret(e);
@@ -372,7 +371,7 @@ static int trace_line(struct trace_view *v, char *line)
 	if (!strcmp(ev, "hcall")) {
 		uint64_t nr = part_tev_u64(&e, "nr");
 		const char *name = part_tev_get(&e, "name");
-		const struct hv_hcall *h = nr < LPAR_HC_MAX ? hcalltab_nr((unsigned)nr) : NULL;
+		const struct hc_info *h = nr < LPAR_HC_MAX ? hc_info((unsigned)nr) : NULL;
 		size_t slot = nr < LPAR_HC_MAX ? (size_t)nr : LPAR_HC_MAX;
 		long long ret = tev_ret(&e);
 
@@ -464,7 +463,7 @@ static int by_time(const void *a, const void *b, void *arg)
 
 static const char *slot_name(size_t i)
 {
-	const struct hv_hcall *h = i < LPAR_HC_MAX ? hcalltab_nr((unsigned)i) : NULL;
+	const struct hc_info *h = i < LPAR_HC_MAX ? hc_info((unsigned)i) : NULL;
 
 	return h ? h->name : "unknown";
 }

@@ -24,6 +24,11 @@ includes() {
 	assert_output ""
 }
 
+@test "cmd/ reaches the monitor only through hv/hv.h" {
+	run bash -c "cd '$ROOT' && grep -nE '^#include \"\.\./hv/' cmd/*.[ch] | grep -v '\.\./hv/hv\.h\"'"
+	assert_output ""
+}
+
 @test "libpart/ includes nothing of the monitor" {
 	run includes hv libpart/*.[ch]
 	assert_output ""
