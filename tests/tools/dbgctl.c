@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../common/err.h"
+#include "../../libpart/conn.h" /* the wire itself: this tool tests the protocol */
 #include "../../libpart/part.h"
 #include "../../p9/client.h"
 
