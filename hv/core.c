@@ -39,7 +39,7 @@ static void on_kick(int signo)
 	hvb_cpu_kick(signal_cpu);
 }
 
-void hv_kick(struct hv *hv)
+void hv_vcpu_kick(struct hv *hv)
 {
 	hvb_cpu_kick(hv->cpu);
 	pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
@@ -224,7 +224,7 @@ void hv_request(struct hv *hv, unsigned req)
 	hv->req |= req;
 	pthread_cond_broadcast(&hv->cond);
 	if (!pthread_equal(pthread_self(), hv->vcpu_thread))
-		hv_kick(hv);
+		hv_vcpu_kick(hv);
 }
 
 int hv_yield(struct hv *hv)

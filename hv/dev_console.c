@@ -36,7 +36,7 @@ static void output_failed(struct hv *hv, int e, int on_vcpu)
 		hv_end_signal(hv, SIGPIPE);
 	} else if (e == EPIPE) {
 		hv_pending_signal = SIGPIPE;
-		hv_kick(hv);
+		hv_vcpu_kick(hv);
 	} else {
 		__atomic_compare_exchange_n(&hv->out.console_errno, &none, e, 0,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);

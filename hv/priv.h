@@ -217,9 +217,13 @@ void hv_end_killed(struct hv *hv, const char *by);
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Interrupts the vCPU thread out of a run or ppoll() for a request. */
+/*
+ * Gets the vCPU out of the guest: interrupts its run (the backend's kick)
+ * and its ppoll() in block() or a console write (the kick signal).  Any
+ * thread but the vCPU's own calls it; the one way that is done.
+ */
 #define HV_KICK_SIGNAL SIGUSR1
-void hv_kick(struct hv *hv);
+void hv_vcpu_kick(struct hv *hv);
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
