@@ -650,7 +650,8 @@ static void chan_close(struct hv_chan *c)
 	c->conn_fd = -1;
 }
 
-void hv_chan_end(struct hv *hv)
+/* The partition has ended: its channels' links are down (for the record). */
+static void chan_end(struct hv *hv)
 {
 	for (int i = 0; hv->chans && i < hv->chans->n; i++) {
 		struct hv_chan *c = &hv->chans->c[i];
@@ -670,4 +671,5 @@ const struct hv_device hv_dev_chan = {
 	.name = "channel",
 	.init = chan_init,
 	.fini = chan_fini,
+	.end = chan_end,
 };

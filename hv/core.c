@@ -219,6 +219,54 @@ static void stopped_wait(struct hv *hv)
 	pthread_cond_timedwait(&hv->cond, &hv->lock, &ts);
 }
 
+/* The devices' lifecycle hooks, in list order (struct hv_device). */
+static unsigned devs_serve(struct hv *hv)
+{
+	unsigned req = 0;
+
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->serve)
+			req |= hv->devs[i]->serve(hv);
+	return req;
+}
+
+static int devs_start(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->start && hv->devs[i]->start(hv))
+			return 1;
+	return 0;
+}
+
+static void devs_pause(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->pause)
+			hv->devs[i]->pause(hv);
+}
+
+static int devs_resume(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->resume && hv->devs[i]->resume(hv))
+			return 1;
+	return 0;
+}
+
+static void devs_flush(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->flush)
+			hv->devs[i]->flush(hv);
+}
+
+static void devs_end(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->end)
+			hv->devs[i]->end(hv);
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;
@@ -253,17 +301,11 @@ int hv_yield(struct hv *hv)
 			end = 1;
 			break;
 		}
-		if (hv->dbg.release) {
-			hvb_cpu_settle(hv->cpu);
-			hv_debug_cleanup(hv);
-			hv->req |= hv->state == HV_CREATED ? HV_REQ_START :
-				   hv->state == HV_PAUSED && !hv->panicked ?
-				   HV_REQ_RESUME : 0;
-		}
+		hv->req |= devs_serve(hv);
 		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
 			hv->req &= ~HV_REQ_START;
 			hv->boot_ns = hv_host_ns();
-			if (hv_debug_resume(hv)) {
+			if (devs_start(hv)) {
 				end = 1;
 				break;
 			}
@@ -273,19 +315,12 @@ int hv_yield(struct hv *hv)
 			hv->req &= ~(HV_REQ_PAUSE | HV_REQ_RESUME);
 			/* Finish the exit in progress so registers are consistent. */
 			hvb_cpu_settle(hv->cpu);
-			if (hv->dbg.owner && !hv->dbg.stop[0]) {
-				struct hv_regs r;
-
-				hvb_cpu_get_regs(hv->cpu, &r);
-				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop), "stopped %s rip=0x%llx",
-					 hv->dbg.reason[0] ? hv->dbg.reason : "interrupt",
-					 (unsigned long long)r.rip);
-			}
+			devs_pause(hv);
 			hv_set_state(hv, HV_PAUSED);
 		}
 		if (hv->state == HV_PAUSED && (hv->req & HV_REQ_RESUME)) {
 			hv->req &= ~HV_REQ_RESUME;
-			if (hv_debug_resume(hv)) {
+			if (devs_resume(hv)) {
 				end = 1;
 				break;
 			}
@@ -347,10 +382,10 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 		}
 		hv_exit_handle(hv, &ex);
 	}
-	/* What the partition put in its console ring is its output too. */
-	hv_console_ring_flush(hv);
+	/* Output the devices still owe (a console ring's) goes out while the I/O thread runs. */
+	devs_flush(hv);
 	hv_io_stop(hv);
-	hv_chan_end(hv);
+	devs_end(hv);
 	/*
 	 * The record goes down before anyone waiting hears of the end, so a
 	 * controller that saw "ended" finds it ended in the run directory too.
@@ -561,7 +596,6 @@ void hv_destroy(struct hv *hv)
 			d->fini(hv);
 	}
 	hv_io_fini(hv);
-	hv_debug_fini(hv);
 	if (signal_cpu == hv->cpu)
 		signal_cpu = NULL;
 	hvb_close(hv->vm);

@@ -343,7 +343,8 @@ static void arm_step(struct hv *hv, struct hv_regs *r)
 	hv->dbg.tf = 1;
 }
 
-int hv_debug_resume(struct hv *hv)
+/* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
+static int debug_resume(struct hv *hv)
 {
 	struct hv_regs r;
 
@@ -366,7 +367,8 @@ int hv_debug_resume(struct hv *hv)
 	return 0;
 }
 
-void hv_debug_cleanup(struct hv *hv)
+/* vCPU thread, lock held: the owner is gone; remove everything it set. */
+static void debug_cleanup(struct hv *hv)
 {
 	struct hv_regs r;
 
@@ -469,7 +471,8 @@ static int miss_done(struct hv *hv)
 	return 1;
 }
 
-void hv_debug_fini(struct hv *hv)
+/* Frees what debugging kept for the partition's life. */
+static void debug_fini(struct hv *hv)
 {
 	x86_dec_close(hv->dbg.dec);
 	hv->dbg.dec = NULL;
@@ -553,3 +556,36 @@ int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 	stop(hv, "stopped trap rip=0x%" PRIx64 " vector=%u", f->rip, (unsigned)f->vector);
 	return 1;
 }
+
+/* vCPU thread, lock held: a debugger that left is cleaned up after, and the partition runs on. */
+static unsigned debug_serve(struct hv *hv)
+{
+	if (!hv->dbg.release)
+		return 0;
+	hvb_cpu_settle(hv->cpu);
+	debug_cleanup(hv);
+	return hv->state == HV_CREATED ? HV_REQ_START :
+	       hv->state == HV_PAUSED && !hv->panicked ? HV_REQ_RESUME : 0;
+}
+
+/* vCPU thread, lock held, the vCPU settled: a debugger hears why it stopped. */
+static void debug_pause(struct hv *hv)
+{
+	struct hv_regs r;
+
+	if (!hv->dbg.owner || hv->dbg.stop[0])
+		return;
+	hvb_cpu_get_regs(hv->cpu, &r);
+	snprintf(hv->dbg.stop, sizeof(hv->dbg.stop), "stopped %s rip=0x%llx",
+		 hv->dbg.reason[0] ? hv->dbg.reason : "interrupt", (unsigned long long)r.rip);
+}
+
+/* The debugger: no hcalls, only hooks into the partition's life. */
+const struct hv_device hv_dev_debug = {
+	.name = "debug",
+	.fini = debug_fini,
+	.serve = debug_serve,
+	.start = debug_resume,
+	.pause = debug_pause,
+	.resume = debug_resume,
+};

@@ -299,7 +299,11 @@ static void pump_tick(struct hv *hv, void *arg, short revents)
 		pump_run(hv, arg, 0);
 }
 
-void hv_console_ring_flush(struct hv *hv)
+/*
+ * vCPU thread: everything written to the console ring goes out now, before
+ * hcall output and at the end (the flush hook).
+ */
+static void ring_flush(struct hv *hv)
 {
 	struct hv_pump *p = hv->pump;
 
@@ -380,7 +384,7 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 
 	if (!buf)
 		return -EFAULT;
-	hv_console_ring_flush(hv);
+	ring_flush(hv);
 	return hv_console_output(hv, buf, a[1]);
 }
 
@@ -487,6 +491,7 @@ const struct hv_device hv_dev_console = {
 	.name = "console",
 	.init = console_init,
 	.fini = console_fini,
+	.flush = ring_flush,
 	.hcalls = console_hcalls,
 	.nhcalls = sizeof(console_hcalls) / sizeof(console_hcalls[0]),
 };

@@ -247,12 +247,6 @@ void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
 int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
 /* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
 int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
-/* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
-int hv_debug_resume(struct hv *hv);
-/* vCPU thread, lock held: the owner is gone; remove everything it set. */
-void hv_debug_cleanup(struct hv *hv);
-/* Frees what debugging kept for the partition's life. */
-void hv_debug_fini(struct hv *hv);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);
@@ -328,8 +322,6 @@ void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
 int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits);
 /* A doorbell that reached the monitor's process: no ring has that index. */
 void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
-/* chan.c: the partition has ended: its channels' links are down (for the record). */
-void hv_chan_end(struct hv *hv);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* "bytes", "messages" (LPAR_RING_*). */
@@ -349,9 +341,6 @@ void hv_io_wake(struct hv *hv);
 int hv_io_start(struct hv *hv, struct lerr *err);
 void hv_io_stop(struct hv *hv);
 void hv_io_fini(struct hv *hv);
-
-/* dev_console.c: everything written to the console ring, out before the end. */
-void hv_console_ring_flush(struct hv *hv);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
