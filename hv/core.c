@@ -80,15 +80,6 @@ uint64_t hv_now(const struct hv *hv)
 	return hv_host_ns() - hv->boot_ns;
 }
 
-int hv_wake_add(struct hv *hv, int fd, uint32_t bit)
-{
-	if (hv->nwake == HV_WAKE_MAX)
-		return -ENOSPC;
-	hv->wake[hv->nwake] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	hv->wake_bit[hv->nwake++] = bit;
-	return 0;
-}
-
 void hv_end_exit(struct hv *hv, int status)
 {
 	hv->ended = 1;
@@ -559,6 +550,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_hcall_register(hv, err);
 	if (!r)
 		r = hv_io_init(hv, err);
+	if (!r)
+		r = hv_block_init(hv, err);
 	while (!r && hv->devs[hv->ndevs_ready]) {
 		const struct hv_device *d = hv->devs[hv->ndevs_ready];
 
@@ -596,6 +589,7 @@ void hv_destroy(struct hv *hv)
 			d->fini(hv);
 	}
 	hv_io_fini(hv);
+	hv_block_fini(hv);
 	if (signal_cpu == hv->cpu)
 		signal_cpu = NULL;
 	hvb_close(hv->vm);

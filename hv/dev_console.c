@@ -335,7 +335,7 @@ static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
 }
 
 /* Serves the image's ring named "console", if it has one. */
-static int console_init(struct hv *hv, struct lerr *err)
+static int ring_serve(struct hv *hv, struct lerr *err)
 {
 	struct hv_ring *r = hv_ring_find(hv, "console");
 	struct hv_pump *p;
@@ -388,12 +388,13 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 	return hv_console_output(hv, buf, a[1]);
 }
 
-int hv_console_in_fd(struct hv *hv)
+static int console_in_fd(struct hv *hv)
 {
 	return hv->con.in_eof ? -1 : hv->con.in_fd;
 }
 
-void hv_console_fill(struct hv *hv)
+/* block() saw the input fd readable: moves what is there into the buffer. */
+static void console_fill(struct hv *hv)
 {
 	char buf[4096];
 	uint32_t room;
@@ -427,7 +428,8 @@ void hv_console_end_input(struct hv *hv)
 	pthread_mutex_unlock(&hv->lock);
 }
 
-int hv_console_ready(struct hv *hv)
+/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
+static int console_ready(struct hv *hv)
 {
 	int ready;
 
@@ -440,6 +442,37 @@ int hv_console_ready(struct hv *hv)
 	pthread_mutex_unlock(&hv->lock);
 	return ready;
 }
+
+/* block(): input (or its end) waiting, if wanted. */
+static uint64_t input_ready(struct hv *hv, void *arg, uint64_t want)
+{
+	(void)arg;
+	return (want & LPAR_READY_CONSOLE) && console_ready(hv) ? LPAR_READY_CONSOLE : 0;
+}
+
+/* Input not wanted stays in the pipe: polling it would wake block() at once. */
+static int input_fds(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max)
+{
+	int fd = console_in_fd(hv);
+
+	(void)arg;
+	if (fd < 0 || !(want & LPAR_READY_CONSOLE) || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	return 1;
+}
+
+static uint64_t input_polled(struct hv *hv, void *arg, const struct pollfd *fds, int n)
+{
+	(void)arg;
+	if (n && fds[0].revents)
+		console_fill(hv);
+	return 0;
+}
+
+static const struct hv_block_src input_src = {
+	.ready = input_ready, .fds = input_fds, .polled = input_polled,
+};
 
 /*
  * Input waiting in the buffer (typed at a console viewer, or read ahead by
@@ -478,6 +511,15 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 	if (r == 0)
 		hv->con.in_eof = 1;
 	return r;
+}
+
+static int console_init(struct hv *hv, struct lerr *err)
+{
+	int e = hv_block_add(hv, &input_src, NULL);
+
+	if (e)
+		return lerr_set(err, -e, "block() cannot wait on the console: %s", strerror(-e));
+	return ring_serve(hv, err);
 }
 
 static const struct hv_hcall console_hcalls[] = {

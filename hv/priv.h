@@ -14,7 +14,6 @@
 #include "hcall.h"
 #include "hv.h"
 
-#define HV_WAKE_MAX 8
 #define HV_CONS_RING (64u << 10)    /* console output kept for replay */
 #define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
 #define HV_LOG_MAX (64ull << 20)    /* console log size limit */
@@ -171,10 +170,8 @@ struct hv {
 	const struct hv_device *const *devs;
 	size_t ndevs_ready;        /* devices whose init succeeded */
 
-	/* What block() waits on: fds and the ready bit each sets. */
-	struct pollfd wake[HV_WAKE_MAX];
-	uint32_t wake_bit[HV_WAKE_MAX];
-	int nwake;
+	struct hv_block *block;    /* what block() waits on (block.c) */
+	struct hv_clock *clock;    /* the clock device's (dev_clock.c) */
 
 	/*
 	 * Shared with the control thread, under lock: the state, requests,
@@ -193,7 +190,6 @@ struct hv {
 	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	uint64_t events;           /* bits the controller raised for event_take */
-	uint64_t wake_at;          /* monotonic ns a controller wake-up is due, or 0 */
 	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
 
@@ -252,8 +248,31 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
 uint64_t hv_host_ns(void);
 /* Nanoseconds since boot on the host's monotonic clock. */
 uint64_t hv_now(const struct hv *hv);
-/* Adds fd to what block() waits on; bit is what it sets in the ready set. */
-int hv_wake_add(struct hv *hv, int fd, uint32_t bit);
+
+/*
+ * block.c: what the block hcall waits on.  A device registers each thing
+ * a partition can wait on as a source (at init: console input, each ring,
+ * the controller's event fd, its timer); every callback is optional and
+ * runs on the vCPU thread without the lock.
+ */
+struct hv_block_src {
+	/* The ready bits of want it has now; reporting one uses it up. */
+	uint64_t (*ready)(struct hv *hv, void *arg, uint64_t want);
+	/* Fills up to max fds to poll while block() waits for want; returns how many. */
+	int (*fds)(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max);
+	/* Its fds are back from the poll: takes what they bring; returns ready bits. */
+	uint64_t (*polled)(struct hv *hv, void *arg, const struct pollfd *fds, int n);
+	/* Nanoseconds since boot by which block() must look again, or 0. */
+	uint64_t (*due)(struct hv *hv, void *arg);
+};
+int hv_block_init(struct hv *hv, struct lerr *err);
+/* Adds a source; src must outlive the partition. */
+int hv_block_add(struct hv *hv, const struct hv_block_src *src, void *arg);
+void hv_block_fini(struct hv *hv);
+/* The block hcall (the clock device lists it). */
+int64_t hv_block_hcall(struct hv *hv, const uint64_t *args);
+/* dev_clock.c: the controller's wake-up comes ns from now (LPAR_READY_TIMER). */
+void hv_clock_wake(struct hv *hv, uint64_t ns);
 /* Set by hv_on_signal(). */
 extern volatile sig_atomic_t hv_pending_signal;
 
@@ -266,14 +285,8 @@ int hv_yield(struct hv *hv);
 
 /* Console output from the partition: to the console fd, the log and the ring. */
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
-/* The console input fd for block() to poll, or -1 once it has ended. */
-int hv_console_in_fd(struct hv *hv);
-/* block() saw the input fd readable: moves what is there into the buffer. */
-void hv_console_fill(struct hv *hv);
 /* A controller's end of console input: console_read returns 0 once the rest is read. */
 void hv_console_end_input(struct hv *hv);
-/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
-int hv_console_ready(struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
@@ -318,8 +331,6 @@ void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Starts r over: a corrupt ring, or the partition asked. */
 void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
-/* The fds block() polls for rings and the ready bit of each; returns how many. */
-int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits);
 /* A doorbell that reached the monitor's process: no ring has that index. */
 void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
 /* chan.c: the channel a ring joins, or NULL. */
