@@ -503,13 +503,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->argv = cfg->argv;
 	hv->envc = cfg->envc;
 	hv->envp = cfg->envp;
-	hv->con.in_fd = cfg->console_in;
-	hv->con.out_fd = cfg->console_out;
-	hv->con.log_fd = cfg->log_fd;
+	hv->cfg = cfg;
 	hv->dir_fd = cfg->dir_fd;
-	hv->chan_dir = cfg->chan_dir ? strdup(cfg->chan_dir) : NULL;
-	hv->chan_specs = cfg->chans;
-	hv->nchan_specs = cfg->nchans;
 	hv->devs = hv_devices_all();
 	hv->stop_signals = cfg->stop_signals;
 	hv->created_ns = hv_host_ns();
@@ -521,10 +516,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	pthread_mutex_init(&hv->lock, NULL);
 	cond_init_monotonic(&hv->cond);
 	signals_init(hv, cfg);
-	hv->con.ring = malloc(HV_CONS_RING);
-	hv->con.in = malloc(HV_CONS_INMAX);
 	hv->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!hv->name || !hv->con.ring || !hv->con.in || hv->event_fd < 0) {
+	if (!hv->name || hv->event_fd < 0) {
 		hv_destroy(hv);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
@@ -563,6 +556,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_ctl_start(hv, cfg->listen_fd, err);
 	if (!r)
 		r = hv_io_start(hv, err);
+	hv->cfg = NULL;
 	if (r) {
 		hv_destroy(hv);
 		return r;
@@ -601,9 +595,6 @@ void hv_destroy(struct hv *hv)
 		close(hv->event_fd);
 	pthread_mutex_destroy(&hv->lock);
 	pthread_cond_destroy(&hv->cond);
-	free(hv->con.ring);
-	free(hv->con.in);
-	free(hv->chan_dir);
 	free(hv->name);
 	elf_close(hv->los);
 	free(hv);

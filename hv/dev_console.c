@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
+#include <lpar/boot.h>
 #include <lpar/hcall.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +20,20 @@
 #include "../common/err.h"
 #include "../elf/elf.h"
 #include "priv.h"
+
+struct hv_pump;
+
+/*
+ * The console device's own state; what the control tree reads (the replay
+ * ring, the input buffer, the log fd) is struct hv_console, hv->con.
+ */
+struct hv_console_dev {
+	int in_fd, out_fd;
+	int in_eof;                  /* the input fd reached its end */
+	int eof_unreported;          /* ... and block() has not said so yet */
+	uint64_t logged;             /* bytes in the console log */
+	struct hv_pump *pump;        /* the console ring's pump, or NULL */
+};
 
 /*
  * A console write failed with e.  EPIPE ends the partition as a closed
@@ -52,7 +67,7 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 	uint64_t done = 0;
 
 	while (done < len) {
-		struct pollfd p = { .fd = hv->con.out_fd, .events = POLLOUT };
+		struct pollfd p = { .fd = hv->console->out_fd, .events = POLLOUT };
 		size_t chunk = len - done > PIPE_BUF ? PIPE_BUF : len - done;
 		ssize_t n;
 
@@ -63,7 +78,7 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 				continue;
 			return -errno;
 		}
-		n = write(hv->con.out_fd, buf + done, chunk);
+		n = write(hv->console->out_fd, buf + done, chunk);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -81,18 +96,18 @@ static void log_write(struct hv *hv, const char *buf, uint64_t len)
 {
 	static const char full[] = "\n[lpar: console log limit reached; later output is not logged]\n";
 
-	if (hv->con.log_fd < 0 || hv->con.logged > HV_LOG_MAX)
+	if (hv->con.log_fd < 0 || hv->console->logged > HV_LOG_MAX)
 		return;
-	if (hv->con.logged + len > HV_LOG_MAX) {
-		len = HV_LOG_MAX - hv->con.logged;
+	if (hv->console->logged + len > HV_LOG_MAX) {
+		len = HV_LOG_MAX - hv->console->logged;
 		if (write(hv->con.log_fd, buf, len) < 0 ||
 		    write(hv->con.log_fd, full, sizeof(full) - 1) < 0)
 			return;
-		hv->con.logged = HV_LOG_MAX + 1;
+		hv->console->logged = HV_LOG_MAX + 1;
 		return;
 	}
 	if (write(hv->con.log_fd, buf, len) == (ssize_t)len)
-		hv->con.logged += len;
+		hv->console->logged += len;
 }
 
 /* Output for the console log and for console viewers (the replay ring). */
@@ -115,7 +130,7 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 {
 	int r = 0;
 
-	if (hv->con.out_fd >= 0)
+	if (hv->console->out_fd >= 0)
 		r = out_fd_write(hv, buf, len);
 	if (r == -EPIPE)
 		return r;
@@ -218,7 +233,7 @@ static void pump_fd(struct hv *hv, struct hv_pump *p)
 	char path[64];
 	int fd;
 
-	p->fd = hv->con.out_fd;
+	p->fd = hv->console->out_fd;
 	p->chunk = PIPE_BUF;
 	if (p->fd < 0 || fstat(p->fd, &st) < 0)
 		return;
@@ -305,7 +320,7 @@ static void pump_tick(struct hv *hv, void *arg, short revents)
  */
 static void ring_flush(struct hv *hv)
 {
-	struct hv_pump *p = hv->pump;
+	struct hv_pump *p = hv->console->pump;
 
 	if (!p)
 		return;
@@ -313,7 +328,7 @@ static void ring_flush(struct hv *hv)
 	do {
 		int e = 0;
 
-		if (p->off < p->len && hv->con.out_fd >= 0)
+		if (p->off < p->len && hv->console->out_fd >= 0)
 			e = out_fd_write(hv, (const char *)p->src + p->off, p->len - p->off);
 		pump_done(hv, p);
 		if (e < 0)
@@ -324,7 +339,7 @@ static void ring_flush(struct hv *hv)
 
 static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
-	struct hv_pump *p = hv->pump;
+	struct hv_pump *p = hv->console->pump;
 
 	pthread_mutex_lock(&p->lock);
 	p->off = p->len = 0; /* what was taken goes with the ring */
@@ -360,7 +375,7 @@ static int ring_serve(struct hv *hv, struct lerr *err)
 		free(p);
 		return lerr_set(err, -e, "cannot serve the console ring: %s", strerror(-e));
 	}
-	hv->pump = p;
+	hv->console->pump = p;
 	r->attach = "console";
 	r->reset = pump_reset;
 	hv_ring_set_link(hv, r, LPAR_LINK_UP, "monitor");
@@ -369,13 +384,20 @@ static int ring_serve(struct hv *hv, struct lerr *err)
 
 static void console_fini(struct hv *hv)
 {
-	if (!hv->pump)
-		return;
-	if (hv->pump->own_fd)
-		close(hv->pump->fd);
-	pthread_mutex_destroy(&hv->pump->lock);
-	free(hv->pump);
-	hv->pump = NULL;
+	struct hv_pump *p = hv->console ? hv->console->pump : NULL;
+
+	if (p) {
+		if (p->own_fd)
+			close(p->fd);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+	}
+	free(hv->console);
+	hv->console = NULL;
+	free(hv->con.ring);
+	free(hv->con.in);
+	hv->con.ring = NULL;
+	hv->con.in = NULL;
 }
 
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
@@ -390,7 +412,7 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 
 static int console_in_fd(struct hv *hv)
 {
-	return hv->con.in_eof ? -1 : hv->con.in_fd;
+	return hv->console->in_eof ? -1 : hv->console->in_fd;
 }
 
 /* block() saw the input fd readable: moves what is there into the buffer. */
@@ -403,9 +425,9 @@ static void console_fill(struct hv *hv)
 	pthread_mutex_lock(&hv->lock);
 	room = HV_CONS_INMAX - hv->con.inlen;
 	pthread_mutex_unlock(&hv->lock);
-	if (!room || hv->con.in_fd < 0 || hv->con.in_eof)
+	if (!room || hv->console->in_fd < 0 || hv->console->in_eof)
 		return;
-	n = read(hv->con.in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	n = read(hv->console->in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		hv_console_end_input(hv);
 		return;
@@ -421,9 +443,9 @@ static void console_fill(struct hv *hv)
 void hv_console_end_input(struct hv *hv)
 {
 	pthread_mutex_lock(&hv->lock);
-	if (!hv->con.in_eof) {
-		hv->con.in_eof = 1;
-		hv->con.eof_unreported = 1;
+	if (!hv->console->in_eof) {
+		hv->console->in_eof = 1;
+		hv->console->eof_unreported = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
 }
@@ -435,8 +457,8 @@ static int console_ready(struct hv *hv)
 
 	pthread_mutex_lock(&hv->lock);
 	ready = hv->con.inlen > 0;
-	if (!ready && hv->con.eof_unreported) {
-		hv->con.eof_unreported = 0;
+	if (!ready && hv->console->eof_unreported) {
+		hv->console->eof_unreported = 0;
 		ready = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
@@ -481,7 +503,7 @@ static const struct hv_block_src input_src = {
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
 	char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_WRITE);
-	struct pollfd p = { .fd = hv->con.in_fd, .events = POLLIN };
+	struct pollfd p = { .fd = hv->console->in_fd, .events = POLLIN };
 	uint32_t n = 0;
 	ssize_t r;
 
@@ -496,30 +518,51 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 		memmove(hv->con.in, hv->con.in + n, hv->con.inlen - n);
 		hv->con.inlen -= n;
 	}
-	if (!n && hv->con.in_eof)
-		hv->con.eof_unreported = 0;
+	if (!n && hv->console->in_eof)
+		hv->console->eof_unreported = 0;
 	pthread_mutex_unlock(&hv->lock);
 	if (n)
 		return n;
-	if (hv->con.in_eof)
+	if (hv->console->in_eof)
 		return 0;
-	if (hv->con.in_fd < 0 || poll(&p, 1, 0) <= 0)
+	if (hv->console->in_fd < 0 || poll(&p, 1, 0) <= 0)
 		return -EAGAIN;
-	r = read(hv->con.in_fd, buf, a[1]);
+	r = read(hv->console->in_fd, buf, a[1]);
 	if (r < 0)
 		return errno == EINTR || errno == EAGAIN ? -EAGAIN : -errno;
 	if (r == 0)
-		hv->con.in_eof = 1;
+		hv->console->in_eof = 1;
 	return r;
 }
 
 static int console_init(struct hv *hv, struct lerr *err)
 {
-	int e = hv_block_add(hv, &input_src, NULL);
+	const struct hv_config *cfg = hv->cfg;
+	struct lpar_boot_info *bi = gmem_at(&hv->mem, LPAR_BOOT_INFO, sizeof(*bi));
+	int e;
 
-	if (e)
+	hv->con.log_fd = cfg->log_fd;
+	hv->console = calloc(1, sizeof(*hv->console));
+	hv->con.ring = malloc(HV_CONS_RING);
+	hv->con.in = malloc(HV_CONS_INMAX);
+	if (!hv->console || !hv->con.ring || !hv->con.in) {
+		console_fini(hv);
+		return lerr_set(err, ENOMEM, "out of memory");
+	}
+	hv->console->in_fd = cfg->console_in;
+	hv->console->out_fd = cfg->console_out;
+	/* The library OS answers "not a terminal" at once when the console cannot be one. */
+	if (bi && cfg->console_out >= 0 && !isatty(cfg->console_out))
+		bi->flags |= LPAR_BOOT_CONSOLE_BUFFERED;
+	e = hv_block_add(hv, &input_src, NULL);
+	if (e) {
+		console_fini(hv);
 		return lerr_set(err, -e, "block() cannot wait on the console: %s", strerror(-e));
-	return ring_serve(hv, err);
+	}
+	e = ring_serve(hv, err);
+	if (e)
+		console_fini(hv);
+	return e;
 }
 
 static const struct hv_hcall console_hcalls[] = {

@@ -44,12 +44,13 @@ struct hv_layout {
 #define HV_REQ_RESUME 4u
 #define HV_REQ_KILL   8u
 
-/* The console: output fans out to the console fd, the log and a replay ring. */
+/*
+ * The console's buffers, which the control tree reads and writes directly
+ * (hv/ctltree.c): the replay ring, controllers' input and the log.  Made
+ * by the console device (dev_console.c), whose other state is its own.
+ */
 struct hv_console {
-	int in_fd, out_fd, log_fd;
-	int in_eof;                  /* the input fd reached its end */
-	int eof_unreported;          /* ... and block() has not said so yet */
-	uint64_t logged;
+	int log_fd;
 	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
 	uint64_t total;              /* bytes of output so far */
 	uint8_t *in;                 /* input from controllers, not yet read */
@@ -149,6 +150,8 @@ struct hv_io;
 
 struct hv {
 	char *name;
+	/* While hv_create() runs: the configuration devices take their part of at init. */
+	const struct hv_config *cfg;
 	int argc;
 	char *const *argv;
 	const struct elf_image *img;
@@ -186,6 +189,7 @@ struct hv {
 	int event_fd;              /* wakes block() when the controller raises something */
 	pthread_t vcpu_thread;
 	struct hv_console con;
+	struct hv_console_dev *console; /* the console device's (dev_console.c) */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
 	struct hv_trace trace;     /* under lock, but for the readers count */
@@ -196,11 +200,7 @@ struct hv {
 	struct hv_ring rings[LPAR_RINGS_MAX];
 	size_t nrings;
 	struct hv_io *io;          /* the I/O thread */
-	struct hv_pump *pump;      /* the console ring's pump, or NULL */
-	struct hv_chans *chans;    /* channels to other partitions, or NULL */
-	char *chan_dir;
-	const struct hv_chan_spec *chan_specs;
-	size_t nchan_specs;
+	struct hv_chans *chans;    /* the channel device's (chan.c), or NULL */
 
 	int ended;
 	struct hv_outcome out;
