@@ -64,19 +64,6 @@ struct hv_frame {
 	uint64_t rax, vector, error, rip, cs, rflags, rsp, ss;
 };
 
-#define HV_BP_MAX 64
-#define HV_WP_MAX 8
-
-struct hv_bp {
-	uint64_t addr;
-	uint8_t orig;              /* the byte under the int3 */
-};
-
-struct hv_wp {
-	uint64_t addr, len;
-	char kind;                 /* 'w', 'r' or 'a' */
-};
-
 /* A trace event (trace.c). */
 enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING, HV_TEV_SYSCALL };
 #define HV_TRACE_RING 4096
@@ -95,32 +82,6 @@ struct hv_trace {
 	struct hv_tev *ring;       /* HV_TRACE_RING events, made for the first reader */
 	uint64_t head;             /* events recorded so far */
 	int readers;               /* trace files open: nothing is recorded at 0 */
-};
-
-/* A debugger's hold on the partition (debug.c; docs/debug-protocol.md). */
-struct hv_debug {
-	const void *owner;         /* the control tree fid that owns "debug" */
-	int release;               /* the owner went: clean up and run on */
-	struct hv_bp bp[HV_BP_MAX];
-	int nbp;
-	struct hv_wp wp[HV_WP_MAX];
-	int nwp;
-	unsigned steps;            /* instructions left to step; 0: continue */
-	int tf;                    /* the monitor set TF: the next #DB is its */
-	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
-	/* An access KVM could not emulate, stepped with its page unguarded. */
-	struct {
-		uint64_t page;     /* the watched page; 0: none */
-		uint64_t addr, old;
-		unsigned size;
-		int kind;          /* X86_ACCESS_READ or _WRITE */
-	} miss;
-	struct x86_dec *dec;       /* capstone, opened for the first miss */
-	int trap;                  /* stopped on the partition's own exception */
-	struct hv_frame trap_frame;
-	uint64_t trap_cr2;
-	char reason[16];           /* why the next pause stops: attach, interrupt */
-	char stop[512];            /* the current stop line; "" while running */
 };
 
 /* A ring the image declares (ring.c). */
@@ -191,7 +152,7 @@ struct hv {
 	struct hv_console con;
 	struct hv_console_dev *console; /* the console device's (dev_console.c) */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
-	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
+	struct hv_debug *dbg;      /* the debugger's (debug.c); under lock, but for the fields it notes */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	uint64_t events;           /* bits the controller raised for event_take */
 	int panicked;              /* stopped for good by a controller panic */
