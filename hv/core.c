@@ -258,6 +258,22 @@ static void devs_end(struct hv *hv)
 			hv->devs[i]->end(hv);
 }
 
+int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->exception && hv->devs[i]->exception(hv, f, cr2))
+			return 1;
+	return 0;
+}
+
+int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->mmio && hv->devs[i]->mmio(hv, ex))
+			return 1;
+	return 0;
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;

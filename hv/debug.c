@@ -552,7 +552,8 @@ static int step_done(struct hv *hv, const struct hv_frame *f)
 	return 1;
 }
 
-int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
+/* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
+static int debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 {
 	struct hv_wp *w = wp_page(hv, ex->addr);
 	uint8_t *p = gmem_at(&hv->mem, ex->addr, ex->size);
@@ -577,7 +578,8 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 	return 1;
 }
 
-int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
+/* vCPU thread: an exception the debugger may own; 1 if handled. */
+static int debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 {
 	if (f->vector == 1 && hv->dbg->tf)
 		return step_done(hv, f);
@@ -636,4 +638,6 @@ const struct hv_device hv_dev_debug = {
 	.start = debug_resume,
 	.pause = debug_pause,
 	.resume = debug_resume,
+	.exception = debug_exception,
+	.mmio = debug_mmio,
 };

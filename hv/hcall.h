@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct hv;
+struct hv_frame;
+struct hvb_exit;
 struct lerr;
 
 #define HV_WHO_GUEST 1u  /* issued by the partition */
@@ -64,6 +66,10 @@ struct hv_device {
 	void (*flush)(struct hv *hv);
 	/* The I/O thread has stopped, the status record is not yet written: the end. */
 	void (*end)(struct hv *hv);
+	/* The partition took an exception; 1 if the device handled it (else it crashes). */
+	int (*exception)(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+	/* An MMIO exit; 1 if the device performed the access (else the partition crashes). */
+	int (*mmio)(struct hv *hv, const struct hvb_exit *ex);
 };
 
 extern const struct hv_device hv_dev_sys;

@@ -182,6 +182,10 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 #define HV_KICK_SIGNAL SIGUSR1
 void hv_vcpu_kick(struct hv *hv);
 
+/* The devices' exception and mmio hooks, in list order: 1 if one handled it. */
+int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex);
+
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
 /* Ends the partition with the reason for the exception in f. */
@@ -200,10 +204,6 @@ int hv_debug_command(struct hv *hv, const char *cmd);
 int hv_debug_event(struct hv *hv, char *buf, size_t len);
 /* Replaces planted int3 bytes in a copy of guest memory with the originals. */
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
-/* vCPU thread: an exception the debugger may own; 1 if handled. */
-int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
-/* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
-int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);
