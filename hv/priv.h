@@ -135,7 +135,12 @@ struct hv {
 	size_t ndevs_ready;        /* devices whose init succeeded */
 
 	struct hv_block *block;    /* what block() waits on (block.c) */
-	struct hv_clock *clock;    /* the clock device's (dev_clock.c) */
+
+	/* Each device's own state, defined in its file and made at its init. */
+	struct hv_clock *clock;         /* dev_clock.c */
+	struct hv_console_dev *console; /* dev_console.c */
+	struct hv_chans *chans;         /* chan.c; NULL without channels */
+	struct hv_debug *dbg;           /* debug.c; under lock, but for the fields it notes */
 
 	/*
 	 * Shared with the control thread, under lock: the state, requests,
@@ -149,10 +154,8 @@ struct hv {
 	uint32_t raised;           /* LPAR_READY_* raised by the controller */
 	int event_fd;              /* wakes block() when the controller raises something */
 	pthread_t vcpu_thread;
-	struct hv_console con;
-	struct hv_console_dev *console; /* the console device's (dev_console.c) */
+	struct hv_console con;     /* the console's buffers the control tree reads */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
-	struct hv_debug *dbg;      /* the debugger's (debug.c); under lock, but for the fields it notes */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	uint64_t events;           /* bits the controller raised for event_take */
 	int panicked;              /* stopped for good by a controller panic */
@@ -161,7 +164,6 @@ struct hv {
 	struct hv_ring rings[LPAR_RINGS_MAX];
 	size_t nrings;
 	struct hv_io *io;          /* the I/O thread */
-	struct hv_chans *chans;    /* the channel device's (chan.c), or NULL */
 
 	int ended;
 	struct hv_outcome out;
