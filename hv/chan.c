@@ -566,7 +566,8 @@ static struct hv_ring *pick_ring(struct hv *hv, const struct hv_chan_spec *s, st
 
 static void chan_fini(struct hv *hv);
 
-static int chan_setup(struct hv *hv, const struct hv_chan_spec *s, struct lerr *err)
+static int chan_setup(struct hv *hv, const char *dir, const struct hv_chan_spec *s,
+		      struct lerr *err)
 {
 	struct hv_chan *c = &hv->chans->c[hv->chans->n];
 	struct hv_ring *r = pick_ring(hv, s, err);
@@ -578,10 +579,10 @@ static int chan_setup(struct hv *hv, const struct hv_chan_spec *s, struct lerr *
 	snprintf(c->name, sizeof(c->name), "%s", s->name);
 	c->sa.sun_family = AF_UNIX;
 	if ((size_t)snprintf(c->sa.sun_path, sizeof(c->sa.sun_path), "%s/%s.sock",
-			     hv->chan_dir, s->name) >= sizeof(c->sa.sun_path))
+			     dir, s->name) >= sizeof(c->sa.sun_path))
 		return lerr_set(err, ENAMETOOLONG, "channel '%s': the path %s/%s.sock is too long for a socket",
-				s->name, hv->chan_dir, s->name);
-	snprintf(c->lock_path, sizeof(c->lock_path), "%s/%s.lock", hv->chan_dir, s->name);
+				s->name, dir, s->name);
+	snprintf(c->lock_path, sizeof(c->lock_path), "%s/%s.lock", dir, s->name);
 	hv->chans->n++;
 	r->attach = "channel";
 	r->chan = c;
@@ -592,25 +593,28 @@ static int chan_setup(struct hv *hv, const struct hv_chan_spec *s, struct lerr *
 
 static int chan_init(struct hv *hv, struct lerr *err)
 {
+	const struct hv_chan_spec *specs = hv->cfg->chans;
+	size_t nspecs = hv->cfg->nchans;
+	const char *dir = hv->cfg->chan_dir;
 	int r = 0;
 
-	if (!hv->nchan_specs)
+	if (!nspecs)
 		return 0;
-	if (!hv->chan_dir)
+	if (!dir)
 		return lerr_set(err, EINVAL, "channels need a channel directory");
-	if (mkdir(hv->chan_dir, 0700) < 0 && errno != EEXIST)
-		return lerr_set(err, errno, "cannot create %s: %s", hv->chan_dir, strerror(errno));
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return lerr_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
 	hv->chans = calloc(1, sizeof(*hv->chans));
 	if (!hv->chans)
 		return lerr_set(err, ENOMEM, "out of memory");
 	r = hv_io_tick(hv, chan_tick, hv->chans);
-	for (size_t i = 0; i < hv->nchan_specs && !r; i++) {
+	for (size_t i = 0; i < nspecs && !r; i++) {
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(hv->chan_specs[i].name, hv->chan_specs[j].name))
+			if (!strcmp(specs[i].name, specs[j].name))
 				r = lerr_set(err, EINVAL, "channel '%s' is named twice",
-					     hv->chan_specs[i].name);
+					     specs[i].name);
 		if (!r)
-			r = chan_setup(hv, &hv->chan_specs[i], err);
+			r = chan_setup(hv, dir, &specs[i], err);
 	}
 	if (r)
 		chan_fini(hv);
@@ -650,7 +654,8 @@ static void chan_close(struct hv_chan *c)
 	c->conn_fd = -1;
 }
 
-void hv_chan_end(struct hv *hv)
+/* The partition has ended: its channels' links are down (for the record). */
+static void chan_end(struct hv *hv)
 {
 	for (int i = 0; hv->chans && i < hv->chans->n; i++) {
 		struct hv_chan *c = &hv->chans->c[i];
@@ -670,4 +675,5 @@ const struct hv_device hv_dev_chan = {
 	.name = "channel",
 	.init = chan_init,
 	.fini = chan_fini,
+	.end = chan_end,
 };

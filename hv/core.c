@@ -40,7 +40,7 @@ static void on_kick(int signo)
 	hvb_cpu_kick(signal_cpu);
 }
 
-void hv_kick(struct hv *hv)
+void hv_vcpu_kick(struct hv *hv)
 {
 	hvb_cpu_kick(hv->cpu);
 	pthread_kill(hv->vcpu_thread, HV_KICK_SIGNAL);
@@ -79,15 +79,6 @@ uint64_t hv_host_ns(void)
 uint64_t hv_now(const struct hv *hv)
 {
 	return hv_host_ns() - hv->boot_ns;
-}
-
-int hv_wake_add(struct hv *hv, int fd, uint32_t bit)
-{
-	if (hv->nwake == HV_WAKE_MAX)
-		return -ENOSPC;
-	hv->wake[hv->nwake] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	hv->wake_bit[hv->nwake++] = bit;
-	return 0;
 }
 
 void hv_end_exit(struct hv *hv, int status)
@@ -220,12 +211,76 @@ static void stopped_wait(struct hv *hv)
 	pthread_cond_timedwait(&hv->cond, &hv->lock, &ts);
 }
 
+/* The devices' lifecycle hooks, in list order (struct hv_device). */
+static unsigned devs_serve(struct hv *hv)
+{
+	unsigned req = 0;
+
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->serve)
+			req |= hv->devs[i]->serve(hv);
+	return req;
+}
+
+static int devs_start(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->start && hv->devs[i]->start(hv))
+			return 1;
+	return 0;
+}
+
+static void devs_pause(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->pause)
+			hv->devs[i]->pause(hv);
+}
+
+static int devs_resume(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->resume && hv->devs[i]->resume(hv))
+			return 1;
+	return 0;
+}
+
+static void devs_flush(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->flush)
+			hv->devs[i]->flush(hv);
+}
+
+static void devs_end(struct hv *hv)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->end)
+			hv->devs[i]->end(hv);
+}
+
+int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->exception && hv->devs[i]->exception(hv, f, cr2))
+			return 1;
+	return 0;
+}
+
+int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->mmio && hv->devs[i]->mmio(hv, ex))
+			return 1;
+	return 0;
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;
 	pthread_cond_broadcast(&hv->cond);
 	if (!pthread_equal(pthread_self(), hv->vcpu_thread))
-		hv_kick(hv);
+		hv_vcpu_kick(hv);
 }
 
 int hv_yield(struct hv *hv)
@@ -254,17 +309,11 @@ int hv_yield(struct hv *hv)
 			end = 1;
 			break;
 		}
-		if (hv->dbg.release) {
-			hvb_cpu_settle(hv->cpu);
-			hv_debug_cleanup(hv);
-			hv->req |= hv->state == HV_CREATED ? HV_REQ_START :
-				   hv->state == HV_PAUSED && !hv->panicked ?
-				   HV_REQ_RESUME : 0;
-		}
+		hv->req |= devs_serve(hv);
 		if (hv->state == HV_CREATED && (hv->req & HV_REQ_START)) {
 			hv->req &= ~HV_REQ_START;
 			hv->boot_ns = hv_host_ns();
-			if (hv_debug_resume(hv)) {
+			if (devs_start(hv)) {
 				end = 1;
 				break;
 			}
@@ -274,19 +323,12 @@ int hv_yield(struct hv *hv)
 			hv->req &= ~(HV_REQ_PAUSE | HV_REQ_RESUME);
 			/* Finish the exit in progress so registers are consistent. */
 			hvb_cpu_settle(hv->cpu);
-			if (hv->dbg.owner && !hv->dbg.stop[0]) {
-				struct hv_regs r;
-
-				hvb_cpu_get_regs(hv->cpu, &r);
-				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop), "stopped %s rip=0x%llx",
-					 hv->dbg.reason[0] ? hv->dbg.reason : "interrupt",
-					 (unsigned long long)r.rip);
-			}
+			devs_pause(hv);
 			hv_set_state(hv, HV_PAUSED);
 		}
 		if (hv->state == HV_PAUSED && (hv->req & HV_REQ_RESUME)) {
 			hv->req &= ~HV_REQ_RESUME;
-			if (hv_debug_resume(hv)) {
+			if (devs_resume(hv)) {
 				end = 1;
 				break;
 			}
@@ -348,10 +390,10 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 		}
 		hv_exit_handle(hv, &ex);
 	}
-	/* What the partition put in its console ring is its output too. */
-	hv_console_ring_flush(hv);
+	/* Output the devices still owe (a console ring's) goes out while the I/O thread runs. */
+	devs_flush(hv);
 	hv_io_stop(hv);
-	hv_chan_end(hv);
+	devs_end(hv);
 	/*
 	 * The record goes down before anyone waiting hears of the end, so a
 	 * controller that saw "ended" finds it ended in the run directory too.
@@ -478,13 +520,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->argv = cfg->argv;
 	hv->envc = cfg->envc;
 	hv->envp = cfg->envp;
-	hv->con.in_fd = cfg->console_in;
-	hv->con.out_fd = cfg->console_out;
-	hv->con.log_fd = cfg->log_fd;
+	hv->cfg = cfg;
 	hv->dir_fd = cfg->dir_fd;
-	hv->chan_dir = cfg->chan_dir ? strdup(cfg->chan_dir) : NULL;
-	hv->chan_specs = cfg->chans;
-	hv->nchan_specs = cfg->nchans;
 	hv->devs = hv_devices_all();
 	hv->stop_signals = cfg->stop_signals;
 	hv->created_ns = hv_host_ns();
@@ -496,10 +533,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	pthread_mutex_init(&hv->lock, NULL);
 	cond_init_monotonic(&hv->cond);
 	signals_init(hv, cfg);
-	hv->con.ring = malloc(HV_CONS_RING);
-	hv->con.in = malloc(HV_CONS_INMAX);
 	hv->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!hv->name || !hv->con.ring || !hv->con.in || hv->event_fd < 0) {
+	if (!hv->name || hv->event_fd < 0) {
 		hv_destroy(hv);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
@@ -525,6 +560,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_hcall_register(hv, err);
 	if (!r)
 		r = hv_io_init(hv, err);
+	if (!r)
+		r = hv_block_init(hv, err);
 	while (!r && hv->devs[hv->ndevs_ready]) {
 		const struct hv_device *d = hv->devs[hv->ndevs_ready];
 
@@ -536,6 +573,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		r = hv_ctl_start(hv, cfg->listen_fd, err);
 	if (!r)
 		r = hv_io_start(hv, err);
+	hv->cfg = NULL;
 	if (r) {
 		hv_destroy(hv);
 		return r;
@@ -562,7 +600,7 @@ void hv_destroy(struct hv *hv)
 			d->fini(hv);
 	}
 	hv_io_fini(hv);
-	hv_debug_fini(hv);
+	hv_block_fini(hv);
 	if (signal_cpu == hv->cpu)
 		signal_cpu = NULL;
 	hvb_close(hv->vm);
@@ -574,9 +612,6 @@ void hv_destroy(struct hv *hv)
 		close(hv->event_fd);
 	pthread_mutex_destroy(&hv->lock);
 	pthread_cond_destroy(&hv->cond);
-	free(hv->con.ring);
-	free(hv->con.in);
-	free(hv->chan_dir);
 	free(hv->name);
 	elf_close(hv->los);
 	free(hv);

@@ -30,19 +30,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/err.h"
 #include "../common/num.h"
 #include "../elf/elf.h"
 #include "priv.h"
 #include "x86_insn.h"
+
+#define HV_BP_MAX 64
+#define HV_WP_MAX 8
+
+struct hv_bp {
+	uint64_t addr;
+	uint8_t orig;              /* the byte under the int3 */
+};
+
+struct hv_wp {
+	uint64_t addr, len;
+	char kind;                 /* 'w', 'r' or 'a' */
+};
+
+/* A debugger's hold on the partition (docs/debug-protocol.md): the debug device's state. */
+struct hv_debug {
+	const void *owner;         /* the control tree fid that owns "debug" */
+	int release;               /* the owner went: clean up and run on */
+	struct hv_bp bp[HV_BP_MAX];
+	int nbp;
+	struct hv_wp wp[HV_WP_MAX];
+	int nwp;
+	unsigned steps;            /* instructions left to step; 0: continue */
+	int tf;                    /* the monitor set TF: the next #DB is its */
+	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
+	/* An access KVM could not emulate, stepped with its page unguarded. */
+	struct {
+		uint64_t page;     /* the watched page; 0: none */
+		uint64_t addr, old;
+		unsigned size;
+		int kind;          /* X86_ACCESS_READ or _WRITE */
+	} miss;
+	struct x86_dec *dec;       /* capstone, opened for the first miss */
+	int trap;                  /* stopped on the partition's own exception */
+	struct hv_frame trap_frame;
+	uint64_t trap_cr2;
+	char reason[16];           /* why the next pause stops: attach, interrupt */
+	char stop[512];            /* the current stop line; "" while running */
+};
 
 #define RFLAGS_TF (1ull << 8)
 #define PAGE 0x1000ull
 
 static struct hv_bp *bp_at(struct hv *hv, uint64_t addr)
 {
-	for (int i = 0; i < hv->dbg.nbp; i++)
-		if (hv->dbg.bp[i].addr == addr)
-			return &hv->dbg.bp[i];
+	for (int i = 0; i < hv->dbg->nbp; i++)
+		if (hv->dbg->bp[i].addr == addr)
+			return &hv->dbg->bp[i];
 	return NULL;
 }
 
@@ -76,9 +116,9 @@ static int guard_mode(const struct hv_wp *w)
 /* The watchpoint whose page holds addr, or NULL. */
 static struct hv_wp *wp_page(struct hv *hv, uint64_t addr)
 {
-	for (int i = 0; i < hv->dbg.nwp; i++)
-		if ((hv->dbg.wp[i].addr & ~(PAGE - 1)) == (addr & ~(PAGE - 1)))
-			return &hv->dbg.wp[i];
+	for (int i = 0; i < hv->dbg->nwp; i++)
+		if ((hv->dbg->wp[i].addr & ~(PAGE - 1)) == (addr & ~(PAGE - 1)))
+			return &hv->dbg->wp[i];
 	return NULL;
 }
 
@@ -100,21 +140,21 @@ int hv_debug_claim(struct hv *hv, const void *owner)
 	int e = 0;
 
 	pthread_mutex_lock(&hv->lock);
-	if (hv->dbg.owner || hv->dbg.release) {
+	if (hv->dbg->owner || hv->dbg->release) {
 		e = -EBUSY;
 	} else if (hv->state == HV_ENDED) {
 		e = -ESRCH;
 	} else {
-		hv->dbg.owner = owner;
-		hv->dbg.stop[0] = '\0';
-		snprintf(hv->dbg.reason, sizeof(hv->dbg.reason), "attach");
+		hv->dbg->owner = owner;
+		hv->dbg->stop[0] = '\0';
+		snprintf(hv->dbg->reason, sizeof(hv->dbg->reason), "attach");
 		if (hv->state == HV_RUNNING)
 			hv_request(hv, HV_REQ_PAUSE);
 		else if (hv->state == HV_CREATED)
-			snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+			snprintf(hv->dbg->stop, sizeof(hv->dbg->stop),
 				 "stopped attach rip=0x%" PRIx64, hv->img->entry);
 		else if (hvb_cpu_get_regs(hv->cpu, &r) == 0)
-			snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+			snprintf(hv->dbg->stop, sizeof(hv->dbg->stop),
 				 "stopped attach rip=0x%" PRIx64, r.rip);
 	}
 	pthread_mutex_unlock(&hv->lock);
@@ -124,9 +164,9 @@ int hv_debug_claim(struct hv *hv, const void *owner)
 void hv_debug_release(struct hv *hv, const void *owner)
 {
 	pthread_mutex_lock(&hv->lock);
-	if (owner && hv->dbg.owner == owner) {
-		hv->dbg.owner = NULL;
-		hv->dbg.release = 1;
+	if (owner && hv->dbg->owner == owner) {
+		hv->dbg->owner = NULL;
+		hv->dbg->release = 1;
 		/* The vCPU thread cleans up (it owns the vCPU), and a running partition runs on. */
 		hv_request(hv, 0);
 	}
@@ -138,9 +178,9 @@ int hv_debug_event(struct hv *hv, char *buf, size_t len)
 	int have;
 
 	pthread_mutex_lock(&hv->lock);
-	have = hv->state != HV_RUNNING && hv->dbg.stop[0];
+	have = hv->state != HV_RUNNING && hv->dbg->stop[0];
 	if (have)
-		snprintf(buf, len, "%s\n", hv->dbg.stop);
+		snprintf(buf, len, "%s\n", hv->dbg->stop);
 	pthread_mutex_unlock(&hv->lock);
 	return have;
 }
@@ -148,8 +188,8 @@ int hv_debug_event(struct hv *hv, char *buf, size_t len)
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len)
 {
 	pthread_mutex_lock(&hv->lock);
-	for (int i = 0; i < hv->dbg.nbp; i++) {
-		const struct hv_bp *b = &hv->dbg.bp[i];
+	for (int i = 0; i < hv->dbg->nbp; i++) {
+		const struct hv_bp *b = &hv->dbg->bp[i];
 
 		if (b->addr >= gpa && b->addr - gpa < len && buf[b->addr - gpa] == 0xcc)
 			buf[b->addr - gpa] = b->orig;
@@ -165,9 +205,9 @@ static int set_break(struct hv *hv, uint64_t addr)
 		return -EFAULT;
 	if (bp_at(hv, addr))
 		return -EEXIST;
-	if (hv->dbg.nbp == HV_BP_MAX)
+	if (hv->dbg->nbp == HV_BP_MAX)
 		return -ENOSPC;
-	b = &hv->dbg.bp[hv->dbg.nbp++];
+	b = &hv->dbg->bp[hv->dbg->nbp++];
 	b->addr = addr;
 	b->orig = *(uint8_t *)gmem_at(&hv->mem, addr, 1);
 	bp_plant(hv, b);
@@ -180,10 +220,10 @@ static int delete_break(struct hv *hv, uint64_t addr)
 
 	if (!b)
 		return -ENOENT;
-	if (hv->dbg.lifted_bp != (int)(b - hv->dbg.bp) + 1)
+	if (hv->dbg->lifted_bp != (int)(b - hv->dbg->bp) + 1)
 		bp_lift(hv, b);
-	hv->dbg.lifted_bp = 0;
-	*b = hv->dbg.bp[--hv->dbg.nbp];
+	hv->dbg->lifted_bp = 0;
+	*b = hv->dbg->bp[--hv->dbg->nbp];
 	return 0;
 }
 
@@ -207,25 +247,25 @@ static int set_watch(struct hv *hv, uint64_t addr, const char *lenstr, const cha
 		return -EFAULT;
 	if (wp_page(hv, addr))
 		return -EEXIST;
-	if (hv->dbg.nwp == HV_WP_MAX)
+	if (hv->dbg->nwp == HV_WP_MAX)
 		return -ENOSPC;
-	w = &hv->dbg.wp[hv->dbg.nwp];
+	w = &hv->dbg->wp[hv->dbg->nwp];
 	w->addr = addr;
 	w->len = len;
 	w->kind = kind[0];
 	r = hvb_ram_guard(hv->vm, addr, guard_mode(w));
 	if (r)
 		return r;
-	hv->dbg.nwp++;
+	hv->dbg->nwp++;
 	return 0;
 }
 
 static int delete_watch(struct hv *hv, uint64_t addr)
 {
-	for (int i = 0; i < hv->dbg.nwp; i++)
-		if (hv->dbg.wp[i].addr == addr) {
+	for (int i = 0; i < hv->dbg->nwp; i++)
+		if (hv->dbg->wp[i].addr == addr) {
 			hvb_ram_guard(hv->vm, addr, HVB_RAM_RW);
-			hv->dbg.wp[i] = hv->dbg.wp[--hv->dbg.nwp];
+			hv->dbg->wp[i] = hv->dbg->wp[--hv->dbg->nwp];
 			return 0;
 		}
 	return -ENOENT;
@@ -255,26 +295,26 @@ int hv_debug_command(struct hv *hv, const char *cmd)
 		else if (hv->state == HV_RUNNING)
 			e = -EBUSY;
 		else {
-			hv->dbg.steps = !strcmp(verb, "step") ? (unsigned)n : 0;
-			hv->dbg.stop[0] = '\0';
-			hv->dbg.reason[0] = '\0';
+			hv->dbg->steps = !strcmp(verb, "step") ? (unsigned)n : 0;
+			hv->dbg->stop[0] = '\0';
+			hv->dbg->reason[0] = '\0';
 			hv_request(hv, hv->state == HV_CREATED ? HV_REQ_START : HV_REQ_RESUME);
 		}
 	} else if (!strcmp(verb, "stop")) {
 		struct hv_regs r;
 
 		if (hv->state == HV_RUNNING) {
-			snprintf(hv->dbg.reason, sizeof(hv->dbg.reason), "interrupt");
+			snprintf(hv->dbg->reason, sizeof(hv->dbg->reason), "interrupt");
 			hv_request(hv, HV_REQ_PAUSE);
 		} else if (hv->req & (HV_REQ_RESUME | HV_REQ_START)) {
 			/* A cont or step not yet acted on: it never happens. */
 			hv->req &= ~(HV_REQ_RESUME | HV_REQ_START);
-			hv->dbg.steps = 0;
+			hv->dbg->steps = 0;
 			if (hv->state == HV_CREATED)
-				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+				snprintf(hv->dbg->stop, sizeof(hv->dbg->stop),
 					 "stopped interrupt rip=0x%" PRIx64, hv->img->entry);
 			else if (hvb_cpu_get_regs(hv->cpu, &r) == 0)
-				snprintf(hv->dbg.stop, sizeof(hv->dbg.stop),
+				snprintf(hv->dbg->stop, sizeof(hv->dbg->stop),
 					 "stopped interrupt rip=0x%" PRIx64, r.rip);
 			pthread_cond_broadcast(&hv->cond);
 			hv_ctl_kick(hv);
@@ -309,9 +349,9 @@ static void stop(struct hv *hv, const char *fmt, ...)
 
 	pthread_mutex_lock(&hv->lock);
 	va_start(ap, fmt);
-	vsnprintf(hv->dbg.stop, sizeof(hv->dbg.stop), fmt, ap);
+	vsnprintf(hv->dbg->stop, sizeof(hv->dbg->stop), fmt, ap);
 	va_end(ap);
-	hv->dbg.steps = 0;
+	hv->dbg->steps = 0;
 	hv_set_state(hv, HV_PAUSED);
 	pthread_mutex_unlock(&hv->lock);
 }
@@ -337,54 +377,56 @@ static void arm_step(struct hv *hv, struct hv_regs *r)
 
 	if (b) {
 		bp_lift(hv, b);
-		hv->dbg.lifted_bp = (int)(b - hv->dbg.bp) + 1;
+		hv->dbg->lifted_bp = (int)(b - hv->dbg->bp) + 1;
 	}
 	r->rflags |= RFLAGS_TF;
-	hv->dbg.tf = 1;
+	hv->dbg->tf = 1;
 }
 
-int hv_debug_resume(struct hv *hv)
+/* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
+static int debug_resume(struct hv *hv)
 {
 	struct hv_regs r;
 
-	if (hv->dbg.trap) {
-		hv->dbg.trap = 0;
+	if (hv->dbg->trap) {
+		hv->dbg->trap = 0;
 		/* Continuing past the partition's own fault is its crash. */
-		if (hv->dbg.trap_frame.vector != 3) {
+		if (hv->dbg->trap_frame.vector != 3) {
 			pthread_mutex_unlock(&hv->lock);
-			hv_fault_crash(hv, &hv->dbg.trap_frame, hv->dbg.trap_cr2);
+			hv_fault_crash(hv, &hv->dbg->trap_frame, hv->dbg->trap_cr2);
 			pthread_mutex_lock(&hv->lock);
 			return 1;
 		}
 	}
-	if (!hv->dbg.owner || hvb_cpu_get_regs(hv->cpu, &r))
+	if (!hv->dbg->owner || hvb_cpu_get_regs(hv->cpu, &r))
 		return 0;
-	if (hv->dbg.steps || bp_at(hv, r.rip)) {
+	if (hv->dbg->steps || bp_at(hv, r.rip)) {
 		arm_step(hv, &r);
 		hvb_cpu_set_regs(hv->cpu, &r);
 	}
 	return 0;
 }
 
-void hv_debug_cleanup(struct hv *hv)
+/* vCPU thread, lock held: the owner is gone; remove everything it set. */
+static void debug_cleanup(struct hv *hv)
 {
 	struct hv_regs r;
 
-	for (int i = 0; i < hv->dbg.nbp; i++)
-		if (hv->dbg.lifted_bp != i + 1)
-			bp_lift(hv, &hv->dbg.bp[i]);
-	for (int i = 0; i < hv->dbg.nwp; i++)
-		hvb_ram_guard(hv->vm, hv->dbg.wp[i].addr, HVB_RAM_RW);
-	if (hv->dbg.tf && hvb_cpu_get_regs(hv->cpu, &r) == 0) {
+	for (int i = 0; i < hv->dbg->nbp; i++)
+		if (hv->dbg->lifted_bp != i + 1)
+			bp_lift(hv, &hv->dbg->bp[i]);
+	for (int i = 0; i < hv->dbg->nwp; i++)
+		hvb_ram_guard(hv->vm, hv->dbg->wp[i].addr, HVB_RAM_RW);
+	if (hv->dbg->tf && hvb_cpu_get_regs(hv->cpu, &r) == 0) {
 		r.rflags &= ~RFLAGS_TF;
 		hvb_cpu_set_regs(hv->cpu, &r);
 	}
-	hv->dbg.nbp = hv->dbg.nwp = 0;
-	hv->dbg.miss.page = 0;
-	hv->dbg.tf = hv->dbg.lifted_bp = hv->dbg.trap = 0;
-	hv->dbg.steps = 0;
-	hv->dbg.stop[0] = '\0';
-	hv->dbg.release = 0;
+	hv->dbg->nbp = hv->dbg->nwp = 0;
+	hv->dbg->miss.page = 0;
+	hv->dbg->tf = hv->dbg->lifted_bp = hv->dbg->trap = 0;
+	hv->dbg->steps = 0;
+	hv->dbg->stop[0] = '\0';
+	hv->dbg->release = 0;
 }
 
 /* Stops after an access that touched w's bytes; old is what they held. */
@@ -417,9 +459,9 @@ static int miss_start(struct hv *hv, const struct hv_frame *f)
 	uint64_t n = 15, addr;
 	unsigned size;
 
-	if (f->vector != 6 || !hv->dbg.nwp || hv->dbg.tf)
+	if (f->vector != 6 || !hv->dbg->nwp || hv->dbg->tf)
 		return 0;
-	if (!hv->dbg.dec && x86_dec_open(&hv->dbg.dec))
+	if (!hv->dbg->dec && x86_dec_open(&hv->dbg->dec))
 		return 0;
 	while (n && !(code = gmem_at(&hv->mem, f->rip, n)))
 		n--;
@@ -429,24 +471,24 @@ static int miss_start(struct hv *hv, const struct hv_frame *f)
 	r.rip = f->rip;
 	r.rsp = f->rsp;
 	r.rflags = f->rflags;
-	for (int i = 0; i < hv->dbg.nwp; i++) {
-		const struct hv_wp *w = &hv->dbg.wp[i];
+	for (int i = 0; i < hv->dbg->nwp; i++) {
+		const struct hv_wp *w = &hv->dbg->wp[i];
 		uint64_t page = w->addr & ~(PAGE - 1);
-		int kind = x86_insn_touches(hv->dbg.dec, code, n, &r, sg.fs_base, sg.gs_base,
+		int kind = x86_insn_touches(hv->dbg->dec, code, n, &r, sg.fs_base, sg.gs_base,
 					    page, page + PAGE, &addr, &size);
 
 		if (!kind)
 			continue;
-		hv->dbg.miss.page = page;
-		hv->dbg.miss.addr = addr;
-		hv->dbg.miss.size = size ? size : 1;
-		hv->dbg.miss.kind = kind;
-		hv->dbg.miss.old = read_le(hv, w->addr, w->len);
+		hv->dbg->miss.page = page;
+		hv->dbg->miss.addr = addr;
+		hv->dbg->miss.size = size ? size : 1;
+		hv->dbg->miss.kind = kind;
+		hv->dbg->miss.old = read_le(hv, w->addr, w->len);
 		hvb_ram_guard(hv->vm, page, HVB_RAM_RW);
 		unwind(hv, f, f->rip);
 		hvb_cpu_get_regs(hv->cpu, &r);
 		r.rflags |= RFLAGS_TF;
-		hv->dbg.tf = 1;
+		hv->dbg->tf = 1;
 		hvb_cpu_set_regs(hv->cpu, &r);
 		return 1;
 	}
@@ -456,23 +498,31 @@ static int miss_start(struct hv *hv, const struct hv_frame *f)
 /* The stepped access is done: guard its page again; 1 if it stopped. */
 static int miss_done(struct hv *hv)
 {
-	struct hv_wp *w = wp_page(hv, hv->dbg.miss.page);
-	int write = hv->dbg.miss.kind == X86_ACCESS_WRITE;
+	struct hv_wp *w = wp_page(hv, hv->dbg->miss.page);
+	int write = hv->dbg->miss.kind == X86_ACCESS_WRITE;
 
-	hv->dbg.miss.page = 0;
+	hv->dbg->miss.page = 0;
 	if (!w)
 		return 0;
 	hvb_ram_guard(hv->vm, w->addr, guard_mode(w));
-	if (!watch_hit(w, hv->dbg.miss.addr, hv->dbg.miss.size, write))
+	if (!watch_hit(w, hv->dbg->miss.addr, hv->dbg->miss.size, write))
 		return 0;
-	watch_stop(hv, w, write, hv->dbg.miss.old);
+	watch_stop(hv, w, write, hv->dbg->miss.old);
 	return 1;
 }
 
-void hv_debug_fini(struct hv *hv)
+static int debug_init(struct hv *hv, struct lerr *err)
 {
-	x86_dec_close(hv->dbg.dec);
-	hv->dbg.dec = NULL;
+	hv->dbg = calloc(1, sizeof(*hv->dbg));
+	return hv->dbg ? 0 : lerr_set(err, ENOMEM, "out of memory");
+}
+
+/* Frees what debugging kept for the partition's life. */
+static void debug_fini(struct hv *hv)
+{
+	x86_dec_close(hv->dbg->dec);
+	free(hv->dbg);
+	hv->dbg = NULL;
 }
 
 /* The #DB after an instruction the monitor let run with TF set. */
@@ -480,29 +530,30 @@ static int step_done(struct hv *hv, const struct hv_frame *f)
 {
 	struct hv_regs r;
 
-	hv->dbg.tf = 0;
-	if (hv->dbg.lifted_bp) {
-		if (hv->dbg.lifted_bp <= hv->dbg.nbp)
-			bp_plant(hv, &hv->dbg.bp[hv->dbg.lifted_bp - 1]);
-		hv->dbg.lifted_bp = 0;
+	hv->dbg->tf = 0;
+	if (hv->dbg->lifted_bp) {
+		if (hv->dbg->lifted_bp <= hv->dbg->nbp)
+			bp_plant(hv, &hv->dbg->bp[hv->dbg->lifted_bp - 1]);
+		hv->dbg->lifted_bp = 0;
 	}
 	unwind(hv, f, f->rip);
-	if (!hv->dbg.owner)
+	if (!hv->dbg->owner)
 		return 1; /* the debugger left during the step */
-	if (hv->dbg.miss.page && miss_done(hv))
+	if (hv->dbg->miss.page && miss_done(hv))
 		return 1;
-	if (hv->dbg.steps && --hv->dbg.steps == 0) {
+	if (hv->dbg->steps && --hv->dbg->steps == 0) {
 		stop(hv, "stopped step rip=0x%" PRIx64, f->rip);
 		return 1;
 	}
-	if (hv->dbg.steps && hvb_cpu_get_regs(hv->cpu, &r) == 0) {
+	if (hv->dbg->steps && hvb_cpu_get_regs(hv->cpu, &r) == 0) {
 		arm_step(hv, &r);
 		hvb_cpu_set_regs(hv->cpu, &r);
 	}
 	return 1;
 }
 
-int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
+/* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
+static int debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 {
 	struct hv_wp *w = wp_page(hv, ex->addr);
 	uint8_t *p = gmem_at(&hv->mem, ex->addr, ex->size);
@@ -520,18 +571,19 @@ int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex)
 		else
 			memcpy(ex->mmio_data, p, ex->size);
 	}
-	if (!watch_hit(w, ex->addr, ex->size, ex->out) || !hv->dbg.owner)
+	if (!watch_hit(w, ex->addr, ex->size, ex->out) || !hv->dbg->owner)
 		return 1;
 	/* Like gdb: stop after the instruction, with its effect visible. */
 	watch_stop(hv, w, ex->out, old);
 	return 1;
 }
 
-int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
+/* vCPU thread: an exception the debugger may own; 1 if handled. */
+static int debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 {
-	if (f->vector == 1 && hv->dbg.tf)
+	if (f->vector == 1 && hv->dbg->tf)
 		return step_done(hv, f);
-	if (!hv->dbg.owner)
+	if (!hv->dbg->owner)
 		return 0;
 	if (miss_start(hv, f))
 		return 1;
@@ -547,9 +599,45 @@ int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 	 * for anything else.
 	 */
 	unwind(hv, f, f->rip);
-	hv->dbg.trap = 1;
-	hv->dbg.trap_frame = *f;
-	hv->dbg.trap_cr2 = cr2;
+	hv->dbg->trap = 1;
+	hv->dbg->trap_frame = *f;
+	hv->dbg->trap_cr2 = cr2;
 	stop(hv, "stopped trap rip=0x%" PRIx64 " vector=%u", f->rip, (unsigned)f->vector);
 	return 1;
 }
+
+/* vCPU thread, lock held: a debugger that left is cleaned up after, and the partition runs on. */
+static unsigned debug_serve(struct hv *hv)
+{
+	if (!hv->dbg->release)
+		return 0;
+	hvb_cpu_settle(hv->cpu);
+	debug_cleanup(hv);
+	return hv->state == HV_CREATED ? HV_REQ_START :
+	       hv->state == HV_PAUSED && !hv->panicked ? HV_REQ_RESUME : 0;
+}
+
+/* vCPU thread, lock held, the vCPU settled: a debugger hears why it stopped. */
+static void debug_pause(struct hv *hv)
+{
+	struct hv_regs r;
+
+	if (!hv->dbg->owner || hv->dbg->stop[0])
+		return;
+	hvb_cpu_get_regs(hv->cpu, &r);
+	snprintf(hv->dbg->stop, sizeof(hv->dbg->stop), "stopped %s rip=0x%llx",
+		 hv->dbg->reason[0] ? hv->dbg->reason : "interrupt", (unsigned long long)r.rip);
+}
+
+/* The debugger: no hcalls, only hooks into the partition's life. */
+const struct hv_device hv_dev_debug = {
+	.name = "debug",
+	.init = debug_init,
+	.fini = debug_fini,
+	.serve = debug_serve,
+	.start = debug_resume,
+	.pause = debug_pause,
+	.resume = debug_resume,
+	.exception = debug_exception,
+	.mmio = debug_mmio,
+};

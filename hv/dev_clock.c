@@ -1,11 +1,14 @@
-/* The clock device: monotonic and wall-clock time, and block(deadline). */
+/*
+ * The clock device: monotonic and wall-clock time, the controller's
+ * wake-up, and the block hcall's place in the table (its home is block.c).
+ */
 #include <errno.h>
 #include <lpar/hcall.h>
-#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "../common/err.h"
 #include "priv.h"
 
 static int64_t hc_time_monotonic(struct hv *hv, const uint64_t *a)
@@ -24,121 +27,69 @@ static int64_t hc_time_wall(struct hv *hv, const uint64_t *a)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/*
- * What the controller has raised, and controller input waiting, of the
- * bits in want: a bit not wanted is neither reported nor used up.
- */
-static uint64_t raised(struct hv *hv, uint64_t want)
-{
-	uint64_t r;
+/* The clock's own state: the controller's wake-up (hcall "wake"). */
+struct hv_clock {
+	uint64_t wake_at;          /* ns since boot it is due, or 0; under hv->lock */
+};
 
+void hv_clock_wake(struct hv *hv, uint64_t ns)
+{
 	pthread_mutex_lock(&hv->lock);
-	r = hv->raised & want;
-	if (want & LPAR_READY_EVENT)
-		hv->raised &= ~LPAR_READY_EVENT; /* reported once per raise; the bits wait in event_take */
-	if ((want & LPAR_READY_TIMER) && hv->wake_at && hv_now(hv) >= hv->wake_at) {
-		hv->wake_at = 0;
-		r |= LPAR_READY_TIMER;
+	hv->clock->wake_at = hv_now(hv) + ns;
+	pthread_mutex_unlock(&hv->lock);
+}
+
+/* block(): the wake-up has come; reported once. */
+static uint64_t timer_ready(struct hv *hv, void *arg, uint64_t want)
+{
+	struct hv_clock *c = arg;
+	uint64_t r = 0;
+
+	if (!(want & LPAR_READY_TIMER))
+		return 0;
+	pthread_mutex_lock(&hv->lock);
+	if (c->wake_at && hv_now(hv) >= c->wake_at) {
+		c->wake_at = 0;
+		r = LPAR_READY_TIMER;
 	}
 	pthread_mutex_unlock(&hv->lock);
-	if ((want & LPAR_READY_CONSOLE) && hv_console_ready(hv))
-		r |= LPAR_READY_CONSOLE;
 	return r;
 }
 
-/* The rings whose eventfds fired, which are read (cleared). */
-static uint64_t ring_ready(const struct pollfd *fds, const uint64_t *bits, int n)
+/* block() looks again when the wake-up is due. */
+static uint64_t timer_due(struct hv *hv, void *arg)
 {
-	uint64_t ready = 0, val;
+	struct hv_clock *c = arg;
+	uint64_t at;
 
-	for (int i = 0; i < n; i++)
-		if (fds[i].revents && read(fds[i].fd, &val, sizeof(val)) == sizeof(val))
-			ready |= bits[i];
-	return ready;
+	pthread_mutex_lock(&hv->lock);
+	at = c->wake_at;
+	pthread_mutex_unlock(&hv->lock);
+	return at;
 }
 
-/* Drops the rings whose bits are not wanted (their eventfds keep the news). */
-static int keep_wanted(struct pollfd *fds, uint64_t *bits, int n, uint64_t want)
+static const struct hv_block_src timer_src = { .ready = timer_ready, .due = timer_due };
+
+static int clock_init(struct hv *hv, struct lerr *err)
 {
-	int k = 0;
+	int e;
 
-	for (int i = 0; i < n; i++)
-		if (bits[i] & want) {
-			fds[k] = fds[i];
-			bits[k++] = bits[i];
-		}
-	return k;
-}
-
-/*
- * Sleeps the vCPU in ppoll() until something block() waits on is ready or
- * the deadline (monotonic ns) passes; returns the ready set.  A request
- * from the controller interrupts it: a pause sleeps here and then goes on
- * waiting; a kill or stop signal returns at once and the run loop ends.
- */
-static int64_t hc_block(struct hv *hv, const uint64_t *a)
-{
-	uint64_t deadline = a[0], want = a[1] ? a[1] : ~0ull;
-	struct pollfd fds[HV_WAKE_MAX + 2 + LPAR_RINGS_MAX];
-	uint64_t ring_bit[LPAR_RINGS_MAX];
-
-	for (;;) {
-		int n = hv->nwake, con = -1, rings, nring;
-		struct timespec ts, *tp = NULL;
-		uint64_t ready = raised(hv, want);
-		uint64_t now = hv_now(hv), val;
-		int k;
-
-		memcpy(fds, hv->wake, sizeof(hv->wake[0]) * (size_t)n);
-		fds[n++] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
-		rings = n;
-		nring = hv_ring_pollfds(hv, fds + rings, ring_bit);
-		nring = keep_wanted(fds + rings, ring_bit, nring, want);
-		n += nring;
-		if (ready)
-			return (int64_t)ready;
-		/* Input not wanted stays in the pipe: polling it would wake at once. */
-		if (hv_console_in_fd(hv) >= 0 && (want & LPAR_READY_CONSOLE)) {
-			con = n;
-			fds[n++] = (struct pollfd){ .fd = hv_console_in_fd(hv), .events = POLLIN };
-		}
-		if (deadline != LPAR_DEADLINE_NEVER || hv->wake_at) {
-			uint64_t until = deadline, left;
-
-			/* A controller wake-up may come first. */
-			pthread_mutex_lock(&hv->lock);
-			if (hv->wake_at && hv->wake_at < until)
-				until = hv->wake_at;
-			pthread_mutex_unlock(&hv->lock);
-			left = until > now ? until - now : 0;
-
-			ts.tv_sec = (time_t)(left / 1000000000);
-			ts.tv_nsec = (long)(left % 1000000000);
-			tp = &ts;
-		}
-		k = ppoll(fds, (nfds_t)n, tp, &hv->run_mask);
-		if (k < 0 && errno == EINTR) {
-			if (hv_yield(hv))
-				return 0;
-			continue;
-		}
-		if (k < 0)
-			return -errno;
-		if (fds[hv->nwake].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
-			val = 0;
-		if (con >= 0 && fds[con].revents)
-			hv_console_fill(hv);
-		for (int i = 0; i < hv->nwake; i++)
-			if (fds[i].revents)
-				ready |= hv->wake_bit[i];
-		ready |= ring_ready(fds + rings, ring_bit, nring);
-		ready |= raised(hv, want);
-		if (ready)
-			return (int64_t)ready;
-		/* A timeout may have been for a wake-up that moved: only the deadline ends it. */
-		if (k == 0 && deadline != LPAR_DEADLINE_NEVER && hv_now(hv) >= deadline)
-			return 0;
+	hv->clock = calloc(1, sizeof(*hv->clock));
+	if (!hv->clock)
+		return lerr_set(err, ENOMEM, "out of memory");
+	e = hv_block_add(hv, &timer_src, hv->clock);
+	if (e) {
+		free(hv->clock);
+		hv->clock = NULL;
+		return lerr_set(err, -e, "block() cannot wait on the clock: %s", strerror(-e));
 	}
+	return 0;
+}
+
+static void clock_fini(struct hv *hv)
+{
+	free(hv->clock);
+	hv->clock = NULL;
 }
 
 static const struct hv_hcall clock_hcalls[] = {
@@ -146,12 +97,15 @@ static const struct hv_hcall clock_hcalls[] = {
 	  .fn = hc_time_monotonic, .types = "" },
 	{ .nr = LPAR_HC_TIME_WALL, .name = "time_wall", .who = HV_WHO_GUEST,
 	  .fn = hc_time_wall, .types = "" },
+	/* Listed here, where lpar hcall --list has always shown it. */
 	{ .nr = LPAR_HC_BLOCK, .name = "block", .who = HV_WHO_GUEST, .args = { "deadline", "mask" },
-	  .fn = hc_block, .types = "uu" },
+	  .fn = hv_block_hcall, .types = "uu" },
 };
 
 const struct hv_device hv_dev_clock = {
 	.name = "clock",
+	.init = clock_init,
+	.fini = clock_fini,
 	.hcalls = clock_hcalls,
 	.nhcalls = sizeof(clock_hcalls) / sizeof(clock_hcalls[0]),
 };

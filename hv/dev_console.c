@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
+#include <lpar/boot.h>
 #include <lpar/hcall.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +20,20 @@
 #include "../common/err.h"
 #include "../elf/elf.h"
 #include "priv.h"
+
+struct hv_pump;
+
+/*
+ * The console device's own state; what the control tree reads (the replay
+ * ring, the input buffer, the log fd) is struct hv_console, hv->con.
+ */
+struct hv_console_dev {
+	int in_fd, out_fd;
+	int in_eof;                  /* the input fd reached its end */
+	int eof_unreported;          /* ... and block() has not said so yet */
+	uint64_t logged;             /* bytes in the console log */
+	struct hv_pump *pump;        /* the console ring's pump, or NULL */
+};
 
 /*
  * A console write failed with e.  EPIPE ends the partition as a closed
@@ -36,7 +51,7 @@ static void output_failed(struct hv *hv, int e, int on_vcpu)
 		hv_end_signal(hv, SIGPIPE);
 	} else if (e == EPIPE) {
 		hv_pending_signal = SIGPIPE;
-		hv_kick(hv);
+		hv_vcpu_kick(hv);
 	} else {
 		__atomic_compare_exchange_n(&hv->out.console_errno, &none, e, 0,
 					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
@@ -52,7 +67,7 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 	uint64_t done = 0;
 
 	while (done < len) {
-		struct pollfd p = { .fd = hv->con.out_fd, .events = POLLOUT };
+		struct pollfd p = { .fd = hv->console->out_fd, .events = POLLOUT };
 		size_t chunk = len - done > PIPE_BUF ? PIPE_BUF : len - done;
 		ssize_t n;
 
@@ -63,7 +78,7 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 				continue;
 			return -errno;
 		}
-		n = write(hv->con.out_fd, buf + done, chunk);
+		n = write(hv->console->out_fd, buf + done, chunk);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -81,18 +96,18 @@ static void log_write(struct hv *hv, const char *buf, uint64_t len)
 {
 	static const char full[] = "\n[lpar: console log limit reached; later output is not logged]\n";
 
-	if (hv->con.log_fd < 0 || hv->con.logged > HV_LOG_MAX)
+	if (hv->con.log_fd < 0 || hv->console->logged > HV_LOG_MAX)
 		return;
-	if (hv->con.logged + len > HV_LOG_MAX) {
-		len = HV_LOG_MAX - hv->con.logged;
+	if (hv->console->logged + len > HV_LOG_MAX) {
+		len = HV_LOG_MAX - hv->console->logged;
 		if (write(hv->con.log_fd, buf, len) < 0 ||
 		    write(hv->con.log_fd, full, sizeof(full) - 1) < 0)
 			return;
-		hv->con.logged = HV_LOG_MAX + 1;
+		hv->console->logged = HV_LOG_MAX + 1;
 		return;
 	}
 	if (write(hv->con.log_fd, buf, len) == (ssize_t)len)
-		hv->con.logged += len;
+		hv->console->logged += len;
 }
 
 /* Output for the console log and for console viewers (the replay ring). */
@@ -115,7 +130,7 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 {
 	int r = 0;
 
-	if (hv->con.out_fd >= 0)
+	if (hv->console->out_fd >= 0)
 		r = out_fd_write(hv, buf, len);
 	if (r == -EPIPE)
 		return r;
@@ -218,7 +233,7 @@ static void pump_fd(struct hv *hv, struct hv_pump *p)
 	char path[64];
 	int fd;
 
-	p->fd = hv->con.out_fd;
+	p->fd = hv->console->out_fd;
 	p->chunk = PIPE_BUF;
 	if (p->fd < 0 || fstat(p->fd, &st) < 0)
 		return;
@@ -299,9 +314,13 @@ static void pump_tick(struct hv *hv, void *arg, short revents)
 		pump_run(hv, arg, 0);
 }
 
-void hv_console_ring_flush(struct hv *hv)
+/*
+ * vCPU thread: everything written to the console ring goes out now, before
+ * hcall output and at the end (the flush hook).
+ */
+static void ring_flush(struct hv *hv)
 {
-	struct hv_pump *p = hv->pump;
+	struct hv_pump *p = hv->console->pump;
 
 	if (!p)
 		return;
@@ -309,7 +328,7 @@ void hv_console_ring_flush(struct hv *hv)
 	do {
 		int e = 0;
 
-		if (p->off < p->len && hv->con.out_fd >= 0)
+		if (p->off < p->len && hv->console->out_fd >= 0)
 			e = out_fd_write(hv, (const char *)p->src + p->off, p->len - p->off);
 		pump_done(hv, p);
 		if (e < 0)
@@ -320,7 +339,7 @@ void hv_console_ring_flush(struct hv *hv)
 
 static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
-	struct hv_pump *p = hv->pump;
+	struct hv_pump *p = hv->console->pump;
 
 	pthread_mutex_lock(&p->lock);
 	p->off = p->len = 0; /* what was taken goes with the ring */
@@ -331,7 +350,7 @@ static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
 }
 
 /* Serves the image's ring named "console", if it has one. */
-static int console_init(struct hv *hv, struct lerr *err)
+static int ring_serve(struct hv *hv, struct lerr *err)
 {
 	struct hv_ring *r = hv_ring_find(hv, "console");
 	struct hv_pump *p;
@@ -356,7 +375,7 @@ static int console_init(struct hv *hv, struct lerr *err)
 		free(p);
 		return lerr_set(err, -e, "cannot serve the console ring: %s", strerror(-e));
 	}
-	hv->pump = p;
+	hv->console->pump = p;
 	r->attach = "console";
 	r->reset = pump_reset;
 	hv_ring_set_link(hv, r, LPAR_LINK_UP, "monitor");
@@ -365,13 +384,20 @@ static int console_init(struct hv *hv, struct lerr *err)
 
 static void console_fini(struct hv *hv)
 {
-	if (!hv->pump)
-		return;
-	if (hv->pump->own_fd)
-		close(hv->pump->fd);
-	pthread_mutex_destroy(&hv->pump->lock);
-	free(hv->pump);
-	hv->pump = NULL;
+	struct hv_pump *p = hv->console ? hv->console->pump : NULL;
+
+	if (p) {
+		if (p->own_fd)
+			close(p->fd);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+	}
+	free(hv->console);
+	hv->console = NULL;
+	free(hv->con.ring);
+	free(hv->con.in);
+	hv->con.ring = NULL;
+	hv->con.in = NULL;
 }
 
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
@@ -380,16 +406,17 @@ static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
 
 	if (!buf)
 		return -EFAULT;
-	hv_console_ring_flush(hv);
+	ring_flush(hv);
 	return hv_console_output(hv, buf, a[1]);
 }
 
-int hv_console_in_fd(struct hv *hv)
+static int console_in_fd(struct hv *hv)
 {
-	return hv->con.in_eof ? -1 : hv->con.in_fd;
+	return hv->console->in_eof ? -1 : hv->console->in_fd;
 }
 
-void hv_console_fill(struct hv *hv)
+/* block() saw the input fd readable: moves what is there into the buffer. */
+static void console_fill(struct hv *hv)
 {
 	char buf[4096];
 	uint32_t room;
@@ -398,9 +425,9 @@ void hv_console_fill(struct hv *hv)
 	pthread_mutex_lock(&hv->lock);
 	room = HV_CONS_INMAX - hv->con.inlen;
 	pthread_mutex_unlock(&hv->lock);
-	if (!room || hv->con.in_fd < 0 || hv->con.in_eof)
+	if (!room || hv->console->in_fd < 0 || hv->console->in_eof)
 		return;
-	n = read(hv->con.in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	n = read(hv->console->in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		hv_console_end_input(hv);
 		return;
@@ -416,26 +443,58 @@ void hv_console_fill(struct hv *hv)
 void hv_console_end_input(struct hv *hv)
 {
 	pthread_mutex_lock(&hv->lock);
-	if (!hv->con.in_eof) {
-		hv->con.in_eof = 1;
-		hv->con.eof_unreported = 1;
+	if (!hv->console->in_eof) {
+		hv->console->in_eof = 1;
+		hv->console->eof_unreported = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
 }
 
-int hv_console_ready(struct hv *hv)
+/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
+static int console_ready(struct hv *hv)
 {
 	int ready;
 
 	pthread_mutex_lock(&hv->lock);
 	ready = hv->con.inlen > 0;
-	if (!ready && hv->con.eof_unreported) {
-		hv->con.eof_unreported = 0;
+	if (!ready && hv->console->eof_unreported) {
+		hv->console->eof_unreported = 0;
 		ready = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
 	return ready;
 }
+
+/* block(): input (or its end) waiting, if wanted. */
+static uint64_t input_ready(struct hv *hv, void *arg, uint64_t want)
+{
+	(void)arg;
+	return (want & LPAR_READY_CONSOLE) && console_ready(hv) ? LPAR_READY_CONSOLE : 0;
+}
+
+/* Input not wanted stays in the pipe: polling it would wake block() at once. */
+static int input_fds(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max)
+{
+	int fd = console_in_fd(hv);
+
+	(void)arg;
+	if (fd < 0 || !(want & LPAR_READY_CONSOLE) || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	return 1;
+}
+
+static uint64_t input_polled(struct hv *hv, void *arg, const struct pollfd *fds, int n)
+{
+	(void)arg;
+	if (n && fds[0].revents)
+		console_fill(hv);
+	return 0;
+}
+
+static const struct hv_block_src input_src = {
+	.ready = input_ready, .fds = input_fds, .polled = input_polled,
+};
 
 /*
  * Input waiting in the buffer (typed at a console viewer, or read ahead by
@@ -444,7 +503,7 @@ int hv_console_ready(struct hv *hv)
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
 	char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_WRITE);
-	struct pollfd p = { .fd = hv->con.in_fd, .events = POLLIN };
+	struct pollfd p = { .fd = hv->console->in_fd, .events = POLLIN };
 	uint32_t n = 0;
 	ssize_t r;
 
@@ -459,21 +518,51 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 		memmove(hv->con.in, hv->con.in + n, hv->con.inlen - n);
 		hv->con.inlen -= n;
 	}
-	if (!n && hv->con.in_eof)
-		hv->con.eof_unreported = 0;
+	if (!n && hv->console->in_eof)
+		hv->console->eof_unreported = 0;
 	pthread_mutex_unlock(&hv->lock);
 	if (n)
 		return n;
-	if (hv->con.in_eof)
+	if (hv->console->in_eof)
 		return 0;
-	if (hv->con.in_fd < 0 || poll(&p, 1, 0) <= 0)
+	if (hv->console->in_fd < 0 || poll(&p, 1, 0) <= 0)
 		return -EAGAIN;
-	r = read(hv->con.in_fd, buf, a[1]);
+	r = read(hv->console->in_fd, buf, a[1]);
 	if (r < 0)
 		return errno == EINTR || errno == EAGAIN ? -EAGAIN : -errno;
 	if (r == 0)
-		hv->con.in_eof = 1;
+		hv->console->in_eof = 1;
 	return r;
+}
+
+static int console_init(struct hv *hv, struct lerr *err)
+{
+	const struct hv_config *cfg = hv->cfg;
+	struct lpar_boot_info *bi = gmem_at(&hv->mem, LPAR_BOOT_INFO, sizeof(*bi));
+	int e;
+
+	hv->con.log_fd = cfg->log_fd;
+	hv->console = calloc(1, sizeof(*hv->console));
+	hv->con.ring = malloc(HV_CONS_RING);
+	hv->con.in = malloc(HV_CONS_INMAX);
+	if (!hv->console || !hv->con.ring || !hv->con.in) {
+		console_fini(hv);
+		return lerr_set(err, ENOMEM, "out of memory");
+	}
+	hv->console->in_fd = cfg->console_in;
+	hv->console->out_fd = cfg->console_out;
+	/* The library OS answers "not a terminal" at once when the console cannot be one. */
+	if (bi && cfg->console_out >= 0 && !isatty(cfg->console_out))
+		bi->flags |= LPAR_BOOT_CONSOLE_BUFFERED;
+	e = hv_block_add(hv, &input_src, NULL);
+	if (e) {
+		console_fini(hv);
+		return lerr_set(err, -e, "block() cannot wait on the console: %s", strerror(-e));
+	}
+	e = ring_serve(hv, err);
+	if (e)
+		console_fini(hv);
+	return e;
 }
 
 static const struct hv_hcall console_hcalls[] = {
@@ -487,6 +576,7 @@ const struct hv_device hv_dev_console = {
 	.name = "console",
 	.init = console_init,
 	.fini = console_fini,
+	.flush = ring_flush,
 	.hcalls = console_hcalls,
 	.nhcalls = sizeof(console_hcalls) / sizeof(console_hcalls[0]),
 };

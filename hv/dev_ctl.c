@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/err.h"
 #include "../common/num.h"
 #include "../common/text.h"
 #include "priv.h"
@@ -27,6 +28,54 @@ static void nudge(struct hv *hv)
 }
 
 /* ---- the partition's side ---- */
+
+/* block(): what the controller raised, of want; an event is reported once per raise. */
+static uint64_t raised_ready(struct hv *hv, void *arg, uint64_t want)
+{
+	uint64_t r;
+
+	(void)arg;
+	pthread_mutex_lock(&hv->lock);
+	r = hv->raised & want;
+	if (want & LPAR_READY_EVENT)
+		hv->raised &= ~LPAR_READY_EVENT; /* the bits wait in event_take */
+	pthread_mutex_unlock(&hv->lock);
+	return r;
+}
+
+/* block() always polls the event fd: a nudge may also move the controller's wake-up. */
+static int event_fds(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max)
+{
+	(void)arg;
+	(void)want;
+	if (max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
+	return 1;
+}
+
+static uint64_t event_polled(struct hv *hv, void *arg, const struct pollfd *fds, int n)
+{
+	uint64_t val;
+
+	(void)arg;
+	if (n && fds[0].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
+		val = 0;
+	return 0;
+}
+
+static const struct hv_block_src event_src = {
+	.ready = raised_ready, .fds = event_fds, .polled = event_polled,
+};
+
+static int ctl_dev_init(struct hv *hv, struct lerr *err)
+{
+	int e = hv_block_add(hv, &event_src, NULL);
+
+	if (e)
+		return lerr_set(err, -e, "block() cannot wait on the controller: %s", strerror(-e));
+	return 0;
+}
 
 static int64_t hc_event_take(struct hv *hv, const uint64_t *a)
 {
@@ -121,9 +170,7 @@ static int64_t ctl_wake(struct hv *hv, const uint64_t *a, const char *text, char
 	(void)text;
 	(void)out;
 	(void)len;
-	pthread_mutex_lock(&hv->lock);
-	hv->wake_at = hv_now(hv) + a[0];
-	pthread_mutex_unlock(&hv->lock);
+	hv_clock_wake(hv, a[0]);
 	nudge(hv); /* block() recomputes its timeout */
 	return 0;
 }
@@ -189,6 +236,7 @@ static const struct hv_hcall ctl_hcalls[] = {
 
 const struct hv_device hv_dev_ctl = {
 	.name = "ctl",
+	.init = ctl_dev_init,
 	.hcalls = ctl_hcalls,
 	.nhcalls = sizeof(ctl_hcalls) / sizeof(ctl_hcalls[0]),
 };

@@ -146,13 +146,13 @@ void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 		hv_end_crash(hv, f->rip, "exception %u", vector);
 }
 
-/* An exception, as a frame: the debugger may own it, else it ends the partition. */
+/* An exception, as a frame: a device (the debugger) may own it, else it ends the partition. */
 static void exception(struct hv *hv, struct hv_frame *f, uint64_t cr2)
 {
 	if (hv_tracing(hv))
 		hv_trace_note(hv, HV_TEV_EXIT, "what=fault vector=%u rip=0x%llx",
 			      (unsigned)f->vector, (unsigned long long)f->rip);
-	if (hv_debug_exception(hv, f, cr2))
+	if (hv_devs_exception(hv, f, cr2))
 		return;
 	hv_fault_crash(hv, f, cr2);
 }
@@ -259,7 +259,7 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 			     (unsigned long long)ex->code);
 		break;
 	case HVB_EXIT_MMIO:
-		if (hv_debug_mmio(hv, ex))
+		if (hv_devs_mmio(hv, ex))
 			break;
 		hv_end_crash(hv, rip, "access to unbacked guest-physical address 0x%llx",
 			     (unsigned long long)ex->addr);

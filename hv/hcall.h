@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct hv;
+struct hv_frame;
+struct hvb_exit;
 struct lerr;
 
 #define HV_WHO_GUEST 1u  /* issued by the partition */
@@ -39,13 +41,35 @@ struct hv_hcall {
  */
 int hv_hcall_ctl(struct hv *hv, const char *cmd, char *out, size_t outlen);
 
-/* A device: a module with its hcalls and optional set-up and tear-down. */
+/*
+ * A device: a module with its hcalls, optional set-up and tear-down, and
+ * lifecycle hooks, each optional.  init runs in list order when the
+ * partition is created, fini in reverse when it is destroyed; the core
+ * calls every other hook in list order, on the vCPU thread, and calls no
+ * device by name.
+ */
 struct hv_device {
 	const char *name;
 	const struct hv_hcall *hcalls;
 	size_t nhcalls;
 	int (*init)(struct hv *hv, struct lerr *err);
 	void (*fini)(struct hv *hv);
+	/* Lock held, each time the vCPU thread serves requests: HV_REQ_* bits to add. */
+	unsigned (*serve)(struct hv *hv);
+	/* Lock held: the partition starts; 1 if it must end instead. */
+	int (*start)(struct hv *hv);
+	/* Lock held, the vCPU settled: the partition pauses. */
+	void (*pause)(struct hv *hv);
+	/* Lock held: the partition runs on after a pause; 1 if it must end instead. */
+	int (*resume)(struct hv *hv);
+	/* The run loop is over, the I/O thread still runs: output still owed goes out. */
+	void (*flush)(struct hv *hv);
+	/* The I/O thread has stopped, the status record is not yet written: the end. */
+	void (*end)(struct hv *hv);
+	/* The partition took an exception; 1 if the device handled it (else it crashes). */
+	int (*exception)(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+	/* An MMIO exit; 1 if the device performed the access (else the partition crashes). */
+	int (*mmio)(struct hv *hv, const struct hvb_exit *ex);
 };
 
 extern const struct hv_device hv_dev_sys;
@@ -55,6 +79,7 @@ extern const struct hv_device hv_dev_ctl;
 extern const struct hv_device hv_dev_ring;
 extern const struct hv_device hv_dev_chan;
 extern const struct hv_device hv_dev_los;
+extern const struct hv_device hv_dev_debug;
 
 /* Every device there is, NULL-terminated: the one list of them. */
 const struct hv_device *const *hv_devices_all(void);

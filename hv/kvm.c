@@ -102,8 +102,7 @@ static int kvm_open(const struct hvb_params *p, struct hvb_vm **out, struct lerr
 	vm->kvm = dev_open(dev, err);
 	if (vm->kvm < 0) {
 		v = vm->kvm;
-		free(vm->cpuid_cache);
-		free(vm);
+		kvm_close(&vm->base); /* the one way a VM is freed, CPUID cache path and all */
 		return v;
 	}
 	v = ioctl(vm->kvm, KVM_GET_API_VERSION, 0);

@@ -459,8 +459,6 @@ int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err)
 	bi->heap_end = hv->lay.heap_end;
 	bi->stack_top = hv->lay.stack_top;
 	bi->stack_size = HV_STACK_SIZE;
-	if (hv->con.out_fd >= 0 && !isatty(hv->con.out_fd))
-		bi->flags |= LPAR_BOOT_CONSOLE_BUFFERED;
 	name = (char *)(bi + 1);
 	strncpy(name, hv->name, PAGE - sizeof(*bi) - 1);
 	bi->name = LPAR_BOOT_INFO + sizeof(*bi);

@@ -14,7 +14,6 @@
 #include "hcall.h"
 #include "hv.h"
 
-#define HV_WAKE_MAX 8
 #define HV_CONS_RING (64u << 10)    /* console output kept for replay */
 #define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
 #define HV_LOG_MAX (64ull << 20)    /* console log size limit */
@@ -45,12 +44,13 @@ struct hv_layout {
 #define HV_REQ_RESUME 4u
 #define HV_REQ_KILL   8u
 
-/* The console: output fans out to the console fd, the log and a replay ring. */
+/*
+ * The console's buffers, which the control tree reads and writes directly
+ * (hv/ctltree.c): the replay ring, controllers' input and the log.  Made
+ * by the console device (dev_console.c), whose other state is its own.
+ */
 struct hv_console {
-	int in_fd, out_fd, log_fd;
-	int in_eof;                  /* the input fd reached its end */
-	int eof_unreported;          /* ... and block() has not said so yet */
-	uint64_t logged;
+	int log_fd;
 	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
 	uint64_t total;              /* bytes of output so far */
 	uint8_t *in;                 /* input from controllers, not yet read */
@@ -62,19 +62,6 @@ struct hv_ctl;
 /* The frame the exception stubs leave on the IST stack (hv/stubs.S). */
 struct hv_frame {
 	uint64_t rax, vector, error, rip, cs, rflags, rsp, ss;
-};
-
-#define HV_BP_MAX 64
-#define HV_WP_MAX 8
-
-struct hv_bp {
-	uint64_t addr;
-	uint8_t orig;              /* the byte under the int3 */
-};
-
-struct hv_wp {
-	uint64_t addr, len;
-	char kind;                 /* 'w', 'r' or 'a' */
 };
 
 /* A trace event (trace.c). */
@@ -95,32 +82,6 @@ struct hv_trace {
 	struct hv_tev *ring;       /* HV_TRACE_RING events, made for the first reader */
 	uint64_t head;             /* events recorded so far */
 	int readers;               /* trace files open: nothing is recorded at 0 */
-};
-
-/* A debugger's hold on the partition (debug.c; docs/debug-protocol.md). */
-struct hv_debug {
-	const void *owner;         /* the control tree fid that owns "debug" */
-	int release;               /* the owner went: clean up and run on */
-	struct hv_bp bp[HV_BP_MAX];
-	int nbp;
-	struct hv_wp wp[HV_WP_MAX];
-	int nwp;
-	unsigned steps;            /* instructions left to step; 0: continue */
-	int tf;                    /* the monitor set TF: the next #DB is its */
-	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
-	/* An access KVM could not emulate, stepped with its page unguarded. */
-	struct {
-		uint64_t page;     /* the watched page; 0: none */
-		uint64_t addr, old;
-		unsigned size;
-		int kind;          /* X86_ACCESS_READ or _WRITE */
-	} miss;
-	struct x86_dec *dec;       /* capstone, opened for the first miss */
-	int trap;                  /* stopped on the partition's own exception */
-	struct hv_frame trap_frame;
-	uint64_t trap_cr2;
-	char reason[16];           /* why the next pause stops: attach, interrupt */
-	char stop[512];            /* the current stop line; "" while running */
 };
 
 /* A ring the image declares (ring.c). */
@@ -150,6 +111,8 @@ struct hv_io;
 
 struct hv {
 	char *name;
+	/* While hv_create() runs: the configuration devices take their part of at init. */
+	const struct hv_config *cfg;
 	int argc;
 	char *const *argv;
 	const struct elf_image *img;
@@ -171,10 +134,13 @@ struct hv {
 	const struct hv_device *const *devs;
 	size_t ndevs_ready;        /* devices whose init succeeded */
 
-	/* What block() waits on: fds and the ready bit each sets. */
-	struct pollfd wake[HV_WAKE_MAX];
-	uint32_t wake_bit[HV_WAKE_MAX];
-	int nwake;
+	struct hv_block *block;    /* what block() waits on (block.c) */
+
+	/* Each device's own state, defined in its file and made at its init. */
+	struct hv_clock *clock;         /* dev_clock.c */
+	struct hv_console_dev *console; /* dev_console.c */
+	struct hv_chans *chans;         /* chan.c; NULL without channels */
+	struct hv_debug *dbg;           /* debug.c; under lock, but for the fields it notes */
 
 	/*
 	 * Shared with the control thread, under lock: the state, requests,
@@ -188,23 +154,16 @@ struct hv {
 	uint32_t raised;           /* LPAR_READY_* raised by the controller */
 	int event_fd;              /* wakes block() when the controller raises something */
 	pthread_t vcpu_thread;
-	struct hv_console con;
+	struct hv_console con;     /* the console's buffers the control tree reads */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
-	struct hv_debug dbg;       /* under lock, but for the fields debug.c notes */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	uint64_t events;           /* bits the controller raised for event_take */
-	uint64_t wake_at;          /* monotonic ns a controller wake-up is due, or 0 */
 	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
 
 	struct hv_ring rings[LPAR_RINGS_MAX];
 	size_t nrings;
 	struct hv_io *io;          /* the I/O thread */
-	struct hv_pump *pump;      /* the console ring's pump, or NULL */
-	struct hv_chans *chans;    /* channels to other partitions, or NULL */
-	char *chan_dir;
-	const struct hv_chan_spec *chan_specs;
-	size_t nchan_specs;
 
 	int ended;
 	struct hv_outcome out;
@@ -217,9 +176,17 @@ void hv_end_killed(struct hv *hv, const char *by);
 void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Interrupts the vCPU thread out of a run or ppoll() for a request. */
+/*
+ * Gets the vCPU out of the guest: interrupts its run (the backend's kick)
+ * and its ppoll() in block() or a console write (the kick signal).  Any
+ * thread but the vCPU's own calls it; the one way that is done.
+ */
 #define HV_KICK_SIGNAL SIGUSR1
-void hv_kick(struct hv *hv);
+void hv_vcpu_kick(struct hv *hv);
+
+/* The devices' exception and mmio hooks, in list order: 1 if one handled it. */
+int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
+int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex);
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
@@ -239,23 +206,36 @@ int hv_debug_command(struct hv *hv, const char *cmd);
 int hv_debug_event(struct hv *hv, char *buf, size_t len);
 /* Replaces planted int3 bytes in a copy of guest memory with the originals. */
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
-/* vCPU thread: an exception the debugger may own; 1 if handled. */
-int hv_debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
-/* vCPU thread: an MMIO exit on a watched page; performs it, 1 if it was one. */
-int hv_debug_mmio(struct hv *hv, const struct hvb_exit *ex);
-/* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
-int hv_debug_resume(struct hv *hv);
-/* vCPU thread, lock held: the owner is gone; remove everything it set. */
-void hv_debug_cleanup(struct hv *hv);
-/* Frees what debugging kept for the partition's life. */
-void hv_debug_fini(struct hv *hv);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);
 /* Nanoseconds since boot on the host's monotonic clock. */
 uint64_t hv_now(const struct hv *hv);
-/* Adds fd to what block() waits on; bit is what it sets in the ready set. */
-int hv_wake_add(struct hv *hv, int fd, uint32_t bit);
+
+/*
+ * block.c: what the block hcall waits on.  A device registers each thing
+ * a partition can wait on as a source (at init: console input, each ring,
+ * the controller's event fd, its timer); every callback is optional and
+ * runs on the vCPU thread without the lock.
+ */
+struct hv_block_src {
+	/* The ready bits of want it has now; reporting one uses it up. */
+	uint64_t (*ready)(struct hv *hv, void *arg, uint64_t want);
+	/* Fills up to max fds to poll while block() waits for want; returns how many. */
+	int (*fds)(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max);
+	/* Its fds are back from the poll: takes what they bring; returns ready bits. */
+	uint64_t (*polled)(struct hv *hv, void *arg, const struct pollfd *fds, int n);
+	/* Nanoseconds since boot by which block() must look again, or 0. */
+	uint64_t (*due)(struct hv *hv, void *arg);
+};
+int hv_block_init(struct hv *hv, struct lerr *err);
+/* Adds a source; src must outlive the partition. */
+int hv_block_add(struct hv *hv, const struct hv_block_src *src, void *arg);
+void hv_block_fini(struct hv *hv);
+/* The block hcall (the clock device lists it). */
+int64_t hv_block_hcall(struct hv *hv, const uint64_t *args);
+/* dev_clock.c: the controller's wake-up comes ns from now (LPAR_READY_TIMER). */
+void hv_clock_wake(struct hv *hv, uint64_t ns);
 /* Set by hv_on_signal(). */
 extern volatile sig_atomic_t hv_pending_signal;
 
@@ -268,14 +248,8 @@ int hv_yield(struct hv *hv);
 
 /* Console output from the partition: to the console fd, the log and the ring. */
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
-/* The console input fd for block() to poll, or -1 once it has ended. */
-int hv_console_in_fd(struct hv *hv);
-/* block() saw the input fd readable: moves what is there into the buffer. */
-void hv_console_fill(struct hv *hv);
 /* A controller's end of console input: console_read returns 0 once the rest is read. */
 void hv_console_end_input(struct hv *hv);
-/* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
-int hv_console_ready(struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
@@ -320,12 +294,8 @@ void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Starts r over: a corrupt ring, or the partition asked. */
 void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
-/* The fds block() polls for rings and the ready bit of each; returns how many. */
-int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits);
 /* A doorbell that reached the monitor's process: no ring has that index. */
 void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
-/* chan.c: the partition has ended: its channels' links are down (for the record). */
-void hv_chan_end(struct hv *hv);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* "bytes", "messages" (LPAR_RING_*). */
@@ -345,9 +315,6 @@ void hv_io_wake(struct hv *hv);
 int hv_io_start(struct hv *hv, struct lerr *err);
 void hv_io_stop(struct hv *hv);
 void hv_io_fini(struct hv *hv);
-
-/* dev_console.c: everything written to the console ring, out before the end. */
-void hv_console_ring_flush(struct hv *hv);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);

@@ -130,14 +130,32 @@ void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why)
 		reset_local(hv, r, why);
 }
 
-int hv_ring_pollfds(struct hv *hv, struct pollfd *fds, uint64_t *bits)
+/* block() polls a ring's in_fd while the partition wants to hear of it. */
+static int wake_fds(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds, int max)
 {
-	for (size_t i = 0; i < hv->nrings; i++) {
-		fds[i] = (struct pollfd){ .fd = hv->rings[i].in_fd, .events = POLLIN };
-		bits[i] = LPAR_READY_RING(i);
-	}
-	return (int)hv->nrings;
+	struct hv_ring *r = arg;
+
+	(void)hv;
+	/* Not wanted: the eventfd keeps the news. */
+	if (!(want & LPAR_READY_RING(r->index)) || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
+	return 1;
 }
+
+/* It fired: read (cleared), and the ring is ready. */
+static uint64_t wake_polled(struct hv *hv, void *arg, const struct pollfd *fds, int n)
+{
+	struct hv_ring *r = arg;
+	uint64_t val;
+
+	(void)hv;
+	if (n && fds[0].revents && read(fds[0].fd, &val, sizeof(val)) == sizeof(val))
+		return LPAR_READY_RING(r->index);
+	return 0;
+}
+
+static const struct hv_block_src ring_wake = { .fds = wake_fds, .polled = wake_polled };
 
 static const char *const link_names[] = { "none", "down", "up" };
 
@@ -212,6 +230,10 @@ static int ring_setup(struct hv *hv, struct hv_ring *r, size_t i, struct lerr *e
 	e = hv_ring_route(hv, r, r->sink_fd);
 	if (e)
 		return lerr_set(err, -e, "ring '%s': cannot set up its doorbell: %s",
+				r->er->name, strerror(-e));
+	e = hv_block_add(hv, &ring_wake, r);
+	if (e)
+		return lerr_set(err, -e, "ring '%s': block() cannot wait on it: %s",
 				r->er->name, strerror(-e));
 	h = hv_ring_hdr(hv, r);
 	h->index = r->index;

@@ -119,8 +119,8 @@ static void duplicate_message_names_both_devices(void **state)
 {
 	static const struct hv_hcall gamma_hc[] = { HC(2, "read") };
 	static const struct hv_hcall delta_hc[] = { HC(2, "read") };
-	static const struct hv_device gamma = { "gamma", gamma_hc, 1, NULL, NULL };
-	static const struct hv_device delta = { "delta", delta_hc, 1, NULL, NULL };
+	static const struct hv_device gamma = { .name = "gamma", .hcalls = gamma_hc, .nhcalls = 1 };
+	static const struct hv_device delta = { .name = "delta", .hcalls = delta_hc, .nhcalls = 1 };
 	static const struct hv_device *const devs[] = { &gamma, &delta, NULL };
 	struct lerr err;
 	struct hv *hv;
