@@ -52,15 +52,9 @@ static const struct p9_tree_node nodes[N_COUNT] = {
 	[N_TRACE] = { "trace", N_ROOT, 0, 0400 },
 };
 
-#define NODE(p) ((int)(uintptr_t)(p))
-#define PTR(n) ((void *)(uintptr_t)(n))
+static const struct p9_tree tree = { nodes, sizeof(nodes[0]), N_ROOT, N_COUNT, 0 };
 
-static void qid_of(int n, struct p9_qid *q)
-{
-	q->type = nodes[n].dir ? P9_QTDIR : P9_QTFILE;
-	q->version = 0;
-	q->path = (uint64_t)n;
-}
+#define NODE(p) p9_tree_num(p)
 
 static int t_attach(void *fs, const char *aname, uint32_t uid, void **node,
 		    struct p9_qid *qid)
@@ -69,22 +63,15 @@ static int t_attach(void *fs, const char *aname, uint32_t uid, void **node,
 	(void)uid;
 	if (*aname && strcmp(aname, "/") && strcmp(aname, "ctl"))
 		return -ENOENT;
-	*node = PTR(N_ROOT);
-	qid_of(N_ROOT, qid);
+	p9_tree_attach(&tree, node, qid);
 	return 0;
 }
 
 static int t_walk(void *fs, void *node, const char *name, void **child,
 		  struct p9_qid *qid)
 {
-	int to = p9_tree_walk(nodes, N_ROOT, N_COUNT, NODE(node), name);
-
 	(void)fs;
-	if (to < 0)
-		return to;
-	*child = PTR(to);
-	qid_of(to, qid);
-	return 0;
+	return p9_tree_step(&tree, node, name, child, qid);
 }
 
 static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid)
@@ -121,7 +108,7 @@ static int t_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid
 		pthread_mutex_unlock(&ctl->hv->lock);
 		f->aux = o;
 	}
-	qid_of(n, qid);
+	p9_tree_qid(&tree, n, qid);
 	return 0;
 }
 
@@ -520,11 +507,9 @@ static int t_getattr(void *fs, void *node, struct p9_attr *a)
 	int n = NODE(node);
 	struct stat st;
 
-	qid_of(n, &a->qid);
-	a->mode = nodes[n].mode | (nodes[n].dir ? S_IFDIR : S_IFREG);
+	p9_tree_getattr(&tree, node, a);
 	a->uid = geteuid();
 	a->gid = getegid();
-	a->nlink = 1;
 	if (n == N_MEM)
 		a->size = ctl->hv->mem.size;
 	else if (n == N_IMAGE)
@@ -538,22 +523,8 @@ static int t_getattr(void *fs, void *node, struct p9_attr *a)
 
 static int t_readdir(void *fs, void *node, uint64_t off, struct p9_buf *out)
 {
-	int n = NODE(node);
-	uint64_t idx = 0;
-
 	(void)fs;
-	for (int i = N_ROOT + 1; i < N_COUNT; i++) {
-		struct p9_qid q;
-
-		if (nodes[i].parent != n)
-			continue;
-		if (idx++ < off)
-			continue;
-		qid_of(i, &q);
-		if (p9_put_dirent(out, &q, idx, nodes[i].dir ? DT_DIR : DT_REG,
-				  nodes[i].name) < 0)
-			break;
-	}
+	p9_tree_readdir(&tree, node, off, out);
 	return 0;
 }
 
