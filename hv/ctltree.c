@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../common/num.h"
+#include "../common/regs.h"
 #include "../elf/elf.h"
 #include "../p9/tree.h"
 #include "ctl.h"
@@ -139,16 +140,24 @@ static int reply_pread(struct p9_req *r, int fd, uint64_t off, uint32_t count)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	size_t off;
-} reg_names[] = {
-#define R(x) { #x, offsetof(struct hv_regs, x) }
-	R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rsp), R(rbp),
-	R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
-	R(rip), R(rflags),
-#undef R
-};
+/* The general registers between the backend's set and the regs file's. */
+static void gprs_in(struct vcpu_regs *v, const struct hv_regs *r)
+{
+	v->rax = r->rax, v->rbx = r->rbx, v->rcx = r->rcx, v->rdx = r->rdx;
+	v->rsi = r->rsi, v->rdi = r->rdi, v->rsp = r->rsp, v->rbp = r->rbp;
+	v->r8 = r->r8, v->r9 = r->r9, v->r10 = r->r10, v->r11 = r->r11;
+	v->r12 = r->r12, v->r13 = r->r13, v->r14 = r->r14, v->r15 = r->r15;
+	v->rip = r->rip, v->rflags = r->rflags;
+}
+
+static void gprs_out(struct hv_regs *r, const struct vcpu_regs *v)
+{
+	r->rax = v->rax, r->rbx = v->rbx, r->rcx = v->rcx, r->rdx = v->rdx;
+	r->rsi = v->rsi, r->rdi = v->rdi, r->rsp = v->rsp, r->rbp = v->rbp;
+	r->r8 = v->r8, r->r9 = v->r9, r->r10 = v->r10, r->r11 = v->r11;
+	r->r12 = v->r12, r->r13 = v->r13, r->r14 = v->r14, r->r15 = v->r15;
+	r->rip = v->rip, r->rflags = v->rflags;
+}
 
 static int regs_stopped(struct hv *hv)
 {
@@ -165,8 +174,9 @@ static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
 	struct hv_regs regs;
 	struct hv_sregs sr;
 	struct hv_segs sg;
+	struct vcpu_regs v = { 0 };
+	unsigned groups = VCPU_REG_GPR | VCPU_REG_CTRL;
 	char text[1024];
-	size_t n = 0;
 	int e;
 
 	if (!regs_stopped(hv))
@@ -176,26 +186,14 @@ static int read_regs(struct hv *hv, struct p9_req *r, uint64_t off)
 		e = hvb_cpu_sregs(hv->cpu, &sr);
 	if (e)
 		return e;
-	for (size_t i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++) {
-		uint64_t v;
-
-		memcpy(&v, (char *)&regs + reg_names[i].off, sizeof(v));
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s 0x%llx\n",
-				      reg_names[i].name, (unsigned long long)v);
+	gprs_in(&v, &regs);
+	if (hvb_cpu_segs(hv->cpu, &sg) == 0) {
+		groups |= VCPU_REG_SEG;
+		v.cs = sg.cs, v.ss = sg.ss, v.ds = sg.ds, v.es = sg.es, v.fs = sg.fs, v.gs = sg.gs;
+		v.fs_base = sg.fs_base, v.gs_base = sg.gs_base;
 	}
-	if (hvb_cpu_segs(hv->cpu, &sg) == 0)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "cs 0x%x\nss 0x%x\nds 0x%x\nes 0x%x\nfs 0x%x\ngs 0x%x\n"
-				      "fs_base 0x%llx\ngs_base 0x%llx\n",
-				      sg.cs, sg.ss, sg.ds, sg.es, sg.fs, sg.gs,
-				      (unsigned long long)sg.fs_base,
-				      (unsigned long long)sg.gs_base);
-	n += (size_t)snprintf(text + n, sizeof(text) - n,
-			      "cr0 0x%llx\ncr2 0x%llx\ncr3 0x%llx\ncr4 0x%llx\nefer 0x%llx\n",
-			      (unsigned long long)sr.cr0, (unsigned long long)sr.cr2,
-			      (unsigned long long)sr.cr3, (unsigned long long)sr.cr4,
-			      (unsigned long long)sr.efer);
-	return reply_text(r, text, n, off);
+	v.cr0 = sr.cr0, v.cr2 = sr.cr2, v.cr3 = sr.cr3, v.cr4 = sr.cr4, v.efer = sr.efer;
+	return reply_text(r, text, vcpu_regs_format(&v, groups, text, sizeof(text)), off);
 }
 
 /* The paging registers: fixed since boot, so readable while the vCPU runs. */
@@ -213,6 +211,7 @@ static int read_mmu(struct hv *hv, struct p9_req *r, uint64_t off)
 static int write_regs(struct hv *hv, const uint8_t *data, uint32_t count)
 {
 	struct hv_regs regs;
+	struct vcpu_regs v;
 	char text[1024], *line, *save = NULL;
 	int e;
 
@@ -225,20 +224,20 @@ static int write_regs(struct hv *hv, const uint8_t *data, uint32_t count)
 	e = hvb_cpu_get_regs(hv->cpu, &regs);
 	if (e)
 		return e;
+	gprs_in(&v, &regs);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[16], val[32];
-		uint64_t v;
-		size_t i;
+		const struct vcpu_reg *ri;
+		uint64_t x;
 
-		if (sscanf(line, "%15s %31s", name, val) != 2 || num_parse_u64(val, &v))
+		if (sscanf(line, "%15s %31s", name, val) != 2 || num_parse_u64(val, &x))
 			return -EINVAL;
-		for (i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++)
-			if (!strcmp(reg_names[i].name, name))
-				break;
-		if (i == sizeof(reg_names) / sizeof(reg_names[0]))
+		ri = vcpu_reg_find(name);
+		if (!ri || ri->group != VCPU_REG_GPR)
 			return -EINVAL;
-		memcpy((char *)&regs + reg_names[i].off, &v, sizeof(v));
+		vcpu_reg_put(&v, ri, x);
 	}
+	gprs_out(&regs, &v);
 	return hvb_cpu_set_regs(hv->cpu, &regs);
 }
 
