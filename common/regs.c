@@ -42,9 +42,12 @@ size_t vcpu_regs_format(const struct vcpu_regs *r, unsigned groups, char *buf, s
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < vcpu_reg_count && n < len; i++)
-		if (vcpu_reg_table[i].group & groups)
-			n += (size_t)snprintf(buf + n, len - n, "%s 0x%llx\n", vcpu_reg_table[i].name,
-					      (unsigned long long)vcpu_reg_get(r, &vcpu_reg_table[i]));
+	for (size_t i = 0; i < vcpu_reg_count && n < len; i++) {
+		const struct vcpu_reg *ri = &vcpu_reg_table[i];
+
+		if (ri->group & groups)
+			n += (size_t)snprintf(buf + n, len - n, "%s 0x%llx\n", ri->name,
+					      (unsigned long long)vcpu_reg_get(r, ri));
+	}
 	return n < len ? n : len;
 }
