@@ -354,7 +354,7 @@ static int run_to(struct dbg_session *s, uint64_t addr, uint64_t min_rsp,
 		planted = 1;
 	}
 	for (;;) {
-		struct dbg_regs now;
+		struct vcpu_regs now;
 
 		if ((e = dbg_session_resume(s, 0, 0, ev, err)))
 			break;
@@ -394,7 +394,7 @@ static int insn_at(struct dbg_session *s, uint64_t pc, struct dbg_insn *in, stru
  */
 static int next_one(struct dbg_session *s, struct dbg_event *ev, struct lerr *err)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	struct dbg_insn in;
 	int e;
 
@@ -439,7 +439,7 @@ static int past_prologue(struct dbg_session *s, struct dbg_event *ev, struct ler
  */
 static int step_in(struct dbg_session *s, struct dbg_event *ev, struct lerr *err)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	struct dbg_insn in;
 	char file[512];
 	int line, e, call;
@@ -560,7 +560,7 @@ static void frame_desc(struct dbg_session *s, int level, uint64_t pc)
 int dbg_cmd_backtrace(struct dbg_session *s, const char *args, struct lerr *err)
 {
 	struct dbg_frame f, caller;
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	long limit = 64;
 	int e;
 
@@ -587,7 +587,7 @@ int dbg_cmd_finish(struct dbg_session *s, const char *args, struct lerr *err)
 {
 	struct dbg_frame f, caller;
 	struct dbg_event ev;
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	int e;
 
 	(void)args;

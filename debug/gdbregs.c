@@ -1,5 +1,5 @@
 /*
- * gdb's amd64 register layout over struct dbg_regs.  The order here is
+ * gdb's amd64 register layout over struct vcpu_regs.  The order here is
  * the 'g' packet's and the target description's: gdb numbers remote
  * registers in the order target.xml declares them.  The x87 and SSE
  * registers are declared (gdb's amd64 support expects them) but the
@@ -14,8 +14,8 @@
 #include "rsp.h"
 #include "target.h"
 
-#define GPR(n, f, t) { n, 64, offsetof(struct dbg_regs, f), 1, t, NULL }
-#define SEG(n, f) { n, 32, offsetof(struct dbg_regs, f), 0, "int32", NULL }
+#define GPR(n, f, t) { n, 64, offsetof(struct vcpu_regs, f), 1, t, NULL }
+#define SEG(n, f) { n, 32, offsetof(struct vcpu_regs, f), 0, "int32", NULL }
 #define NONE(n, b, t, g) { n, b, -1, 0, t, g }
 
 static const struct gdb_reg regs[] = {
@@ -29,7 +29,7 @@ static const struct gdb_reg regs[] = {
 	GPR("r12", r12, "int64"), GPR("r13", r13, "int64"),
 	GPR("r14", r14, "int64"), GPR("r15", r15, "int64"),
 	GPR("rip", rip, "code_ptr"),
-	{ "eflags", 32, offsetof(struct dbg_regs, rflags), 1, "i386_eflags", NULL },
+	{ "eflags", 32, offsetof(struct vcpu_regs, rflags), 1, "i386_eflags", NULL },
 	SEG("cs", cs), SEG("ss", ss), SEG("ds", ds),
 	SEG("es", es), SEG("fs", fs), SEG("gs", gs),
 	NONE("st0", 80, "i387_ext", NULL), NONE("st1", 80, "i387_ext", NULL),
@@ -51,8 +51,8 @@ static const struct gdb_reg regs[] = {
 	NONE("xmm14", 128, "vec128", NULL), NONE("xmm15", 128, "vec128", NULL),
 	NONE("mxcsr", 32, "i386_mxcsr", "vector"),
 	/* org.gnu.gdb.i386.segments */
-	{ "fs_base", 64, offsetof(struct dbg_regs, fs_base), 0, "int", NULL },
-	{ "gs_base", 64, offsetof(struct dbg_regs, gs_base), 0, "int", NULL },
+	{ "fs_base", 64, offsetof(struct vcpu_regs, fs_base), 0, "int", NULL },
+	{ "gs_base", 64, offsetof(struct vcpu_regs, gs_base), 0, "int", NULL },
 };
 
 #define NREGS (sizeof(regs) / sizeof(regs[0]))
@@ -81,7 +81,7 @@ size_t gdbregs_gsize(void)
 	return n;
 }
 
-size_t gdbregs_encode(const struct dbg_regs *r, unsigned n, char *hex)
+size_t gdbregs_encode(const struct vcpu_regs *r, unsigned n, char *hex)
 {
 	const struct gdb_reg *g = gdbregs_get(n);
 	size_t bytes;
@@ -106,7 +106,7 @@ size_t gdbregs_encode(const struct dbg_regs *r, unsigned n, char *hex)
 	return 2 * bytes;
 }
 
-size_t gdbregs_encode_all(const struct dbg_regs *r, char *hex)
+size_t gdbregs_encode_all(const struct vcpu_regs *r, char *hex)
 {
 	size_t n = 0;
 	unsigned i;
@@ -117,7 +117,7 @@ size_t gdbregs_encode_all(const struct dbg_regs *r, char *hex)
 	return n;
 }
 
-int gdbregs_decode(struct dbg_regs *r, unsigned n, const char *hex)
+int gdbregs_decode(struct vcpu_regs *r, unsigned n, const char *hex)
 {
 	const struct gdb_reg *g = gdbregs_get(n);
 	unsigned char le[8];

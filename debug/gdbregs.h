@@ -7,12 +7,12 @@
 
 #include <stddef.h>
 
-struct dbg_regs;
+struct vcpu_regs;
 
 struct gdb_reg {
 	const char *name;
 	unsigned bits;
-	int field;         /* byte offset in struct dbg_regs, or -1: lpar cannot read it */
+	int field;         /* byte offset in struct vcpu_regs, or -1: lpar cannot read it */
 	int writable;      /* whether a write reaches the partition */
 	const char *type;  /* target description type */
 	const char *group; /* or NULL */
@@ -28,16 +28,16 @@ size_t gdbregs_gsize(void);
  * Register n as little-endian hex into hex (bits / 4 characters and a
  * NUL), or 'x's for one lpar cannot read.  Returns the characters written.
  */
-size_t gdbregs_encode(const struct dbg_regs *r, unsigned n, char *hex);
+size_t gdbregs_encode(const struct vcpu_regs *r, unsigned n, char *hex);
 /* Every register, as a 'g' reply (2 * gdbregs_gsize() characters and a NUL). */
-size_t gdbregs_encode_all(const struct dbg_regs *r, char *hex);
+size_t gdbregs_encode_all(const struct vcpu_regs *r, char *hex);
 
 /*
  * Stores bits / 4 hex characters for register n into r.  Returns 0, -1
  * for bad hex, or -2 for a register whose value cannot be changed: one
  * lpar cannot read, or a read-only one given a value other than its own.
  */
-int gdbregs_decode(struct dbg_regs *r, unsigned n, const char *hex);
+int gdbregs_decode(struct vcpu_regs *r, unsigned n, const char *hex);
 
 /* target.xml, built once: the x86-64 description with core, sse and segments. */
 const char *gdbregs_target_xml(size_t *len);

@@ -278,7 +278,7 @@ static int finish_wait(struct stub *s)
 static int resume(struct stub *s, int step, int has_addr, uint64_t addr)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	char buf[128];
 	int e;
 
@@ -317,7 +317,7 @@ static int parse_addr_len(const char **p, uint64_t *addr, uint64_t *len)
 static int handle_g(struct stub *s)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 
 	if (s->ended || dbg_regs_get(s->t, &r, &err))
 		return reply_err(s, s->ended ? ESRCH : err.code);
@@ -328,7 +328,7 @@ static int handle_g(struct stub *s)
 static int handle_G(struct stub *s, const char *hex, size_t len)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	size_t off = 0;
 
 	if (len != 2 * gdbregs_gsize())
@@ -352,7 +352,7 @@ static int handle_G(struct stub *s, const char *hex, size_t len)
 static int handle_p(struct stub *s, const char *args)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	uint64_t n;
 
 	if (rsp_hex_u64(&args, &n) || *args || n >= gdbregs_count())
@@ -366,7 +366,7 @@ static int handle_p(struct stub *s, const char *args)
 static int handle_P(struct stub *s, const char *args)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	uint64_t n;
 	int e;
 
@@ -798,7 +798,7 @@ static void cleanup(struct stub *s)
 static void where_it_stands(struct stub *s)
 {
 	struct lerr err = { 0 };
-	struct dbg_regs r;
+	struct vcpu_regs r;
 
 	memset(&s->last, 0, sizeof(s->last));
 	s->last.kind = DBG_STOP_ATTACH;

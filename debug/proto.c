@@ -5,42 +5,10 @@
 #include <string.h>
 
 #include "../common/num.h"
+#include "../common/regs.h"
 #include "proto.h"
 
-#define R(x, w) { #x, offsetof(struct dbg_regs, x), w }
-const struct dbg_reg_info dbg_reg_table[] = {
-	R(rax, 1), R(rbx, 1), R(rcx, 1), R(rdx, 1), R(rsi, 1), R(rdi, 1),
-	R(rbp, 1), R(rsp, 1), R(r8, 1), R(r9, 1), R(r10, 1), R(r11, 1),
-	R(r12, 1), R(r13, 1), R(r14, 1), R(r15, 1), R(rip, 1), R(rflags, 1),
-	R(cs, 0), R(ss, 0), R(ds, 0), R(es, 0), R(fs, 0), R(gs, 0),
-	R(fs_base, 0), R(gs_base, 0),
-	R(cr0, 0), R(cr2, 0), R(cr3, 0), R(cr4, 0), R(efer, 0),
-};
-#undef R
-const size_t dbg_reg_count = sizeof(dbg_reg_table) / sizeof(dbg_reg_table[0]);
-
-const struct dbg_reg_info *dbg_reg_find(const char *name)
-{
-	for (size_t i = 0; i < dbg_reg_count; i++)
-		if (!strcmp(dbg_reg_table[i].name, name))
-			return &dbg_reg_table[i];
-	return NULL;
-}
-
-uint64_t dbg_reg_get(const struct dbg_regs *r, const struct dbg_reg_info *ri)
-{
-	uint64_t v;
-
-	memcpy(&v, (const char *)r + ri->off, sizeof(v));
-	return v;
-}
-
-void dbg_reg_put(struct dbg_regs *r, const struct dbg_reg_info *ri, uint64_t v)
-{
-	memcpy((char *)r + ri->off, &v, sizeof(v));
-}
-
-int dbg_regs_parse(const char *text, struct dbg_regs *r)
+int dbg_regs_parse(const char *text, struct vcpu_regs *r)
 {
 	const char *p = text;
 	int n = 0;
@@ -49,7 +17,7 @@ int dbg_regs_parse(const char *text, struct dbg_regs *r)
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		char line[128], name[32], val[64];
-		const struct dbg_reg_info *ri;
+		const struct vcpu_reg *ri;
 		uint64_t v;
 
 		if (len && len < sizeof(line)) {
@@ -57,9 +25,9 @@ int dbg_regs_parse(const char *text, struct dbg_regs *r)
 			line[len] = '\0';
 			if (sscanf(line, "%31s %63s", name, val) != 2 || num_parse_u64(val, &v))
 				return -EPROTO;
-			ri = dbg_reg_find(name);
+			ri = vcpu_reg_find(name);
 			if (ri) {
-				dbg_reg_put(r, ri, v);
+				vcpu_reg_put(r, ri, v);
 				n++;
 			}
 		} else if (len) {
@@ -70,15 +38,9 @@ int dbg_regs_parse(const char *text, struct dbg_regs *r)
 	return n;
 }
 
-size_t dbg_regs_format(const struct dbg_regs *r, char *buf, size_t len)
+size_t dbg_regs_format(const struct vcpu_regs *r, char *buf, size_t len)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < dbg_reg_count && n < len; i++)
-		if (dbg_reg_table[i].writable)
-			n += (size_t)snprintf(buf + n, len - n, "%s 0x%llx\n", dbg_reg_table[i].name,
-					      (unsigned long long)dbg_reg_get(r, &dbg_reg_table[i]));
-	return n < len ? n : len;
+	return vcpu_regs_format(r, VCPU_REG_GPR, buf, len);
 }
 
 /* The value of "key=value" among the words of s, or -ENOENT. */

@@ -1,12 +1,12 @@
 /*
- * gdb's register names over struct dbg_regs: 64-bit registers with the
+ * gdb's register names over struct vcpu_regs: 64-bit registers with the
  * types gdb gives them, their 32-, 16- and 8-bit parts, and $pc, $sp, $fp.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "../common/err.h"
-#include "proto.h"
+#include "../common/regs.h"
 #include "session.h"
 
 enum rtype { RT_LONG, RT_INT, RT_SHORT, RT_CHAR, RT_FUNC, RT_VOIDP, RT_FLAGS };
@@ -118,7 +118,7 @@ int dbg_session_reg_get(void *ctx, const char *name, struct dbg_value *out,
 {
 	struct dbg_session *s = ctx;
 	const struct regname *rn = find(name);
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	uint64_t v;
 	int e;
 
@@ -126,7 +126,7 @@ int dbg_session_reg_get(void *ctx, const char *name, struct dbg_value *out,
 		return -ENOENT;
 	if ((e = dbg_session_need(s, err)) || (e = dbg_regs_get(s->t, &r, err)))
 		return e;
-	v = dbg_reg_get(&r, dbg_reg_find(rn->full)) >> rn->shift;
+	v = vcpu_reg_get(&r, vcpu_reg_find(rn->full)) >> rn->shift;
 	if (rn->size < 8)
 		v &= (1ull << (8 * rn->size)) - 1;
 	memset(out, 0, sizeof(*out));
@@ -143,23 +143,23 @@ int dbg_session_reg_set(void *ctx, const char *name, uint64_t v, struct lerr *er
 {
 	struct dbg_session *s = ctx;
 	const struct regname *rn = find(name);
-	const struct dbg_reg_info *ri;
-	struct dbg_regs r;
+	const struct vcpu_reg *ri;
+	struct vcpu_regs r;
 	uint64_t old, mask;
 	int e;
 
 	if (!rn)
 		return lerr_set(err, ENOENT, "Invalid register `%s'", name);
-	ri = dbg_reg_find(rn->full);
-	if (!ri->writable)
+	ri = vcpu_reg_find(rn->full);
+	if (ri->group != VCPU_REG_GPR)
 		return lerr_set(err, EPERM, "cannot set $%s: the monitor keeps it", name);
 	if ((e = dbg_session_need(s, err)) || (e = dbg_regs_get(s->t, &r, err)))
 		return e;
-	old = dbg_reg_get(&r, ri);
+	old = vcpu_reg_get(&r, ri);
 	mask = (rn->size == 8 ? ~0ull : (1ull << (8 * rn->size)) - 1) << rn->shift;
 	/* A 32-bit part zero-extends, as a write to it would in the CPU. */
 	if (rn->size == 4 && rn->type == RT_INT)
 		old = 0;
-	dbg_reg_put(&r, ri, (old & ~mask) | ((v << rn->shift) & mask));
+	vcpu_reg_put(&r, ri, (old & ~mask) | ((v << rn->shift) & mask));
 	return dbg_regs_set(s->t, &r, err);
 }

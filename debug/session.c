@@ -145,7 +145,7 @@ int dbg_session_addr(struct dbg_session *s, const char *expr, uint64_t *addr,
 
 int dbg_session_pc(struct dbg_session *s, uint64_t *pc, struct lerr *err)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	int e = dbg_session_need(s, err);
 
 	if (!e)

@@ -36,7 +36,7 @@ struct dbg_target {
 	pthread_mutex_t lock;    /* the command connection and what follows */
 	struct part_mem *mem;    /* guest-virtual, through the vCPU's page tables */
 	struct part_image *img;
-	struct dbg_regs regs;    /* cached while stopped */
+	struct vcpu_regs regs;    /* cached while stopped */
 	int regs_valid;
 	struct dbg_break breaks[DBG_MAX_BREAKS];
 	size_t nbreaks;
@@ -94,7 +94,7 @@ static int regs_fetch_locked(struct dbg_target *t, struct lerr *err)
 	return 0;
 }
 
-int dbg_regs_get(struct dbg_target *t, struct dbg_regs *r, struct lerr *err)
+int dbg_regs_get(struct dbg_target *t, struct vcpu_regs *r, struct lerr *err)
 {
 	int e;
 
@@ -106,7 +106,7 @@ int dbg_regs_get(struct dbg_target *t, struct dbg_regs *r, struct lerr *err)
 	return e;
 }
 
-int dbg_regs_set(struct dbg_target *t, const struct dbg_regs *r, struct lerr *err)
+int dbg_regs_set(struct dbg_target *t, const struct vcpu_regs *r, struct lerr *err)
 {
 	char text[1024];
 	size_t n = dbg_regs_format(r, text, sizeof(text));

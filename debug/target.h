@@ -10,19 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/regs.h" /* struct vcpu_regs: what vcpu/0/regs holds */
+
 struct lerr;
 struct elf_image;
 struct dbg_target;
-
-/* What vcpu/0/regs holds (names as there: rax .. r15, rip, rflags, cs, ss,
- * ds, es, fs, gs, fs_base, gs_base, cr0, cr2, cr3, cr4, efer). */
-struct dbg_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rip, rflags;
-	uint64_t cs, ss, ds, es, fs, gs, fs_base, gs_base;
-	uint64_t cr0, cr2, cr3, cr4, efer;
-};
 
 enum dbg_stop {
 	DBG_STOP_ATTACH,      /* stopped because the debugger attached */
@@ -55,8 +47,8 @@ void dbg_detach(struct dbg_target *t);
 const char *dbg_name(const struct dbg_target *t);
 const struct elf_image *dbg_image(const struct dbg_target *t);
 
-int dbg_regs_get(struct dbg_target *t, struct dbg_regs *r, struct lerr *err);
-int dbg_regs_set(struct dbg_target *t, const struct dbg_regs *r, struct lerr *err);
+int dbg_regs_get(struct dbg_target *t, struct vcpu_regs *r, struct lerr *err);
+int dbg_regs_set(struct dbg_target *t, const struct vcpu_regs *r, struct lerr *err);
 
 /*
  * Memory at a guest-virtual address, translated through the vCPU's page

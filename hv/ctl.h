@@ -9,7 +9,10 @@
 
 struct hv;
 
-/* A read that waits: for console output (cons) or a state change (wait). */
+/*
+ * A request a control-tree file deferred (a ctl command, reads of wait,
+ * cons, debug and trace), tried by that file's answer op in ctltree.c.
+ */
 struct ctl_waiter {
 	struct p9_req *req;
 	struct p9_fid *fid;
@@ -17,10 +20,10 @@ struct ctl_waiter {
 	struct ctl_waiter *next;
 };
 
-/* Per-open state of cons, wait, hcall and trace. */
+/* Per-open state of cons, wait, hcall and trace, and of a ctl command waiting. */
 struct ctl_open {
 	uint64_t cursor;   /* cons: next output byte to send; trace: next event */
-	unsigned seen;     /* wait: the generation last reported */
+	unsigned seen;     /* wait, ctl: the generation last reported, or before the command */
 	int end_sent;      /* trace: the ev=end line went out */
 	char result[1100]; /* hcall: the last result */
 };

@@ -15,7 +15,7 @@
 
 static void test_regs_parse(void **state)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	char buf[1024];
 
 	(void)state;

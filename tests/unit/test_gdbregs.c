@@ -47,7 +47,7 @@ static void layout_is_gdbs(void **state)
 
 static void encode_little_endian(void **state)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	char hex[64];
 
 	(void)state;
@@ -70,7 +70,7 @@ static void encode_little_endian(void **state)
 
 static void unavailable_registers_are_x(void **state)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	char hex[64];
 
 	(void)state;
@@ -83,7 +83,7 @@ static void unavailable_registers_are_x(void **state)
 
 static void encode_all_is_the_g_packet(void **state)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 	char hex[2 * 552 + 1];
 
 	(void)state;
@@ -99,7 +99,7 @@ static void encode_all_is_the_g_packet(void **state)
 
 static void decode_writes_what_can_be_written(void **state)
 {
-	struct dbg_regs r;
+	struct vcpu_regs r;
 
 	(void)state;
 	memset(&r, 0, sizeof(r));

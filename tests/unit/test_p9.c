@@ -336,16 +336,17 @@ static void codec_type_names(void **state)
 enum { N_ROOT = 1, N_NOW, N_SLOW, N_BIG, N_SUB, N_DEEP, N_COUNT };
 
 static const struct p9_tree_node nodes[N_COUNT] = {
-	[N_ROOT] = { "/", N_ROOT, 1 },
-	[N_NOW] = { "now", N_ROOT, 0 },
-	[N_SLOW] = { "slow", N_ROOT, 0 },
-	[N_BIG] = { "big", N_ROOT, 0 },
-	[N_SUB] = { "sub", N_ROOT, 1 },
-	[N_DEEP] = { "deep", N_SUB, 0 },
+	[N_ROOT] = { "/", N_ROOT, 1, 0555 },
+	[N_NOW] = { "now", N_ROOT, 0, 0644 },
+	[N_SLOW] = { "slow", N_ROOT, 0, 0644 },
+	[N_BIG] = { "big", N_ROOT, 0, 0644 },
+	[N_SUB] = { "sub", N_ROOT, 1, 0555 },
+	[N_DEEP] = { "deep", N_SUB, 0, 0644 },
 };
 
-#define NODE(p) ((int)(uintptr_t)(p))
-#define PTR(n) ((void *)(uintptr_t)(n))
+static const struct p9_tree tree = { nodes, sizeof(nodes[0]), N_ROOT, N_COUNT, 1000 };
+
+#define NODE(p) p9_tree_num(p)
 #define NOW_TEXT "hello from now\n"
 #define BIG_SIZE (2u << 20)
 #define MAXPEND 32
@@ -368,13 +369,6 @@ struct fakefs {
 	uint64_t woff;
 };
 
-static void qid_of(int n, struct p9_qid *q)
-{
-	q->type = nodes[n].dir ? P9_QTDIR : P9_QTFILE;
-	q->version = 0;
-	q->path = 1000 + (uint64_t)n;
-}
-
 static int fs_attach(void *fs, const char *aname, uint32_t uid, void **node,
 		     struct p9_qid *qid)
 {
@@ -382,22 +376,15 @@ static int fs_attach(void *fs, const char *aname, uint32_t uid, void **node,
 	(void)uid;
 	if (strcmp(aname, "") && strcmp(aname, "fake"))
 		return -ENOENT;
-	*node = PTR(N_ROOT);
-	qid_of(N_ROOT, qid);
+	p9_tree_attach(&tree, node, qid);
 	return 0;
 }
 
 static int fs_walk(void *fs, void *node, const char *name, void **child,
 		   struct p9_qid *qid)
 {
-	int to = p9_tree_walk(nodes, N_ROOT, N_COUNT, NODE(node), name);
-
 	(void)fs;
-	if (to < 0)
-		return to;
-	*child = PTR(to);
-	qid_of(to, qid);
-	return 0;
+	return p9_tree_step(&tree, node, name, child, qid);
 }
 
 static int fs_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qid)
@@ -408,7 +395,7 @@ static int fs_open(void *fs, struct p9_fid *f, uint32_t flags, struct p9_qid *qi
 	ffs->opens++;
 	if (nodes[n].dir && (flags & 3) != P9_ORDONLY)
 		return -EISDIR;
-	qid_of(n, qid);
+	p9_tree_qid(&tree, n, qid);
 	return 0;
 }
 
@@ -471,11 +458,9 @@ static int fs_getattr(void *fs, void *node, struct p9_attr *a)
 	int n = NODE(node);
 
 	(void)fs;
-	qid_of(n, &a->qid);
-	a->mode = nodes[n].dir ? 040555 : 0100644;
+	p9_tree_getattr(&tree, node, a);
 	a->uid = 1234;
 	a->gid = 5678;
-	a->nlink = 1;
 	a->size = n == N_NOW ? strlen(NOW_TEXT) : n == N_BIG ? BIG_SIZE : 0;
 	a->mtime_sec = 1700000000;
 	return 0;
@@ -483,21 +468,10 @@ static int fs_getattr(void *fs, void *node, struct p9_attr *a)
 
 static int fs_readdir(void *fs, void *node, uint64_t off, struct p9_buf *out)
 {
-	int n = NODE(node);
-	uint64_t idx = 0;
-
 	(void)fs;
-	if (!nodes[n].dir)
+	if (!nodes[NODE(node)].dir)
 		return -ENOTDIR;
-	for (int i = N_ROOT + 1; i < N_COUNT; i++) {
-		struct p9_qid q;
-
-		if (nodes[i].parent != n || idx++ < off)
-			continue;
-		qid_of(i, &q);
-		if (p9_put_dirent(out, &q, idx, nodes[i].dir ? 4 : 8, nodes[i].name) < 0)
-			break;
-	}
+	p9_tree_readdir(&tree, node, off, out);
 	return 0;
 }
 
@@ -803,7 +777,7 @@ static void expect_qid(struct rmsg *r, int node)
 {
 	struct p9_qid q, want;
 
-	qid_of(node, &want);
+	p9_tree_qid(&tree, node, &want);
 	p9_getqid(&r->b, &q);
 	assert_false(r->b.err);
 	assert_int_equal(q.type, want.type);
