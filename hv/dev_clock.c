@@ -93,13 +93,10 @@ static void clock_fini(struct hv *hv)
 }
 
 static const struct hv_hcall clock_hcalls[] = {
-	{ .nr = LPAR_HC_TIME_MONOTONIC, .name = "time_monotonic", .who = HV_WHO_GUEST,
-	  .fn = hc_time_monotonic, .types = "" },
-	{ .nr = LPAR_HC_TIME_WALL, .name = "time_wall", .who = HV_WHO_GUEST,
-	  .fn = hc_time_wall, .types = "" },
-	/* Listed here, where lpar hcall --list has always shown it. */
-	{ .nr = LPAR_HC_BLOCK, .name = "block", .who = HV_WHO_GUEST, .args = { "deadline", "mask" },
-	  .fn = hv_block_hcall, .types = "uu" },
+	{ .nr = LPAR_HC_TIME_MONOTONIC, .fn = hc_time_monotonic },
+	{ .nr = LPAR_HC_TIME_WALL, .fn = hc_time_wall },
+	/* Waiting is the clock's hcall; what it waits on is in block.c. */
+	{ .nr = LPAR_HC_BLOCK, .fn = hv_block_hcall },
 };
 
 const struct hv_device hv_dev_clock = {

@@ -566,10 +566,8 @@ static int console_init(struct hv *hv, struct lerr *err)
 }
 
 static const struct hv_hcall console_hcalls[] = {
-	{ .nr = LPAR_HC_CONSOLE_WRITE, .name = "console_write", .who = HV_WHO_GUEST,
-	  .args = { "buf", "len" }, .fn = hc_console_write, .types = "pl" },
-	{ .nr = LPAR_HC_CONSOLE_READ, .name = "console_read", .who = HV_WHO_GUEST,
-	  .args = { "buf", "len" }, .fn = hc_console_read, .types = "pl" },
+	{ .nr = LPAR_HC_CONSOLE_WRITE, .fn = hc_console_write },
+	{ .nr = LPAR_HC_CONSOLE_READ, .fn = hc_console_read },
 };
 
 const struct hv_device hv_dev_console = {

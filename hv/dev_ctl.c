@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/hcalls.h"
 #include "../common/num.h"
 #include "../common/text.h"
 #include "priv.h"
@@ -216,22 +217,14 @@ static int64_t ctl_panic(struct hv *hv, const uint64_t *a, const char *text, cha
 }
 
 static const struct hv_hcall ctl_hcalls[] = {
-	{ .nr = LPAR_HC_EVENT_TAKE, .name = "event_take", .who = HV_WHO_GUEST,
-	  .fn = hc_event_take, .types = "" },
-	{ .nr = LPAR_HC_TRACE_MARK, .name = "trace_mark", .who = HV_WHO_GUEST,
-	  .args = { "msg", "len" }, .fn = hc_trace_mark, .types = "pl" },
-	{ .nr = LPAR_HC_CTL_INFO, .name = "info", .who = HV_WHO_CTL, .types = "",
-	  .ctl = ctl_info },
-	{ .nr = LPAR_HC_CTL_EVENT, .name = "event", .who = HV_WHO_CTL, .args = { "bits" },
-	  .types = "u", .min = { 1 }, .max = { INT64_MAX }, .ctl = ctl_event },
-	{ .nr = LPAR_HC_CTL_CONSOLE_INPUT, .name = "console_input", .who = HV_WHO_CTL,
-	  .args = { "text" }, .types = "t", .ctl = ctl_console_input },
-	{ .nr = LPAR_HC_CTL_WAKE, .name = "wake", .who = HV_WHO_CTL, .args = { "ns" },
-	  .types = "u", .min = { 1 }, .max = { 1ull << 62 }, .ctl = ctl_wake },
-	{ .nr = LPAR_HC_CTL_SHUTDOWN, .name = "shutdown", .who = HV_WHO_CTL, .types = "",
-	  .ctl = ctl_shutdown },
-	{ .nr = LPAR_HC_CTL_PANIC, .name = "panic", .who = HV_WHO_CTL, .types = "",
-	  .ctl = ctl_panic },
+	{ .nr = LPAR_HC_EVENT_TAKE, .fn = hc_event_take },
+	{ .nr = LPAR_HC_TRACE_MARK, .fn = hc_trace_mark },
+	{ .nr = LPAR_HC_CTL_INFO, .ctl = ctl_info },
+	{ .nr = LPAR_HC_CTL_EVENT, .ctl = ctl_event },
+	{ .nr = LPAR_HC_CTL_CONSOLE_INPUT, .ctl = ctl_console_input },
+	{ .nr = LPAR_HC_CTL_WAKE, .ctl = ctl_wake },
+	{ .nr = LPAR_HC_CTL_SHUTDOWN, .ctl = ctl_shutdown },
+	{ .nr = LPAR_HC_CTL_PANIC, .ctl = ctl_panic },
 };
 
 const struct hv_device hv_dev_ctl = {
@@ -245,6 +238,7 @@ int hv_hcall_ctl(struct hv *hv, const char *cmd, char *out, size_t outlen)
 {
 	char buf[1100], *name, *rest, *save = NULL;
 	const struct hv_hcall *h = NULL;
+	const struct hc_info *info;
 	uint64_t args[5] = { 0 };
 	size_t nargs;
 	int64_t r;
@@ -254,24 +248,24 @@ int hv_hcall_ctl(struct hv *hv, const char *cmd, char *out, size_t outlen)
 	rest = save ? save : "";
 	if (!name)
 		return -EINVAL;
-	for (unsigned i = 0; i < LPAR_HC_MAX && !h; i++)
-		if (hv->hcalls[i] && !strcmp(hv->hcalls[i]->name, name))
-			h = hv->hcalls[i];
-	if (!h || !(h->who & HV_WHO_CTL) || !h->ctl)
+	info = hc_find(name);
+	if (info)
+		h = hv->hcalls[info->nr];
+	if (!h || !(info->who & HC_CTL) || !h->ctl)
 		return -ENOSYS;
-	nargs = strlen(h->types ? h->types : "");
+	nargs = strlen(info->types ? info->types : "");
 	for (size_t i = 0; i < nargs; i++) {
 		char *tok;
 
-		if (h->types[i] == 't')
+		if (info->types[i] == 't')
 			break; /* the rest of the line */
 		tok = strtok_r(NULL, " \t\n", &save);
-		if (!tok || num_parse_u64(tok, &args[i]) || args[i] < h->min[i] ||
-		    (h->max[i] && args[i] > h->max[i]))
+		if (!tok || num_parse_u64(tok, &args[i]) || args[i] < info->min[i] ||
+		    (info->max[i] && args[i] > info->max[i]))
 			return -EINVAL;
 		rest = save ? save : "";
 	}
-	if (nargs && h->types[nargs - 1] == 't') {
+	if (nargs && info->types[nargs - 1] == 't') {
 		while (*rest == ' ' || *rest == '\t')
 			rest++;
 		rest[strcspn(rest, "\n")] = '\0';

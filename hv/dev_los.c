@@ -46,12 +46,9 @@ static int64_t hc_set_fs_base(struct hv *hv, const uint64_t *a)
 }
 
 static const struct hv_hcall los_hcalls[] = {
-	{ .nr = LPAR_HC_SYSCALL_UNSUPPORTED, .name = "syscall_unsupported", .who = HV_WHO_GUEST,
-	  .args = { "nr", "a0", "a1", "a2" }, .fn = hc_syscall_unsupported, .types = "uuuu" },
-	{ .nr = LPAR_HC_RANDOM, .name = "random", .who = HV_WHO_GUEST, .args = { "buf", "len" },
-	  .fn = hc_random, .types = "pl" },
-	{ .nr = LPAR_HC_SET_FS_BASE, .name = "set_fs_base", .who = HV_WHO_GUEST,
-	  .args = { "base" }, .fn = hc_set_fs_base, .types = "u" },
+	{ .nr = LPAR_HC_SYSCALL_UNSUPPORTED, .fn = hc_syscall_unsupported },
+	{ .nr = LPAR_HC_RANDOM, .fn = hc_random },
+	{ .nr = LPAR_HC_SET_FS_BASE, .fn = hc_set_fs_base },
 };
 
 const struct hv_device hv_dev_los = {

@@ -37,12 +37,9 @@ static int64_t hc_abort(struct hv *hv, const uint64_t *a)
 }
 
 static const struct hv_hcall sys_hcalls[] = {
-	{ .nr = LPAR_HC_ABI_VERSION, .name = "abi_version", .who = HV_WHO_GUEST,
-	  .fn = hc_abi_version, .types = "" },
-	{ .nr = LPAR_HC_EXIT, .name = "exit", .who = HV_WHO_GUEST, .args = { "status" },
-	  .fn = hc_exit, .types = "u" },
-	{ .nr = LPAR_HC_ABORT, .name = "abort", .who = HV_WHO_GUEST, .args = { "msg", "len" },
-	  .fn = hc_abort, .types = "pl" },
+	{ .nr = LPAR_HC_ABI_VERSION, .fn = hc_abi_version },
+	{ .nr = LPAR_HC_EXIT, .fn = hc_exit },
+	{ .nr = LPAR_HC_ABORT, .fn = hc_abort },
 };
 
 const struct hv_device hv_dev_sys = {

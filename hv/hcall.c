@@ -3,6 +3,7 @@
 #include <lpar/hcall.h>
 
 #include "../common/err.h"
+#include "../common/hcalls.h"
 #include "priv.h"
 
 /* The device (among the first n) whose table holds h. */
@@ -15,7 +16,7 @@ static const char *owner(const struct hv *hv, size_t n, const struct hv_hcall *h
 	return "?";
 }
 
-/* Every device, for the table lpar hcall --list prints. */
+/* Every device there is. */
 static const struct hv_device *const all_devices[] = {
 	&hv_dev_sys, &hv_dev_ring, &hv_dev_console, &hv_dev_clock, &hv_dev_ctl,
 	&hv_dev_chan, &hv_dev_los, &hv_dev_debug, NULL,
@@ -26,19 +27,23 @@ const struct hv_device *const *hv_devices_all(void)
 	return all_devices;
 }
 
-size_t hv_hcall_table(const struct hv_hcall *const **out)
+/* Whether dev's handler h serves a hcall of the table, as the kind it is. */
+static int check(const struct hv_device *dev, const struct hv_hcall *h, struct lerr *err)
 {
-	static const struct hv_hcall *table[LPAR_HC_MAX];
-	static size_t n;
+	const struct hc_info *info = hc_info(h->nr);
 
-	if (!n)
-		for (unsigned nr = 0; nr < LPAR_HC_MAX; nr++)
-			for (size_t d = 0; all_devices[d]; d++)
-				for (size_t i = 0; i < all_devices[d]->nhcalls; i++)
-					if (all_devices[d]->hcalls[i].nr == nr)
-						table[n++] = &all_devices[d]->hcalls[i];
-	*out = table;
-	return n;
+	if (h->nr >= LPAR_HC_MAX)
+		return lerr_set(err, EINVAL, "device %s: hcall number %u is past %u",
+				dev->name, h->nr, LPAR_HC_MAX);
+	if (!info)
+		return lerr_set(err, EINVAL,
+				"device %s: hcall %u is not in the hcall table (common/hcalls.c)",
+				dev->name, h->nr);
+	if (!!(info->who & HC_GUEST) != !!h->fn || !!(info->who & HC_CTL) != !!h->ctl)
+		return lerr_set(err, EINVAL,
+				"device %s: hcall %u (%s) is issued by the %s, but its handler is not for that",
+				dev->name, h->nr, info->name, hc_who(info));
+	return 0;
 }
 
 int hv_hcall_register(struct hv *hv, struct lerr *err)
@@ -48,17 +53,15 @@ int hv_hcall_register(struct hv *hv, struct lerr *err)
 
 		for (size_t i = 0; i < dev->nhcalls; i++) {
 			const struct hv_hcall *h = &dev->hcalls[i];
+			int r = check(dev, h, err);
 
-			if (h->nr >= LPAR_HC_MAX)
-				return lerr_set(err, EINVAL,
-						"device %s: hcall %s has number %u, past %u",
-						dev->name, h->name, h->nr, LPAR_HC_MAX);
+			if (r)
+				return r;
 			if (hv->hcalls[h->nr])
 				return lerr_set(err, EEXIST,
-						"device %s: hcall %u (%s) is already registered by device %s as %s",
-						dev->name, h->nr, h->name,
-						owner(hv, d, hv->hcalls[h->nr]),
-						hv->hcalls[h->nr]->name);
+						"device %s: hcall %u (%s) is already registered by device %s",
+						dev->name, h->nr, hc_info(h->nr)->name,
+						owner(hv, d, hv->hcalls[h->nr]));
 			hv->hcalls[h->nr] = h;
 		}
 	}
@@ -73,12 +76,12 @@ void hv_hcall_dispatch(struct hv *hv)
 	int64_t ret = -ENOSYS;
 
 	if (!hv_tracing(hv)) {
-		if (h && (h->who & HV_WHO_GUEST))
+		if (h && h->fn)
 			ret = h->fn(hv, args);
 	} else {
 		uint64_t t0 = hv_now(hv);
 
-		if (h && (h->who & HV_WHO_GUEST))
+		if (h && h->fn)
 			ret = h->fn(hv, args);
 		hv_trace_hcall(hv, r->rax, args, ret, hv_now(hv) - t0);
 	}

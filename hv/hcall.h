@@ -1,6 +1,6 @@
 /*
- * hcall dispatch: devices describe the hcalls they handle and the core
- * registers them into one table indexed by number.
+ * hcall dispatch: devices supply the handlers of the hcalls in the table
+ * (common/hcalls.c) and the core registers them into one array by number.
  */
 #ifndef LPAR_HV_HCALL_H
 #define LPAR_HV_HCALL_H
@@ -13,22 +13,14 @@ struct hv_frame;
 struct hvb_exit;
 struct lerr;
 
-#define HV_WHO_GUEST 1u  /* issued by the partition */
-#define HV_WHO_CTL   2u  /* issued by the controller */
-
 /*
- * One hcall.  types has one letter per argument: p a guest pointer, l a
- * length, u a number within [min, max], t text (controller hcalls: the
- * rest of the command line).
+ * A device's handler for one hcall of the table in common/hcalls.c, which
+ * has its name, arguments and who may issue it: fn for a hcall the
+ * partition issues, ctl for one a controller issues.
  */
 struct hv_hcall {
 	unsigned nr;               /* LPAR_HC_* */
-	const char *name;
-	unsigned who;              /* HV_WHO_* */
-	const char *args[5];       /* argument names, NULL-terminated */
 	int64_t (*fn)(struct hv *hv, const uint64_t *args);
-	const char *types;         /* see above; NULL: all numbers */
-	uint64_t min[5], max[5];   /* for u arguments; max 0: no limit */
 	/* Controller hcalls: text argument in, extra result lines out. */
 	int64_t (*ctl)(struct hv *hv, const uint64_t *args, const char *text,
 		       char *out, size_t outlen);
@@ -84,7 +76,10 @@ extern const struct hv_device hv_dev_debug;
 /* Every device there is, NULL-terminated: the one list of them. */
 const struct hv_device *const *hv_devices_all(void);
 
-/* Fills hv->hcalls from every device; fails if two claim one number. */
+/*
+ * Fills hv->hcalls from every device; fails if two claim one number, or a
+ * handler is not for a hcall of the table or not of the kind it is.
+ */
 int hv_hcall_register(struct hv *hv, struct lerr *err);
 /* Handles the hcall in the vCPU's registers and stores the result. */
 void hv_hcall_dispatch(struct hv *hv);

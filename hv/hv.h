@@ -118,13 +118,6 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err);
 void hv_destroy(struct hv *hv);
 
 /*
- * The hcall table, for lpar hcall --list: every hcall of every device, by
- * number, as the monitor dispatches them.  *out stays valid.
- */
-struct hv_hcall;
-size_t hv_hcall_table(const struct hv_hcall *const **out);
-
-/*
  * What the monitor keeps below 1 MiB in every partition, for lpar mem map:
  * address range, the partition's permissions ("r--", "---"), and what.
  */

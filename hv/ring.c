@@ -274,8 +274,7 @@ static void ring_fini(struct hv *hv)
 }
 
 static const struct hv_hcall ring_hcalls[] = {
-	{ .nr = LPAR_HC_RING_RESET, .name = "ring_reset", .who = HV_WHO_GUEST,
-	  .args = { "ring", "gen" }, .fn = hc_ring_reset, .types = "uu" },
+	{ .nr = LPAR_HC_RING_RESET, .fn = hc_ring_reset },
 };
 
 const struct hv_device hv_dev_ring = {

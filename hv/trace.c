@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hcalls.h"
 #include "../common/text.h"
 #include "priv.h"
 
@@ -87,9 +88,9 @@ void hv_trace_close(struct hv *hv)
 }
 
 /* One event as its trace line. */
-static size_t format(struct hv *hv, const struct hv_tev *e, char *buf, size_t len)
+static size_t format(const struct hv_tev *e, char *buf, size_t len)
 {
-	const struct hv_hcall *h;
+	const struct hc_info *h;
 	char clean[sizeof(e->text) * 4];
 	int n;
 
@@ -102,7 +103,7 @@ static size_t format(struct hv *hv, const struct hv_tev *e, char *buf, size_t le
 			      e->kind == HV_TEV_SYSCALL ? "syscall" : "exit", clean);
 		return (size_t)n;
 	}
-	h = e->nr < LPAR_HC_MAX ? hv->hcalls[e->nr] : NULL;
+	h = e->nr < LPAR_HC_MAX ? hc_info((unsigned)e->nr) : NULL;
 	n += snprintf(buf + n, len - (size_t)n, "ev=hcall nr=%" PRIu64 " name=%s args=", e->nr,
 		      h ? h->name : "unknown");
 	for (int i = 0; h && i < 5 && h->args[i]; i++)
@@ -128,7 +129,7 @@ size_t hv_trace_read(struct hv *hv, uint64_t *cursor, char *buf, size_t len)
 		*cursor += lost;
 	}
 	while (*cursor < hv->trace.head && len - used > 512) {
-		used += format(hv, &hv->trace.ring[*cursor % HV_TRACE_RING], buf + used,
+		used += format(&hv->trace.ring[*cursor % HV_TRACE_RING], buf + used,
 			       len - used);
 		(*cursor)++;
 	}

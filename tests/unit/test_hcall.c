@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../../common/err.h"
+#include "../../common/hcalls.h"
 #include "../../hv/priv.h"
 
 static int64_t hc_nop(struct hv *hv, const uint64_t *args)
@@ -21,19 +22,34 @@ static int64_t hc_nop(struct hv *hv, const uint64_t *args)
 	return 0;
 }
 
-#define HC(nr_, name_) { .nr = (nr_), .name = (name_), .who = HV_WHO_GUEST, .fn = hc_nop, .types = "" }
+static int64_t ctl_nop(struct hv *hv, const uint64_t *args, const char *text, char *out,
+		       size_t outlen)
+{
+	(void)hv;
+	(void)args;
+	(void)text;
+	(void)out;
+	(void)outlen;
+	return 0;
+}
+
+/* Handlers for hcalls of the table (common/hcalls.c): a guest's, a controller's. */
+#define HC(nr_) { .nr = (nr_), .fn = hc_nop }
+#define CTL(nr_) { .nr = (nr_), .ctl = ctl_nop }
 #define DEV(var, dname, table) \
 	static const struct hv_device var = { \
 		.name = (dname), .hcalls = (table), \
 		.nhcalls = sizeof(table) / sizeof((table)[0]), \
 	}
 
-static const struct hv_hcall alpha_hc[] = { HC(5, "alpha_get"), HC(6, "alpha_set") };
-static const struct hv_hcall beta_hc[] = { HC(7, "beta_ping"), HC(5, "beta_get") };
-static const struct hv_hcall twice_hc[] = { HC(9, "first"), HC(9, "second") };
-static const struct hv_hcall big_hc[] = { HC(LPAR_HC_MAX, "too_big") };
-static const struct hv_hcall huge_hc[] = { HC(0xffffffffu, "huge") };
-static const struct hv_hcall last_hc[] = { HC(LPAR_HC_MAX - 1, "last"), HC(0, "zero") };
+static const struct hv_hcall alpha_hc[] = { HC(5), HC(6) };     /* time_monotonic, time_wall */
+static const struct hv_hcall beta_hc[] = { HC(7), HC(5) };      /* block, time_monotonic */
+static const struct hv_hcall twice_hc[] = { HC(9), HC(9) };     /* trace_mark */
+static const struct hv_hcall big_hc[] = { HC(LPAR_HC_MAX) };
+static const struct hv_hcall huge_hc[] = { HC(0xffffffffu) };
+static const struct hv_hcall last_hc[] = { CTL(LPAR_HC_CTL_PANIC), HC(0) };
+static const struct hv_hcall unlisted_hc[] = { HC(20) };        /* no hcall has 20 */
+static const struct hv_hcall wrong_kind_hc[] = { CTL(LPAR_HC_EXIT) };
 
 DEV(dev_alpha, "alpha", alpha_hc);
 DEV(dev_beta, "beta", beta_hc);
@@ -41,6 +57,8 @@ DEV(dev_twice, "twice", twice_hc);
 DEV(dev_big, "big", big_hc);
 DEV(dev_huge, "huge", huge_hc);
 DEV(dev_last, "last", last_hc);
+DEV(dev_unlisted, "unlisted", unlisted_hc);
+DEV(dev_wrong_kind, "wrongkind", wrong_kind_hc);
 
 static const struct hv_device dev_empty = { .name = "empty" };
 
@@ -73,12 +91,11 @@ static void distinct_numbers_register(void **state)
 	run(devs, &hv, &err, 0);
 	assert_ptr_equal(hv->hcalls[5], &alpha_hc[0]);
 	assert_ptr_equal(hv->hcalls[6], &alpha_hc[1]);
-	assert_ptr_equal(hv->hcalls[LPAR_HC_MAX - 1], &last_hc[0]);
+	assert_ptr_equal(hv->hcalls[LPAR_HC_CTL_PANIC], &last_hc[0]);
 	assert_ptr_equal(hv->hcalls[0], &last_hc[1]);
 	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
-		if (n != 0 && n != 5 && n != 6 && n != LPAR_HC_MAX - 1 && hv->hcalls[n])
-			fail_msg("hcall %u is registered as %s but no device has it",
-				 n, hv->hcalls[n]->name);
+		if (n != 0 && n != 5 && n != 6 && n != LPAR_HC_CTL_PANIC && hv->hcalls[n])
+			fail_msg("hcall %u is registered but no device has it", n);
 	free(hv);
 }
 
@@ -105,9 +122,10 @@ static void duplicate_across_devices(void **state)
 	run(devs, &hv, &err, -EEXIST);
 	/* the first claim stands */
 	assert_ptr_equal(hv->hcalls[5], &alpha_hc[0]);
-	if (!strstr(err.msg, "alpha_get") || !strstr(err.msg, "beta_get") ||
-	    !strstr(err.msg, "5"))
-		fail_msg("message does not name both hcalls and the number: \"%s\"", err.msg);
+	if (!strstr(err.msg, "time_monotonic") || !strstr(err.msg, "alpha") ||
+	    !strstr(err.msg, "beta") || !strstr(err.msg, "5"))
+		fail_msg("message does not name the hcall, its number and both devices: \"%s\"",
+			 err.msg);
 	free(hv);
 }
 
@@ -117,8 +135,8 @@ static void duplicate_across_devices(void **state)
  */
 static void duplicate_message_names_both_devices(void **state)
 {
-	static const struct hv_hcall gamma_hc[] = { HC(2, "read") };
-	static const struct hv_hcall delta_hc[] = { HC(2, "read") };
+	static const struct hv_hcall gamma_hc[] = { HC(2) };
+	static const struct hv_hcall delta_hc[] = { HC(2) };
 	static const struct hv_device gamma = { .name = "gamma", .hcalls = gamma_hc, .nhcalls = 1 };
 	static const struct hv_device delta = { .name = "delta", .hcalls = delta_hc, .nhcalls = 1 };
 	static const struct hv_device *const devs[] = { &gamma, &delta, NULL };
@@ -141,8 +159,8 @@ static void duplicate_in_one_device(void **state)
 	(void)state;
 	run(devs, &hv, &err, -EEXIST);
 	assert_ptr_equal(hv->hcalls[9], &twice_hc[0]);
-	assert_non_null(strstr(err.msg, "first"));
-	assert_non_null(strstr(err.msg, "second"));
+	assert_non_null(strstr(err.msg, "trace_mark"));
+	assert_non_null(strstr(err.msg, "twice"));
 	free(hv);
 }
 
@@ -168,7 +186,7 @@ static void number_too_big(void **state)
 	(void)state;
 	run(devs, &hv, &err, -EINVAL);
 	assert_non_null(strstr(err.msg, "big"));
-	assert_non_null(strstr(err.msg, "too_big"));
+	assert_non_null(strstr(err.msg, "64"));
 	for (unsigned n = 0; n < LPAR_HC_MAX; n++)
 		if (n != 5 && n != 6)
 			assert_null(hv->hcalls[n]);
@@ -195,9 +213,40 @@ static void null_err(void **state)
 	free(hv);
 }
 
+/* A handler for a number the table does not have is refused, and names it. */
+static void not_in_table(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_unlisted, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EINVAL);
+	assert_non_null(strstr(err.msg, "unlisted"));
+	assert_non_null(strstr(err.msg, "20"));
+	assert_null(hv->hcalls[20]);
+	free(hv);
+}
+
+/* A controller's handler for a hcall the partition issues (exit) is refused. */
+static void handler_of_the_wrong_kind(void **state)
+{
+	static const struct hv_device *const devs[] = { &dev_wrong_kind, NULL };
+	struct lerr err;
+	struct hv *hv;
+
+	(void)state;
+	run(devs, &hv, &err, -EINVAL);
+	assert_non_null(strstr(err.msg, "wrongkind"));
+	assert_non_null(strstr(err.msg, "exit"));
+	assert_null(hv->hcalls[LPAR_HC_EXIT]);
+	free(hv);
+}
+
 /*
  * The monitor's own devices: every hcall of the ABI is there, once, with
- * a handler for whoever may issue it; hv_hcall_table() lists the same.
+ * a handler for whoever may issue it, and the table (common/hcalls.c)
+ * lists the same hcalls, in number order.
  */
 static void real_devices(void **state)
 {
@@ -206,54 +255,65 @@ static void real_devices(void **state)
 		const char *name;
 		unsigned who;
 	} want[] = {
-		{ LPAR_HC_ABI_VERSION, "abi_version", HV_WHO_GUEST },
-		{ LPAR_HC_CONSOLE_WRITE, "console_write", HV_WHO_GUEST },
-		{ LPAR_HC_CONSOLE_READ, "console_read", HV_WHO_GUEST },
-		{ LPAR_HC_EXIT, "exit", HV_WHO_GUEST },
-		{ LPAR_HC_ABORT, "abort", HV_WHO_GUEST },
-		{ LPAR_HC_TIME_MONOTONIC, "time_monotonic", HV_WHO_GUEST },
-		{ LPAR_HC_TIME_WALL, "time_wall", HV_WHO_GUEST },
-		{ LPAR_HC_BLOCK, "block", HV_WHO_GUEST },
-		{ LPAR_HC_EVENT_TAKE, "event_take", HV_WHO_GUEST },
-		{ LPAR_HC_TRACE_MARK, "trace_mark", HV_WHO_GUEST },
-		{ LPAR_HC_RING_RESET, "ring_reset", HV_WHO_GUEST },
-		{ LPAR_HC_SYSCALL_UNSUPPORTED, "syscall_unsupported", HV_WHO_GUEST },
-		{ LPAR_HC_RANDOM, "random", HV_WHO_GUEST },
-		{ LPAR_HC_SET_FS_BASE, "set_fs_base", HV_WHO_GUEST },
-		{ LPAR_HC_CTL_INFO, "info", HV_WHO_CTL },
-		{ LPAR_HC_CTL_EVENT, "event", HV_WHO_CTL },
-		{ LPAR_HC_CTL_CONSOLE_INPUT, "console_input", HV_WHO_CTL },
-		{ LPAR_HC_CTL_WAKE, "wake", HV_WHO_CTL },
-		{ LPAR_HC_CTL_SHUTDOWN, "shutdown", HV_WHO_CTL },
-		{ LPAR_HC_CTL_PANIC, "panic", HV_WHO_CTL },
+		{ LPAR_HC_ABI_VERSION, "abi_version", HC_GUEST },
+		{ LPAR_HC_CONSOLE_WRITE, "console_write", HC_GUEST },
+		{ LPAR_HC_CONSOLE_READ, "console_read", HC_GUEST },
+		{ LPAR_HC_EXIT, "exit", HC_GUEST },
+		{ LPAR_HC_ABORT, "abort", HC_GUEST },
+		{ LPAR_HC_TIME_MONOTONIC, "time_monotonic", HC_GUEST },
+		{ LPAR_HC_TIME_WALL, "time_wall", HC_GUEST },
+		{ LPAR_HC_BLOCK, "block", HC_GUEST },
+		{ LPAR_HC_EVENT_TAKE, "event_take", HC_GUEST },
+		{ LPAR_HC_TRACE_MARK, "trace_mark", HC_GUEST },
+		{ LPAR_HC_RING_RESET, "ring_reset", HC_GUEST },
+		{ LPAR_HC_SYSCALL_UNSUPPORTED, "syscall_unsupported", HC_GUEST },
+		{ LPAR_HC_RANDOM, "random", HC_GUEST },
+		{ LPAR_HC_SET_FS_BASE, "set_fs_base", HC_GUEST },
+		{ LPAR_HC_CTL_INFO, "info", HC_CTL },
+		{ LPAR_HC_CTL_EVENT, "event", HC_CTL },
+		{ LPAR_HC_CTL_CONSOLE_INPUT, "console_input", HC_CTL },
+		{ LPAR_HC_CTL_WAKE, "wake", HC_CTL },
+		{ LPAR_HC_CTL_SHUTDOWN, "shutdown", HC_CTL },
+		{ LPAR_HC_CTL_PANIC, "panic", HC_CTL },
 	};
-	const struct hv_hcall *const *table;
-	size_t n = hv_hcall_table(&table);
 	struct lerr err;
 	struct hv *hv;
-	unsigned used = 0;
+	unsigned used = 0, listed = 0;
+	size_t next = 0;
 
 	(void)state;
 	run(hv_devices_all(), &hv, &err, 0);
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const struct hv_hcall *h = hv->hcalls[want[i].nr];
+		const struct hc_info *info = hc_info(want[i].nr);
 
 		if (!h)
 			fail_msg("hcall %u (%s) is not registered", want[i].nr, want[i].name);
-		assert_string_equal(h->name, want[i].name);
+		assert_non_null(info);
+		assert_string_equal(info->name, want[i].name);
+		assert_int_equal(info->nr, want[i].nr);
+		assert_int_equal(info->who, want[i].who);
+		assert_non_null(info->types);
+		assert_ptr_equal(hc_find(want[i].name), info);
 		assert_int_equal(h->nr, want[i].nr);
-		assert_int_equal(h->who, want[i].who);
-		assert_non_null(h->types);
-		if (h->who & HV_WHO_GUEST)
+		if (info->who & HC_GUEST)
 			assert_non_null(h->fn);
 		else
 			assert_non_null(h->ctl);
-		assert_ptr_equal(table[i], h); /* the table is in number order */
 	}
-	for (unsigned k = 0; k < LPAR_HC_MAX; k++)
+	for (unsigned k = 0; k < LPAR_HC_MAX; k++) {
 		used += hv->hcalls[k] != NULL;
+		if (hc_info(k)) {
+			/* the table is in number order, as lpar hcall --list prints it */
+			assert_true(next < sizeof(want) / sizeof(want[0]));
+			assert_int_equal(k, want[next++].nr);
+			listed++;
+		}
+	}
 	assert_int_equal(used, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(listed, sizeof(want) / sizeof(want[0]));
+	assert_null(hc_info(LPAR_HC_MAX));
+	assert_null(hc_find("no_such_hcall"));
 	free(hv);
 }
 
@@ -268,6 +328,8 @@ int main(void)
 		cmocka_unit_test(same_device_twice),
 		cmocka_unit_test(number_too_big),
 		cmocka_unit_test(null_err),
+		cmocka_unit_test(not_in_table),
+		cmocka_unit_test(handler_of_the_wrong_kind),
 		cmocka_unit_test(real_devices),
 	};
 
