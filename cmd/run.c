@@ -4,7 +4,6 @@
  * monitor, printing its name.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,24 +114,6 @@ static void traced_on_signal(int signo)
 		kill((pid_t)traced_pid, signo);
 }
 
-/* stdin to the partition's console input; its end is the input's end. */
-static void *traced_in(void *arg)
-{
-	struct part_cons *c = arg;
-	char buf[4096];
-
-	for (;;) {
-		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0)
-			part_cons_input_end(c);
-		if (n <= 0 || part_cons_input(c, buf, (size_t)n, 1))
-			return NULL;
-	}
-}
-
 static int run_traced(struct launch_opts *o, struct elf_image *img)
 {
 	char name[PART_NAME_MAX + 1] = "", clean[sizeof(((struct part_status *)0)->reason) * 4];
@@ -142,7 +123,6 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	struct part_status st;
 	struct lerr err = { 0 };
 	struct part *p = NULL;
-	pthread_t in_th;
 	FILE *out = stderr;
 	int r, status, lost;
 
@@ -173,8 +153,8 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 		r = part_cons_open(p, STDOUT_FILENO, PART_CONS_KILL_ON_EPIPE | PART_CONS_READ_ON,
 				   &cons, &err);
 	}
-	if (!r && pthread_create(&in_th, NULL, traced_in, cons) == 0)
-		pthread_detach(in_th);
+	if (!r)
+		r = part_cons_feed(cons, STDIN_FILENO, &err);
 	if (!r)
 		r = part_ctl(p, "start", &err);
 	if (r) {
@@ -201,7 +181,7 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	part_trace_close(src);
 	part_cons_wait(cons); /* the console's last output, then its end */
 	lost = part_cons_lost(cons);
-	/* cons stays open: traced_in may still sit in a read of stdin until lpar ends. */
+	part_cons_close(cons); /* stdin is read no more, whatever it is */
 	trace_end_status(name, &v);
 	trace_finish(&v);
 	if (out != stderr && fclose(out) == EOF)

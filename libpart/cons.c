@@ -28,7 +28,18 @@ struct part_cons {
 	int lost;                /* why writing out_fd stopped, or 0 */
 	pthread_t thread;
 	int running;             /* the thread has not been joined */
+	int in_fd;               /* part_cons_feed()'s input */
+	pthread_t feeder;
+	int feeding;             /* the feeder has not been joined */
 };
+
+/* Whether the output has ended (done[0] is at EOF), waiting up to ms for it. */
+static int ended(struct part_cons *c, int ms)
+{
+	struct pollfd p = { .fd = c->done[0], .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
 
 /* Writes all of buf to the relay's fd: 0, or the errno that stopped it. */
 static int put(struct part_cons *c, const char *buf, size_t n)
@@ -135,7 +146,9 @@ int part_cons_input(struct part_cons *c, const void *buf, size_t n, int wait)
 				      (uint32_t)(n - done));
 
 		if (w == -EAGAIN && wait) {
-			poll(NULL, 0, 10); /* the partition has 64 KiB of input waiting already */
+			/* The partition has 64 KiB of input waiting already. */
+			if (ended(c, 10))
+				return -EPIPE;
 			continue;
 		}
 		if (w < 0)
@@ -155,6 +168,57 @@ int part_cons_input_end(struct part_cons *c)
 		return -EPIPE;
 	w = p9c_write(c->wr, c->wfid, 0, "", 0); /* an empty write is the end */
 	return w < 0 ? (int)w : 0;
+}
+
+static void *feed(void *arg)
+{
+	struct part_cons *c = arg;
+	char buf[4096];
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = c->done[0], .events = POLLIN },
+			{ .fd = c->in_fd, .events = POLLIN },
+		};
+		ssize_t n;
+
+		/*
+		 * Read only what poll() says is there: a silent terminal is never
+		 * read, so a background lpar is not stopped by SIGTTIN for it.
+		 */
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break; /* the console ended: no one reads input now */
+		if (!p[1].revents)
+			continue;
+		n = read(c->in_fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == 0)
+			part_cons_input_end(c);
+		if (n <= 0 || part_cons_input(c, buf, (size_t)n, 1))
+			break;
+	}
+	return NULL;
+}
+
+int part_cons_feed(struct part_cons *c, int in_fd, struct lerr *err)
+{
+	sigset_t all, old;
+	int e;
+
+	if (c->feeding)
+		return lerr_set(err, EBUSY, "the console already has an input");
+	c->in_fd = in_fd;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&c->feeder, NULL, feed, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e)
+		return lerr_set(err, e, "cannot start the console input thread: %s", strerror(e));
+	c->feeding = 1;
+	return 0;
 }
 
 void part_cons_wait(struct part_cons *c)
@@ -177,6 +241,11 @@ void part_cons_close(struct part_cons *c)
 	if (c->running) {
 		p9c_shutdown(c->rd); /* ends the relay's blocked read */
 		part_cons_wait(c);
+	}
+	if (c->feeding) {
+		/* The output has ended (done[0] is at EOF): the feeder stops. */
+		p9c_shutdown(c->wr); /* and does not wait on a write */
+		pthread_join(c->feeder, NULL);
 	}
 	p9c_close(c->rd);
 	p9c_close(c->wr);

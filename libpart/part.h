@@ -123,6 +123,13 @@ int part_cons_done_fd(const struct part_cons *c);
 int part_cons_input(struct part_cons *c, const void *buf, size_t n, int wait);
 /* Ends the input: the partition reads EOF. */
 int part_cons_input_end(struct part_cons *c);
+/*
+ * Forwards in_fd to the console input, from a thread of the relay's own,
+ * until in_fd ends (then the input ends) or the console does; it never
+ * keeps its caller waiting for in_fd once the console has ended, and reads
+ * only what poll() says is there (as the monitor reads its own stdin).
+ */
+int part_cons_feed(struct part_cons *c, int in_fd, struct lerr *err);
 /* Waits until the output has ended, its last byte written. */
 void part_cons_wait(struct part_cons *c);
 /* Why writing to out_fd stopped (EPIPE: it went away), or 0. */
