@@ -18,16 +18,30 @@
 #define P9_MSIZE_MIN 256u
 #define P9_MSIZE_MAX (1u << 20)
 #define P9_MSIZE_DEFAULT 65536u
+#define P9_NAME_MAX  255u        /* one name in a walk or a create (Linux's NAME_MAX) */
+#define P9_PATH_MAX  4096u       /* a symlink's target (Linux's PATH_MAX, NUL included) */
+#define P9_MAXFIDS   1024u       /* fids one connection may hold */
+#define P9_MAXPENDING 1024u      /* deferred requests one connection may have */
 
 enum p9_type {
 	P9_RLERROR = 7,
 	P9_TSTATFS = 8, P9_RSTATFS,
 	P9_TLOPEN = 12, P9_RLOPEN,
 	P9_TLCREATE = 14, P9_RLCREATE,
+	P9_TSYMLINK = 16, P9_RSYMLINK,
+	P9_TMKNOD = 18, P9_RMKNOD,
+	P9_TRENAME = 20, P9_RRENAME,
+	P9_TREADLINK = 22, P9_RREADLINK,
 	P9_TGETATTR = 24, P9_RGETATTR,
 	P9_TSETATTR = 26, P9_RSETATTR,
+	P9_TXATTRWALK = 30, P9_RXATTRWALK,
+	P9_TXATTRCREATE = 32, P9_RXATTRCREATE,
 	P9_TREADDIR = 40, P9_RREADDIR,
 	P9_TFSYNC = 50, P9_RFSYNC,
+	P9_TLINK = 70, P9_RLINK,
+	P9_TMKDIR = 72, P9_RMKDIR,
+	P9_TRENAMEAT = 74, P9_RRENAMEAT,
+	P9_TUNLINKAT = 76, P9_RUNLINKAT,
 	P9_TVERSION = 100, P9_RVERSION,
 	P9_TAUTH = 102, P9_RAUTH,
 	P9_TATTACH = 104, P9_RATTACH,
@@ -39,14 +53,34 @@ enum p9_type {
 	P9_TREMOVE = 122, P9_RREMOVE,
 };
 
-#define P9_QTDIR  0x80
-#define P9_QTFILE 0x00
+#define P9_QTDIR     0x80
+#define P9_QTSYMLINK 0x02
+#define P9_QTFILE    0x00
 
-/* Tlopen flags are Linux open(2) flags. */
+/* Tlopen and Tlcreate flags: the protocol's values, which are x86 Linux's. */
 #define P9_ORDONLY 0
 #define P9_OWRONLY 1
 #define P9_ORDWR   2
+#define P9_OCREAT  0100
+#define P9_OEXCL   0200
 #define P9_OTRUNC  01000
+#define P9_OAPPEND 02000
+#define P9_ODSYNC  010000
+#define P9_OSYNC   04000000
+
+/* Tunlinkat flags. */
+#define P9_AT_REMOVEDIR 0x200
+
+/* Tsetattr valid bits: what to change; without *_SET a time is "now". */
+#define P9_SETATTR_MODE      0x001
+#define P9_SETATTR_UID       0x002
+#define P9_SETATTR_GID       0x004
+#define P9_SETATTR_SIZE      0x008
+#define P9_SETATTR_ATIME     0x010
+#define P9_SETATTR_MTIME     0x020
+#define P9_SETATTR_CTIME     0x040
+#define P9_SETATTR_ATIME_SET 0x080
+#define P9_SETATTR_MTIME_SET 0x100
 
 #define P9_GETATTR_BASIC 0x7ffull
 
@@ -63,6 +97,20 @@ struct p9_attr {
 	uint64_t nlink, rdev, size, blksize, blocks;
 	uint64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec;
 	uint64_t ctime_sec, ctime_nsec;
+};
+
+struct p9_setattr {
+	uint32_t valid;
+	uint32_t mode, uid, gid;
+	uint64_t size;
+	uint64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec;
+};
+
+/* Rstatfs: Linux's struct statfs. */
+struct p9_statfs {
+	uint32_t type, bsize;
+	uint64_t blocks, bfree, bavail, files, ffree, fsid;
+	uint32_t namelen;
 };
 
 /*

@@ -36,6 +36,7 @@ struct p9_conn {
 	struct p9_fid **fids;
 	size_t nfids, capfids;
 	struct p9_req *pending;
+	uint32_t npending;
 	struct p9_srv *srv;
 };
 
@@ -151,6 +152,15 @@ static void send_empty(struct p9_conn *c, uint8_t type, uint16_t tag)
 	queue(c, mem, b.pos);
 }
 
+/* An empty reply, or Rlerror(-r) if r is an error. */
+static void reply_rc(struct p9_conn *c, uint8_t type, uint16_t tag, int r)
+{
+	if (r)
+		send_error(c, tag, -r);
+	else
+		send_empty(c, type, tag);
+}
+
 /* ---- fids and requests ---------------------------------------------------- */
 
 static struct p9_fid *fid_find(struct p9_conn *c, uint32_t fid)
@@ -161,11 +171,26 @@ static struct p9_fid *fid_find(struct p9_conn *c, uint32_t fid)
 	return NULL;
 }
 
-static struct p9_fid *fid_new(struct p9_conn *c, uint32_t fid)
+static void node_hold(struct p9_srv *s, void *node)
+{
+	if (s->ops->hold)
+		s->ops->hold(s->fs, node);
+}
+
+static void node_put(struct p9_srv *s, void *node)
+{
+	if (s->ops->put)
+		s->ops->put(s->fs, node);
+}
+
+/* A new fid; NULL with *err EBADF (NOFID), EEXIST, EMFILE or ENOMEM. */
+static struct p9_fid *fid_new(struct p9_conn *c, uint32_t fid, int *err)
 {
 	struct p9_fid *f;
 
-	if (fid == P9_NOFID || fid_find(c, fid))
+	*err = fid == P9_NOFID ? EBADF : fid_find(c, fid) ? EEXIST :
+	       c->nfids >= P9_MAXFIDS ? EMFILE : ENOMEM;
+	if (*err != ENOMEM)
 		return NULL;
 	if (c->nfids == c->capfids) {
 		size_t cap = c->capfids ? c->capfids * 2 : 16;
@@ -191,8 +216,10 @@ static void req_unlink(struct p9_req *r)
 
 	while (*pp && *pp != r)
 		pp = &(*pp)->next;
-	if (*pp)
+	if (*pp) {
 		*pp = r->next;
+		r->conn->npending--;
+	}
 }
 
 /* Drops every deferred request on fid (or all, if fid is NULL) without a reply. */
@@ -208,6 +235,7 @@ static void cancel_pending(struct p9_conn *c, struct p9_fid *fid, int reply)
 			continue;
 		}
 		*pp = r->next;
+		c->npending--;
 		if (c->srv->ops->cancel)
 			c->srv->ops->cancel(c->srv->fs, r);
 		if (reply)
@@ -221,6 +249,8 @@ static void fid_free(struct p9_conn *c, struct p9_fid *f)
 	cancel_pending(c, f, 1);
 	if (c->srv->ops->clunk)
 		c->srv->ops->clunk(c->srv->fs, f);
+	if (f->node)
+		node_put(c->srv, f->node);
 	for (size_t i = 0; i < c->nfids; i++)
 		if (c->fids[i] == f) {
 			c->fids[i] = c->fids[--c->nfids];
@@ -279,6 +309,34 @@ void p9_reply_error(struct p9_req *r, int err)
 
 /* ---- message handlers ----------------------------------------------------- */
 
+/*
+ * A name argument into dst[P9_NAME_MAX + 1].  Returns 0, or -1 with *err
+ * set if it is the first problem of the message: EPROTO if it runs past
+ * the message or holds a NUL, ENAMETOOLONG, EINVAL if it holds a '/'.
+ */
+static int get_name(struct p9_buf *in, char *dst, int *err)
+{
+	uint16_t n;
+	const char *p = p9_getstr(in, &n);
+	int e = 0;
+
+	dst[0] = '\0';
+	if (!p || memchr(p, '\0', n))
+		e = EPROTO;
+	else if (n > P9_NAME_MAX)
+		e = ENAMETOOLONG;
+	else if (memchr(p, '/', n))
+		e = EINVAL;
+	if (e) {
+		if (!*err)
+			*err = e;
+		return -1;
+	}
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+	return 0;
+}
+
 static void t_version(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 {
 	uint32_t msize = p9_get32(in);
@@ -323,7 +381,7 @@ static void t_attach(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	struct p9_fid *f;
 	struct p9_buf b;
 	uint8_t mem[32];
-	int r;
+	int r, e;
 
 	p9_getstr_copy(in, uname, sizeof(uname));
 	p9_getstr_copy(in, aname, sizeof(aname));
@@ -336,9 +394,9 @@ static void t_attach(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		send_error(c, tag, EBADF);
 		return;
 	}
-	f = fid_new(c, fid);
+	f = fid_new(c, fid, &e);
 	if (!f) {
-		send_error(c, tag, fid_find(c, fid) ? EEXIST : EBADF);
+		send_error(c, tag, e);
 		return;
 	}
 	r = s->ops->attach(s->fs, aname, uid, &f->node, &q);
@@ -359,22 +417,22 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	struct p9_srv *s = c->srv;
 	uint32_t fid = p9_get32(in), newfid = p9_get32(in);
 	uint16_t nw = p9_get16(in);
-	char names[P9_MAXWELEM][256];
+	char names[P9_MAXWELEM][P9_NAME_MAX + 1];
 	struct p9_qid qids[P9_MAXWELEM];
 	struct p9_fid *f, *nf;
 	void *node;
 	uint16_t i;
 	struct p9_buf b;
 	uint8_t mem[P9_HDR + 2 + 13 * P9_MAXWELEM];
+	int e = 0;
 
 	if (in->err || nw > P9_MAXWELEM) {
 		send_error(c, tag, in->err ? EPROTO : EINVAL);
 		return;
 	}
 	for (i = 0; i < nw; i++)
-		if (p9_getstr_copy(in, names[i], sizeof(names[i])) < 0 ||
-		    strchr(names[i], '/')) {
-			send_error(c, tag, in->err ? EPROTO : EINVAL);
+		if (get_name(in, names[i], &e)) {
+			send_error(c, tag, e);
 			return;
 		}
 	f = fid_find(c, fid);
@@ -395,24 +453,44 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		send_error(c, tag, EEXIST);
 		return;
 	}
+	if (newfid != fid && c->nfids >= P9_MAXFIDS) {
+		send_error(c, tag, EMFILE);
+		return;
+	}
+	/*
+	 * Each step's node is a new reference (if the file system counts
+	 * them); the ones in between are dropped as the walk goes on.
+	 */
 	node = f->node;
 	for (i = 0; i < nw; i++) {
-		int r = s->ops->walk(s->fs, node, names[i], &node, &qids[i]);
+		void *next;
+		int r = s->ops->walk(s->fs, node, names[i], &next, &qids[i]);
 
 		if (r) {
+			if (node != f->node)
+				node_put(s, node);
 			if (i == 0) {
 				send_error(c, tag, -r);
 				return;
 			}
 			break; /* a partial walk answers with the qids it got */
 		}
+		if (node != f->node)
+			node_put(s, node);
+		node = next;
 	}
 	if (i == nw) {
-		nf = newfid == fid ? f : fid_new(c, newfid);
+		nf = newfid == fid ? f : fid_new(c, newfid, &e);
 		if (!nf) {
-			send_error(c, tag, ENOMEM);
+			if (nw)
+				node_put(s, node);
+			send_error(c, tag, e);
 			return;
 		}
+		if (!nw && nf != f)
+			node_hold(s, node);
+		if (nw && nf == f)
+			node_put(s, f->node);
 		nf->node = node;
 	}
 	p9_buf_init(&b, mem, sizeof(mem));
@@ -475,10 +553,14 @@ static void t_lopen(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 static struct p9_req *req_new(struct p9_conn *c, uint16_t tag, uint8_t type,
 			      struct p9_fid *f, uint32_t count)
 {
-	struct p9_req *r = calloc(1, sizeof(*r));
+	struct p9_req *r;
 
+	if (c->npending >= P9_MAXPENDING)
+		return NULL;
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	c->npending++;
 	r->conn = c;
 	r->tag = tag;
 	r->type = type;
@@ -550,7 +632,7 @@ static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		return;
 	r = req_new(c, tag, P9_TREAD, f, count);
 	if (!r) {
-		send_error(c, tag, ENOMEM);
+		send_error(c, tag, c->npending >= P9_MAXPENDING ? EAGAIN : ENOMEM);
 		return;
 	}
 	rc = s->ops->read(s->fs, r, f, off, count);
@@ -582,7 +664,7 @@ static void t_write(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	}
 	r = req_new(c, tag, P9_TWRITE, f, count);
 	if (!r) {
-		send_error(c, tag, ENOMEM);
+		send_error(c, tag, c->npending >= P9_MAXPENDING ? EAGAIN : ENOMEM);
 		return;
 	}
 	rc = s->ops->write(s->fs, r, f, off, data, count);
@@ -593,13 +675,15 @@ static void t_write(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 static void t_clunk(struct p9_conn *c, struct p9_buf *in, uint16_t tag, int remove)
 {
 	struct p9_fid *f = fid_arg(c, in, tag, p9_get32(in));
+	int r = -EPERM; /* nothing in a synthetic tree can be removed */
 
 	if (!f)
 		return;
-	fid_free(c, f);
-	/* Nothing in a synthetic tree can be removed; the fid goes anyway. */
+	if (remove && c->srv->ops->remove)
+		r = c->srv->ops->remove(c->srv->fs, f->node);
+	fid_free(c, f); /* the fid goes whatever remove said */
 	if (remove)
-		send_error(c, tag, EPERM);
+		reply_rc(c, P9_RREMOVE, tag, r);
 	else
 		send_empty(c, P9_RCLUNK, tag);
 }
@@ -668,7 +752,10 @@ static void t_readdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	}
 	p9_put32(&b, 0);
 	p9_buf_init(&ents, b.data + b.pos, count);
-	r = s->ops->readdir(s->fs, f->node, off, &ents);
+	if (s->ops->readdir_fid)
+		r = s->ops->readdir_fid(s->fs, f, off, &ents);
+	else
+		r = s->ops->readdir(s->fs, f->node, off, &ents);
 	if (r) {
 		send_error(c, tag, -r);
 	} else {
@@ -684,23 +771,349 @@ static void t_readdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 
 static void t_statfs(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 {
+	struct p9_srv *s = c->srv;
 	uint32_t fid = p9_get32(in);
+	struct p9_statfs st = { .type = 0x01021997, .bsize = 4096, .namelen = 255 };
+	struct p9_fid *f;
 	struct p9_buf b;
 	uint8_t mem[80];
 
-	if (in->err || !fid_find(c, fid)) {
+	if (in->err || !(f = fid_find(c, fid))) {
 		send_error(c, tag, in->err ? EPROTO : EBADF);
 		return;
 	}
+	/* Without an op: V9FS_MAGIC, and nothing used or free. */
+	if (s->ops->statfs) {
+		int r = s->ops->statfs(s->fs, f->node, &st);
+
+		if (r) {
+			send_error(c, tag, -r);
+			return;
+		}
+	}
 	p9_buf_init(&b, mem, sizeof(mem));
 	p9_msg_begin(&b, P9_RSTATFS, tag);
-	p9_put32(&b, 0x01021997); /* V9FS_MAGIC */
-	p9_put32(&b, 4096);
-	for (int i = 0; i < 6; i++)
-		p9_put64(&b, 0);
-	p9_put32(&b, 255);
+	p9_put32(&b, st.type);
+	p9_put32(&b, st.bsize);
+	p9_put64(&b, st.blocks);
+	p9_put64(&b, st.bfree);
+	p9_put64(&b, st.bavail);
+	p9_put64(&b, st.files);
+	p9_put64(&b, st.ffree);
+	p9_put64(&b, st.fsid);
+	p9_put32(&b, st.namelen);
 	p9_msg_end(&b);
 	queue(c, mem, b.pos);
+}
+
+
+/* ---- requests that change a file system (optional ops) ------------------- */
+
+/* The answer for a decoded message: EPROTO first, then the first bad field. */
+static int args_err(const struct p9_buf *in, int e)
+{
+	return in->err ? EPROTO : e;
+}
+
+/* Looks fid up; 0, or EBADF in *e if this is the message's first problem. */
+static struct p9_fid *fid_need(struct p9_conn *c, uint32_t fid, int *e)
+{
+	struct p9_fid *f = fid_find(c, fid);
+
+	if (!f && !*e)
+		*e = EBADF;
+	return f;
+}
+
+static void reply_qid(struct p9_conn *c, uint8_t type, uint16_t tag,
+		      const struct p9_qid *q)
+{
+	uint8_t mem[32];
+	struct p9_buf b;
+
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, type, tag);
+	p9_putqid(&b, q);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_lcreate(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), flags, mode, gid;
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *f = NULL;
+	struct p9_qid q;
+	struct p9_buf b;
+	uint8_t mem[32];
+	void *node;
+	int e = 0, r;
+
+	if (!s->ops->lcreate) {
+		send_error(c, tag, EPERM); /* a fixed tree has a fixed shape */
+		return;
+	}
+	get_name(in, name, &e);
+	flags = p9_get32(in);
+	mode = p9_get32(in);
+	gid = p9_get32(in);
+	e = args_err(in, e);
+	if (!e)
+		f = fid_need(c, fid, &e);
+	if (f && f->opened)
+		e = EBUSY;
+	if (e) {
+		send_error(c, tag, e);
+		return;
+	}
+	r = s->ops->lcreate(s->fs, f, name, flags, mode, gid, &node, &q);
+	if (r) {
+		send_error(c, tag, -r);
+		return;
+	}
+	node_put(s, f->node);
+	f->node = node;
+	f->opened = 1;
+	f->flags = flags;
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RLCREATE, tag);
+	p9_putqid(&b, &q);
+	p9_put32(&b, c->msize - P9_IOHDR);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_mkdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t dfid = p9_get32(in), mode, gid;
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *d = NULL;
+	struct p9_qid q;
+	int e = 0, r;
+
+	get_name(in, name, &e);
+	mode = p9_get32(in);
+	gid = p9_get32(in);
+	e = args_err(in, e);
+	if (!e)
+		d = fid_need(c, dfid, &e);
+	if (e) {
+		send_error(c, tag, e);
+		return;
+	}
+	r = s->ops->mkdir(s->fs, d->node, name, mode, gid, &q);
+	if (r)
+		send_error(c, tag, -r);
+	else
+		reply_qid(c, P9_RMKDIR, tag, &q);
+}
+
+static void t_symlink(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t dfid = p9_get32(in), gid;
+	char name[P9_NAME_MAX + 1], target[P9_PATH_MAX];
+	const char *t;
+	uint16_t n;
+	struct p9_fid *d = NULL;
+	struct p9_qid q;
+	int e = 0, r;
+
+	get_name(in, name, &e);
+	t = p9_getstr(in, &n);
+	gid = p9_get32(in);
+	if (t && !memchr(t, '\0', n) && n < sizeof(target)) {
+		memcpy(target, t, n);
+		target[n] = '\0';
+	} else if (!e) {
+		e = !t || memchr(t, '\0', n) ? EPROTO : ENAMETOOLONG;
+	}
+	e = args_err(in, e);
+	if (!e)
+		d = fid_need(c, dfid, &e);
+	if (e) {
+		send_error(c, tag, e);
+		return;
+	}
+	r = s->ops->symlink(s->fs, d->node, name, target, gid, &q);
+	if (r)
+		send_error(c, tag, -r);
+	else
+		reply_qid(c, P9_RSYMLINK, tag, &q);
+}
+
+static void t_mknod(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t dfid = p9_get32(in), mode, major, minor, gid;
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *d = NULL;
+	struct p9_qid q;
+	int e = 0, r;
+
+	get_name(in, name, &e);
+	mode = p9_get32(in);
+	major = p9_get32(in);
+	minor = p9_get32(in);
+	gid = p9_get32(in);
+	e = args_err(in, e);
+	if (!e)
+		d = fid_need(c, dfid, &e);
+	if (e) {
+		send_error(c, tag, e);
+		return;
+	}
+	r = s->ops->mknod(s->fs, d->node, name, mode, major, minor, gid, &q);
+	if (r)
+		send_error(c, tag, -r);
+	else
+		reply_qid(c, P9_RMKNOD, tag, &q);
+}
+
+static void t_link(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t dfid = p9_get32(in), fid = p9_get32(in);
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *d = NULL, *f = NULL;
+	int e = 0;
+
+	get_name(in, name, &e);
+	e = args_err(in, e);
+	if (!e) {
+		d = fid_need(c, dfid, &e);
+		f = fid_need(c, fid, &e);
+	}
+	if (e)
+		send_error(c, tag, e);
+	else
+		reply_rc(c, P9_RLINK, tag, s->ops->link(s->fs, d->node, f->node, name));
+}
+
+static void t_unlinkat(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t dfid = p9_get32(in), flags;
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *d = NULL;
+	int e = 0;
+
+	get_name(in, name, &e);
+	flags = p9_get32(in);
+	e = args_err(in, e);
+	if (!e)
+		d = fid_need(c, dfid, &e);
+	if (e)
+		send_error(c, tag, e);
+	else
+		reply_rc(c, P9_RUNLINKAT, tag, s->ops->unlinkat(s->fs, d->node, name, flags));
+}
+
+static void t_renameat(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t ofid = p9_get32(in), nfid;
+	char oname[P9_NAME_MAX + 1], nname[P9_NAME_MAX + 1];
+	struct p9_fid *od = NULL, *nd = NULL;
+	int e = 0;
+
+	get_name(in, oname, &e);
+	nfid = p9_get32(in);
+	get_name(in, nname, &e);
+	e = args_err(in, e);
+	if (!e) {
+		od = fid_need(c, ofid, &e);
+		nd = fid_need(c, nfid, &e);
+	}
+	if (e)
+		send_error(c, tag, e);
+	else
+		reply_rc(c, P9_RRENAMEAT, tag,
+			 s->ops->renameat(s->fs, od->node, oname, nd->node, nname));
+}
+
+static void t_rename(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), dfid = p9_get32(in);
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *f = NULL, *d = NULL;
+	int e = 0;
+
+	get_name(in, name, &e);
+	e = args_err(in, e);
+	if (!e) {
+		f = fid_need(c, fid, &e);
+		d = fid_need(c, dfid, &e);
+	}
+	if (e)
+		send_error(c, tag, e);
+	else
+		reply_rc(c, P9_RRENAME, tag, s->ops->rename(s->fs, f->node, d->node, name));
+}
+
+static void t_readlink(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	char target[P9_PATH_MAX];
+	struct p9_fid *f = fid_arg(c, in, tag, p9_get32(in));
+	struct p9_buf b;
+	uint8_t mem[P9_HDR + 2 + P9_PATH_MAX];
+	int r;
+
+	if (!f)
+		return;
+	r = s->ops->readlink(s->fs, f->node, target, sizeof(target));
+	if (r < 0) {
+		send_error(c, tag, -r);
+		return;
+	}
+	p9_buf_init(&b, mem, sizeof(mem));
+	p9_msg_begin(&b, P9_RREADLINK, tag);
+	p9_putstrn(&b, target, (size_t)r);
+	p9_msg_end(&b);
+	queue(c, mem, b.pos);
+}
+
+static void t_setattr(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in);
+	struct p9_setattr sa;
+	struct p9_fid *f;
+
+	sa.valid = p9_get32(in);
+	sa.mode = p9_get32(in);
+	sa.uid = p9_get32(in);
+	sa.gid = p9_get32(in);
+	sa.size = p9_get64(in);
+	sa.atime_sec = p9_get64(in);
+	sa.atime_nsec = p9_get64(in);
+	sa.mtime_sec = p9_get64(in);
+	sa.mtime_nsec = p9_get64(in);
+	f = fid_arg(c, in, tag, fid);
+	if (f)
+		reply_rc(c, P9_RSETATTR, tag, s->ops->setattr(s->fs, f, &sa));
+}
+
+static void t_fsync(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
+{
+	struct p9_srv *s = c->srv;
+	uint32_t fid = p9_get32(in), datasync = 0;
+	struct p9_fid *f;
+
+	if (!s->ops->fsync) {
+		send_empty(c, P9_RFSYNC, tag); /* nothing is ever unwritten */
+		return;
+	}
+	/* Older clients send no datasync field. */
+	if (in->size - in->pos >= 4)
+		datasync = p9_get32(in);
+	f = fid_arg(c, in, tag, fid);
+	if (f)
+		reply_rc(c, P9_RFSYNC, tag, s->ops->fsync(s->fs, f, datasync != 0));
 }
 
 static void t_flush(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
@@ -718,6 +1131,7 @@ static void t_flush(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		struct p9_req *r = *pp;
 
 		*pp = r->next;
+		c->npending--;
 		if (c->srv->ops->cancel)
 			c->srv->ops->cancel(c->srv->fs, r);
 		free(r); /* a flushed request gets no reply of its own */
@@ -739,6 +1153,10 @@ static void dispatch(struct p9_conn *c, uint8_t *msg, uint32_t size)
 		send_error(c, tag, EPROTO);
 		return;
 	}
+/* A request for an optional op: EOPNOTSUPP, undecoded, without it. */
+#define OPT(op, handler) \
+	(c->srv->ops->op ? handler(c, &in, tag) : send_error(c, tag, EOPNOTSUPP))
+
 	switch (type) {
 	case P9_TVERSION: t_version(c, &in, tag); break;
 	case P9_TAUTH: send_error(c, tag, ENOENT); break; /* "authentication not required" */
@@ -753,9 +1171,20 @@ static void dispatch(struct p9_conn *c, uint8_t *msg, uint32_t size)
 	case P9_TREADDIR: t_readdir(c, &in, tag); break;
 	case P9_TSTATFS: t_statfs(c, &in, tag); break;
 	case P9_TFLUSH: t_flush(c, &in, tag); break;
-	case P9_TFSYNC: send_empty(c, P9_RFSYNC, tag); break;
-	case P9_TLCREATE:
-		send_error(c, tag, EPERM); /* the control tree has a fixed shape */
+	case P9_TFSYNC: t_fsync(c, &in, tag); break;
+	case P9_TLCREATE: t_lcreate(c, &in, tag); break;
+	case P9_TMKDIR: OPT(mkdir, t_mkdir); break;
+	case P9_TSYMLINK: OPT(symlink, t_symlink); break;
+	case P9_TMKNOD: OPT(mknod, t_mknod); break;
+	case P9_TLINK: OPT(link, t_link); break;
+	case P9_TUNLINKAT: OPT(unlinkat, t_unlinkat); break;
+	case P9_TRENAMEAT: OPT(renameat, t_renameat); break;
+	case P9_TRENAME: OPT(rename, t_rename); break;
+	case P9_TREADLINK: OPT(readlink, t_readlink); break;
+	case P9_TSETATTR: OPT(setattr, t_setattr); break;
+	case P9_TXATTRWALK:
+	case P9_TXATTRCREATE:
+		send_error(c, tag, ENOTSUP); /* no extended attributes, ever */
 		break;
 	default:
 		send_error(c, tag, EOPNOTSUPP);

@@ -8,6 +8,7 @@
 #define LPAR_P9_SERVER_H
 
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "p9.h"
@@ -48,6 +49,52 @@ struct p9_fs_ops {
 	void (*clunk)(void *fs, struct p9_fid *f);
 	/* A deferred request is being dropped (flush, clunk, hang-up). */
 	void (*cancel)(void *fs, struct p9_req *r);
+
+	/*
+	 * Everything below is optional.  Without it a request answers as a
+	 * fixed tree's would: Tlcreate EPERM, Tremove EPERM (the fid goes
+	 * anyway), Tfsync success, Tstatfs fixed values, the rest EOPNOTSUPP
+	 * (Txattrwalk and Txattrcreate always: ENOTSUP is the same number).
+	 * name arguments are checked first: at most P9_NAME_MAX bytes
+	 * (ENAMETOOLONG), no '/' (EINVAL).
+	 */
+
+	/*
+	 * Nodes made on demand: attach and walk return a node the server then
+	 * holds (one reference per fid); put drops one, hold adds one (a walk
+	 * of no names clones a fid).  Without them nodes are not counted.
+	 */
+	void (*hold)(void *fs, void *node);
+	void (*put)(void *fs, void *node);
+	/* As readdir, for a file system that reads from the fid's open state. */
+	int (*readdir_fid)(void *fs, struct p9_fid *f, uint64_t off,
+			   struct p9_buf *out);
+	/*
+	 * Creates name in the directory f->node and opens it: *node is the
+	 * new file (the server drops f->node for it), f->aux its open state.
+	 */
+	int (*lcreate)(void *fs, struct p9_fid *f, const char *name, uint32_t flags,
+		       uint32_t mode, uint32_t gid, void **node, struct p9_qid *qid);
+	int (*mkdir)(void *fs, void *dir, const char *name, uint32_t mode,
+		     uint32_t gid, struct p9_qid *qid);
+	int (*symlink)(void *fs, void *dir, const char *name, const char *target,
+		       uint32_t gid, struct p9_qid *qid);
+	int (*mknod)(void *fs, void *dir, const char *name, uint32_t mode,
+		     uint32_t major, uint32_t minor, uint32_t gid, struct p9_qid *qid);
+	/* A new name in dir for node. */
+	int (*link)(void *fs, void *dir, void *node, const char *name);
+	int (*unlinkat)(void *fs, void *dir, const char *name, uint32_t flags);
+	int (*renameat)(void *fs, void *olddir, const char *oldname, void *newdir,
+			const char *newname);
+	/* Moves node to name in dir (Trename). */
+	int (*rename)(void *fs, void *node, void *dir, const char *name);
+	/* Removes node (Tremove); the server clunks the fid whatever it returns. */
+	int (*remove)(void *fs, void *node);
+	int (*setattr)(void *fs, struct p9_fid *f, const struct p9_setattr *sa);
+	int (*fsync)(void *fs, struct p9_fid *f, int datasync);
+	int (*statfs)(void *fs, void *node, struct p9_statfs *st);
+	/* Copies the target (NUL-terminated) into buf; returns its length. */
+	int (*readlink)(void *fs, void *node, char *buf, size_t size);
 };
 
 int p9_srv_new(void *fs, const struct p9_fs_ops *ops, struct p9_srv **out);
