@@ -39,7 +39,7 @@ SDK := $(B)/sdk
 # links all but the debugger; lpar-debug links no monitor code.
 BASE_SRCS   := $(wildcard common/*.c) $(wildcard elf/*.c) p9/codec.c
 CLIENT_SRCS := $(wildcard libpart/*.c) p9/client.c
-HV_SRCS     := $(wildcard hv/*.c) hv/stubs.S hv/los_blob.S p9/server.c p9/tree.c
+HV_SRCS     := $(wildcard hv/*.c) hv/stubs.S hv/los_blob.S p9/server.c p9/tree.c p9/hostfs.c
 objs = $(patsubst %,$(B)/%.o,$(basename $(1)))
 DEBUG_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard debug/*.c))
 LIBS_ALL   := $(B)/liblpardebug.a $(B)/liblparclient.a $(B)/liblparhv.a $(B)/liblparbase.a

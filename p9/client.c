@@ -410,6 +410,281 @@ int p9c_readdir(struct p9c *c, uint32_t fid,
 	}
 }
 
+/* A reply's qid into q (if not NULL). */
+static int got_qid(int e, struct p9_buf *r, struct p9_qid *q)
+{
+	struct p9_qid dummy;
+
+	if (e)
+		return e;
+	p9_getqid(r, q ? q : &dummy);
+	return r->err ? -EPROTO : 0;
+}
+
+/* Room for a message of fixed fields and up to two names. */
+#define NAMES_MSG (P9_HDR + 64 + 2 * (2 + 0xffff))
+
+static uint8_t *msg_mem(void)
+{
+	return malloc(NAMES_MSG);
+}
+
+int p9c_lcreate(struct p9c *c, uint32_t fid, const char *name, uint32_t flags,
+		uint32_t mode, uint32_t gid, struct p9_qid *qid)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TLCREATE);
+	p9_put32(&b, fid);
+	p9_putstr(&b, name);
+	p9_put32(&b, flags);
+	p9_put32(&b, mode);
+	p9_put32(&b, gid);
+	e = got_qid(rpc(c, &b, P9_RLCREATE, &r), &r, qid);
+	free(mem);
+	return e;
+}
+
+int p9c_mkdir(struct p9c *c, uint32_t dfid, const char *name, uint32_t mode,
+	      uint32_t gid, struct p9_qid *qid)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TMKDIR);
+	p9_put32(&b, dfid);
+	p9_putstr(&b, name);
+	p9_put32(&b, mode);
+	p9_put32(&b, gid);
+	e = got_qid(rpc(c, &b, P9_RMKDIR, &r), &r, qid);
+	free(mem);
+	return e;
+}
+
+int p9c_symlink(struct p9c *c, uint32_t dfid, const char *name, const char *target,
+		uint32_t gid, struct p9_qid *qid)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TSYMLINK);
+	p9_put32(&b, dfid);
+	p9_putstr(&b, name);
+	p9_putstr(&b, target);
+	p9_put32(&b, gid);
+	e = got_qid(rpc(c, &b, P9_RSYMLINK, &r), &r, qid);
+	free(mem);
+	return e;
+}
+
+int p9c_mknod(struct p9c *c, uint32_t dfid, const char *name, uint32_t mode,
+	      uint32_t major, uint32_t minor, uint32_t gid, struct p9_qid *qid)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TMKNOD);
+	p9_put32(&b, dfid);
+	p9_putstr(&b, name);
+	p9_put32(&b, mode);
+	p9_put32(&b, major);
+	p9_put32(&b, minor);
+	p9_put32(&b, gid);
+	e = got_qid(rpc(c, &b, P9_RMKNOD, &r), &r, qid);
+	free(mem);
+	return e;
+}
+
+int p9c_link(struct p9c *c, uint32_t dfid, uint32_t fid, const char *name)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TLINK);
+	p9_put32(&b, dfid);
+	p9_put32(&b, fid);
+	p9_putstr(&b, name);
+	e = rpc(c, &b, P9_RLINK, &r);
+	free(mem);
+	return e;
+}
+
+int p9c_unlinkat(struct p9c *c, uint32_t dfid, const char *name, uint32_t flags)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TUNLINKAT);
+	p9_put32(&b, dfid);
+	p9_putstr(&b, name);
+	p9_put32(&b, flags);
+	e = rpc(c, &b, P9_RUNLINKAT, &r);
+	free(mem);
+	return e;
+}
+
+int p9c_renameat(struct p9c *c, uint32_t olddfid, const char *oldname,
+		 uint32_t newdfid, const char *newname)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TRENAMEAT);
+	p9_put32(&b, olddfid);
+	p9_putstr(&b, oldname);
+	p9_put32(&b, newdfid);
+	p9_putstr(&b, newname);
+	e = rpc(c, &b, P9_RRENAMEAT, &r);
+	free(mem);
+	return e;
+}
+
+int p9c_rename(struct p9c *c, uint32_t fid, uint32_t dfid, const char *name)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TRENAME);
+	p9_put32(&b, fid);
+	p9_put32(&b, dfid);
+	p9_putstr(&b, name);
+	e = rpc(c, &b, P9_RRENAME, &r);
+	free(mem);
+	return e;
+}
+
+int p9c_remove(struct p9c *c, uint32_t fid)
+{
+	uint8_t mem[16];
+	struct p9_buf b, r;
+
+	begin(c, &b, mem, sizeof(mem), P9_TREMOVE);
+	p9_put32(&b, fid);
+	return rpc(c, &b, P9_RREMOVE, &r);
+}
+
+int p9c_setattr(struct p9c *c, uint32_t fid, const struct p9_setattr *sa)
+{
+	uint8_t mem[P9_HDR + 4 + 4 * 4 + 5 * 8];
+	struct p9_buf b, r;
+
+	begin(c, &b, mem, sizeof(mem), P9_TSETATTR);
+	p9_put32(&b, fid);
+	p9_put32(&b, sa->valid);
+	p9_put32(&b, sa->mode);
+	p9_put32(&b, sa->uid);
+	p9_put32(&b, sa->gid);
+	p9_put64(&b, sa->size);
+	p9_put64(&b, sa->atime_sec);
+	p9_put64(&b, sa->atime_nsec);
+	p9_put64(&b, sa->mtime_sec);
+	p9_put64(&b, sa->mtime_nsec);
+	return rpc(c, &b, P9_RSETATTR, &r);
+}
+
+int p9c_fsync(struct p9c *c, uint32_t fid, int datasync)
+{
+	uint8_t mem[16];
+	struct p9_buf b, r;
+
+	begin(c, &b, mem, sizeof(mem), P9_TFSYNC);
+	p9_put32(&b, fid);
+	p9_put32(&b, datasync ? 1 : 0);
+	return rpc(c, &b, P9_RFSYNC, &r);
+}
+
+int p9c_statfs(struct p9c *c, uint32_t fid, struct p9_statfs *st)
+{
+	uint8_t mem[16];
+	struct p9_buf b, r;
+	int e;
+
+	begin(c, &b, mem, sizeof(mem), P9_TSTATFS);
+	p9_put32(&b, fid);
+	e = rpc(c, &b, P9_RSTATFS, &r);
+	if (e)
+		return e;
+	st->type = p9_get32(&r);
+	st->bsize = p9_get32(&r);
+	st->blocks = p9_get64(&r);
+	st->bfree = p9_get64(&r);
+	st->bavail = p9_get64(&r);
+	st->files = p9_get64(&r);
+	st->ffree = p9_get64(&r);
+	st->fsid = p9_get64(&r);
+	st->namelen = p9_get32(&r);
+	return r.err ? -EPROTO : 0;
+}
+
+int p9c_readlink(struct p9c *c, uint32_t fid, char *buf, size_t size)
+{
+	uint8_t mem[16];
+	struct p9_buf b, r;
+	const char *t;
+	uint16_t n;
+	int e;
+
+	begin(c, &b, mem, sizeof(mem), P9_TREADLINK);
+	p9_put32(&b, fid);
+	e = rpc(c, &b, P9_RREADLINK, &r);
+	if (e)
+		return e;
+	t = p9_getstr(&r, &n);
+	if (!t)
+		return -EPROTO;
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	return n;
+}
+
+int p9c_xattrwalk(struct p9c *c, uint32_t fid, uint32_t newfid, const char *name,
+		  uint64_t *size)
+{
+	uint8_t *mem = msg_mem();
+	struct p9_buf b, r;
+	int e;
+
+	if (!mem)
+		return -ENOMEM;
+	begin(c, &b, mem, NAMES_MSG, P9_TXATTRWALK);
+	p9_put32(&b, fid);
+	p9_put32(&b, newfid);
+	p9_putstr(&b, name);
+	e = rpc(c, &b, P9_RXATTRWALK, &r);
+	free(mem);
+	if (e)
+		return e;
+	*size = p9_get64(&r);
+	return r.err ? -EPROTO : 0;
+}
+
 int p9c_open_path(struct p9c *c, const char *path, uint32_t flags, uint32_t *fid)
 {
 	uint32_t f = p9c_fid(c);

@@ -44,6 +44,36 @@ int p9c_getattr(struct p9c *c, uint32_t fid, struct p9_attr *a);
 int p9c_readdir(struct p9c *c, uint32_t fid,
 		int (*fn)(void *arg, const struct p9_qid *q, uint8_t type, const char *name),
 		void *arg);
+/*
+ * 9P2000.L requests that change a file system (a host-directory share;
+ * the control tree refuses them).  name is one path component.
+ */
+/* Creates and opens name in the directory fid; fid is then the new file. */
+int p9c_lcreate(struct p9c *c, uint32_t fid, const char *name, uint32_t flags,
+		uint32_t mode, uint32_t gid, struct p9_qid *qid);
+int p9c_mkdir(struct p9c *c, uint32_t dfid, const char *name, uint32_t mode,
+	      uint32_t gid, struct p9_qid *qid);
+int p9c_symlink(struct p9c *c, uint32_t dfid, const char *name, const char *target,
+		uint32_t gid, struct p9_qid *qid);
+int p9c_mknod(struct p9c *c, uint32_t dfid, const char *name, uint32_t mode,
+	      uint32_t major, uint32_t minor, uint32_t gid, struct p9_qid *qid);
+int p9c_link(struct p9c *c, uint32_t dfid, uint32_t fid, const char *name);
+/* flags: 0 or P9_AT_REMOVEDIR. */
+int p9c_unlinkat(struct p9c *c, uint32_t dfid, const char *name, uint32_t flags);
+int p9c_renameat(struct p9c *c, uint32_t olddfid, const char *oldname,
+		 uint32_t newdfid, const char *newname);
+int p9c_rename(struct p9c *c, uint32_t fid, uint32_t dfid, const char *name);
+/* Removes the file of fid; the fid is clunked whatever the answer. */
+int p9c_remove(struct p9c *c, uint32_t fid);
+int p9c_setattr(struct p9c *c, uint32_t fid, const struct p9_setattr *sa);
+int p9c_fsync(struct p9c *c, uint32_t fid, int datasync);
+int p9c_statfs(struct p9c *c, uint32_t fid, struct p9_statfs *st);
+/* The target into buf (NUL-terminated); returns its length. */
+int p9c_readlink(struct p9c *c, uint32_t fid, char *buf, size_t size);
+/* Txattrwalk: the size of attribute name (newfid reads it). */
+int p9c_xattrwalk(struct p9c *c, uint32_t fid, uint32_t newfid, const char *name,
+		  uint64_t *size);
+
 /* Sends a Tflush for tag and waits for its Rflush (for tests). */
 int p9c_flush(struct p9c *c, uint16_t oldtag);
 

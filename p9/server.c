@@ -571,14 +571,21 @@ static struct p9_req *req_new(struct p9_conn *c, uint16_t tag, uint8_t type,
 	return r;
 }
 
-/* Checks an I/O request: fid opened for the direction, count and offset sane. */
+/*
+ * Checks an I/O request: fid opened for the direction, count and offset
+ * sane.  writing < 0: a Treaddir whose offset is the file system's own
+ * cookie (readdir_fid), any 64-bit value.
+ */
 static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 			     uint64_t off, uint32_t *count, int writing)
 {
 	struct p9_fid *f = fid_find(c, fid);
+	int cookie = writing < 0;
 	uint32_t acc;
 	uint64_t end;
 
+	if (cookie)
+		writing = 0;
 	if (!f) {
 		send_error(c, tag, EBADF);
 		return NULL;
@@ -589,8 +596,8 @@ static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 		send_error(c, tag, EBADF);
 		return NULL;
 	}
-	if (__builtin_add_overflow(off, (uint64_t)*count, &end) ||
-	    end > (uint64_t)INT64_MAX) {
+	if (!cookie && (__builtin_add_overflow(off, (uint64_t)*count, &end) ||
+			end > (uint64_t)INT64_MAX)) {
 		send_error(c, tag, EINVAL);
 		return NULL;
 	}
@@ -605,7 +612,7 @@ static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 
 /* Decodes fid[4] offset[8] count[4] of Tread and Treaddir; NULL once answered. */
 static struct p9_fid *read_args(struct p9_conn *c, struct p9_buf *in, uint16_t tag,
-				uint64_t *off, uint32_t *count)
+				uint64_t *off, uint32_t *count, int cookie)
 {
 	uint32_t fid = p9_get32(in);
 
@@ -615,7 +622,7 @@ static struct p9_fid *read_args(struct p9_conn *c, struct p9_buf *in, uint16_t t
 		send_error(c, tag, EPROTO);
 		return NULL;
 	}
-	return io_fid(c, tag, fid, *off, count, 0);
+	return io_fid(c, tag, fid, *off, count, cookie ? -1 : 0);
 }
 
 static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
@@ -627,7 +634,7 @@ static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	struct p9_req *r;
 	int rc;
 
-	f = read_args(c, in, tag, &off, &count);
+	f = read_args(c, in, tag, &off, &count, 0);
 	if (!f)
 		return;
 	r = req_new(c, tag, P9_TREAD, f, count);
@@ -742,7 +749,7 @@ static void t_readdir(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	uint8_t *mem;
 	int r;
 
-	f = read_args(c, in, tag, &off, &count);
+	f = read_args(c, in, tag, &off, &count, s->ops->readdir_fid != NULL);
 	if (!f)
 		return;
 	mem = reply_buf(c, &b, P9_RREADDIR, tag);

@@ -66,7 +66,10 @@ struct p9_fs_ops {
 	 */
 	void (*hold)(void *fs, void *node);
 	void (*put)(void *fs, void *node);
-	/* As readdir, for a file system that reads from the fid's open state. */
+	/*
+	 * As readdir, for a file system that reads from the fid's open state;
+	 * off is then its own cookie (a d_off), taken whatever its value.
+	 */
 	int (*readdir_fid)(void *fs, struct p9_fid *f, uint64_t off,
 			   struct p9_buf *out);
 	/*
