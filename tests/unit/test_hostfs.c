@@ -376,7 +376,7 @@ static void directories(void **state)
 	f = walk_ok(e, "sub/b");
 	assert_int_equal(p9c_rename(e->c, f, r, "c"), 0);
 	assert_string_equal(get_file(hp(e, "c")), "A");
-	/* The fid follows its file: ".." from it is now the root. */
+	/* The fid still opens and reads its file under the new name. */
 	assert_int_equal(p9c_lopen(e->c, f, P9_ORDONLY, NULL), 0);
 	assert_int_equal(p9c_read(e->c, f, 0, buf, sizeof(buf)), 1);
 	p9c_clunk(e->c, f);
