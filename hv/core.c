@@ -275,6 +275,14 @@ int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex)
 	return 0;
 }
 
+int hv_devs_io(struct hv *hv, const struct hvb_exit *ex)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->io && hv->devs[i]->io(hv, ex))
+			return 1;
+	return 0;
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;

@@ -184,9 +184,10 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 #define HV_KICK_SIGNAL SIGUSR1
 void hv_vcpu_kick(struct hv *hv);
 
-/* The devices' exception and mmio hooks, in list order: 1 if one handled it. */
+/* The devices' exception, mmio and io hooks, in list order: 1 if one handled it. */
 int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
 int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex);
+int hv_devs_io(struct hv *hv, const struct hvb_exit *ex);
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
@@ -294,8 +295,6 @@ void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Starts r over: a corrupt ring, or the partition asked. */
 void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
-/* A doorbell that reached the monitor's process: no ring has that index. */
-void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* "bytes", "messages" (LPAR_RING_*). */
