@@ -218,7 +218,6 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	struct ctl_open *o = calloc(1, sizeof(*o));
 	enum hv_state s;
 	int e = 0;
-	uint64_t one = 1;
 
 	if (!o)
 		return -ENOMEM;
@@ -235,7 +234,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 			e = s == HV_ENDED ? -ESRCH : s == HV_PAUSED ? -EALREADY : -EAGAIN;
 		else
 			hv_request(hv, HV_REQ_PAUSE);
-	} else if ((!strcmp(cmd, "resume") || !strcmp(cmd, "start")) && hv->panicked) {
+	} else if ((!strcmp(cmd, "resume") || !strcmp(cmd, "start")) && hv_ctl_panicked(hv)) {
 		e = -EPERM; /* a panicked partition only ends */
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
@@ -248,9 +247,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 		} else if (s == HV_CREATED) {
 			hv_request(hv, HV_REQ_KILL); /* never started: nothing to shut down */
 		} else {
-			hv->raised |= LPAR_READY_SHUTDOWN;
-			if (write(hv->event_fd, &one, sizeof(one)) < 0)
-				e = 0; /* a wake-up is already pending */
+			hv_ctl_raise(hv, LPAR_READY_SHUTDOWN);
 			pthread_mutex_unlock(&hv->lock);
 			free(o);
 			return 0;
@@ -369,7 +366,6 @@ static int cons_write(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, ui
 		      const uint8_t *data, uint32_t count)
 {
 	struct hv *hv = ctl->hv;
-	uint64_t one = 1;
 	uint32_t room, n;
 
 	(void)f;
@@ -377,9 +373,7 @@ static int cons_write(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, ui
 	if (!count) {
 		/* An empty write is the end of input. */
 		hv_console_end_input(hv);
-		if (write(hv->event_fd, &one, sizeof(one)) < 0) {
-			/* the counter is full: a wake-up is pending anyway */
-		}
+		hv_ctl_nudge(hv);
 		p9_reply_write(r, 0);
 		return 0;
 	}
@@ -391,9 +385,7 @@ static int cons_write(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, ui
 	pthread_mutex_unlock(&hv->lock);
 	if (!n)
 		return -EAGAIN; /* the partition is not reading its input */
-	if (write(hv->event_fd, &one, sizeof(one)) < 0) {
-		/* the counter is full: a wake-up is pending anyway */
-	}
+	hv_ctl_nudge(hv);
 	p9_reply_write(r, n);
 	return 0;
 }

@@ -141,24 +141,21 @@ struct hv {
 	struct hv_console_dev *console; /* dev_console.c */
 	struct hv_chans *chans;         /* chan.c; NULL without channels */
 	struct hv_debug *dbg;           /* debug.c; under lock, but for the fields it notes */
+	struct hv_ctl_dev *ctldev;      /* dev_ctl.c; under lock, but for its event fd */
 
 	/*
 	 * Shared with the control thread, under lock: the state, requests,
-	 * ready bits raised by the controller and the console buffers.
+	 * and the console buffers.
 	 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	enum hv_state state;
 	unsigned gen;              /* bumped on every state change */
 	unsigned req;              /* HV_REQ_* */
-	uint32_t raised;           /* LPAR_READY_* raised by the controller */
-	int event_fd;              /* wakes block() when the controller raises something */
 	pthread_t vcpu_thread;
 	struct hv_console con;     /* the console's buffers the control tree reads */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_trace trace;     /* under lock, but for the readers count */
-	uint64_t events;           /* bits the controller raised for event_take */
-	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
 
 	struct hv_ring rings[LPAR_RINGS_MAX];
@@ -327,6 +324,16 @@ int hv_los_open(struct elf_image **out, struct lerr *err);
 uint64_t hv_los_caller(struct hv *hv, uint64_t rip);
 /* los.c: a Linux x86-64 syscall's name, or "unknown". */
 const char *hv_syscall_name(uint64_t nr);
+
+/* dev_ctl.c: wakes block() to look again (input or a wake-up came); any thread. */
+void hv_ctl_nudge(struct hv *hv);
+/* dev_ctl.c: raises LPAR_READY_* bits for block() and wakes it; call with the lock held. */
+void hv_ctl_raise(struct hv *hv, uint32_t bits);
+/*
+ * dev_ctl.c: whether a controller panicked the partition (it only ends
+ * now); read under the lock for a decision that must see the latest.
+ */
+int hv_ctl_panicked(const struct hv *hv);
 
 /* ctl.c: whether the peer of a UNIX socket may control the monitor: its own user or root. */
 int hv_peer_allowed(int fd);
