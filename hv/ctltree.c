@@ -122,7 +122,7 @@ static int open_state(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
 		return -ENOMEM;
 	pthread_mutex_lock(&ctl->hv->lock);
 	/* A new viewer first gets what the ring still holds. */
-	o->cursor = ctl->hv->con.total > HV_CONS_RING ? ctl->hv->con.total - HV_CONS_RING : 0;
+	o->cursor = hv_console_oldest(ctl->hv);
 	o->seen = ctl->hv->gen;
 	pthread_mutex_unlock(&ctl->hv->lock);
 	f->aux = o;
@@ -341,52 +341,35 @@ static int cons_read(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uin
 
 static int cons_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 {
-	struct hv *hv = ctl->hv;
 	struct ctl_open *o = w->fid->aux;
-	uint32_t count = p9_req_count(w->req), n = 0;
-	uint64_t lo;
+	uint32_t count = p9_req_count(w->req);
 	uint8_t buf[4096];
+	int n;
 
-	pthread_mutex_lock(&hv->lock);
-	lo = hv->con.total > HV_CONS_RING ? hv->con.total - HV_CONS_RING : 0;
-	if (o->cursor < lo)
-		o->cursor = lo; /* this reader fell behind the ring */
-	if (o->cursor == hv->con.total && hv->state != HV_ENDED) {
-		pthread_mutex_unlock(&hv->lock);
-		return 0;
-	}
-	while (n < sizeof(buf) && n < count && o->cursor < hv->con.total)
-		buf[n++] = hv->con.ring[o->cursor++ % HV_CONS_RING];
-	pthread_mutex_unlock(&hv->lock);
-	p9_reply_read(w->req, buf, n); /* n == 0 after the end: EOF */
+	n = hv_console_replay(ctl->hv, &o->cursor, buf, count < sizeof(buf) ? count : sizeof(buf));
+	if (n < 0)
+		return 0; /* nothing new yet */
+	p9_reply_read(w->req, buf, (uint32_t)n); /* n == 0 after the end: EOF */
 	return 1;
 }
 
 static int cons_write(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		      const uint8_t *data, uint32_t count)
 {
-	struct hv *hv = ctl->hv;
-	uint32_t room, n;
+	int n;
 
 	(void)f;
 	(void)off;
 	if (!count) {
 		/* An empty write is the end of input. */
-		hv_console_end_input(hv);
-		hv_ctl_nudge(hv);
+		hv_console_end_input(ctl->hv);
 		p9_reply_write(r, 0);
 		return 0;
 	}
-	pthread_mutex_lock(&hv->lock);
-	room = HV_CONS_INMAX - hv->con.inlen;
-	n = count < room ? count : room;
-	memcpy(hv->con.in + hv->con.inlen, data, n);
-	hv->con.inlen += n;
-	pthread_mutex_unlock(&hv->lock);
-	if (!n)
-		return -EAGAIN; /* the partition is not reading its input */
-	hv_ctl_nudge(hv);
-	p9_reply_write(r, n);
+	n = hv_console_input(ctl->hv, data, count);
+	if (n < 0)
+		return n; /* -EAGAIN: the partition is not reading its input */
+	p9_reply_write(r, (uint32_t)n);
 	return 0;
 }
 
@@ -396,14 +379,15 @@ static int log_read(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint
 		    uint32_t count)
 {
 	(void)f;
-	return reply_pread(r, ctl->hv->con.log_fd, off, count);
+	return reply_pread(r, hv_console_log_fd(ctl->hv), off, count);
 }
 
 static uint64_t log_size(struct hv *hv)
 {
+	int fd = hv_console_log_fd(hv);
 	struct stat st;
 
-	if (hv->con.log_fd >= 0 && fstat(hv->con.log_fd, &st) == 0)
+	if (fd >= 0 && fstat(fd, &st) == 0)
 		return (uint64_t)st.st_size;
 	return 0;
 }

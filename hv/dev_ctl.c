@@ -185,7 +185,7 @@ static int64_t ctl_console_input(struct hv *hv, const uint64_t *a, const char *t
 {
 	char buf[1024];
 	size_t n = 0;
-	uint32_t room;
+	int r;
 
 	(void)a;
 	(void)out;
@@ -198,15 +198,8 @@ static int64_t ctl_console_input(struct hv *hv, const uint64_t *a, const char *t
 			buf[n++] = *p;
 		}
 	}
-	pthread_mutex_lock(&hv->lock);
-	room = HV_CONS_INMAX - hv->con.inlen;
-	if (n > room)
-		n = room;
-	memcpy(hv->con.in + hv->con.inlen, buf, n);
-	hv->con.inlen += (uint32_t)n;
-	pthread_mutex_unlock(&hv->lock);
-	hv_ctl_nudge(hv);
-	return (int64_t)n;
+	r = hv_console_input(hv, buf, (uint32_t)n);
+	return r < 0 ? 0 : r; /* none fit: the partition is not reading its input */
 }
 
 static int64_t ctl_wake(struct hv *hv, const uint64_t *a, const char *text, char *out,

@@ -14,10 +14,6 @@
 #include "hcall.h"
 #include "hv.h"
 
-#define HV_CONS_RING (64u << 10)    /* console output kept for replay */
-#define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
-#define HV_LOG_MAX (64ull << 20)    /* console log size limit */
-
 /* A range of guest-physical memory and the page-table bits it is mapped with. */
 struct hv_region {
 	uint64_t lo, hi;
@@ -43,19 +39,6 @@ struct hv_layout {
 #define HV_REQ_PAUSE  2u
 #define HV_REQ_RESUME 4u
 #define HV_REQ_KILL   8u
-
-/*
- * The console's buffers, which the control tree reads and writes directly
- * (hv/ctltree.c): the replay ring, controllers' input and the log.  Made
- * by the console device (dev_console.c), whose other state is its own.
- */
-struct hv_console {
-	int log_fd;
-	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
-	uint64_t total;              /* bytes of output so far */
-	uint8_t *in;                 /* input from controllers, not yet read */
-	uint32_t inlen;
-};
 
 struct hv_ctl;
 
@@ -144,8 +127,7 @@ struct hv {
 	struct hv_ctl_dev *ctldev;      /* dev_ctl.c; under lock, but for its event fd */
 
 	/*
-	 * Shared with the control thread, under lock: the state, requests,
-	 * and the console buffers.
+	 * Shared with the control thread, under lock: the state and requests.
 	 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -153,7 +135,6 @@ struct hv {
 	unsigned gen;              /* bumped on every state change */
 	unsigned req;              /* HV_REQ_* */
 	pthread_t vcpu_thread;
-	struct hv_console con;     /* the console's buffers the control tree reads */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	int dir_fd;                /* run directory, or -1 */
@@ -246,8 +227,25 @@ int hv_yield(struct hv *hv);
 
 /* Console output from the partition: to the console fd, the log and the ring. */
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
-/* A controller's end of console input: console_read returns 0 once the rest is read. */
+/*
+ * The console for the control tree (any thread; the console device's
+ * state lives from its init to its fini, the control thread's whole life).
+ * A controller's end of console input: console_read returns 0 once the
+ * rest is read; wakes block().
+ */
 void hv_console_end_input(struct hv *hv);
+/* Queues a controller's input and wakes block(): bytes taken, -EAGAIN if none fit. */
+int hv_console_input(struct hv *hv, const void *buf, uint32_t len);
+/* Where a new viewer starts: the oldest output kept.  Call with the lock held. */
+uint64_t hv_console_oldest(struct hv *hv);
+/*
+ * Output from *cursor on (moved up to the oldest kept if it fell behind)
+ * into buf, advancing *cursor: up to len bytes, 0 at the end once the
+ * partition has ended, -EAGAIN while there is nothing new yet.
+ */
+int hv_console_replay(struct hv *hv, uint64_t *cursor, void *buf, size_t len);
+/* The console log's fd, or -1. */
+int hv_console_log_fd(const struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
