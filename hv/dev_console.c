@@ -105,7 +105,6 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 static void log_write(struct hv *hv, const char *buf, uint64_t len)
 {
 	static const char full[] = "\n[lpar: console log limit reached; later output is not logged]\n";
-
 	struct hv_console_dev *c = hv->console;
 
 	if (c->log_fd < 0 || c->logged > LOG_MAX)
@@ -118,7 +117,7 @@ static void log_write(struct hv *hv, const char *buf, uint64_t len)
 		return;
 	}
 	if (write(c->log_fd, buf, len) == (ssize_t)len)
-		hv->console->logged += len;
+		c->logged += len;
 }
 
 /* Output for the console log and for console viewers (the replay ring). */
