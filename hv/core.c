@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -275,6 +274,14 @@ int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex)
 	return 0;
 }
 
+int hv_devs_io(struct hv *hv, const struct hvb_exit *ex)
+{
+	for (size_t i = 0; i < hv->ndevs_ready; i++)
+		if (hv->devs[i]->io && hv->devs[i]->io(hv, ex))
+			return 1;
+	return 0;
+}
+
 void hv_request(struct hv *hv, unsigned req)
 {
 	hv->req |= req;
@@ -296,7 +303,7 @@ int hv_yield(struct hv *hv)
 			break;
 		}
 		if (hv->req & HV_REQ_KILL) {
-			if (hv->panicked) {
+			if (hv_ctl_panicked(hv)) {
 				struct hv_regs r = { 0 };
 
 				hvb_cpu_get_regs(hv->cpu, &r);
@@ -513,7 +520,6 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	if (!hv)
 		return lerr_set(err, ENOMEM, "out of memory");
 	hv->ram_fd = -1;
-	hv->event_fd = -1;
 	hv->img = img;
 	hv->name = strdup(cfg->name);
 	hv->argc = cfg->argc;
@@ -533,8 +539,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	pthread_mutex_init(&hv->lock, NULL);
 	cond_init_monotonic(&hv->cond);
 	signals_init(hv, cfg);
-	hv->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!hv->name || hv->event_fd < 0) {
+	if (!hv->name) {
 		hv_destroy(hv);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
@@ -608,8 +613,6 @@ void hv_destroy(struct hv *hv)
 		munmap(hv->mem.base, hv->mem.size);
 	if (hv->ram_fd >= 0)
 		close(hv->ram_fd);
-	if (hv->event_fd >= 0)
-		close(hv->event_fd);
 	pthread_mutex_destroy(&hv->lock);
 	pthread_cond_destroy(&hv->cond);
 	free(hv->name);

@@ -122,7 +122,7 @@ static int open_state(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
 		return -ENOMEM;
 	pthread_mutex_lock(&ctl->hv->lock);
 	/* A new viewer first gets what the ring still holds. */
-	o->cursor = ctl->hv->con.total > HV_CONS_RING ? ctl->hv->con.total - HV_CONS_RING : 0;
+	o->cursor = hv_console_oldest(ctl->hv);
 	o->seen = ctl->hv->gen;
 	pthread_mutex_unlock(&ctl->hv->lock);
 	f->aux = o;
@@ -218,7 +218,6 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	struct ctl_open *o = calloc(1, sizeof(*o));
 	enum hv_state s;
 	int e = 0;
-	uint64_t one = 1;
 
 	if (!o)
 		return -ENOMEM;
@@ -235,7 +234,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 			e = s == HV_ENDED ? -ESRCH : s == HV_PAUSED ? -EALREADY : -EAGAIN;
 		else
 			hv_request(hv, HV_REQ_PAUSE);
-	} else if ((!strcmp(cmd, "resume") || !strcmp(cmd, "start")) && hv->panicked) {
+	} else if ((!strcmp(cmd, "resume") || !strcmp(cmd, "start")) && hv_ctl_panicked(hv)) {
 		e = -EPERM; /* a panicked partition only ends */
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
@@ -248,9 +247,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 		} else if (s == HV_CREATED) {
 			hv_request(hv, HV_REQ_KILL); /* never started: nothing to shut down */
 		} else {
-			hv->raised |= LPAR_READY_SHUTDOWN;
-			if (write(hv->event_fd, &one, sizeof(one)) < 0)
-				e = 0; /* a wake-up is already pending */
+			hv_ctl_raise(hv, LPAR_READY_SHUTDOWN);
 			pthread_mutex_unlock(&hv->lock);
 			free(o);
 			return 0;
@@ -344,57 +341,35 @@ static int cons_read(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uin
 
 static int cons_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 {
-	struct hv *hv = ctl->hv;
 	struct ctl_open *o = w->fid->aux;
-	uint32_t count = p9_req_count(w->req), n = 0;
-	uint64_t lo;
+	uint32_t count = p9_req_count(w->req);
 	uint8_t buf[4096];
+	int n;
 
-	pthread_mutex_lock(&hv->lock);
-	lo = hv->con.total > HV_CONS_RING ? hv->con.total - HV_CONS_RING : 0;
-	if (o->cursor < lo)
-		o->cursor = lo; /* this reader fell behind the ring */
-	if (o->cursor == hv->con.total && hv->state != HV_ENDED) {
-		pthread_mutex_unlock(&hv->lock);
-		return 0;
-	}
-	while (n < sizeof(buf) && n < count && o->cursor < hv->con.total)
-		buf[n++] = hv->con.ring[o->cursor++ % HV_CONS_RING];
-	pthread_mutex_unlock(&hv->lock);
-	p9_reply_read(w->req, buf, n); /* n == 0 after the end: EOF */
+	n = hv_console_replay(ctl->hv, &o->cursor, buf, count < sizeof(buf) ? count : sizeof(buf));
+	if (n < 0)
+		return 0; /* nothing new yet */
+	p9_reply_read(w->req, buf, (uint32_t)n); /* n == 0 after the end: EOF */
 	return 1;
 }
 
 static int cons_write(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		      const uint8_t *data, uint32_t count)
 {
-	struct hv *hv = ctl->hv;
-	uint64_t one = 1;
-	uint32_t room, n;
+	int n;
 
 	(void)f;
 	(void)off;
 	if (!count) {
 		/* An empty write is the end of input. */
-		hv_console_end_input(hv);
-		if (write(hv->event_fd, &one, sizeof(one)) < 0) {
-			/* the counter is full: a wake-up is pending anyway */
-		}
+		hv_console_end_input(ctl->hv);
 		p9_reply_write(r, 0);
 		return 0;
 	}
-	pthread_mutex_lock(&hv->lock);
-	room = HV_CONS_INMAX - hv->con.inlen;
-	n = count < room ? count : room;
-	memcpy(hv->con.in + hv->con.inlen, data, n);
-	hv->con.inlen += n;
-	pthread_mutex_unlock(&hv->lock);
-	if (!n)
-		return -EAGAIN; /* the partition is not reading its input */
-	if (write(hv->event_fd, &one, sizeof(one)) < 0) {
-		/* the counter is full: a wake-up is pending anyway */
-	}
-	p9_reply_write(r, n);
+	n = hv_console_input(ctl->hv, data, count);
+	if (n < 0)
+		return n; /* -EAGAIN: the partition is not reading its input */
+	p9_reply_write(r, (uint32_t)n);
 	return 0;
 }
 
@@ -404,14 +379,15 @@ static int log_read(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint
 		    uint32_t count)
 {
 	(void)f;
-	return reply_pread(r, ctl->hv->con.log_fd, off, count);
+	return reply_pread(r, hv_console_log_fd(ctl->hv), off, count);
 }
 
 static uint64_t log_size(struct hv *hv)
 {
+	int fd = hv_console_log_fd(hv);
 	struct stat st;
 
-	if (hv->con.log_fd >= 0 && fstat(hv->con.log_fd, &st) == 0)
+	if (fd >= 0 && fstat(fd, &st) == 0)
 		return (uint64_t)st.st_size;
 	return 0;
 }

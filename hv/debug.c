@@ -287,7 +287,7 @@ int hv_debug_command(struct hv *hv, const char *cmd)
 	pthread_mutex_lock(&hv->lock);
 	if (hv->state == HV_ENDED) {
 		e = -ESRCH;
-	} else if ((!strcmp(verb, "cont") || !strcmp(verb, "step")) && hv->panicked) {
+	} else if ((!strcmp(verb, "cont") || !strcmp(verb, "step")) && hv_ctl_panicked(hv)) {
 		e = -EPERM; /* a panicked partition only ends */
 	} else if (!strcmp(verb, "cont") || !strcmp(verb, "step")) {
 		if (!strcmp(verb, "step") && a1 && (num_parse_u64(a1, &n) || !n || n > 1000000))
@@ -614,7 +614,7 @@ static unsigned debug_serve(struct hv *hv)
 	hvb_cpu_settle(hv->cpu);
 	debug_cleanup(hv);
 	return hv->state == HV_CREATED ? HV_REQ_START :
-	       hv->state == HV_PAUSED && !hv->panicked ? HV_REQ_RESUME : 0;
+	       hv->state == HV_PAUSED && !hv_ctl_panicked(hv) ? HV_REQ_RESUME : 0;
 }
 
 /* vCPU thread, lock held, the vCPU settled: a debugger hears why it stopped. */

@@ -21,17 +21,27 @@
 #include "../elf/elf.h"
 #include "priv.h"
 
+#define CONS_RING (64u << 10)    /* console output kept for replay */
+#define CONS_INMAX (64u << 10)   /* console input waiting for the partition */
+#define LOG_MAX (64ull << 20)    /* console log size limit */
+
 struct hv_pump;
 
 /*
- * The console device's own state; what the control tree reads (the replay
- * ring, the input buffer, the log fd) is struct hv_console, hv->con.
+ * The console device's own state.  The replay ring, the input buffer and
+ * in_eof are shared with the control thread (hv_console_replay(),
+ * hv_console_input()) and the I/O thread, under hv->lock.
  */
 struct hv_console_dev {
 	int in_fd, out_fd;
+	int log_fd;
 	int in_eof;                  /* the input fd reached its end */
 	int eof_unreported;          /* ... and block() has not said so yet */
 	uint64_t logged;             /* bytes in the console log */
+	uint8_t *ring;               /* CONS_RING bytes, by absolute offset */
+	uint64_t total;              /* bytes of output so far */
+	uint8_t *in;                 /* input from controllers, not yet read */
+	uint32_t inlen;
 	struct hv_pump *pump;        /* the console ring's pump, or NULL */
 };
 
@@ -95,32 +105,33 @@ static int out_fd_write(struct hv *hv, const char *buf, uint64_t len)
 static void log_write(struct hv *hv, const char *buf, uint64_t len)
 {
 	static const char full[] = "\n[lpar: console log limit reached; later output is not logged]\n";
+	struct hv_console_dev *c = hv->console;
 
-	if (hv->con.log_fd < 0 || hv->console->logged > HV_LOG_MAX)
+	if (c->log_fd < 0 || c->logged > LOG_MAX)
 		return;
-	if (hv->console->logged + len > HV_LOG_MAX) {
-		len = HV_LOG_MAX - hv->console->logged;
-		if (write(hv->con.log_fd, buf, len) < 0 ||
-		    write(hv->con.log_fd, full, sizeof(full) - 1) < 0)
+	if (c->logged + len > LOG_MAX) {
+		len = LOG_MAX - c->logged;
+		if (write(c->log_fd, buf, len) < 0 || write(c->log_fd, full, sizeof(full) - 1) < 0)
 			return;
-		hv->console->logged = HV_LOG_MAX + 1;
+		c->logged = LOG_MAX + 1;
 		return;
 	}
-	if (write(hv->con.log_fd, buf, len) == (ssize_t)len)
-		hv->console->logged += len;
+	if (write(c->log_fd, buf, len) == (ssize_t)len)
+		c->logged += len;
 }
 
 /* Output for the console log and for console viewers (the replay ring). */
 static void record(struct hv *hv, const char *buf, uint64_t len)
 {
-	uint64_t skip = len > HV_CONS_RING ? len - HV_CONS_RING : 0, at, first;
+	struct hv_console_dev *c = hv->console;
+	uint64_t skip = len > CONS_RING ? len - CONS_RING : 0, at, first;
 
 	pthread_mutex_lock(&hv->lock);
-	at = (hv->con.total + skip) % HV_CONS_RING;
-	first = len - skip < HV_CONS_RING - at ? len - skip : HV_CONS_RING - at;
-	memcpy(hv->con.ring + at, buf + skip, first);
-	memcpy(hv->con.ring, buf + skip + first, len - skip - first);
-	hv->con.total += len;
+	at = (c->total + skip) % CONS_RING;
+	first = len - skip < CONS_RING - at ? len - skip : CONS_RING - at;
+	memcpy(c->ring + at, buf + skip, first);
+	memcpy(c->ring, buf + skip + first, len - skip - first);
+	c->total += len;
 	pthread_mutex_unlock(&hv->lock);
 	log_write(hv, buf, len);
 	hv_ctl_kick(hv);
@@ -136,6 +147,41 @@ int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len)
 		return r;
 	record(hv, buf, len);
 	return r < 0 && r != -EINTR ? r : (int64_t)len;
+}
+
+/* The oldest byte the replay ring still holds. */
+static uint64_t oldest(const struct hv_console_dev *c)
+{
+	return c->total > CONS_RING ? c->total - CONS_RING : 0;
+}
+
+uint64_t hv_console_oldest(struct hv *hv)
+{
+	return oldest(hv->console);
+}
+
+int hv_console_replay(struct hv *hv, uint64_t *cursor, void *buf, size_t len)
+{
+	struct hv_console_dev *c = hv->console;
+	uint8_t *out = buf;
+	size_t n = 0;
+
+	pthread_mutex_lock(&hv->lock);
+	if (*cursor < oldest(c))
+		*cursor = oldest(c); /* this reader fell behind the ring */
+	if (*cursor == c->total && hv->state != HV_ENDED) {
+		pthread_mutex_unlock(&hv->lock);
+		return -EAGAIN;
+	}
+	while (n < len && *cursor < c->total)
+		out[n++] = c->ring[(*cursor)++ % CONS_RING];
+	pthread_mutex_unlock(&hv->lock);
+	return (int)n;
+}
+
+int hv_console_log_fd(const struct hv *hv)
+{
+	return hv->console->log_fd;
 }
 
 /*
@@ -392,12 +438,12 @@ static void console_fini(struct hv *hv)
 		pthread_mutex_destroy(&p->lock);
 		free(p);
 	}
+	if (hv->console) {
+		free(hv->console->ring);
+		free(hv->console->in);
+	}
 	free(hv->console);
 	hv->console = NULL;
-	free(hv->con.ring);
-	free(hv->con.in);
-	hv->con.ring = NULL;
-	hv->con.in = NULL;
 }
 
 static int64_t hc_console_write(struct hv *hv, const uint64_t *a)
@@ -415,32 +461,8 @@ static int console_in_fd(struct hv *hv)
 	return hv->console->in_eof ? -1 : hv->console->in_fd;
 }
 
-/* block() saw the input fd readable: moves what is there into the buffer. */
-static void console_fill(struct hv *hv)
-{
-	char buf[4096];
-	uint32_t room;
-	ssize_t n;
-
-	pthread_mutex_lock(&hv->lock);
-	room = HV_CONS_INMAX - hv->con.inlen;
-	pthread_mutex_unlock(&hv->lock);
-	if (!room || hv->console->in_fd < 0 || hv->console->in_eof)
-		return;
-	n = read(hv->console->in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
-	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-		hv_console_end_input(hv);
-		return;
-	}
-	if (n < 0)
-		return;
-	pthread_mutex_lock(&hv->lock);
-	memcpy(hv->con.in + hv->con.inlen, buf, (size_t)n);
-	hv->con.inlen += (uint32_t)n;
-	pthread_mutex_unlock(&hv->lock);
-}
-
-void hv_console_end_input(struct hv *hv)
+/* The input's end: console_read returns 0 once the rest is read, block() says so once. */
+static void input_ended(struct hv *hv)
 {
 	pthread_mutex_lock(&hv->lock);
 	if (!hv->console->in_eof) {
@@ -450,13 +472,66 @@ void hv_console_end_input(struct hv *hv)
 	pthread_mutex_unlock(&hv->lock);
 }
 
+/* block() saw the input fd readable: moves what is there into the buffer. */
+static void console_fill(struct hv *hv)
+{
+	char buf[4096];
+	uint32_t room;
+	ssize_t n;
+
+	struct hv_console_dev *c = hv->console;
+
+	pthread_mutex_lock(&hv->lock);
+	room = CONS_INMAX - c->inlen;
+	pthread_mutex_unlock(&hv->lock);
+	if (!room || c->in_fd < 0 || c->in_eof)
+		return;
+	n = read(c->in_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		input_ended(hv);
+		return;
+	}
+	if (n < 0)
+		return;
+	pthread_mutex_lock(&hv->lock);
+	memcpy(c->in + c->inlen, buf, (size_t)n);
+	c->inlen += (uint32_t)n;
+	pthread_mutex_unlock(&hv->lock);
+}
+
+int hv_console_input(struct hv *hv, const void *buf, uint32_t len)
+{
+	struct hv_console_dev *c = hv->console;
+	uint32_t n;
+
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&hv->lock);
+	n = CONS_INMAX - c->inlen;
+	if (n > len)
+		n = len;
+	memcpy(c->in + c->inlen, buf, n);
+	c->inlen += n;
+	pthread_mutex_unlock(&hv->lock);
+	if (!n)
+		return -EAGAIN;
+	hv_ctl_nudge(hv);
+	return (int)n;
+}
+
+void hv_console_end_input(struct hv *hv)
+{
+	input_ended(hv);
+	hv_ctl_nudge(hv);
+}
+
 /* Whether block() should report LPAR_READY_CONSOLE now; an EOF is reported once. */
 static int console_ready(struct hv *hv)
 {
 	int ready;
 
 	pthread_mutex_lock(&hv->lock);
-	ready = hv->con.inlen > 0;
+	ready = hv->console->inlen > 0;
 	if (!ready && hv->console->eof_unreported) {
 		hv->console->eof_unreported = 0;
 		ready = 1;
@@ -503,7 +578,8 @@ static const struct hv_block_src input_src = {
 static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 {
 	char *buf = hv_guest_buf(hv, a[0], a[1], HV_BUF_WRITE);
-	struct pollfd p = { .fd = hv->console->in_fd, .events = POLLIN };
+	struct hv_console_dev *c = hv->console;
+	struct pollfd p = { .fd = c->in_fd, .events = POLLIN };
 	uint32_t n = 0;
 	ssize_t r;
 
@@ -512,11 +588,11 @@ static int64_t hc_console_read(struct hv *hv, const uint64_t *a)
 	if (!a[1])
 		return 0;
 	pthread_mutex_lock(&hv->lock);
-	if (hv->con.inlen) {
-		n = hv->con.inlen < a[1] ? hv->con.inlen : (uint32_t)a[1];
-		memcpy(buf, hv->con.in, n);
-		memmove(hv->con.in, hv->con.in + n, hv->con.inlen - n);
-		hv->con.inlen -= n;
+	if (c->inlen) {
+		n = c->inlen < a[1] ? c->inlen : (uint32_t)a[1];
+		memcpy(buf, c->in, n);
+		memmove(c->in, c->in + n, c->inlen - n);
+		c->inlen -= n;
 	}
 	if (!n && hv->console->in_eof)
 		hv->console->eof_unreported = 0;
@@ -541,14 +617,16 @@ static int console_init(struct hv *hv, struct lerr *err)
 	struct lpar_boot_info *bi = gmem_at(&hv->mem, LPAR_BOOT_INFO, sizeof(*bi));
 	int e;
 
-	hv->con.log_fd = cfg->log_fd;
 	hv->console = calloc(1, sizeof(*hv->console));
-	hv->con.ring = malloc(HV_CONS_RING);
-	hv->con.in = malloc(HV_CONS_INMAX);
-	if (!hv->console || !hv->con.ring || !hv->con.in) {
+	if (hv->console) {
+		hv->console->ring = malloc(CONS_RING);
+		hv->console->in = malloc(CONS_INMAX);
+	}
+	if (!hv->console || !hv->console->ring || !hv->console->in) {
 		console_fini(hv);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
+	hv->console->log_fd = cfg->log_fd;
 	hv->console->in_fd = cfg->console_in;
 	hv->console->out_fd = cfg->console_out;
 	/* The library OS answers "not a terminal" at once when the console cannot be one. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -18,14 +19,35 @@
 #include "../common/text.h"
 #include "priv.h"
 
-/* Wakes block() for something the controller raised. */
-static void nudge(struct hv *hv)
+/*
+ * The controller device's own state.  All but event_fd is shared with the
+ * control thread, under hv->lock.
+ */
+struct hv_ctl_dev {
+	int event_fd;                /* wakes block() when the controller raises something */
+	uint32_t raised;             /* LPAR_READY_* raised by the controller */
+	uint64_t events;             /* bits the controller raised for event_take */
+	int panicked;                /* stopped for good by a controller panic */
+};
+
+void hv_ctl_nudge(struct hv *hv)
 {
 	uint64_t one = 1;
 
-	if (write(hv->event_fd, &one, sizeof(one)) < 0) {
+	if (write(hv->ctldev->event_fd, &one, sizeof(one)) < 0) {
 		/* the counter is full: a wake-up is pending anyway */
 	}
+}
+
+void hv_ctl_raise(struct hv *hv, uint32_t bits)
+{
+	hv->ctldev->raised |= bits;
+	hv_ctl_nudge(hv);
+}
+
+int hv_ctl_panicked(const struct hv *hv)
+{
+	return hv->ctldev && hv->ctldev->panicked;
 }
 
 /* ---- the partition's side ---- */
@@ -37,9 +59,9 @@ static uint64_t raised_ready(struct hv *hv, void *arg, uint64_t want)
 
 	(void)arg;
 	pthread_mutex_lock(&hv->lock);
-	r = hv->raised & want;
+	r = hv->ctldev->raised & want;
 	if (want & LPAR_READY_EVENT)
-		hv->raised &= ~LPAR_READY_EVENT; /* the bits wait in event_take */
+		hv->ctldev->raised &= ~LPAR_READY_EVENT; /* the bits wait in event_take */
 	pthread_mutex_unlock(&hv->lock);
 	return r;
 }
@@ -51,7 +73,7 @@ static int event_fds(struct hv *hv, void *arg, uint64_t want, struct pollfd *fds
 	(void)want;
 	if (max < 1)
 		return 0;
-	fds[0] = (struct pollfd){ .fd = hv->event_fd, .events = POLLIN };
+	fds[0] = (struct pollfd){ .fd = hv->ctldev->event_fd, .events = POLLIN };
 	return 1;
 }
 
@@ -60,7 +82,7 @@ static uint64_t event_polled(struct hv *hv, void *arg, const struct pollfd *fds,
 	uint64_t val;
 
 	(void)arg;
-	if (n && fds[0].revents && read(hv->event_fd, &val, sizeof(val)) < 0)
+	if (n && fds[0].revents && read(hv->ctldev->event_fd, &val, sizeof(val)) < 0)
 		val = 0;
 	return 0;
 }
@@ -69,12 +91,34 @@ static const struct hv_block_src event_src = {
 	.ready = raised_ready, .fds = event_fds, .polled = event_polled,
 };
 
+static void ctl_dev_fini(struct hv *hv)
+{
+	if (!hv->ctldev)
+		return;
+	if (hv->ctldev->event_fd >= 0)
+		close(hv->ctldev->event_fd);
+	free(hv->ctldev);
+	hv->ctldev = NULL;
+}
+
 static int ctl_dev_init(struct hv *hv, struct lerr *err)
 {
-	int e = hv_block_add(hv, &event_src, NULL);
+	int e;
 
-	if (e)
+	hv->ctldev = calloc(1, sizeof(*hv->ctldev));
+	if (!hv->ctldev)
+		return lerr_set(err, ENOMEM, "out of memory");
+	hv->ctldev->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (hv->ctldev->event_fd < 0) {
+		e = errno;
+		ctl_dev_fini(hv);
+		return lerr_set(err, e, "cannot make the controller's event fd: %s", strerror(e));
+	}
+	e = hv_block_add(hv, &event_src, NULL);
+	if (e) {
+		ctl_dev_fini(hv);
 		return lerr_set(err, -e, "block() cannot wait on the controller: %s", strerror(-e));
+	}
 	return 0;
 }
 
@@ -84,8 +128,8 @@ static int64_t hc_event_take(struct hv *hv, const uint64_t *a)
 
 	(void)a;
 	pthread_mutex_lock(&hv->lock);
-	bits = hv->events;
-	hv->events = 0;
+	bits = hv->ctldev->events;
+	hv->ctldev->events = 0;
 	pthread_mutex_unlock(&hv->lock);
 	return (int64_t)(bits & INT64_MAX);
 }
@@ -117,7 +161,7 @@ static int64_t ctl_info(struct hv *hv, const uint64_t *a, const char *text, char
 	s = hv->state;
 	pthread_mutex_unlock(&hv->lock);
 	snprintf(out, len, "mem %" PRIu64 "\nvcpus 1\nstate %s\nabi %d\n", hv->mem.size,
-		 hv->panicked ? "panicked" : hv_state_name(s), LPAR_ABI_VERSION);
+		 hv->ctldev->panicked ? "panicked" : hv_state_name(s), LPAR_ABI_VERSION);
 	return 0;
 }
 
@@ -128,10 +172,10 @@ static int64_t ctl_event(struct hv *hv, const uint64_t *a, const char *text, cha
 	(void)out;
 	(void)len;
 	pthread_mutex_lock(&hv->lock);
-	hv->events |= a[0];
-	hv->raised |= LPAR_READY_EVENT;
+	hv->ctldev->events |= a[0];
+	hv->ctldev->raised |= LPAR_READY_EVENT;
 	pthread_mutex_unlock(&hv->lock);
-	nudge(hv);
+	hv_ctl_nudge(hv);
 	return 0;
 }
 
@@ -141,7 +185,7 @@ static int64_t ctl_console_input(struct hv *hv, const uint64_t *a, const char *t
 {
 	char buf[1024];
 	size_t n = 0;
-	uint32_t room;
+	int r;
 
 	(void)a;
 	(void)out;
@@ -154,15 +198,8 @@ static int64_t ctl_console_input(struct hv *hv, const uint64_t *a, const char *t
 			buf[n++] = *p;
 		}
 	}
-	pthread_mutex_lock(&hv->lock);
-	room = HV_CONS_INMAX - hv->con.inlen;
-	if (n > room)
-		n = room;
-	memcpy(hv->con.in + hv->con.inlen, buf, n);
-	hv->con.inlen += (uint32_t)n;
-	pthread_mutex_unlock(&hv->lock);
-	nudge(hv);
-	return (int64_t)n;
+	r = hv_console_input(hv, buf, (uint32_t)n);
+	return r < 0 ? 0 : r; /* none fit: the partition is not reading its input */
 }
 
 static int64_t ctl_wake(struct hv *hv, const uint64_t *a, const char *text, char *out,
@@ -172,7 +209,7 @@ static int64_t ctl_wake(struct hv *hv, const uint64_t *a, const char *text, char
 	(void)out;
 	(void)len;
 	hv_clock_wake(hv, a[0]);
-	nudge(hv); /* block() recomputes its timeout */
+	hv_ctl_nudge(hv); /* block() recomputes its timeout */
 	return 0;
 }
 
@@ -184,9 +221,9 @@ static int64_t ctl_shutdown(struct hv *hv, const uint64_t *a, const char *text, 
 	(void)out;
 	(void)len;
 	pthread_mutex_lock(&hv->lock);
-	hv->raised |= LPAR_READY_SHUTDOWN;
+	hv->ctldev->raised |= LPAR_READY_SHUTDOWN;
 	pthread_mutex_unlock(&hv->lock);
-	nudge(hv);
+	hv_ctl_nudge(hv);
 	return 0;
 }
 
@@ -203,10 +240,10 @@ static int64_t ctl_panic(struct hv *hv, const uint64_t *a, const char *text, cha
 	pthread_mutex_lock(&hv->lock);
 	if (hv->state == HV_ENDED)
 		r = -ESRCH;
-	else if (hv->panicked)
+	else if (hv->ctldev->panicked)
 		r = -EALREADY;
 	else {
-		hv->panicked = 1;
+		hv->ctldev->panicked = 1;
 		if (hv->state == HV_RUNNING)
 			hv_request(hv, HV_REQ_PAUSE);
 		else
@@ -230,6 +267,7 @@ static const struct hv_hcall ctl_hcalls[] = {
 const struct hv_device hv_dev_ctl = {
 	.name = "ctl",
 	.init = ctl_dev_init,
+	.fini = ctl_dev_fini,
 	.hcalls = ctl_hcalls,
 	.nhcalls = sizeof(ctl_hcalls) / sizeof(ctl_hcalls[0]),
 };

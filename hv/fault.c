@@ -237,9 +237,7 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 			hv_hcall_dispatch(hv);
 		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
 			fault(hv, ex->data);
-		else if (ex->out && ex->size == 4 && ex->port == LPAR_DOORBELL_PORT)
-			hv_ring_doorbell_exit(hv, ex->data);
-		else
+		else if (!hv_devs_io(hv, ex))
 			unknown_port(hv, ex, rip);
 		break;
 	case HVB_EXIT_INTR:

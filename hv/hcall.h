@@ -62,6 +62,8 @@ struct hv_device {
 	int (*exception)(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
 	/* An MMIO exit; 1 if the device performed the access (else the partition crashes). */
 	int (*mmio)(struct hv *hv, const struct hvb_exit *ex);
+	/* Port I/O on a port the core does not serve; 1 if the device took it (else a crash). */
+	int (*io)(struct hv *hv, const struct hvb_exit *ex);
 };
 
 extern const struct hv_device hv_dev_sys;

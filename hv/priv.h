@@ -14,10 +14,6 @@
 #include "hcall.h"
 #include "hv.h"
 
-#define HV_CONS_RING (64u << 10)    /* console output kept for replay */
-#define HV_CONS_INMAX (64u << 10)   /* console input waiting for the partition */
-#define HV_LOG_MAX (64ull << 20)    /* console log size limit */
-
 /* A range of guest-physical memory and the page-table bits it is mapped with. */
 struct hv_region {
 	uint64_t lo, hi;
@@ -43,19 +39,6 @@ struct hv_layout {
 #define HV_REQ_PAUSE  2u
 #define HV_REQ_RESUME 4u
 #define HV_REQ_KILL   8u
-
-/*
- * The console's buffers, which the control tree reads and writes directly
- * (hv/ctltree.c): the replay ring, controllers' input and the log.  Made
- * by the console device (dev_console.c), whose other state is its own.
- */
-struct hv_console {
-	int log_fd;
-	uint8_t *ring;               /* HV_CONS_RING bytes, by absolute offset */
-	uint64_t total;              /* bytes of output so far */
-	uint8_t *in;                 /* input from controllers, not yet read */
-	uint32_t inlen;
-};
 
 struct hv_ctl;
 
@@ -141,24 +124,19 @@ struct hv {
 	struct hv_console_dev *console; /* dev_console.c */
 	struct hv_chans *chans;         /* chan.c; NULL without channels */
 	struct hv_debug *dbg;           /* debug.c; under lock, but for the fields it notes */
+	struct hv_ctl_dev *ctldev;      /* dev_ctl.c; under lock, but for its event fd */
 
 	/*
-	 * Shared with the control thread, under lock: the state, requests,
-	 * ready bits raised by the controller and the console buffers.
+	 * Shared with the control thread, under lock: the state and requests.
 	 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	enum hv_state state;
 	unsigned gen;              /* bumped on every state change */
 	unsigned req;              /* HV_REQ_* */
-	uint32_t raised;           /* LPAR_READY_* raised by the controller */
-	int event_fd;              /* wakes block() when the controller raises something */
 	pthread_t vcpu_thread;
-	struct hv_console con;     /* the console's buffers the control tree reads */
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_trace trace;     /* under lock, but for the readers count */
-	uint64_t events;           /* bits the controller raised for event_take */
-	int panicked;              /* stopped for good by a controller panic */
 	int dir_fd;                /* run directory, or -1 */
 
 	struct hv_ring rings[LPAR_RINGS_MAX];
@@ -184,9 +162,10 @@ void hv_end_crash(struct hv *hv, uint64_t rip, const char *fmt, ...)
 #define HV_KICK_SIGNAL SIGUSR1
 void hv_vcpu_kick(struct hv *hv);
 
-/* The devices' exception and mmio hooks, in list order: 1 if one handled it. */
+/* The devices' exception, mmio and io hooks, in list order: 1 if one handled it. */
 int hv_devs_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2);
 int hv_devs_mmio(struct hv *hv, const struct hvb_exit *ex);
+int hv_devs_io(struct hv *hv, const struct hvb_exit *ex);
 
 /* fault.c: handles one vCPU exit (hcall, fault report, or crash). */
 void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex);
@@ -248,8 +227,25 @@ int hv_yield(struct hv *hv);
 
 /* Console output from the partition: to the console fd, the log and the ring. */
 int64_t hv_console_output(struct hv *hv, const char *buf, uint64_t len);
-/* A controller's end of console input: console_read returns 0 once the rest is read. */
+/*
+ * The console for the control tree (any thread; the console device's
+ * state lives from its init to its fini, the control thread's whole life).
+ * A controller's end of console input: console_read returns 0 once the
+ * rest is read; wakes block().
+ */
 void hv_console_end_input(struct hv *hv);
+/* Queues a controller's input and wakes block(): bytes taken, -EAGAIN if none fit. */
+int hv_console_input(struct hv *hv, const void *buf, uint32_t len);
+/* Where a new viewer starts: the oldest output kept.  Call with the lock held. */
+uint64_t hv_console_oldest(struct hv *hv);
+/*
+ * Output from *cursor on (moved up to the oldest kept if it fell behind)
+ * into buf, advancing *cursor: up to len bytes, 0 at the end once the
+ * partition has ended, -EAGAIN while there is nothing new yet.
+ */
+int hv_console_replay(struct hv *hv, uint64_t *cursor, void *buf, size_t len);
+/* The console log's fd, or -1. */
+int hv_console_log_fd(const struct hv *hv);
 
 /* The status text of the control tree's status file and the status record. */
 size_t hv_status_text(struct hv *hv, char *buf, size_t len);
@@ -294,8 +290,6 @@ void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Starts r over: a corrupt ring, or the partition asked. */
 void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
-/* A doorbell that reached the monitor's process: no ring has that index. */
-void hv_ring_doorbell_exit(struct hv *hv, uint32_t value);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* "bytes", "messages" (LPAR_RING_*). */
@@ -328,6 +322,16 @@ int hv_los_open(struct elf_image **out, struct lerr *err);
 uint64_t hv_los_caller(struct hv *hv, uint64_t rip);
 /* los.c: a Linux x86-64 syscall's name, or "unknown". */
 const char *hv_syscall_name(uint64_t nr);
+
+/* dev_ctl.c: wakes block() to look again (input or a wake-up came); any thread. */
+void hv_ctl_nudge(struct hv *hv);
+/* dev_ctl.c: raises LPAR_READY_* bits for block() and wakes it; call with the lock held. */
+void hv_ctl_raise(struct hv *hv, uint32_t bits);
+/*
+ * dev_ctl.c: whether a controller panicked the partition (it only ends
+ * now); read under the lock for a decision that must see the latest.
+ */
+int hv_ctl_panicked(const struct hv *hv);
 
 /* ctl.c: whether the peer of a UNIX socket may control the monitor: its own user or root. */
 int hv_peer_allowed(int fd);

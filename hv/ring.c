@@ -186,11 +186,18 @@ void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n)
 	pthread_mutex_unlock(&hv->lock);
 }
 
-void hv_ring_doorbell_exit(struct hv *hv, uint32_t value)
+/*
+ * A doorbell that reached the monitor's process: not a ring's index (those
+ * go to their eventfds and never get here), so it is ignored.
+ */
+static int ring_io(struct hv *hv, const struct hvb_exit *ex)
 {
-	/* Not a ring's index (those never reach the monitor's process): ignore it. */
+	if (!ex->out || ex->size != 4 || ex->port != LPAR_DOORBELL_PORT)
+		return 0;
 	if (hv_tracing(hv))
-		hv_trace_note(hv, HV_TEV_EXIT, "what=doorbell value=%u reason=no ring has this index", value);
+		hv_trace_note(hv, HV_TEV_EXIT, "what=doorbell value=%u reason=no ring has this index",
+			      ex->data);
+	return 1;
 }
 
 /*
@@ -283,4 +290,5 @@ const struct hv_device hv_dev_ring = {
 	.nhcalls = sizeof(ring_hcalls) / sizeof(ring_hcalls[0]),
 	.init = ring_init,
 	.fini = ring_fini,
+	.io = ring_io,
 };

@@ -63,7 +63,7 @@ void hv_status_end(struct hv *hv, struct hv_status_end *e)
 	pthread_mutex_unlock(&hv->lock);
 	snprintf(e->state, sizeof(e->state), "%s",
 		 st == HV_ENDED ? end_state(&hv->out) :
-		 hv->panicked	? "panicked" : hv_state_name(st));
+		 hv_ctl_panicked(hv) ? "panicked" : hv_state_name(st));
 	e->ended = st == HV_ENDED;
 	if (!e->ended)
 		return;
