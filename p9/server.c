@@ -2,7 +2,9 @@
  * The 9P2000.L server core.  Each connection has its own fid table, list of
  * outstanding (deferred) requests and output queue; sockets are
  * non-blocking so a client that stops reading never stalls the server, and
- * one that falls too far behind is dropped.
+ * one that falls too far behind is dropped.  Two thin transports share one
+ * request/reply path (dispatch, queue, conn_refuse): a byte stream on a
+ * socket, and whole messages passed in and out by calls (for a ring).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,9 @@ struct p9_req {
 };
 
 struct p9_conn {
-	int fd;
+	int fd;                       /* -1 for a message connection */
+	const struct p9_msg_ops *mops; /* NULL for a socket */
+	void *marg;
 	int dead;
 	uint32_t msize;
 	int versioned;
@@ -61,10 +65,28 @@ int p9_srv_new(void *fs, const struct p9_fs_ops *ops, struct p9_srv **out)
 
 /* ---- output ------------------------------------------------------------ */
 
+static uint32_t get_le32(const uint8_t *m)
+{
+	return m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24;
+}
+
+/*
+ * Queues one whole R-message.  A message connection with nothing waiting
+ * hands it to the transport at once; what cannot go now waits, in order.
+ */
 static int queue(struct p9_conn *c, const uint8_t *msg, uint32_t n)
 {
 	if (c->dead)
 		return -EPIPE;
+	if (c->mops && !c->outlen) {
+		int r = c->mops->send(c->marg, msg, n);
+
+		if (r != -EAGAIN) {
+			if (r)
+				c->dead = 1;
+			return r;
+		}
+	}
 	if (c->outlen + n > OUT_MAX) {
 		c->dead = 1; /* too far behind: drop it rather than grow */
 		return -ENOBUFS;
@@ -88,10 +110,35 @@ static int queue(struct p9_conn *c, const uint8_t *msg, uint32_t n)
 	return 0;
 }
 
+/* Hands waiting messages to the transport, whole, until it has no room. */
+static void flush_msgs(struct p9_conn *c)
+{
+	size_t done = 0;
+
+	while (!c->dead && done < c->outlen) {
+		uint32_t n = get_le32(c->out + done); /* written by queue(): trusted */
+		int r = c->mops->send(c->marg, c->out + done, n);
+
+		if (r == -EAGAIN)
+			break;
+		if (r) {
+			c->dead = 1;
+			break;
+		}
+		done += n;
+	}
+	memmove(c->out, c->out + done, c->outlen - done);
+	c->outlen -= done;
+}
+
 static void flush_conn(struct p9_conn *c)
 {
 	size_t done = 0;
 
+	if (c->mops) {
+		flush_msgs(c);
+		return;
+	}
 	while (!c->dead && done < c->outlen) {
 		ssize_t w = send(c->fd, c->out + done, c->outlen - done, MSG_NOSIGNAL);
 
@@ -1201,7 +1248,8 @@ static void dispatch(struct p9_conn *c, uint8_t *msg, uint32_t size)
 
 /* ---- connections ----------------------------------------------------------- */
 
-int p9_srv_add_conn(struct p9_srv *s, int fd)
+/* A new connection in s's table, not yet bound to a transport; NULL if out of memory. */
+static struct p9_conn *conn_new(struct p9_srv *s)
 {
 	struct p9_conn *c;
 
@@ -1209,10 +1257,8 @@ int p9_srv_add_conn(struct p9_srv *s, int fd)
 		int cap = s->capconns ? s->capconns * 2 : 8;
 		struct p9_conn **p = realloc(s->conns, (size_t)cap * sizeof(*p));
 
-		if (!p) {
-			close(fd);
-			return -ENOMEM;
-		}
+		if (!p)
+			return NULL;
 		s->conns = p;
 		s->capconns = cap;
 	}
@@ -1221,14 +1267,25 @@ int p9_srv_add_conn(struct p9_srv *s, int fd)
 		c->in = malloc(P9_MSIZE_MAX);
 	if (!c || !c->in) {
 		free(c);
+		return NULL;
+	}
+	c->fd = -1;
+	c->srv = s;
+	c->msize = P9_MSIZE_DEFAULT; /* until Tversion says otherwise */
+	s->conns[s->nconns++] = c;
+	return c;
+}
+
+int p9_srv_add_conn(struct p9_srv *s, int fd)
+{
+	struct p9_conn *c = conn_new(s);
+
+	if (!c) {
 		close(fd);
 		return -ENOMEM;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	c->fd = fd;
-	c->srv = s;
-	c->msize = P9_MSIZE_DEFAULT; /* until Tversion says otherwise */
-	s->conns[s->nconns++] = c;
 	return 0;
 }
 
@@ -1237,23 +1294,55 @@ int p9_srv_nconns(const struct p9_srv *s)
 	return s->nconns;
 }
 
-static void conn_free(struct p9_conn *c)
+/* Ends a connection's session as a hang-up does: requests dropped, fids clunked. */
+static void conn_release(struct p9_conn *c)
 {
 	cancel_pending(c, NULL, 0);
 	while (c->nfids)
 		fid_free(c, c->fids[0]);
-	close(c->fd);
+}
+
+static void conn_free(struct p9_conn *c)
+{
+	conn_release(c);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c->fids);
 	free(c->in);
 	free(c->out);
 	free(c);
 }
 
+/* The largest message the client may send now. */
+static uint32_t conn_limit(const struct p9_conn *c)
+{
+	return c->versioned ? c->msize : P9_MSIZE_DEFAULT;
+}
+
+/* What is wrong with a message of size bytes by its header: 0, EPROTO or EMSGSIZE. */
+static int frame_err(uint32_t size, uint32_t limit)
+{
+	return size < P9_HDR ? EPROTO : size > limit ? EMSGSIZE : 0;
+}
+
+/*
+ * Refuses a message the connection cannot go on from: answers Rlerror(err)
+ * on its tag (P9_NOTAG if it is too short to have one), then ends it.
+ */
+static void conn_refuse(struct p9_conn *c, const uint8_t *m, uint32_t have, int err)
+{
+	uint16_t tag = have >= P9_HDR ? (uint16_t)(m[5] | m[6] << 8) : P9_NOTAG;
+
+	send_error(c, tag, err);
+	flush_conn(c);
+	c->dead = 1;
+}
+
 /* Reads what is there and handles every complete message. */
 static void conn_input(struct p9_conn *c)
 {
 	for (;;) {
-		uint32_t limit = c->versioned ? c->msize : P9_MSIZE_DEFAULT;
+		uint32_t limit = conn_limit(c);
 		ssize_t n = recv(c->fd, c->in + c->inlen, limit - c->inlen, 0);
 		uint32_t off = 0;
 
@@ -1268,16 +1357,12 @@ static void conn_input(struct p9_conn *c)
 		c->inlen += (uint32_t)n;
 		while (c->inlen - off >= 4) {
 			uint8_t *m = c->in + off;
-			uint32_t size = m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24;
+			uint32_t size = get_le32(m);
+			int err = frame_err(size, limit);
 
-			if (size < P9_HDR || size > limit) {
+			if (err) {
 				/* Cannot resynchronise: answer, then hang up. */
-				uint16_t tag = c->inlen - off >= P9_HDR ?
-					(uint16_t)(m[5] | m[6] << 8) : P9_NOTAG;
-
-				send_error(c, tag, size < P9_HDR ? EPROTO : EMSGSIZE);
-				flush_conn(c);
-				c->dead = 1;
+				conn_refuse(c, m, c->inlen - off, err);
 				return;
 			}
 			if (c->inlen - off < size)
@@ -1287,7 +1372,7 @@ static void conn_input(struct p9_conn *c)
 			if (c->dead)
 				return;
 			/* Tversion may have shrunk the limit. */
-			limit = c->versioned ? c->msize : P9_MSIZE_DEFAULT;
+			limit = conn_limit(c);
 		}
 		memmove(c->in, c->in + off, c->inlen - off);
 		c->inlen -= off;
@@ -1299,6 +1384,8 @@ int p9_srv_pollfds(struct p9_srv *s, struct pollfd *fds, int max)
 	int n = 0;
 
 	for (int i = 0; i < s->nconns && n < max; i++) {
+		if (s->conns[i]->mops)
+			continue;
 		fds[n].fd = s->conns[i]->fd;
 		fds[n].events = POLLIN | (s->conns[i]->outlen ? POLLOUT : 0);
 		fds[n].revents = 0;
@@ -1307,10 +1394,17 @@ int p9_srv_pollfds(struct p9_srv *s, struct pollfd *fds, int max)
 	return n;
 }
 
+/*
+ * Frees the dead socket connections.  A dead message connection only loses
+ * its session: its transport holds it until p9_srv_msg_close().
+ */
 static void reap(struct p9_srv *s)
 {
 	for (int i = 0; i < s->nconns;) {
-		if (s->conns[i]->dead) {
+		if (s->conns[i]->dead && s->conns[i]->mops) {
+			conn_release(s->conns[i]);
+			i++;
+		} else if (s->conns[i]->dead) {
 			conn_free(s->conns[i]);
 			s->conns[i] = s->conns[--s->nconns];
 		} else {
@@ -1325,7 +1419,7 @@ void p9_srv_service(struct p9_srv *s, const struct pollfd *fds, int n)
 		struct p9_conn *c = NULL;
 
 		for (int i = 0; i < s->nconns; i++)
-			if (s->conns[i]->fd == fds[k].fd)
+			if (!s->conns[i]->mops && s->conns[i]->fd == fds[k].fd)
 				c = s->conns[i];
 		if (!c || !fds[k].revents)
 			continue;
@@ -1341,6 +1435,92 @@ void p9_srv_flush_output(struct p9_srv *s)
 	for (int i = 0; i < s->nconns; i++)
 		flush_conn(s->conns[i]);
 	reap(s);
+}
+
+/* ---- the message transport ---------------------------------------------- */
+
+int p9_srv_add_msgconn(struct p9_srv *s, const struct p9_msg_ops *ops, void *arg,
+		       struct p9_conn **out)
+{
+	struct p9_conn *c;
+
+	if (!ops || !ops->send)
+		return -EINVAL;
+	c = conn_new(s);
+	if (!c)
+		return -ENOMEM;
+	c->mops = ops;
+	c->marg = arg;
+	*out = c;
+	return 0;
+}
+
+/* The connection has ended: its session goes now, the struct at p9_srv_msg_close(). */
+static int msg_ended(struct p9_conn *c, int err)
+{
+	conn_release(c);
+	return -err;
+}
+
+int p9_srv_msg_in(struct p9_conn *c, const uint8_t *msg, uint32_t len)
+{
+	uint32_t limit = conn_limit(c), size;
+	int err;
+
+	if (c->dead)
+		return msg_ended(c, EPIPE);
+	/* Nothing new is taken while a reply waits: that bounds the queue. */
+	flush_msgs(c);
+	if (c->dead)
+		return msg_ended(c, EPIPE);
+	if (c->outlen)
+		return -EAGAIN;
+	if (len < 4 || len > limit) {
+		err = len < 4 ? EPROTO : EMSGSIZE;
+		conn_refuse(c, msg, len, err);
+		return msg_ended(c, err);
+	}
+	/* A copy: the client may still write where msg lies (shared memory). */
+	memcpy(c->in, msg, len);
+	size = get_le32(c->in);
+	err = frame_err(size, limit);
+	if (!err && size != len)
+		err = EPROTO;
+	if (err) {
+		conn_refuse(c, c->in, len, err);
+		return msg_ended(c, err);
+	}
+	dispatch(c, c->in, size);
+	if (c->dead)
+		return msg_ended(c, EPIPE);
+	return 0;
+}
+
+int p9_srv_msg_room(struct p9_conn *c)
+{
+	if (c->dead)
+		return msg_ended(c, EPIPE);
+	flush_msgs(c);
+	if (c->dead)
+		return msg_ended(c, EPIPE);
+	return 0;
+}
+
+int p9_srv_msg_waiting(const struct p9_conn *c)
+{
+	return c->outlen != 0;
+}
+
+void p9_srv_msg_close(struct p9_conn *c)
+{
+	struct p9_srv *s = c->srv;
+
+	for (int i = 0; i < s->nconns; i++)
+		if (s->conns[i] == c) {
+			s->conns[i] = s->conns[--s->nconns];
+			break;
+		}
+	conn_free(c);
 }
 
 void p9_srv_free(struct p9_srv *s)

@@ -105,12 +105,70 @@ void p9_srv_free(struct p9_srv *srv);
 /* Serves a connected socket; the server owns fd from now on. */
 int p9_srv_add_conn(struct p9_srv *srv, int fd);
 int p9_srv_nconns(const struct p9_srv *srv);
-/* Fills up to max pollfds for the connections; returns how many. */
+/* Fills up to max pollfds for the socket connections; returns how many. */
 int p9_srv_pollfds(struct p9_srv *srv, struct pollfd *fds, int max);
 /* Handles what poll() reported for the fds p9_srv_pollfds() filled. */
 void p9_srv_service(struct p9_srv *srv, const struct pollfd *fds, int n);
 /* Writes what can be written now (after replies made outside service). */
 void p9_srv_flush_output(struct p9_srv *srv);
+
+/*
+ * The message transport: a connection whose T-messages arrive whole by
+ * p9_srv_msg_in() and whose R-messages leave whole by ops->send (the
+ * monitor's side of a message ring, docs/rings.md).  It shares everything
+ * else with a socket connection: fids, deferred requests, flush, and the
+ * rules for bad messages.
+ *
+ * Bad input.  A message shorter than 4 bytes, whose size field is below
+ * the 7-byte header, above the limit (the negotiated msize; 64 KiB before
+ * Tversion) or different from len, or whose len is above the limit, is
+ * refused as a socket refuses a message it cannot frame: Rlerror on its
+ * tag (P9_NOTAG if it has none), EMSGSIZE for too large and EPROTO for the
+ * rest, then the connection ends.  A well-framed message with bad contents
+ * (an unknown type, a field or string past its end, an unknown fid) gets
+ * its Rlerror and the connection goes on.
+ *
+ * No room.  While any reply waits for room, p9_srv_msg_in() takes no new
+ * message (-EAGAIN: the transport keeps it and offers it again after
+ * p9_srv_msg_room()).  So what waits is the reply to the last message
+ * taken plus replies to deferred requests (at most P9_MAXPENDING), each
+ * within msize; and, as for a socket, a connection with more than 8 MiB
+ * waiting is ended.  A client must keep taking replies while it waits to
+ * send.
+ *
+ * An ended connection has lost its fids and deferred requests (cancelled
+ * without replies) by the time a call returns an error other than -EAGAIN;
+ * its transport then calls p9_srv_msg_close(), which it must do in any
+ * case.  Until then it counts in p9_srv_nconns().  p9_srv_free() closes
+ * every message connection too.
+ */
+struct p9_msg_ops {
+	/*
+	 * Sends one whole R-message: 0; -EAGAIN if there is no room now (it
+	 * must fit once there is; the core keeps it and sends it again after
+	 * p9_srv_msg_room()); another -errno ends the connection.  Must not
+	 * call back into the server.
+	 */
+	int (*send)(void *arg, const uint8_t *msg, uint32_t len);
+};
+
+int p9_srv_add_msgconn(struct p9_srv *srv, const struct p9_msg_ops *ops, void *arg,
+		       struct p9_conn **out);
+/*
+ * One whole T-message as the client sent it (size[4] type[1] tag[2] ...),
+ * copied before it is read, so msg may lie in memory the client shares.
+ * Handled now; its reply goes now, later (a deferred request) or when
+ * there is room.  0; -EAGAIN if not taken (replies wait for room);
+ * -EPROTO or -EMSGSIZE if refused (the connection has ended); -EPIPE if
+ * the connection had ended.  Not to be called from a file system op.
+ */
+int p9_srv_msg_in(struct p9_conn *c, const uint8_t *msg, uint32_t len);
+/* The transport has room again: sends what waits, in order.  0 or -EPIPE (ended). */
+int p9_srv_msg_room(struct p9_conn *c);
+/* Whether replies wait for room. */
+int p9_srv_msg_waiting(const struct p9_conn *c);
+/* Ends the connection as a hang-up does (fids clunked, deferred requests cancelled) and frees it. */
+void p9_srv_msg_close(struct p9_conn *c);
 
 /* Replies to a read: data[n]; frees r. */
 void p9_reply_read(struct p9_req *r, const void *data, uint32_t n);
