@@ -28,3 +28,58 @@ char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 	dst[o] = '\0';
 	return dst;
 }
+
+char *text_pct_escape(char *dst, size_t dstlen, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (!dstlen)
+		return dst;
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+		int plain = c > ' ' && c < 0x7f && c != '%';
+
+		if (n + (plain ? 1 : 3) >= dstlen)
+			break;
+		if (plain) {
+			dst[n++] = (char)c;
+		} else {
+			dst[n++] = '%';
+			dst[n++] = hex[c >> 4];
+			dst[n++] = hex[c & 15];
+		}
+	}
+	dst[n] = 0;
+	return dst;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *text_pct_unescape(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		int hi, lo;
+
+		if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
+		    (hi || lo)) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return s;
+}

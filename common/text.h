@@ -11,4 +11,12 @@
  */
 char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/*
+ * One word of a status line from any bytes: space, '%', control and
+ * non-ASCII bytes become %hh (cut to fit, never mid-escape).  unescape
+ * undoes it in place (a %00 or a bad escape stays as it is).
+ */
+char *text_pct_escape(char *dst, size_t dstlen, const char *src);
+char *text_pct_unescape(char *s);
+
 #endif

@@ -201,6 +201,12 @@ long lpar_ring_read(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 
 long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64_t deadline)
 {
+	return lpar_ring_send_tag(r, 0, msg, len, deadline);
+}
+
+long lpar_ring_send_tag(struct lpar_ring_hdr *r, uint32_t tag, const void *msg, size_t len,
+			uint64_t deadline)
+{
 	struct lpar_ring_dir d = dir(r, 0);
 	uint32_t need;
 
@@ -208,7 +214,7 @@ long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64
 		return -EMSGSIZE;
 	need = lpar_msg_space((uint32_t)len);
 	for (;;) {
-		struct lpar_msg h = { (uint32_t)len, 0 };
+		struct lpar_msg h = { (uint32_t)len, tag };
 		uint32_t prod, cons;
 		int64_t used = waiting(r, &d, &prod, &cons);
 		int e;
@@ -235,6 +241,12 @@ long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64
 
 long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t deadline)
 {
+	return lpar_ring_recv_tag(r, NULL, buf, len, deadline);
+}
+
+long lpar_ring_recv_tag(struct lpar_ring_hdr *r, uint32_t *tag, void *buf, size_t len,
+			uint64_t deadline)
+{
 	struct lpar_ring_dir d = dir(r, 1);
 
 	for (;;) {
@@ -255,6 +267,8 @@ long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 			if (h.len > len)
 				return -EMSGSIZE;
 			lpar_ring_copy_out(&d, cons + sizeof(h), buf, h.len);
+			if (tag)
+				*tag = h.tag;
 			if (lpar_ring_release(&d, cons, cons + space))
 				doorbell(r);
 			return (long)h.len;

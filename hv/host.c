@@ -157,6 +157,9 @@ static void cfg_fill(struct hv_config *cfg, struct cfg_paths *paths,
 	}
 	cfg->chans = spec->chans;
 	cfg->nchans = spec->nchans;
+	cfg->shares = spec->shares;
+	cfg->nshares = spec->nshares;
+	cfg->workdir = spec->workdir;
 	cfg->name = name;
 	cfg->mem_size = spec->mem;
 	cfg->argc = spec->argc;

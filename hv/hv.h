@@ -26,6 +26,18 @@ struct hv_chan_spec {
 	const char *ring;
 };
 
+/*
+ * A share: a host directory served over 9P2000.L (hv/dev_share.c), or a
+ * directory an external 9P2000.L server exports on a Unix socket (relay).
+ */
+struct hv_share_spec {
+	const char *host;        /* the host directory, or (relay) the server's socket */
+	const char *aname;       /* relay: the attach name, or NULL */
+	const char *guest;       /* where the partition sees it: absolute, normalized */
+	int relay;
+	int readonly;
+};
+
 struct hv_config {
 	const char *name;        /* partition name, shown to the guest */
 	uint64_t mem_size;       /* bytes of RAM; a multiple of 4 KiB */
@@ -54,6 +66,10 @@ struct hv_config {
 	const char *chan_dir;
 	const struct hv_chan_spec *chans;
 	size_t nchans;
+	/* Shares (optional), at most LPAR_SHARES_MAX, and the program's working directory. */
+	const struct hv_share_spec *shares;
+	size_t nshares;
+	const char *workdir;     /* NULL: the first share's guest path, else "/" */
 };
 
 enum hv_state {
@@ -153,6 +169,9 @@ struct hv_launch {
 	const char *kvm_path;
 	const struct hv_chan_spec *chans; /* channels to join (--chan) */
 	size_t nchans;
+	const struct hv_share_spec *shares; /* --share */
+	size_t nshares;
+	const char *workdir;    /* --workdir, or NULL */
 };
 
 /*

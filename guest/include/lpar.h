@@ -100,6 +100,11 @@ long lpar_ring_read(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t dea
 long lpar_ring_send(struct lpar_ring_hdr *r, const void *msg, size_t len, uint64_t deadline);
 /* Message rings: receives one message into buf; returns its length. */
 long lpar_ring_recv(struct lpar_ring_hdr *r, void *buf, size_t len, uint64_t deadline);
+/* The same with the message's tag (struct lpar_msg): the SDK's own calls send 0. */
+long lpar_ring_send_tag(struct lpar_ring_hdr *r, uint32_t tag, const void *msg, size_t len,
+			uint64_t deadline);
+long lpar_ring_recv_tag(struct lpar_ring_hdr *r, uint32_t *tag, void *buf, size_t len,
+			uint64_t deadline);
 /* Starts the ring over (and its channel): both sides see -ECONNRESET. */
 void lpar_ring_reset(struct lpar_ring_hdr *r);
 /* Doorbells this partition has rung so far (notification suppression at work). */

@@ -60,6 +60,13 @@ struct lpar_boot_info {
 	uint64_t ready_pending;
 	/* Guest address of the library OS's clock state, which its vDSO reads. */
 	uint64_t clock;
+	/*
+	 * Files (<lpar/fs.h>): the guest address of the mount table, struct
+	 * lpar_fs_boot, and of the library OS's "fs" ring; both 0 when the
+	 * partition has no shares.
+	 */
+	uint64_t fs;
+	uint64_t fs_ring;
 };
 
 /* The console goes to a file or pipe, not a person: output may be fully buffered. */
