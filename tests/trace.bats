@@ -123,10 +123,48 @@ need_fifo_stdin() {
 	run --separate-stderr lpar trace -e exit=nosuch t1
 	assert_equal "${stderr_lines[0]}" "lpar: unknown exit 'nosuch' in filter (known: io, hlt, fault, debug)"
 	run --separate-stderr lpar trace -e bogus=1 t1
-	assert_equal "${stderr_lines[0]}" "lpar: invalid filter 'bogus=1': expected hcall=LIST or exit=LIST"
+	assert_equal "${stderr_lines[0]}" "lpar: invalid filter 'bogus=1': expected hcall=LIST, exit=LIST, 9p=LIST or 9p"
 	run --separate-stderr lpar trace -e hcall=block -e hcall=exit t1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "lpar: option '-e hcall=' given twice"
+}
+
+@test "-e 9p: unknown ops, an empty list, the class twice and a mistyped class are usage errors" {
+	local known='walk, open, create, read, write, clunk, remove, getattr, setattr, readdir, statfs, fsync, mkdir, symlink, mknod, link, unlinkat, renameat, rename, readlink, flush, version, attach, xattrwalk, xattrcreate, unknown'
+	run --separate-stderr lpar trace -e 9p=nosuch t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op 'nosuch' in filter (known: $known)"
+	assert_output ""
+	# The bad name is named, wherever it is in the list, negated or not.
+	run --separate-stderr lpar trace -e '9p=!read,Open' t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op 'Open' in filter (known: $known)"
+	# A guest's name never reaches the terminal raw.
+	run --separate-stderr lpar trace -e "$(printf '9p=read,\033[31m')" t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op '\\x1b[31m' in filter (known: $known)"
+	run --separate-stderr lpar trace -e 9p= t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: invalid filter '9p=': no names after '='"
+	# -e 9p and -e 9p=LIST are one class.
+	run --separate-stderr lpar trace -e 9p -e 9p=read t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: option '-e 9p=' given twice"
+	run --separate-stderr lpar trace -e 9p=read -e 9p=write t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: option '-e 9p=' given twice"
+	local f
+	for f in 9P 9p:read p9=read 9pread; do
+		run --separate-stderr lpar trace -e "$f" t1
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "lpar: invalid filter '$f': expected hcall=LIST, exit=LIST, 9p=LIST or 9p"
+	done
+	# Good filters get as far as the partition, which does not exist.
+	for f in 9p 9p=all 9p=none 9p=read,walk '9p=!clunk' 9p=unknown; do
+		run --separate-stderr lpar trace -e "$f" nosuch-partition
+		assert_failure 1
+		assert_equal "$stderr" "lpar: no partition named 'nosuch-partition'"
+	done
 }
 
 @test "-c: a summary table of calls, time and errors per hcall, then how the partition ended" {
@@ -363,14 +401,21 @@ need_fifo_stdin() {
 	grep -q 'event_take() = 0x100' second.out || fail "the second tracer saw nothing: $(cat second.out)"
 }
 
-@test "bash completion: -e classes, then hcall or exit names in a list; partitions; -o files" {
+@test "bash completion: -e classes, then hcall, exit or 9P op names in a list; partitions; -o files" {
 	start_ctl t1
 	complete_bash lpar trace ''
 	assert_output t1
 	complete_bash lpar trace --su
 	assert_output --summary
 	complete_bash lpar trace -e ''
-	assert_output "$(printf 'hcall=\nexit=')"
+	assert_output "$(printf 'hcall=\nexit=\n9p=\n9p')"
+	complete_bash lpar trace -e 9p = 're'
+	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" \
+		"$(printf '%s\n' read readdir readlink remove rename renameat)"
+	complete_bash lpar trace -e 9p = '!walk,cl'
+	assert_output '!walk,clunk'
+	complete_bash lpar trace -e 9p = ''
+	assert_equal "${#lines[@]}" 28
 	complete_bash lpar trace -e hcall = ''
 	assert_line all
 	assert_line console_write
