@@ -781,7 +781,11 @@ static void pump(struct hv_share_dev *d)
 			continue;
 		}
 		if (++turns > TURN_MAX) {
-			hv_io_retry(d->hv, 0); /* others get their turn too */
+			uint64_t one = 1;
+
+			/* Others get their turn too; the doorbell brings us back. */
+			if (write(d->r->sink_fd, &one, sizeof(one)) < 0)
+				hv_io_retry(d->hv, 1);
 			return;
 		}
 		if (used < sizeof(h)) {
