@@ -773,6 +773,7 @@ static void summary(struct trace_view *v)
 {
 	size_t order[LPAR_HC_MAX + 1], p9order[TRACE_P9_OPS], n, np9;
 	struct trace_count sum, p9sum;
+	int hcalls;
 
 	n = rows(v->hc, LPAR_HC_MAX + 1, order, &sum);
 	np9 = rows(v->p9, TRACE_P9_OPS, p9order, &p9sum);
@@ -813,11 +814,15 @@ static void summary(struct trace_view *v)
 		fputs("}\n", v->out);
 		return;
 	}
-	/* An empty hcall table says nothing when the 9P one follows (-e 9p). */
-	if (n || !np9)
+	/*
+	 * An empty table is shown only for what was asked for: the hcalls,
+	 * unless -e 9p hid them, when it is the 9P requests.
+	 */
+	hcalls = n || (class_shown(&v->filter, 1) && !np9);
+	if (hcalls)
 		table(v, v->hc, order, n, &sum, "hcall", slot_name);
-	if (np9) {
-		if (n)
+	if (np9 || !hcalls) {
+		if (hcalls)
 			fputc('\n', v->out);
 		table(v, v->p9, p9order, np9, &p9sum, "9p", op_name);
 	}

@@ -110,6 +110,44 @@ need_fifo_stdin() {
 	assert_line '--- mark: b ---'
 }
 
+@test "-e 9p hides hcalls and exits that no other -e names; -e 9p=LIST alone hides nothing else" {
+	start_ctl t1
+	bg lpar trace -e 9p -o only.out t1
+	local only=$!
+	trace_opened only.out
+	bg lpar trace -e 9p -e hcall=trace_mark -o mark.out t1
+	local mark=$!
+	trace_opened mark.out
+	bg lpar trace -e 9p=read -o read.out t1
+	local rd=$!
+	trace_opened read.out
+	bg lpar trace -c -e 9p -o sum.out t1
+	local sum=$!
+	trace_opened sum.out
+	send t1 'marks a'
+	poll "the mark" has_line "$(console_of t1)" "marked a"
+	send t1 'exit 0'
+	local pid
+	for pid in "$only" "$mark" "$rd" "$sum"; do
+		wait_rc "$pid"
+		assert_equal "$RC" 0
+	done
+	# This partition makes no 9P requests: marks and the end only.
+	assert_equal "$(events only.out)" "$(printf '%s\n' '--- mark: a ---' '+++ exited with 0 +++')"
+	assert_equal "$(events mark.out | sed -E 's/\(msg=0x[0-9a-f]+/(msg=X/; s/ <[0-9.]+>$//')" \
+		"$(printf '%s\n' '--- mark: a ---' 'trace_mark(msg=X, len=1) = 0' '+++ exited with 0 +++')"
+	run events read.out
+	assert_line --regexp '^console_write\('
+	assert_line --regexp '^trace_mark\('
+	assert_line --regexp '^exit\(status=0\) = 0 '
+	# -c -e 9p: the 9P table, empty, and no hcall table.
+	run cat sum.out
+	assert_line --index 0 --regexp '^% time +seconds +usecs/call +calls +errors +9p$'
+	assert_line --regexp '^ *0\.00 +0\.000000 +0 +0 total$'
+	refute_line --regexp 'hcall$'
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 0 +++"
+}
+
 @test "-e: bad filters are usage errors that name the problem" {
 	local f
 	for f in 'bogus=1' 'hcall' 'hcall=' 'hcall=nosuch' 'hcall=info' 'exit=nosuch'; do
