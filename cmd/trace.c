@@ -1,7 +1,7 @@
 /*
- * lpar trace: a partition's hcalls, exits and marks as they happen, read
- * from its control tree's trace file and shown like strace's output (or
- * counted, like strace -c, or as JSON lines).  The reading and showing are
+ * lpar trace: a partition's hcalls, exits, 9P requests and marks as they
+ * happen, read from its control tree's trace file and shown like strace's
+ * output (or counted, like strace -c, or as JSON lines).  The reading and showing are
  * shared with lpar run --trace (cmd/trace.h).
  */
 #include <ctype.h>
@@ -94,9 +94,11 @@ int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 		cls = 2;
 	else if (eq && (size_t)(eq - spec) == 2 && !strncmp(spec, "9p", 2))
 		cls = 4;
-	else if (!strcmp(spec, "9p"))
-		cls = 4, only = 1; /* what the issue asks of it: "-e 9p selects them" */
-	else
+	else if (!strcmp(spec, "9p")) {
+		/* "What does it do with its files?": the requests and nothing else. */
+		cls = 4;
+		only = 1;
+	} else
 		return lerr_set(err, EINVAL,
 				"invalid filter '%s': expected hcall=LIST, exit=LIST, 9p=LIST or 9p",
 				clean);
