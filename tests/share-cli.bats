@@ -50,6 +50,17 @@ usage_error_long() {
 	assert_no_partition
 }
 
+# accepted lpar-args...: the options and the shares passed every check,
+# lpar's own and the host directories': what stops it is the missing
+# image, which is opened after them (so no monitor or library OS is
+# needed to show that a spec was taken).
+accepted() {
+	run --separate-stderr lpar "$@" "$WORK/none.elf"
+	assert_failure 125
+	assert_stderr "lpar: cannot load '$WORK/none.elf': No such file or directory"
+	assert_no_partition
+}
+
 # No partition in the run directory: not listed, no directory of one.
 assert_no_partition() {
 	run --separate-stderr lpar list -a --names
@@ -89,16 +100,11 @@ xs() {
 @test "a GUESTPATH of 255 bytes is taken, one of 256 is a usage error" {
 	local ok="/$(xs 254)" long="/$(xs 255)"
 
-	run --separate-stderr lpar create --share "d1:$ok" "$EX/hello.elf"
-	assert_success
-	run lpar rm -f hello
-	assert_success
+	accepted create --share "d1:$ok"
 	usage_error_long "invalid --share 'd1:/xxx" "' is too long (at most 255 bytes)" \
 		run --share "d1:$long" "$EX/hello.elf"
 	# Normalized first: what counts is the path the partition sees.
-	run --separate-stderr lpar create --name n2 --share "d2:/./$(xs 254)/" "$EX/hello.elf"
-	assert_success
-	assert_output n2
+	accepted run --share "d2:/./$(xs 254)/"
 }
 
 @test "a HOSTDIR whose absolute path is too long to be the GUESTPATH says to give one" {
@@ -126,8 +132,7 @@ xs() {
 	usage_error "invalid --share './d2/../d1/': guest path '$WORK/d1' is shared twice" \
 		run --share d1 --share ./d2/../d1/ "$EX/hello.elf"
 	# Symlinks are not resolved: link and real are two guest paths.
-	run --separate-stderr lpar create --share link --share real "$EX/hello.elf"
-	assert_success
+	accepted create --share link --share real
 }
 
 @test "more than 16 shares are a usage error" {
@@ -136,11 +141,7 @@ xs() {
 	for i in $(seq 16); do
 		args+=(--share "d1:/s$i")
 	done
-	run --separate-stderr lpar create --name sixteen "${args[@]}" "$EX/hello.elf"
-	assert_success
-	assert_output sixteen
-	run lpar rm -f sixteen
-	assert_success
+	accepted create "${args[@]}"
 	usage_error "invalid --share 'd1:/s17': too many shares (at most 16)" \
 		run "${args[@]}" --share d1:/s17 "$EX/hello.elf"
 }
@@ -207,20 +208,18 @@ no_start() {
 @test "valid shares and a workdir are taken: ':ro', ':rw', a 9P socket with and without ANAME" {
 	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
 		"$WORK/srv.sock" || fail "cannot make a Unix socket"
-	run --separate-stderr lpar create --name ok --share d1 --share d2:/data:ro \
-		--share d2:/data2:rw --share 9p:srv.sock:/exp:/srv:ro --share 9p:srv.sock:/srv2 \
-		--workdir /data/../data/ "$EX/hello.elf"
-	assert_success
-	assert_output ok
+	accepted create --share d1 --share d2:/data:ro --share d2:/data2:rw \
+		--share 9p:srv.sock:/exp:/srv:ro --share 9p:srv.sock:/srv2 --workdir /data/../data/
+	# A directory named "ro" is a directory when it is all there is.
+	mkdir ro
+	accepted run --share ro --share ro:/ro:ro --share ro:/rw:rw
 }
 
 # ---- config files ---------------------------------------------------------------
 
 @test "config: share and workdir lines are parsed as --share and --workdir are" {
-	printf 'image = %s\nshare = d1\nshare = "d2:/data:ro"\nworkdir = /data\n' "$EX/hello.elf" >p.conf
-	run --separate-stderr lpar create --name c -f p.conf
-	assert_success
-	assert_output c
+	printf 'share = d1\nshare = "d2:/data:ro"\nworkdir = /data\n' >p.conf
+	accepted create -f p.conf
 	printf 'image = %s\nshare = d1:rel\n' "$EX/hello.elf" >bad.conf
 	run --separate-stderr lpar create -f bad.conf
 	assert_failure 2
@@ -237,8 +236,6 @@ no_start() {
 	run --separate-stderr lpar run -f bad.conf
 	assert_failure 2
 	assert_stderr "lpar: bad.conf:2: invalid share 'd2:/g/': guest path '/g' is shared twice"
-	run lpar list -a --names
-	assert_output c
 }
 
 @test "config: its shares come before --share's, and count toward the 16" {
@@ -249,10 +246,7 @@ no_start() {
 	for i in $(seq 2 16); do
 		echo "share = d1:/s$i" >>p.conf
 	done
-	run --separate-stderr lpar create --name full -f p.conf "$EX/hello.elf"
-	assert_success
-	run lpar rm -f full
-	assert_success
+	accepted create -f p.conf
 	usage_error "invalid --share 'd2:/x': too many shares (at most 16)" \
 		create -f p.conf --share d2:/x "$EX/hello.elf"
 	echo "share = d2:/s17" >>p.conf
@@ -333,11 +327,16 @@ fake_record() {
 	refute_line --regexp '^share '
 }
 
-# The monitor's side (hv/dev_share.c) writes the share lines; before it is
-# merged, there is nothing for these tests to read.
+# The monitor (hv/dev_share.c) writes the share lines, but makes a
+# partition with shares only if the library OS has its fs ring
+# (los_fs_boot); until the library OS's side is in the tree, there is no
+# such partition to look at.
 require_monitor_shares() {
 	[ -f "$ROOT/hv/dev_share.c" ] ||
 		skip "the monitor's share device (hv/dev_share.c) is not in this tree yet"
+	[ -f "$ROOT/build/los/los.elf" ] || fail "build/los/los.elf is missing (make all)"
+	nm "$ROOT/build/los/los.elf" | grep -qw los_fs_boot ||
+		skip "the library OS has no fs ring yet (no los_fs_boot in build/los/los.elf)"
 }
 
 @test "lpar status of a created partition shows its shares and workdir as given" {
@@ -357,7 +356,7 @@ require_monitor_shares() {
 	assert_equal "$(jq -r '.workdir' <<<"$output")" "$WORK/d1"
 }
 
-@test "--workdir overrides the config's workdir; with no share the default is /" {
+@test "--workdir overrides the config's workdir" {
 	require_monitor_shares
 	printf 'share = d1:/in\nworkdir = /in\n' >p.conf
 	run --separate-stderr lpar create --name w -f p.conf --share d2:/out --workdir /out/./ \
@@ -366,11 +365,6 @@ require_monitor_shares() {
 	run --separate-stderr lpar -j status w
 	assert_success
 	assert_equal "$(jq -c '[[.shares[].guest], .workdir]' <<<"$output")" '[["/in","/out"],"/out"]'
-	run --separate-stderr lpar create --name none "$EX/hello.elf"
-	assert_success
-	run --separate-stderr lpar -j status none
-	assert_success
-	assert_equal "$(jq -r '.workdir' <<<"$output")" /
 }
 
 # ---- help and completions -----------------------------------------------------
