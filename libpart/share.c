@@ -15,10 +15,15 @@
 
 int part_path_clean(char *dst, size_t len, const char *path)
 {
+	/* Built whole first: a ".." later may bring a path that ran long back within len. */
+	char *w;
 	size_t n = 0;
 
 	if (path[0] != '/')
 		return -EINVAL;
+	w = malloc(strlen(path) + 2);
+	if (!w)
+		return -ENOMEM;
 	while (*path) {
 		size_t c;
 
@@ -31,26 +36,27 @@ int part_path_clean(char *dst, size_t len, const char *path)
 		}
 		if (c == 2 && path[0] == '.' && path[1] == '.') {
 			/* Lexically: ".." of the root is the root, as the kernel has it. */
-			while (n && dst[n - 1] != '/')
+			while (n && w[n - 1] != '/')
 				n--;
 			if (n)
 				n--;
 			path += c;
 			continue;
 		}
-		if (n + 1 + c >= len)
-			return -ENAMETOOLONG;
-		dst[n++] = '/';
-		memcpy(dst + n, path, c);
+		w[n++] = '/';
+		memcpy(w + n, path, c);
 		n += c;
 		path += c;
 	}
-	if (!n) {
-		if (len < 2)
-			return -ENAMETOOLONG;
-		dst[n++] = '/';
+	if (!n)
+		w[n++] = '/';
+	if (n >= len) {
+		free(w);
+		return -ENAMETOOLONG;
 	}
+	memcpy(dst, w, n);
 	dst[n] = '\0';
+	free(w);
 	return 0;
 }
 
