@@ -56,7 +56,7 @@ GUEST_SRCS := guest/lpar.c guest/ring.c
 GUEST_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -O2 -g $(WARN) -Wno-missing-prototypes
 SDK_HDRS := $(SDK)/include/lpar.h $(SDK)/include/lpar/hcall.h $(SDK)/include/lpar/boot.h \
-	    $(SDK)/include/lpar/ring.h
+	    $(SDK)/include/lpar/ring.h $(SDK)/include/lpar/fs.h
 SDK_LIBS := $(SDK)/lib/liblpar.a
 
 # The library OS: freestanding, general registers only (a syscall keeps
