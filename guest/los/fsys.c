@@ -1038,7 +1038,7 @@ long sys_renameat2(long odirfd, long opath, long ndirfd, long npath, long flags)
 	if (!n.name[0] || n.busy)
 		e = -EBUSY;
 	else if (n.share != o.share)
-		e = n.share < 0 ? -EROFS : -EXDEV;
+		e = -EXDEV; /* before EROFS, as Linux checks the mounts first */
 	else
 		e = p9c_renameat(o.share, o.fid, o.name, n.fid, n.name);
 	fs_res_put(&n);
@@ -1393,10 +1393,10 @@ long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, l
 		return -EIO;
 	if ((off & 4095) || off < 0)
 		return -EINVAL;
-	if ((flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE && (prot & PROT_WRITE))
-		return -ENODEV;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
+	if ((flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE && (prot & PROT_WRITE))
+		return (f->flags & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
 	m = los_mmap(addr, len, prot, (flags & ~(long)MAP_SHARED_VALIDATE) | MAP_PRIVATE | MAP_ANONYMOUS,
 		     -1, 0);
 	if (m < 0)

@@ -504,7 +504,7 @@ int p9c_getattr(int s, uint32_t fid, struct p9c_attr *a)
 	r = call(s, NULL, 0);
 	if (r)
 		return r;
-	return getf("qQdddqqqqqqqqqqqq", NULL, &a->qid, &a->mode, &a->uid, &a->gid, &a->nlink,
+	return getf("qQdddqqqqqqqqqqq", NULL, &a->qid, &a->mode, &a->uid, &a->gid, &a->nlink,
 		    &a->rdev, &a->size, &a->blksize, &a->blocks, &a->atime_sec, &a->atime_nsec,
 		    &a->mtime_sec, &a->mtime_nsec, &a->ctime_sec, &a->ctime_nsec);
 }

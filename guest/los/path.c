@@ -149,19 +149,27 @@ static void release(void)
 	w.fid = P9C_NOFID;
 }
 
-/* rest = a "/" b "/" c, in the buffer rest is not in. */
+/*
+ * rest = a, then "/" b if b is not empty, then c (after a "/" if it has
+ * none), in the buffer rest is not in.  No '/' is added at the end: a
+ * trailing one means a directory.
+ */
 static int rest_set(const char *a, size_t al, const char *b, size_t bl, const char *c)
 {
 	char *d = rest >= restbuf[0] && rest < restbuf[1] ? restbuf[1] : restbuf[0];
-	size_t cl = strlen(c);
+	size_t cl = strlen(c), n = al;
 
 	if (al + bl + cl + 3 > REST_MAX)
 		return -ENAMETOOLONG;
 	memcpy(d, a, al);
-	d[al] = '/';
-	memcpy(d + al + 1, b, bl);
-	d[al + 1 + bl] = '/';
-	memcpy(d + al + bl + 2, c, cl + 1);
+	if (bl) {
+		d[n++] = '/';
+		memcpy(d + n, b, bl);
+		n += bl;
+	}
+	if (cl && c[0] != '/')
+		d[n++] = '/';
+	memcpy(d + n, c, cl + 1);
 	rest = d;
 	return 0;
 }

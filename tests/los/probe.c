@@ -42,10 +42,10 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(mode, "enosys")) {
-		char buf[64];
+		int p[2];
 
-		if (!getcwd(buf, sizeof(buf)))
-			printf("getcwd: %s\n", strerror(errno));
+		if (pipe(p) < 0)
+			printf("pipe: %s\n", strerror(errno));
 		if (fork() < 0)
 			printf("fork: %s\n", strerror(errno));
 		printf("still running\n");
