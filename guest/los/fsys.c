@@ -1364,8 +1364,6 @@ long sys_fstatfs(long fd, long buf)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FS_CON)
-		return -ENOSYS;
 	if (stale(f))
 		return -EIO;
 	if (f->kind == FS_P9)

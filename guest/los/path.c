@@ -269,6 +269,30 @@ static int follow(int j, uint32_t lf, uint32_t base, const char *const *names)
 }
 
 /*
+ * A walk stopped at name k without saying why (Rwalk only counts): the
+ * name is walked alone for the error, which may be ENOENT, ENOTDIR,
+ * EACCES or the server's EMFILE.
+ */
+static int walk_error(uint32_t base, const char *const *names, int k)
+{
+	struct p9c_qid q[P9C_MAXWELEM];
+	int s = w.share, r;
+	long nf = p9c_fid_new(s);
+
+	if (nf < 0)
+		return (int)nf;
+	r = p9c_walk(s, base, (uint32_t)nf, k, names, w.len, q);
+	if (r != k) {
+		p9c_fid_drop(s, (uint32_t)nf);
+		return r < 0 ? r : -ENOENT;
+	}
+	/* In place: a failed walk leaves the fid where it was. */
+	r = p9c_walk(s, (uint32_t)nf, (uint32_t)nf, 1, names + k, w.len + k, q);
+	p9c_clunk(s, (uint32_t)nf);
+	return r < 0 ? r : -ENOENT;
+}
+
+/*
  * Walks the pending names in one Twalk.  Returns 0 when they are all
  * walked, 1 when a symlink among them was spliced into the rest, or
  * -errno.  A symlink as the last name is followed only if follow_last.
@@ -302,7 +326,7 @@ static int verify(int follow_last)
 	if (j < got && (j < n - 1 || follow_last))
 		return follow(j, got == n ? (uint32_t)nf : P9C_NOFID, base, names);
 	if (got < n)
-		return q[got - 1].type & P9C_QTDIR ? -ENOENT : -ENOTDIR;
+		return walk_error(base, names, got);
 	release();
 	w.fid = (uint32_t)nf;
 	w.qid = q[n - 1];
