@@ -957,6 +957,26 @@ static int lookup_new(long dirfd, const char *path, struct fs_res *r)
 	return 0;
 }
 
+/* Whether r's name in its directory is a directory: 1, 0 or -errno. */
+static int name_is_dir(const struct fs_res *r)
+{
+	const char *name[1] = { r->name };
+	uint16_t len[1] = { (uint16_t)strlen(r->name) };
+	struct p9c_qid q;
+	long nf = p9c_fid_new(r->share);
+	int got;
+
+	if (nf < 0)
+		return (int)nf;
+	got = p9c_walk(r->share, r->fid, (uint32_t)nf, 1, name, len, &q);
+	if (got != 1) {
+		p9c_fid_drop(r->share, (uint32_t)nf);
+		return got < 0 ? got : -ENOENT;
+	}
+	p9c_clunk(r->share, (uint32_t)nf);
+	return !!(q.type & P9C_QTDIR);
+}
+
 /* r at the directory and the name to take away there. */
 static int lookup_old(long dirfd, const char *path, struct fs_res *r, int dir)
 {
@@ -1004,6 +1024,12 @@ long sys_unlinkat(long dirfd, long path, long flags)
 	e = lookup_old(dirfd, (const char *)path, &r, flags & AT_REMOVEDIR);
 	if (e)
 		return e;
+	if (r.dir_only && !(flags & AT_REMOVEDIR)) {
+		/* "name/" is a directory, or no name at all: never unlinked. */
+		e = name_is_dir(&r);
+		fs_res_put(&r);
+		return e < 0 ? e : e ? -EISDIR : -ENOTDIR;
+	}
 	e = p9c_unlinkat(r.share, r.fid, r.name, flags & AT_REMOVEDIR ? P9_AT_REMOVEDIR : 0);
 	fs_res_put(&r);
 	return e;
