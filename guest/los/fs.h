@@ -28,6 +28,7 @@ struct fs_file {
 	uint8_t qtype;          /* FS_P9: the qid's type */
 	int8_t share;
 	uint8_t end_stale;      /* an O_APPEND write moved the end: the offset is found again */
+	uint8_t fid_append;     /* the fid was opened O_APPEND: the server appends */
 	uint16_t refs;
 	uint16_t path;          /* directories: where their path is kept, or FS_NOPATH */
 	uint32_t flags;         /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH, O_DIRECTORY */

@@ -167,11 +167,18 @@ static long f_write(struct fs_file *f, const void *buf, size_t len, int64_t off)
 		return 0;
 	if (off >= 0)
 		return pwrite_all(f, buf, len, (uint64_t)off);
+	/* O_APPEND set by F_SETFL after the open: the end is found here. */
+	if ((f->flags & O_APPEND) && !f->fid_append) {
+		f->end_stale = 1;
+		r = sync_end(f);
+		if (r)
+			return r;
+	}
 	r = pwrite_all(f, buf, len, f->off);
 	if (r > 0) {
 		f->off += (uint64_t)r;
 		/* The fid was opened O_APPEND: the server wrote at the end, wherever that was. */
-		if (f->flags & O_APPEND)
+		if (f->fid_append)
 			f->end_stale = 1;
 	}
 	return r;
@@ -647,6 +654,7 @@ static long open_res(struct fs_res *r, long flags, int opened)
 		f->gen = p9c_gen;
 		f->qtype = r->qid.type;
 		f->ino = r->qid.path;
+		f->fid_append = !isdir && (flags & O_APPEND) && !(flags & O_PATH);
 		r->owned = 0;
 	}
 	if (isdir) {
@@ -729,7 +737,7 @@ static long open_creat(long dirfd, const char *path, long flags, long mode, stru
 			return -EEXIST;
 		}
 		if (!(q.type & P9C_QTSYMLINK) || (flags & O_NOFOLLOW)) {
-			/* The name's own fid replaces its directory's; r->path stays the directory's. */
+			/* The name's fid replaces its directory's (r->path stays the directory's). */
 			fs_res_put(r);
 			r->fid = (uint32_t)nf;
 			r->owned = 1;
@@ -864,7 +872,8 @@ long sys_getdents64(long fd, long bufp, long lenp)
 	 * A Linux entry may be a few bytes larger than its 9P one: what does
 	 * not fit is asked for again next time, from the last entry's cookie.
 	 */
-	n = p9c_readdir(f->share, f->fid, f->off, len > 0xffffffffu ? 0xffffffffu : (uint32_t)len, &p);
+	n = p9c_readdir(f->share, f->fid, f->off, len > 0xffffffffu ? 0xffffffffu : (uint32_t)len,
+			&p);
 	if (n <= 0)
 		return n;
 	for (end = p + n; end - p >= 24;) {
@@ -1421,8 +1430,8 @@ long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, l
 		return -EACCES;
 	if ((flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE && (prot & PROT_WRITE))
 		return (f->flags & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
-	m = los_mmap(addr, len, prot, (flags & ~(long)MAP_SHARED_VALIDATE) | MAP_PRIVATE | MAP_ANONYMOUS,
-		     -1, 0);
+	m = los_mmap(addr, len, prot,
+		     (flags & ~(long)MAP_SHARED_VALIDATE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m < 0)
 		return m;
 	r = pread_all(f, (char *)m, len, (uint64_t)off, 1);
