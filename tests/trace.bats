@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # lpar trace and lpar run --trace: hcalls with decoded arguments and
-# results, exits, the partition's own marks in order, filters, the -c
-# summary, JSON lines, -o, a slow reader's dropped events, and how a trace
-# ends (the partition's end, Ctrl-C, an ended or unknown partition).
-# tests/guests/ctlhcalls.c is the traced partition: its console input
-# drives it (see the comment at its top).
+# results, exits, the partition's own marks in order, 9P requests of its
+# shares, filters, the -c summary, JSON lines, -o, a slow reader's dropped
+# events, and how a trace ends (the partition's end, Ctrl-C, an ended or
+# unknown partition).  tests/guests/ctlhcalls.c is the traced partition:
+# its console input drives it (see the comment at its top);
+# tests/libc/fileops.c makes the file operations.
 
 load test_helper/common
 load test_helper/partitions
@@ -289,6 +290,146 @@ need_fifo_stdin() {
 	assert_equal "$RC" 0
 	assert_equal "$(cat stdout.out stderr.out)" ""
 	assert_equal "$(tail -n 1 t.out | events /dev/stdin)" "+++ exited with 0 +++"
+}
+
+# ---- 9P requests -----------------------------------------------------------------
+
+FILEOPS=$ROOT/tests/libc/fileops.elf
+
+# A share for fileops: in.txt (12 bytes), a name with a space and a '%', one
+# that is not UTF-8, and one of 150 bytes, longer than a trace line holds.
+make_share() {
+	[ -f "$FILEOPS" ] ||
+		fail "$FILEOPS is missing: build it with 'make tests/libc/fileops.elf' (make check does)"
+	mkdir share
+	printf 'hello world\n' >share/in.txt
+	printf x >'share/my file%.txt'
+	printf z >"$(printf 'share/caf\xe9')"
+	LONG=$(printf 'a%.0s' {1..150})
+	printf yy >"share/$LONG"
+}
+
+# The 9P lines of a plain trace, without their times and durations.
+p9_events() {
+	events "$1" | grep '^9p ' | sed -E 's/ <[0-9]+\.[0-9]{6}>$//'
+}
+
+@test "9P requests: op, the partition's path, read's offset and count, the result or the error" {
+	make_share
+	run --separate-stderr lpar run --trace=t.out --share "$PWD/share:/data" "$FILEOPS" \
+		cat:/data/in.txt stat:/data/in.txt open:/data/nosuch write:/data/out.txt
+	assert_failure 1
+	assert_output "$(printf '%s\n' 'cat /data/in.txt 12' 'stat /data/in.txt size 12' \
+		'open /data/nosuch ENOENT' 'write /data/out.txt 6')"
+	assert_equal "$(cat share/out.txt)" hello
+	# Every 9P line: op, arguments, result, duration.
+	events t.out | grep '^9p ' >p9.txt
+	[ -s p9.txt ] || fail "no 9p lines in: $(cat t.out)"
+	run grep -cvE '^9p [a-z]+\(("[^"]*"(, off=[0-9]+, count=[0-9]+)?)?\) = (-?[0-9]+|-[0-9]+ E[A-Z0-9]+ \([^)]+\)) <[0-9]+\.[0-9]{6}>$' p9.txt
+	assert_output 0
+	run p9_events t.out
+	assert_line '9p walk("/data/in.txt") = 0'
+	assert_line '9p open("/data/in.txt") = 0'
+	assert_line '9p read("/data/in.txt", off=0, count=4096) = 12'
+	assert_line '9p read("/data/in.txt", off=12, count=4096) = 0'
+	assert_line '9p clunk("/data/in.txt") = 0'
+	assert_line '9p getattr("/data/in.txt") = 0'
+	assert_line '9p walk("/data/nosuch") = -2 ENOENT (No such file or directory)'
+	assert_line '9p create("/data/out.txt") = 0'
+	assert_line '9p write("/data/out.txt", off=0, count=6) = 6'
+	refute_line --partial nosuch")" = 0'
+	# The cat's requests in order: nothing read before the open or after the clunk.
+	assert_equal "$(p9_events t.out | grep -F '"/data/in.txt"' | head -n 5 | sed -E 's/\(.*//')" \
+		"$(printf '9p %s\n' walk open read read clunk)"
+	# The hcalls are there too, and the end.
+	run events t.out
+	assert_line --regexp '^console_write\('
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+}
+
+@test "9P requests: paths as the partition's bytes, escaped for the terminal; a long one cut, its result kept" {
+	make_share
+	run --separate-stderr lpar run --trace=t.out --share "$PWD/share:/data" "$FILEOPS" \
+		'cat:/data/my file%.txt' "$(printf 'stat:/data/caf\xe9')" "cat:/data/$LONG"
+	assert_success
+	run p9_events t.out
+	assert_line '9p read("/data/my file%.txt", off=0, count=4096) = 1'
+	assert_line '9p getattr("/data/caf\xe9") = 0'
+	# Cut to fit the monitor's line, but its offset, count and result are whole.
+	assert_line --regexp '^9p read\("/data/a{60,149}", off=0, count=4096\) = 2$'
+	assert_line --regexp '^9p clunk\("/data/a{60,150}"\) = 0$'
+	# No raw byte of the name reached the output.
+	run grep -c "$(printf '\xe9')" t.out
+	assert_output 0
+}
+
+@test "-e 9p shows only them, -e 9p=read only reads; -c and --json count and describe them" {
+	make_share
+	lpar create --name f1 --share "$PWD/share:/data" "$FILEOPS" cat:/data/in.txt \
+		stat:/data/in.txt open:/data/nosuch write:/data/out.txt "$(printf 'stat:/data/caf\xe9')" >/dev/null
+	local out pids=()
+	for out in only.out read.out sum.out sum.json ev.json; do
+		case $out in
+		only.out) bg lpar trace -e 9p -o "$out" f1 ;;
+		read.out) bg lpar trace -e 9p=read -o "$out" f1 ;;
+		sum.out) bg lpar trace -c -o "$out" f1 ;;
+		sum.json) bg lpar trace -c --json -o "$out" f1 ;;
+		ev.json) bg lpar trace --json -o "$out" f1 ;;
+		esac
+		pids+=($!)
+		trace_opened "$out"
+	done
+	run lpar start f1
+	assert_success
+	local pid
+	for pid in "${pids[@]}"; do
+		wait_rc "$pid"
+		assert_equal "$RC" 1
+	done
+
+	# -e 9p: 9P requests, then the end; no hcall.
+	run events only.out
+	assert_line --regexp '^9p read\("/data/in\.txt", off=0, count=4096\) = 12 <'
+	assert_equal "$(events only.out | grep -cv '^9p ')" 1
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+	# -e 9p=read: the reads and nothing else of 9P, the hcalls as before.
+	run events read.out
+	assert_equal "$(p9_events read.out | sed -E 's/\(.*//' | sort -u)" "9p read"
+	assert_line --regexp '^9p read\("/data/in\.txt", off=12, count=4096\) = 0 <'
+	assert_line --regexp '^console_write\('
+
+	# -c: the hcall table, then the 9P one; its rows add up to its total.
+	run cat sum.out
+	assert_line --index 0 --regexp '^% time +seconds +usecs/call +calls +errors +hcall$'
+	assert_line --regexp '^% time +seconds +usecs/call +calls +errors +9p$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +2 +read$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +1 +write$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +[0-9]+ +[1-9][0-9]* walk$'
+	local p9sum p9total n9p
+	p9sum=$(sed -n '/ 9p$/,$p' sum.out | awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ / && !/total$/ { s += $4 } END { print s }')
+	p9total=$(sed -n '/ 9p$/,$p' sum.out | awk '/total$/ { print $(NF - 2) }')
+	n9p=$(jq -s '[.[] | select(.ev == "9p")] | length' ev.json)
+	assert_equal "$p9sum" "$p9total"
+	assert_equal "$p9total" "$n9p"
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+
+	# --json: typed fields; the path unescaped.
+	assert_equal "$(jq -r 'select(.ev == "9p" and .op == "read" and .off == 0) |
+		"\(.share) \(.path) \(.count) \(.ret) \(.dur | type)"' ev.json)" "0 /data/in.txt 4096 12 number"
+	assert_equal "$(jq -r 'select(.ev == "9p" and .path == "/data/nosuch") | "\(.op) \(.ret) \(.errno)"' ev.json)" \
+		"walk -2 ENOENT"
+	assert_equal "$(jq -c 'select(.ev == "9p" and .op == "write") | [.path, .off, .count, .ret]' ev.json)" \
+		'["/data/out.txt",0,6,6]'
+	# Not UTF-8: U+FFFD in path, the bytes themselves in path_pct.
+	assert_equal "$(jq -r 'select(.ev == "9p" and .op == "getattr" and .path_pct) |
+		"\(.path == "/data/caf\ufffd") \(.path_pct)"' ev.json)" "true /data/caf%e9"
+	# Only reads, writes and readdirs have off and count.
+	assert_equal "$(jq -r 'select(.ev == "9p" and (.off != null) and (.op | IN("read", "write", "readdir") | not))' ev.json)" ""
+	# The JSON summary: "9p" beside "hcalls", matching the events.
+	assert_equal "$(jq -r '.["9p"][] | select(.op == "read") | "\(.calls) \(.errors)"' sum.json)" "2 0"
+	assert_equal "$(jq '[.["9p"][].calls] | add' sum.json)" "$n9p"
+	assert_equal "$(jq '[.["9p"][].errors] | add' sum.json)" \
+		"$(jq -s '[.[] | select(.ev == "9p" and .ret < 0)] | length' ev.json)"
 }
 
 # ---- lpar run --trace ------------------------------------------------------------
