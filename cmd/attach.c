@@ -9,7 +9,7 @@ int cmd_attach(int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("attach");
 	struct attach_opts a;
-	int seen_batch = 0, seen_gdb = 0;
+	int seen_batch = 0, seen_gdb = 0, seen_core = 0;
 
 	memset(&a, 0, sizeof(a));
 	for (int i = 1; i < argc; i++) {
@@ -41,17 +41,40 @@ int cmd_attach(int argc, char **argv)
 				return lpar_usage_error(self, "option '--gdb' needs a value");
 			if (!*a.gdb)
 				return lpar_usage_error(self, "option '--gdb' needs an address");
+		} else if (!strcmp(o, "--core") || !strncmp(o, "--core=", 7)) {
+			if (seen_core++)
+				return lpar_usage_error(self, "option '--core' given twice");
+			if (o[6] == '=')
+				a.core = o + 7;
+			else if (more)
+				a.core = argv[++i];
+			else
+				return lpar_usage_error(self, "option '--core' needs a value");
+			if (!*a.core)
+				return lpar_usage_error(self, "option '--core' needs a file");
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			cmd_help_print(self, stdout);
 			return 0;
 		} else if (o[0] == '-') {
 			return lpar_usage_error(self, "unknown option '%s'", o);
 		} else if (a.name) {
+			/* A second operand: after --core, two images. */
+			if (seen_core)
+				return lpar_usage_error(self, "one image at a time ('%s' and '%s')",
+							a.name, o);
 			return lpar_usage_error(self, "one partition at a time ('%s' and '%s')",
 						a.name, o);
 		} else {
 			a.name = o;
 		}
+	}
+	if (a.core) {
+		/* With a core, the operand is the image (gdb's "gdb PROGRAM CORE"). */
+		if (a.gdb)
+			return lpar_usage_error(self, "'--gdb' serves a running partition: it takes no --core");
+		a.image = a.name;
+		a.name = NULL;
+		return debugger_attach(&a);
 	}
 	if (!a.name)
 		return lpar_usage_error(self, "no partition named");
@@ -66,10 +89,16 @@ int debugger_args(const struct attach_opts *a, char **argv, int max)
 {
 	int n = 0;
 
-	if (max < 10 + 2 * a->nsteps)
+	if (max < 12 + 2 * a->nsteps)
 		return -1;
-	argv[n++] = (char *)"--name";
-	argv[n++] = (char *)a->name;
+	if (a->name) {
+		argv[n++] = (char *)"--name";
+		argv[n++] = (char *)a->name;
+	}
+	if (a->core) {
+		argv[n++] = (char *)"--core";
+		argv[n++] = (char *)a->core;
+	}
 	if (a->batch)
 		argv[n++] = (char *)"--batch";
 	for (int i = 0; i < a->nsteps; i++) {
@@ -108,6 +137,8 @@ int debugger_parse(int argc, char **argv, struct attach_opts *a)
 			a->name = argv[++i];
 		else if (v && !strcmp(o, "--gdb"))
 			a->gdb = argv[++i];
+		else if (v && !strcmp(o, "--core"))
+			a->core = argv[++i];
 		else if (v && !strcmp(o, "--image"))
 			a->image = argv[++i];
 		else if (v && (!strcmp(o, "--ex") || !strcmp(o, "--x")) &&
@@ -117,5 +148,5 @@ int debugger_parse(int argc, char **argv, struct attach_opts *a)
 		} else
 			return -1;
 	}
-	return a->name ? 0 : -1;
+	return a->name || a->core ? 0 : -1;
 }

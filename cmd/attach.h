@@ -15,7 +15,8 @@ struct attach_opts {
 	const char *gdb;           /* --gdb ADDR: serve gdb instead of the REPL */
 	int launched;              /* lpar run --debug: ours to end */
 	int console;               /* show the partition's console on stdout */
-	const char *image;         /* what it was launched from, for the banner */
+	const char *image;         /* what it was launched from, for the banner; with core, IMAGE */
+	const char *core;          /* --core CORE: a core file instead of a partition */
 };
 
 /*

@@ -15,6 +15,7 @@
 
 #include "../common/num.h"
 #include "../common/text.h"
+#include "../elf/core.h"
 #include "../elf/elf.h"
 #include "../libpart/image.h"
 #include "../libpart/mem.h"
@@ -32,10 +33,27 @@ int mem_fail(struct mem_ctx *x, const char *verb, const struct lerr *err)
 	return 1;
 }
 
+/* --core: the core file stands for the partition, read-only. */
+static int core_attach(struct mem_ctx *x)
+{
+	struct lerr err = { 0 };
+
+	if (elf_core_open(x->core, &x->cf, &err)) {
+		x->cf = NULL;
+		lpar_error("cannot read core '%s': %s", x->core, err.msg);
+		return 1;
+	}
+	if (part_mem_open_core(x->cf, &x->m, &err))
+		return mem_fail(x, "open", &err);
+	return 0;
+}
+
 int mem_attach(struct mem_ctx *x, unsigned what)
 {
 	struct lerr err = { 0 };
 
+	if (x->core)
+		return core_attach(x);
 	if (part_open(x->name, &x->p, &x->st, &err)) {
 		x->p = NULL;
 		if (err.code == ESRCH && strcmp(x->st.state, "gone"))
@@ -65,8 +83,35 @@ int mem_attach(struct mem_ctx *x, unsigned what)
 	return 0;
 }
 
+/* A core's image: --image, else the one its NT_FILE note names. */
+static void core_image(struct mem_ctx *x)
+{
+	const char *path = x->image ? x->image : x->cf->image;
+
+	if (!*path) {
+		lerr_set(&x->img_err, ENOENT, "the core names no image (give it with --image FILE)");
+		return;
+	}
+	if (part_image_open(path, &x->img, &x->img_err)) {
+		char msg[sizeof(x->img_err.msg)];
+
+		x->img = NULL;
+		snprintf(msg, sizeof(msg), "%s", x->img_err.msg);
+		if (x->image)
+			lerr_set(&x->img_err, x->img_err.code, "'%s': %s", path, msg);
+		else
+			lerr_set(&x->img_err, x->img_err.code,
+				 "the image the core names, '%s': %s (give it with --image FILE)",
+				 path, msg);
+	}
+}
+
 const struct elf_image *mem_image(struct mem_ctx *x)
 {
+	if (!x->img_tried && x->cf) {
+		x->img_tried = 1;
+		core_image(x);
+	}
 	if (!x->img_tried && x->p) {
 		x->img_tried = 1;
 		if (part_image_load(x->p, &x->st, &x->img, &x->img_err))
@@ -145,9 +190,9 @@ int mem_addr(struct mem_ctx *x, const char *s, uint64_t *out, uint64_t *symsize)
 				   image_shown(x, shown, sizeof(shown)));
 		return 1;
 	case -ENOTUNIQ:
-		lpar_error("ambiguous symbol '%.*s': %u definitions in '%s' (give an address; 'lpar mem %s sym %.*s' lists them)",
-			   nlen, s, x->symdefs, image_shown(x, shown, sizeof(shown)), x->name,
-			   nlen, s);
+		lpar_error("ambiguous symbol '%.*s': %u definitions in '%s' (give an address; 'lpar mem %s%s sym %.*s' lists them)",
+			   nlen, s, x->symdefs, image_shown(x, shown, sizeof(shown)),
+			   x->core ? "--core " : "", x->name, nlen, s);
 		return 1;
 	case -ERANGE:
 		return lpar_usage_error(x->self, "address '%s' is out of range", s);
@@ -413,8 +458,8 @@ static int mem_read(struct mem_ctx *x, int argc, char **argv)
 		return lpar_usage_error(x->self, "length %llu is not a multiple of %u (--format %s)",
 					(unsigned long long)len, unit, x->format);
 	if (f == F_RAW && isatty(STDOUT_FILENO)) {
-		lpar_error("not writing raw memory to a terminal: redirect it, or use 'lpar mem %s dump'",
-			   x->name);
+		lpar_error("not writing raw memory to a terminal: redirect it, or use 'lpar mem %s%s dump'",
+			   x->core ? "--core " : "", x->name);
 		return 1;
 	}
 	if ((r = mem_attach(x, MEM_ATTACH_MEM)) || (r = mem_addr(x, argv[0], &addr, &symsize)))
@@ -770,17 +815,18 @@ static const struct mem_sub {
 	unsigned opts;   /* MO_* it takes */
 	int json;
 } subs[] = {
-	{ "read", mem_read, MO_VIRT | MO_FORMAT, 0 },
+	{ "read", mem_read, MO_VIRT | MO_FORMAT | MO_CORE | MO_IMAGE, 0 },
 	{ "write", mem_write, MO_VIRT | MO_FORCE | MO_FORMAT | MO_FILE, 0 },
-	{ "dump", mem_dump, MO_VIRT | MO_OUTPUT, 0 },
+	{ "dump", mem_dump, MO_VIRT | MO_OUTPUT | MO_CORE | MO_IMAGE, 0 },
 	{ "load", mem_load, MO_VIRT | MO_FORCE, 0 },
-	{ "find", mem_find, MO_VIRT | MO_STRING | MO_INT | MO_SIZE, 1 },
+	{ "find", mem_find, MO_VIRT | MO_STRING | MO_INT | MO_SIZE | MO_CORE | MO_IMAGE, 1 },
 	{ "map", mem_map, 0, 1 },
-	{ "sym", mem_sym, 0, 1 },
+	{ "sym", mem_sym, MO_CORE | MO_IMAGE, 1 },
 };
 
 static const char *const opt_names[] = {
 	"--virt", "--force", "--format", "--file", "--output", "--string", "--int", "--size",
+	"--core", "--image",
 };
 
 int cmd_mem(int argc, char **argv)
@@ -794,6 +840,8 @@ int cmd_mem(int argc, char **argv)
 		{ "string", required_argument, NULL, 's' },
 		{ "int", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 'z' },
+		{ "core", required_argument, NULL, 'c' },
+		{ "image", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -816,6 +864,8 @@ int cmd_mem(int argc, char **argv)
 		case 's': bit = MO_STRING; val = &x.string; break;
 		case 'n': bit = MO_INT; val = &x.intval; break;
 		case 'z': bit = MO_SIZE; val = &x.size; break;
+		case 'c': bit = MO_CORE; val = &x.core; break;
+		case 'I': bit = MO_IMAGE; val = &x.image; break;
 		case 'h':
 			cmd_help_print(x.self, stdout);
 			return 0;
@@ -832,11 +882,18 @@ int cmd_mem(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
+	if (x.image && !x.core)
+		return lpar_usage_error(x.self, "--image goes with --core (a partition's image is its own)");
+	/* A core stands where NAME would: the operands start with the command. */
+	if (x.core) {
+		argc++;
+		argv--;
+	} else if (argc < 1) {
 		return lpar_usage_error(x.self, "no partition named");
+	}
 	if (argc < 2)
 		return lpar_usage_error(x.self, "no memory command (read, write, dump, load, find, map or sym)");
-	x.name = argv[0];
+	x.name = x.core ? x.core : argv[0];
 	x.sub = argv[1];
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(subs[i].name, argv[1]))
@@ -844,6 +901,12 @@ int cmd_mem(int argc, char **argv)
 	if (!sub)
 		return lpar_usage_error(x.self, "unknown memory command '%s' (read, write, dump, load, find, map or sym)",
 					argv[1]);
+	if (x.core && (!strcmp(sub->name, "write") || !strcmp(sub->name, "load")))
+		return lpar_usage_error(x.self, "'lpar mem %s' cannot change a core file: a core is read-only",
+					sub->name);
+	if (x.core && !(sub->opts & MO_CORE))
+		return lpar_usage_error(x.self, "'lpar mem %s' needs a live partition: it takes no --core",
+					sub->name);
 	if (lpar_opts.json && !sub->json) {
 		lpar_opts.json = 0;
 		return lpar_usage_error(x.self, "'lpar mem %s' has no JSON output", sub->name);
@@ -857,6 +920,7 @@ int cmd_mem(int argc, char **argv)
 	r = sub->fn(&x, argc - 2, argv + 2);
 	part_image_free(x.img);
 	part_mem_close(x.m);
+	elf_core_close(x.cf);
 	part_close(x.p);
 	return r;
 }

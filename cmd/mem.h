@@ -23,6 +23,8 @@ enum {
 	MO_STRING = 1u << 5,
 	MO_INT = 1u << 6,
 	MO_SIZE = 1u << 7,
+	MO_CORE = 1u << 8,
+	MO_IMAGE = 1u << 9,
 };
 
 struct mem_ctx {
@@ -30,10 +32,12 @@ struct mem_ctx {
 	const char *sub;           /* the subcommand's name */
 	unsigned seen;             /* MO_* given */
 	const char *format, *file, *output, *string, *intval, *size;
-	const char *name;          /* the partition */
+	const char *core, *image;  /* --core FILE instead of a partition; its image */
+	const char *name;          /* the partition, or the core's path */
 	struct part *p;
 	struct part_status st;
 	struct part_mem *m;
+	struct elf_core *cf;       /* the core file (--core), or NULL */
 	struct part_image *img;    /* loaded on first use */
 	int img_tried;
 	struct lerr img_err;
@@ -46,7 +50,7 @@ struct mem_ctx {
 
 /*
  * Opens the partition (and with MEM_ATTACH_MEM its memory, translated with
- * --virt).  Returns 0 or the exit status after printing the error.
+ * --virt), or with --core the core file and its memory.  Returns 0 or the exit status after printing the error.
  */
 int mem_attach(struct mem_ctx *x, unsigned what);
 

@@ -147,7 +147,7 @@ static int set_break(struct dbg_session *s, const char *args, int temp, struct l
 	uint64_t addr;
 	int e, other = 0;
 
-	if ((e = dbg_session_need(s, err)) || (e = location(s, args, &addr, err)))
+	if ((e = dbg_session_need_live(s, err)) || (e = location(s, args, &addr, err)))
 		return e;
 	if (s->nbps == DBG_MAX_BPS)
 		return lerr_set(err, ENOSPC, "too many breakpoints (at most %d)", DBG_MAX_BPS);
@@ -244,7 +244,7 @@ static int set_watch(struct dbg_session *s, const char *args, char kind, struct 
 	unsigned len;
 	int e;
 
-	if ((e = dbg_session_need(s, err)))
+	if ((e = dbg_session_need_live(s, err)))
 		return e;
 	if (!*args)
 		return lerr_set(err, EINVAL, "Argument required (expression to compute).");
@@ -315,7 +315,7 @@ int dbg_cmd_continue(struct dbg_session *s, const char *args, struct lerr *err)
 	int e;
 
 	(void)args;
-	if ((e = dbg_session_need(s, err)))
+	if ((e = dbg_session_need_live(s, err)))
 		return e;
 	fprintf(s->out, "Continuing.\n");
 	if ((e = dbg_session_resume(s, 0, 0, &ev, err)))
@@ -330,7 +330,7 @@ int dbg_cmd_stepi(struct dbg_session *s, const char *args, struct lerr *err)
 	unsigned n;
 	int e;
 
-	if ((e = dbg_session_need(s, err)) || (e = count_arg(s, args, &n, err)))
+	if ((e = dbg_session_need_live(s, err)) || (e = count_arg(s, args, &n, err)))
 		return e;
 	if ((e = dbg_session_resume(s, 1, n, &ev, err)))
 		return e;
@@ -471,7 +471,7 @@ static int step_line(struct dbg_session *s, int over, struct lerr *err)
 	uint64_t pc, off;
 	int line0, line, e = 0;
 
-	if ((e = dbg_session_need(s, err)))
+	if ((e = dbg_session_need_live(s, err)))
 		return e;
 	if (!s->lines)
 		return lerr_set(err, ENOTSUP, NO_LINES "; use stepi and nexti");
@@ -508,7 +508,7 @@ int dbg_cmd_nexti(struct dbg_session *s, const char *args, struct lerr *err)
 	unsigned n;
 	int e = 0;
 
-	if ((e = dbg_session_need(s, err)) || (e = count_arg(s, args, &n, err)))
+	if ((e = dbg_session_need_live(s, err)) || (e = count_arg(s, args, &n, err)))
 		return e;
 	for (unsigned i = 0; i < n; i++) {
 		e = next_one(s, &ev, err);
@@ -591,7 +591,7 @@ int dbg_cmd_finish(struct dbg_session *s, const char *args, struct lerr *err)
 	int e;
 
 	(void)args;
-	if ((e = dbg_session_need(s, err)) || (e = dbg_regs_get(s->t, &r, err)))
+	if ((e = dbg_session_need_live(s, err)) || (e = dbg_regs_get(s->t, &r, err)))
 		return e;
 	f = (struct dbg_frame){ r.rip, r.rsp, r.rbp };
 	if (dbg_unwind_step(s->unwind, &f, 1, read8, s, &caller))

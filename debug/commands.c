@@ -173,7 +173,7 @@ int dbg_cmd_echo(struct dbg_session *s, const char *args, struct lerr *err)
 
 int dbg_cmd_kill(struct dbg_session *s, const char *args, struct lerr *err)
 {
-	int e = dbg_session_need(s, err);
+	int e = dbg_session_need_live(s, err);
 
 	(void)args;
 	if (e)
@@ -193,6 +193,11 @@ int dbg_cmd_detach(struct dbg_session *s, const char *args, struct lerr *err)
 	(void)args;
 	if (e)
 		return e;
+	if (dbg_core(s->t)) {
+		dbg_session_drop(s);
+		fprintf(s->out, "No core file now.\n");
+		return 0;
+	}
 	fprintf(s->out, "Detaching from partition '%s'\n", s->name);
 	dbg_session_drop(s);
 	fprintf(s->out, "[Partition '%s' detached]\n", s->name);

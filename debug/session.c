@@ -56,6 +56,15 @@ int dbg_session_need(struct dbg_session *s, struct lerr *err)
 	return 0;
 }
 
+int dbg_session_need_live(struct dbg_session *s, struct lerr *err)
+{
+	int e = dbg_session_need(s, err);
+
+	if (!e && dbg_core(s->t))
+		return lerr_set(err, EPERM, DBG_CORE_NOT_RUN);
+	return e;
+}
+
 static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len, struct lerr *err)
 {
 	struct dbg_session *s = ctx;

@@ -90,6 +90,8 @@ int dbg_session_eval(struct dbg_session *s, const char *expr, struct dbg_value *
 int dbg_session_addr(struct dbg_session *s, const char *expr, uint64_t *addr,
 		     struct lerr *err);
 int dbg_session_need(struct dbg_session *s, struct lerr *err);
+/* dbg_session_need(), and a target that can run: not a core file. */
+int dbg_session_need_live(struct dbg_session *s, struct lerr *err);
 int dbg_session_pc(struct dbg_session *s, uint64_t *pc, struct lerr *err);
 /* "0x0000000000100010 in main ()", or with line information "main () at f.c:6" and line 6 */
 void dbg_session_frame_line(struct dbg_session *s, uint64_t pc);

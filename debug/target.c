@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/err.h"
+#include "../elf/core.h"
 #include "../elf/elf.h"
 #include "../libpart/image.h"
 #include "../libpart/mem.h"
@@ -36,6 +37,7 @@ struct dbg_target {
 	pthread_mutex_t lock;    /* the command connection and what follows */
 	struct part_mem *mem;    /* guest-virtual, through the vCPU's page tables */
 	struct part_image *img;
+	struct elf_core *core;   /* a core file instead of a partition: read-only */
 	struct vcpu_regs regs;    /* cached while stopped */
 	int regs_valid;
 	struct dbg_break breaks[DBG_MAX_BREAKS];
@@ -48,6 +50,13 @@ const struct elf_image *dbg_image(const struct dbg_target *t) { return part_imag
 const char *dbg_image_path(const struct dbg_target *t) { return part_image_shown(t->img); }
 long dbg_pid(const struct dbg_target *t) { return t->pid; }
 int dbg_ended(const struct dbg_target *t) { return t->ended; }
+const struct elf_core *dbg_core(const struct dbg_target *t) { return t->core; }
+
+/* What everything that would run or change a core answers. */
+static int core_err(struct lerr *err)
+{
+	return lerr_set(err, EPERM, DBG_CORE_NOT_RUN);
+}
 
 static int ended_err(struct dbg_target *t, struct lerr *err)
 {
@@ -78,6 +87,11 @@ static int regs_fetch_locked(struct dbg_target *t, struct lerr *err)
 
 	if (t->regs_valid)
 		return 0;
+	if (t->core) {
+		t->regs = t->core->regs;
+		t->regs_valid = 1;
+		return 0;
+	}
 	n = part_regs_read(t->p, 0, &text);
 	if (n < 0) {
 		if (n == -EBUSY)
@@ -109,9 +123,12 @@ int dbg_regs_get(struct dbg_target *t, struct vcpu_regs *r, struct lerr *err)
 int dbg_regs_set(struct dbg_target *t, const struct vcpu_regs *r, struct lerr *err)
 {
 	char text[1024];
-	size_t n = dbg_regs_format(r, text, sizeof(text));
+	size_t n;
 	int e;
 
+	if (t->core)
+		return core_err(err);
+	n = dbg_regs_format(r, text, sizeof(text));
 	pthread_mutex_lock(&t->lock);
 	e = part_regs_write(t->p, 0, text, n);
 	t->regs_valid = 0;
@@ -169,6 +186,8 @@ int dbg_mem_write(struct dbg_target *t, uint64_t addr, const void *buf,
 	char cmd[64];
 	int e = 0;
 
+	if (t->core)
+		return core_err(err);
 	pthread_mutex_lock(&t->lock);
 	/*
 	 * A write over a planted breakpoint: lift it first so the monitor
@@ -216,6 +235,8 @@ int dbg_break(struct dbg_target *t, uint64_t addr, struct lerr *err)
 	uint8_t orig;
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < t->nbreaks; i++)
 		if (t->breaks[i].addr == addr) {
@@ -255,6 +276,8 @@ int dbg_delete(struct dbg_target *t, uint64_t addr, struct lerr *err)
 	char cmd[64];
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	snprintf(cmd, sizeof(cmd), "delete 0x%llx", (unsigned long long)addr);
 	pthread_mutex_lock(&t->lock);
 	e = command_locked(t, cmd);
@@ -282,6 +305,8 @@ int dbg_watch(struct dbg_target *t, uint64_t addr, uint64_t len, char kind,
 	char cmd[96];
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	if (kind != 'w' && kind != 'r' && kind != 'a')
 		return lerr_set(err, EINVAL, "unknown watchpoint kind '%c'", kind);
 	if (len < 1 || len > 4096)
@@ -311,6 +336,8 @@ int dbg_unwatch(struct dbg_target *t, uint64_t addr, struct lerr *err)
 	char cmd[64];
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	snprintf(cmd, sizeof(cmd), "unwatch 0x%llx", (unsigned long long)addr);
 	e = command(t, cmd);
 	if (e == -ENOENT)
@@ -329,6 +356,8 @@ static int run_command(struct dbg_target *t, const char *cmd, struct lerr *err)
 {
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	pthread_mutex_lock(&t->lock);
 	e = command_locked(t, cmd);
 	t->regs_valid = 0;
@@ -363,6 +392,8 @@ int dbg_kill(struct dbg_target *t, struct lerr *err)
 {
 	int e;
 
+	if (t->core)
+		return core_err(err);
 	pthread_mutex_lock(&t->lock);
 	e = part_ctl(t->p, "kill", err);
 	t->regs_valid = 0;
@@ -395,6 +426,13 @@ int dbg_wait(struct dbg_target *t, struct dbg_event *ev, struct lerr *err)
 	char buf[1024];
 	ssize_t n;
 
+	/* A core stands still where it was written. */
+	if (t->core) {
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = DBG_STOP_ATTACH;
+		ev->rip = t->core->regs.rip;
+		return 0;
+	}
 	if (t->ended)
 		return ended_from_record(t, ev, err);
 	n = part_debug_event(t->dbg, buf, sizeof(buf));
@@ -450,6 +488,62 @@ fail:
 	return e;
 }
 
+/*
+ * A core: its image is the one given or, else, the one its NT_FILE note
+ * names.  Without an image there are no symbols to debug with.
+ */
+static int core_image(struct dbg_target *t, const char *image, struct lerr *err)
+{
+	struct lerr why = { 0 };
+	const char *path = image ? image : t->core->image;
+
+	if (!*path)
+		return lerr_set(err, ENOENT,
+				"core '%s' names no image: give it (lpar attach --core CORE IMAGE)",
+				t->core->path);
+	if (part_image_open(path, &t->img, &why) == 0)
+		return 0;
+	if (image)
+		return lerr_set(err, why.code, "cannot read image '%s': %s", path, why.msg);
+	return lerr_set(err, why.code,
+			"cannot read image '%s', which core '%s' names: %s (give it: lpar attach --core CORE IMAGE)",
+			path, t->core->path, why.msg);
+}
+
+int dbg_open_core(const char *core, const char *image, struct dbg_target **out,
+		  struct lerr *err)
+{
+	struct lerr why = { 0 };
+	struct dbg_target *t;
+	const char *base;
+	int e;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return lerr_set(err, ENOMEM, "out of memory");
+	pthread_mutex_init(&t->lock, NULL);
+	e = elf_core_open(core, &t->core, &why);
+	if (e) {
+		lerr_set(err, why.code, "cannot read core '%s': %s", core, why.msg);
+		goto fail;
+	}
+	/* Named as the partition was, else as the file is. */
+	base = strrchr(core, '/') ? strrchr(core, '/') + 1 : core;
+	snprintf(t->name, sizeof(t->name), "%s",
+		 t->core->have_lpar && t->core->lpar.name[0] ? t->core->lpar.name : base);
+	t->pid = t->core->pid;
+	e = part_mem_open_core(t->core, &t->mem, err);
+	if (!e)
+		e = core_image(t, image, err);
+	if (e)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	dbg_detach(t);
+	return e;
+}
+
 void dbg_detach(struct dbg_target *t)
 {
 	if (!t)
@@ -457,6 +551,7 @@ void dbg_detach(struct dbg_target *t)
 	part_debug_close(t->dbg);
 	if (t->mem)
 		part_mem_close(t->mem);
+	elf_core_close(t->core);
 	part_close(t->p);
 	part_image_free(t->img);
 	pthread_mutex_destroy(&t->lock);

@@ -13,6 +13,7 @@
 #include "../common/regs.h" /* struct vcpu_regs: what vcpu/0/regs holds */
 
 struct lerr;
+struct elf_core;
 struct elf_image;
 struct dbg_target;
 
@@ -41,7 +42,20 @@ struct dbg_event {
  * a created one and starts on the first dbg_cont()/dbg_step().
  */
 int dbg_attach(const char *name, struct dbg_target **out, struct lerr *err);
-/* Releases the debug file: breakpoints go, the partition runs on. */
+/*
+ * Opens a core file as a target that only reads: registers and memory as
+ * the core holds them, symbols from image (NULL: the image the core's
+ * NT_FILE note names).  What would run or change it (dbg_cont, dbg_step,
+ * dbg_break, dbg_watch, dbg_regs_set, dbg_mem_write, dbg_kill) fails with
+ * EPERM and DBG_CORE_NOT_RUN; dbg_wait() reports the stop it was written at.
+ */
+int dbg_open_core(const char *core, const char *image, struct dbg_target **out,
+		  struct lerr *err);
+#define DBG_CORE_NOT_RUN "The program is not being run: this is a core file."
+/* The core a dbg_open_core() target reads, or NULL for a partition. */
+const struct elf_core *dbg_core(const struct dbg_target *t);
+
+/* Releases the debug file: breakpoints go, the partition runs on (a core is closed). */
 void dbg_detach(struct dbg_target *t);
 
 const char *dbg_name(const struct dbg_target *t);

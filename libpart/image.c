@@ -133,6 +133,24 @@ int part_image_load(struct part *p, const struct part_status *st,
 	return 0;
 }
 
+int part_image_open(const char *path, struct part_image **out, struct lerr *err)
+{
+	struct part_image *im = calloc(1, sizeof(*im));
+	int e;
+
+	if (!im)
+		return lerr_set(err, ENOMEM, "out of memory");
+	im->copy_fd = -1;
+	snprintf(im->shown, sizeof(im->shown), "%s", path);
+	e = elf_open(path, &im->elf, err);
+	if (e) {
+		free(im);
+		return e;
+	}
+	*out = im;
+	return 0;
+}
+
 void part_image_free(struct part_image *im)
 {
 	if (!im)

@@ -15,6 +15,8 @@ struct part_image;
 /* st is p's live status (for the image path and the monitor's pid). */
 int part_image_load(struct part *p, const struct part_status *st,
 		    struct part_image **out, struct lerr *err);
+/* An image by its path, for a partition that is gone (its core names it). */
+int part_image_open(const char *path, struct part_image **out, struct lerr *err);
 void part_image_free(struct part_image *im);
 const struct elf_image *part_image_elf(const struct part_image *im);
 /* The path to show: the status's, even when the symbols came from a copy. */

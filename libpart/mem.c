@@ -6,6 +6,7 @@
 
 #include "../common/err.h"
 #include "../common/num.h"
+#include "../elf/core.h"
 #include "../p9/client.h"
 #include "mem.h"
 #include "pagewalk.h"
@@ -14,6 +15,7 @@
 
 struct part_mem {
 	struct part *p;
+	const struct elf_core *core; /* a core file's memory instead of p's */
 	uint8_t *win;            /* the memory window, or NULL: the mem file */
 	uint64_t size;
 	uint32_t fid;            /* the mem file, opened on first use */
@@ -67,6 +69,24 @@ int part_mem_open(struct part *p, const struct part_status *st, struct part_mem 
 		}
 		m->size = st->mem;
 	}
+	*out = m;
+	return 0;
+}
+
+/*
+ * A core holds the partition's virtual address space, which is its
+ * physical one too (identity-mapped): its addresses count as virtual, so
+ * that a page the core lacks reads as unmapped, as with --virt.
+ */
+int part_mem_open_core(const struct elf_core *core, struct part_mem **out, struct lerr *err)
+{
+	struct part_mem *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return lerr_set(err, ENOMEM, "out of memory");
+	m->core = core;
+	m->size = core->have_lpar && core->lpar.mem ? core->lpar.mem : elf_core_top(core);
+	m->virt = 1;
 	*out = m;
 	return 0;
 }
@@ -165,9 +185,13 @@ static int reg_value(const char *text, const char *name, uint64_t *out)
 int part_mem_set_virt(struct part_mem *m, struct lerr *err)
 {
 	char *text = NULL;
-	/* Fixed since boot (CPL 3 can't change them): read whatever the state. */
-	ssize_t n = p9c_read_path(part_conn(m->p), "vcpu/0/mmu", &text, 4096);
+	ssize_t n;
 	int e;
+
+	if (m->core)
+		return 0;
+	/* Fixed since boot (CPL 3 can't change them): read whatever the state. */
+	n = p9c_read_path(part_conn(m->p), "vcpu/0/mmu", &text, 4096);
 
 	if (n < 0)
 		return lerr_set(err, (int)-n, "cannot read the paging registers of '%s': %s",
@@ -187,7 +211,13 @@ int part_mem_set_virt(struct part_mem *m, struct lerr *err)
 
 int part_mem_translate(struct part_mem *m, uint64_t va, uint64_t *pa, uint64_t *left)
 {
-	int e = pagewalk_translate(&m->mmu, va, pte_read, m, pa, left);
+	int e;
+
+	if (m->core) {
+		*pa = va;
+		return elf_core_find(m->core, va, left);
+	}
+	e = pagewalk_translate(&m->mmu, va, pte_read, m, pa, left);
 
 	/* A page-table entry that points past RAM is as good as not present. */
 	if (!e && (*pa >= m->size))
@@ -203,6 +233,12 @@ int part_mem_check(struct part_mem *m, uint64_t addr, uint64_t len, uint64_t *ba
 	char size[32];
 	uint64_t end;
 
+	if (m->core) {
+		if (elf_core_check(m->core, addr, len, bad) == 0)
+			return 0;
+		return lerr_set(err, EFAULT, "address 0x%llx is not in the core (not mapped, or never touched)",
+				(unsigned long long)*bad);
+	}
 	num_format_size(m->size, size, sizeof(size));
 	if (!m->virt && addr >= m->size) {
 		*bad = addr;
@@ -245,6 +281,10 @@ static int rw(struct part_mem *m, uint64_t addr, void *buf, size_t len, int writ
 {
 	uint64_t bad, done = 0;
 	int e = part_mem_check(m, addr, len, &bad, err);
+
+	if (m->core && !e)
+		return write ? lerr_set(err, EROFS, "a core file cannot be written")
+			     : elf_core_read(m->core, addr, buf, len, err);
 
 	while (!e && done < len) {
 		uint64_t pa = addr + done, left = len - done;

@@ -14,6 +14,7 @@ struct lerr;
 struct part;
 struct part_status;
 struct part_mem;
+struct elf_core;
 
 /*
  * Opens p's memory; st is its status (the RAM size, used when the window
@@ -22,6 +23,12 @@ struct part_mem;
  */
 int part_mem_open(struct part *p, const struct part_status *st, struct part_mem **out,
 		  struct lerr *err);
+/*
+ * The memory a core file holds, read-only, with the same checks; its
+ * addresses are virtual from the start.  core must stay open until
+ * part_mem_close().
+ */
+int part_mem_open_core(const struct elf_core *core, struct part_mem **out, struct lerr *err);
 void part_mem_close(struct part_mem *m);
 uint64_t part_mem_size(const struct part_mem *m);
 /* 1 if the window is mapped, 0 if the mem file serves instead. */
