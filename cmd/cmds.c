@@ -136,12 +136,14 @@ const struct cmd lpar_cmds[] = {
 	{
 		"attach", HANDLER(cmd_attach), 0,
 		"lpar attach [-batch] [-ex COMMAND]... [-x FILE]... NAME\n"
-		"       lpar attach --gdb ADDR NAME",
+		"       lpar attach --gdb ADDR NAME\n"
+		"       lpar attach [-batch] [-ex COMMAND]... [-x FILE]... --core CORE [IMAGE]",
 		"debug a running partition with gdb's commands, or serve gdb's remote protocol",
 		"  -batch              run the -ex and -x commands, then leave (status 1 if one failed)\n"
 		"  -ex COMMAND         run a debugger command (in order with -x; repeatable)\n"
 		"  -x FILE             run the debugger commands in FILE\n"
 		"      --gdb ADDR      serve gdb's remote protocol on [HOST:]PORT or unix:PATH instead\n"
+		"      --core CORE     debug a core file, read-only (IMAGE: the one the core names)\n"
 		"  -h, --help          show this help\n",
 	},
 	{
@@ -153,7 +155,8 @@ const struct cmd lpar_cmds[] = {
 		"       lpar mem [--virt] [--force] NAME load FILE ADDR\n"
 		"       lpar mem [--virt] NAME find (PATTERN | --string TEXT | --int N [--size N]) [ADDR [LEN]]\n"
 		"       lpar mem NAME map\n"
-		"       lpar mem NAME sym (ADDR | SYMBOL)",
+		"       lpar mem NAME sym (ADDR | SYMBOL)\n"
+		"       lpar mem --core CORE [--image IMAGE] (read | dump | find | sym) ...",
 		"read, write, search and map a partition's memory",
 		"  ADDR is a number (0x hex or decimal), SYMBOL or SYMBOL+OFF; LEN takes K, M, G\n"
 		"      --virt          addresses are virtual, through the vCPU's page tables (partition paused)\n"
@@ -164,6 +167,8 @@ const struct cmd lpar_cmds[] = {
 		"      --string TEXT   find the bytes of TEXT\n"
 		"      --int N         find the integer N, little-endian, --size 1, 2, 4 or 8 bytes (default 4)\n"
 		"      --size N        the integer's size for --int\n"
+		"      --core CORE     read a core file instead of a partition (read, dump, find, sym)\n"
+		"      --image IMAGE   the core's image, for symbols (default: the one the core names)\n"
 		"  -h, --help          show this help\n",
 	},
 	{

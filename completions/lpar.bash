@@ -10,8 +10,8 @@ _lpar_cmd_opts()
 {
 	case $1 in
 	run)     echo "--detach --rm --config --mem --name --chan --env --share --workdir --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
-	attach)  echo "--gdb --help -batch -ex -x -h" ;;
-	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
+	attach)  echo "--gdb --core --help -batch -ex -x -h" ;;
+	mem)     echo "--virt --force --format --file --output --string --int --size --core --image --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
 	create)  echo "--rm --config --mem --name --chan --env --share --workdir --accel --help -e -f -m -n -h" ;;
@@ -194,13 +194,16 @@ _lpar()
 		case $prev in
 		-ex|--gdb)
 			return 0 ;;
-		-x)
+		-x|--core)
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts attach)" -- "$cur")
+		elif [[ " ${COMP_WORDS[*]:ci:COMP_CWORD-ci} " == *" --core "* ]]; then
+			# With a core, the operand is its image.
+			_lpar_images "$cur"
 		else
 			_lpar_names "${COMP_WORDS[0]}" "$cur"
 		fi
@@ -213,21 +216,29 @@ _lpar()
 		--size)
 			mapfile -t COMPREPLY < <(compgen -W "1 2 4 8" -- "$cur")
 			return 0 ;;
-		--file|--output|-o)
+		--file|--output|-o|--core)
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0 ;;
+		--image)
+			_lpar_images "$cur"
 			return 0 ;;
 		--string|--int)
 			return 0 ;;
 		esac
-		# Options go anywhere; the operands are NAME, the memory command, its own.
+		# Options go anywhere; the operands are NAME (none with --core), the
+		# memory command, its own.
 		local ops=() ddash=''
 		for ((i = ci + 1; i < COMP_CWORD; i++)); do
 			w=${COMP_WORDS[i]}
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--format|--file|--output|-o|--string|--int|--size)
+				--core)
+					ops+=("--core")
+					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
+					((i++)); continue ;;
+				--format|--file|--output|-o|--string|--int|--size|--image)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				-*) continue ;;
