@@ -217,11 +217,13 @@ static int header_check(Elf *e, struct elf_core *c, size_t *phnum, struct lerr *
 				eh.e_type == ET_REL ? "it is an object file" : "unknown e_type");
 	if (eh.e_machine != EM_X86_64)
 		return lerr_set(err, ENOEXEC, "not an x86-64 core (e_machine %u)", eh.e_machine);
+	/* Checked before libelf's count, which is 0 for headers cut short. */
+	if (eh.e_phnum && eh.e_phnum != PN_XNUM &&
+	    (eh.e_phoff > c->file_size ||
+	     (c->file_size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum))
+		return lerr_set(err, ENOEXEC, "truncated: the program headers end past the end of the file");
 	if (elf_getphdrnum(e, phnum) != 0)
 		return lerr_set(err, ENOEXEC, "unreadable program headers: %s", elf_errmsg(-1));
-	if (*phnum && (eh.e_phoff > c->file_size ||
-		       (c->file_size - eh.e_phoff) / sizeof(Elf64_Phdr) < *phnum))
-		return lerr_set(err, ENOEXEC, "truncated: the program headers end past the end of the file");
 	return 0;
 }
 
