@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,10 +119,25 @@ bad:
 	return lerr_set(err, ENOEXEC, "its NT_FILE note is malformed");
 }
 
+/* Copies a "key value" line's value into a string field of lpar's note. */
+#define LPAR_STR(key, field) { key, offsetof(struct elf_core_lpar, field), \
+			       sizeof(((struct elf_core_lpar *)0)->field), 0 }
+#define LPAR_NUM(key, field) { key, offsetof(struct elf_core_lpar, field), 0, 1 }
+
+static const struct {
+	const char *key;
+	size_t off, len;   /* len 0: a number */
+	int num;
+} lpar_keys[] = {
+	LPAR_STR("name", name), LPAR_STR("abi", abi), LPAR_NUM("mem", mem),
+	LPAR_STR("accel", accel), LPAR_STR("image", image), LPAR_STR("state", state),
+	LPAR_STR("regs", regs), LPAR_STR("reason", reason),
+	LPAR_NUM("syscall_rip", syscall_rip), LPAR_NUM("syscall_nr", syscall_nr),
+};
+
 /*
- * lpar's note: "key value" lines (name, abi, mem, reason, syscall), as
- * the writer (hv/core.c) puts them; keys this reader does not know are
- * skipped, so the writer may add some.
+ * lpar's note: "key value" lines (common/corefile.h); keys this reader
+ * does not know are skipped, so the writer may add some.
  */
 static void note_lpar(struct elf_core *c, const uint8_t *d, size_t n)
 {
@@ -130,28 +146,23 @@ static void note_lpar(struct elf_core *c, const uint8_t *d, size_t n)
 	c->have_lpar = 1;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *sp = memchr(p, ' ', (size_t)((nl ? nl : end) - p));
-		size_t klen, vlen;
-		char val[32];
+		const char *sp;
 
 		if (!nl)
 			nl = end;
-		if (sp) {
-			const char *v = sp + 1;
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		for (size_t i = 0; sp && i < sizeof(lpar_keys) / sizeof(lpar_keys[0]); i++) {
+			char *field = (char *)&c->lpar + lpar_keys[i].off, num[32];
 
-			klen = (size_t)(sp - p);
-			vlen = (size_t)(nl - v);
-			field_copy(val, sizeof(val), v, vlen);
-			if (klen == 4 && !memcmp(p, "name", 4))
-				field_copy(c->lpar.name, sizeof(c->lpar.name), v, vlen);
-			else if (klen == 3 && !memcmp(p, "abi", 3))
-				field_copy(c->lpar.abi, sizeof(c->lpar.abi), v, vlen);
-			else if (klen == 3 && !memcmp(p, "mem", 3))
-				c->lpar.mem = strtoull(val, NULL, 0);
-			else if (klen == 6 && !memcmp(p, "reason", 6))
-				field_copy(c->lpar.reason, sizeof(c->lpar.reason), v, vlen);
-			else if (klen == 7 && !memcmp(p, "syscall", 7))
-				c->lpar.syscall_site = strtoull(val, NULL, 0);
+			if (strlen(lpar_keys[i].key) != (size_t)(sp - p) ||
+			    memcmp(p, lpar_keys[i].key, (size_t)(sp - p)))
+				continue;
+			if (lpar_keys[i].num) {
+				field_copy(num, sizeof(num), sp + 1, (size_t)(nl - sp - 1));
+				*(uint64_t *)(void *)field = strtoull(num, NULL, 0);
+			} else {
+				field_copy(field, lpar_keys[i].len, sp + 1, (size_t)(nl - sp - 1));
+			}
 		}
 		p = nl + 1;
 	}
@@ -322,6 +333,9 @@ int elf_core_open(const char *path, struct elf_core **out, struct lerr *err)
 		r = segs_read(e, c, phnum, err);
 	if (!r && !c->have_regs)
 		r = lerr_set(err, ENOEXEC, "it has no registers (no NT_PRSTATUS note)");
+	/* Without NT_FILE, the image as lpar's note names it. */
+	if (!r && !c->image[0] && c->have_lpar)
+		snprintf(c->image, sizeof(c->image), "%s", c->lpar.image);
 	elf_end(e);
 	if (r) {
 		elf_core_close(c);

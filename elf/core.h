@@ -24,13 +24,18 @@ struct elf_core_seg {
 	unsigned flags;  /* ELF_SEG_* */
 };
 
-/* What lpar's own note ("LPAR") says, as far as this reader knows its fields. */
+/* What lpar's own note ("LPAR", common/corefile.h) says, as far as this reader knows its keys. */
 struct elf_core_lpar {
 	char name[64];          /* the partition's name */
 	char abi[32];           /* the hcall ABI */
 	uint64_t mem;           /* its RAM, bytes */
-	char reason[512];       /* why the core was written (the crash line's cause) */
-	uint64_t syscall_site;  /* the library OS's syscall entry, or 0 */
+	char accel[16];         /* kvm or tcg */
+	char image[4096];       /* the image as it was given */
+	char state[32];         /* "crashed", "running", ... when the core was written */
+	char regs[16];          /* whose registers NT_PRSTATUS holds: crash, syscall, current */
+	char reason[512];       /* why it crashed (the crash line's cause), or "" */
+	uint64_t syscall_rip;   /* the program's syscall instruction the library OS served, or 0 */
+	uint64_t syscall_nr;
 };
 
 struct elf_core {

@@ -128,8 +128,10 @@ static const char *builder_write(struct builder *b, size_t cut)
 /* The good core: registers, NT_FILE, lpar's note, three segments. */
 static void good(struct builder *b)
 {
-	static const char lpar[] = "name web1\nabi 1\nmem 0x4000000\nreason page fault at 0x0\n"
-				   "future key\nsyscall 0x3ff000\n";
+	/* As hv/dump.c writes it: no NUL, keys this reader may not know. */
+	static const char lpar[] = "name web1\nabi 1\nmem 67108864\naccel tcg\nimage app.elf\n"
+				   "state crashed\nregs syscall\nfuture key\nreason page fault at 0x0\n"
+				   "syscall_rip 0x3ff000\nsyscall_nr 60\nplanted 0x401000";
 	uint8_t file[16 + 24 * 2 + 64] = { 0 }, a[32], bb[16], c[8];
 	uint64_t v;
 
@@ -146,7 +148,7 @@ static void good(struct builder *b)
 	memcpy(file + 40, &v, 8);
 	memcpy(file + 64, "/lib/other\0/srv/app.elf", 24);
 	note_add(b, "CORE", NT_FILE_TYPE, file, sizeof(file));
-	note_add(b, "LPAR", 1, lpar, sizeof(lpar));
+	note_add(b, "LPAR", 1, lpar, sizeof(lpar) - 1);
 	for (int i = 0; i < 32; i++)
 		a[i] = (uint8_t)i;
 	memset(bb, 0xbb, sizeof(bb));
@@ -212,7 +214,12 @@ static void registers_and_notes(void **state)
 	assert_string_equal(c->lpar.abi, "1");
 	assert_int_equal(c->lpar.mem, 0x4000000);
 	assert_string_equal(c->lpar.reason, "page fault at 0x0");
-	assert_int_equal(c->lpar.syscall_site, 0x3ff000);
+	assert_string_equal(c->lpar.accel, "tcg");
+	assert_string_equal(c->lpar.image, "app.elf");
+	assert_string_equal(c->lpar.state, "crashed");
+	assert_string_equal(c->lpar.regs, "syscall");
+	assert_int_equal(c->lpar.syscall_rip, 0x3ff000);
+	assert_int_equal(c->lpar.syscall_nr, 60);
 	assert_int_equal(c->nsegs, 3);
 	assert_int_equal(c->segs[0].vaddr, SEG_A); /* sorted */
 	elf_core_close(c);
