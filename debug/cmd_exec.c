@@ -548,7 +548,12 @@ static void frame_desc(struct dbg_session *s, int level, uint64_t pc)
 	uint64_t off;
 	int line;
 
-	sym = s->img ? elf_sym_at(s->img, pc, &off) : NULL;
+	/*
+	 * A caller's pc is a return address: after a call that does not
+	 * return (abort) it is past the caller's end, so the caller is found
+	 * by the call's last byte, as gdb does.
+	 */
+	sym = s->img ? elf_sym_at(s->img, level ? pc - 1 : pc, &off) : NULL;
 	fprintf(s->out, "#%-2d 0x%016" PRIx64 " in %s ()", level, pc,
 		dbg_symname(sym, name, sizeof(name)));
 	/* A caller's pc is a return address: its line is the call's. */
