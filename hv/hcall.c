@@ -19,7 +19,7 @@ static const char *owner(const struct hv *hv, size_t n, const struct hv_hcall *h
 /* Every device there is. */
 static const struct hv_device *const all_devices[] = {
 	&hv_dev_sys, &hv_dev_ring, &hv_dev_console, &hv_dev_clock, &hv_dev_ctl,
-	&hv_dev_chan, &hv_dev_los, &hv_dev_debug, NULL,
+	&hv_dev_share, &hv_dev_chan, &hv_dev_los, &hv_dev_debug, NULL,
 };
 
 const struct hv_device *const *hv_devices_all(void)

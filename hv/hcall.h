@@ -73,6 +73,7 @@ extern const struct hv_device hv_dev_ctl;
 extern const struct hv_device hv_dev_ring;
 extern const struct hv_device hv_dev_chan;
 extern const struct hv_device hv_dev_los;
+extern const struct hv_device hv_dev_share;
 extern const struct hv_device hv_dev_debug;
 
 /* Every device there is, NULL-terminated: the one list of them. */

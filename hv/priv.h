@@ -48,7 +48,7 @@ struct hv_frame {
 };
 
 /* A trace event (trace.c). */
-enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING, HV_TEV_SYSCALL };
+enum { HV_TEV_HCALL = 1, HV_TEV_EXIT, HV_TEV_MARK, HV_TEV_RING, HV_TEV_SYSCALL, HV_TEV_9P };
 #define HV_TRACE_RING 4096
 
 struct hv_tev {
@@ -125,6 +125,7 @@ struct hv {
 	struct hv_chans *chans;         /* chan.c; NULL without channels */
 	struct hv_debug *dbg;           /* debug.c; under lock, but for the fields it notes */
 	struct hv_ctl_dev *ctldev;      /* dev_ctl.c; under lock, but for its event fd */
+	struct hv_share_dev *share;     /* dev_share.c; NULL without shares */
 
 	/*
 	 * Shared with the control thread, under lock: the state and requests.
@@ -139,7 +140,8 @@ struct hv {
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	int dir_fd;                /* run directory, or -1 */
 
-	struct hv_ring rings[LPAR_RINGS_MAX];
+	/* The image's rings, [0, nrings); then the library OS's fs ring (dev_share.c). */
+	struct hv_ring rings[LPAR_RINGS_MAX + 1];
 	size_t nrings;
 	struct hv_io *io;          /* the I/O thread */
 
@@ -296,6 +298,14 @@ const char *hv_chan_name(const struct hv_ring *r);
 const char *hv_ring_kind_name(uint32_t kind);
 /* Status lines for every ring. */
 void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n);
+/*
+ * Sets up a ring of the library OS's (er) as ring index, beyond the
+ * image's: hv->rings[index].  Only LPAR_FS_RING_INDEX is taken.
+ */
+int hv_ring_add(struct hv *hv, const struct elf_ring *er, unsigned index, struct hv_ring **out,
+		struct lerr *err);
+/* dev_share.c: status lines for the shares and the working directory. */
+void hv_share_status(struct hv *hv, char *buf, size_t len, size_t *n);
 
 /* io.c: the I/O thread; sources are added before it starts or by its handlers. */
 int hv_io_init(struct hv *hv, struct lerr *err);

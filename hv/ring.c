@@ -12,6 +12,7 @@
  * checked (<lpar/ring.h>).
  */
 #include <errno.h>
+#include <lpar/fs.h>
 #include <lpar/hcall.h>
 #include <lpar/ring.h>
 #include <stdarg.h>
@@ -164,11 +165,24 @@ const char *hv_ring_kind_name(uint32_t kind)
 	return kind == LPAR_RING_BYTES ? "bytes" : kind == LPAR_RING_MSGS ? "messages" : "unknown";
 }
 
+/* Ring index, the image's or the library OS's, or NULL. */
+static struct hv_ring *ring_at(struct hv *hv, uint64_t index)
+{
+	if (index < hv->nrings)
+		return &hv->rings[index];
+	if (index == LPAR_FS_RING_INDEX && hv->rings[index].er)
+		return &hv->rings[index];
+	return NULL;
+}
+
 void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n)
 {
 	pthread_mutex_lock(&hv->lock);
-	for (size_t i = 0; i < hv->nrings && *n < len; i++) {
-		const struct hv_ring *r = &hv->rings[i];
+	for (size_t i = 0; i <= LPAR_FS_RING_INDEX && *n < len; i++) {
+		const struct hv_ring *r = ring_at(hv, i);
+
+		if (!r)
+			continue;
 		const char *chan = hv_chan_name(r);
 		int w;
 
@@ -210,9 +224,9 @@ static int64_t hc_ring_reset(struct hv *hv, const uint64_t *a)
 	struct hv_ring *r;
 	uint32_t gen;
 
-	if (a[0] >= hv->nrings)
+	r = ring_at(hv, a[0]);
+	if (!r)
 		return -EINVAL;
-	r = &hv->rings[a[0]];
 	pthread_mutex_lock(&hv->lock);
 	gen = r->gen;
 	pthread_mutex_unlock(&hv->lock);
@@ -222,13 +236,14 @@ static int64_t hc_ring_reset(struct hv *hv, const uint64_t *a)
 	return 0;
 }
 
-static int ring_setup(struct hv *hv, struct hv_ring *r, size_t i, struct lerr *err)
+static int ring_setup(struct hv *hv, struct hv_ring *r, const struct elf_ring *er,
+		      unsigned index, struct lerr *err)
 {
 	struct lpar_ring_hdr *h;
 	int e;
 
-	r->er = &hv->img->rings[i];
-	r->index = (unsigned)i;
+	r->er = er;
+	r->index = index;
 	r->in_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r->sink_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->in_fd < 0 || r->sink_fd < 0)
@@ -261,17 +276,31 @@ static int ring_init(struct hv *hv, struct lerr *err)
 	for (size_t i = 0; i < hv->nrings; i++)
 		hv->rings[i].in_fd = hv->rings[i].sink_fd = hv->rings[i].db_fd = -1;
 	for (size_t i = 0; i < hv->nrings && !r; i++)
-		r = ring_setup(hv, &hv->rings[i], i, err);
+		r = ring_setup(hv, &hv->rings[i], &hv->img->rings[i], (unsigned)i, err);
 	if (r)
 		ring_fini(hv);
 	return r;
 }
 
+int hv_ring_add(struct hv *hv, const struct elf_ring *er, unsigned index, struct hv_ring **out,
+		struct lerr *err)
+{
+	struct hv_ring *r = &hv->rings[index];
+
+	if (index != LPAR_FS_RING_INDEX || r->er)
+		return lerr_set(err, EINVAL, "ring '%s': index %u is not free", er->name, index);
+	r->in_fd = r->sink_fd = r->db_fd = -1;
+	*out = r;
+	return ring_setup(hv, r, er, index, err);
+}
+
 static void ring_fini(struct hv *hv)
 {
-	for (size_t i = 0; i < hv->nrings; i++) {
-		struct hv_ring *r = &hv->rings[i];
+	for (size_t i = 0; i <= LPAR_FS_RING_INDEX; i++) {
+		struct hv_ring *r = ring_at(hv, i);
 
+		if (!r)
+			continue;
 		if (r->in_fd >= 0)
 			close(r->in_fd);
 		if (r->sink_fd >= 0)

@@ -108,6 +108,7 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	add(buf, len, &n, "syscalls_unsupported %llu\n",
 	    (unsigned long long)__atomic_load_n(&hv->syscalls_unsupported, __ATOMIC_RELAXED));
 	hv_ring_status(hv, buf, len, &n);
+	hv_share_status(hv, buf, len, &n);
 	if (e.exit[0])
 		add(buf, len, &n, "exit %s\n", e.exit);
 	if (e.signal[0])

@@ -100,7 +100,8 @@ static size_t format(const struct hv_tev *e, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n, "ev=%s %s\n",
 			      e->kind == HV_TEV_MARK ? "mark" :
 			      e->kind == HV_TEV_RING ? "ring" :
-			      e->kind == HV_TEV_SYSCALL ? "syscall" : "exit", clean);
+			      e->kind == HV_TEV_SYSCALL ? "syscall" :
+			      e->kind == HV_TEV_9P ? "9p" : "exit", clean);
 		return (size_t)n;
 	}
 	h = e->nr < LPAR_HC_MAX ? hc_info((unsigned)e->nr) : NULL;

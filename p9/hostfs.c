@@ -387,16 +387,19 @@ static int h_read(void *fsv, struct p9_req *r, struct p9_fid *f, uint64_t off,
 {
 	struct p9_hostfs *fs = fsv;
 	struct hopen *h = f->aux;
+	/* By reference the data goes straight to the client's buffer. */
+	uint8_t *dst = p9_req_dest(r) ? p9_req_dest(r) : fs->buf;
 	ssize_t n;
 
 	if (((struct hnode *)f->node)->type == S_IFDIR)
 		return -EISDIR;
+
 	if (count > P9_MSIZE_MAX)
 		count = P9_MSIZE_MAX;
-	n = pread(h->fd, fs->buf, count, (off_t)off);
+	n = pread(h->fd, dst, count, (off_t)off);
 	if (n < 0)
 		return -errno;
-	p9_reply_read(r, fs->buf, (uint32_t)n);
+	p9_reply_read(r, dst, (uint32_t)n);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #define P9_MAXWELEM  16u
 #define P9_MSIZE_MIN 256u
 #define P9_MSIZE_MAX (1u << 20)
+#define P9_OOL_MAX   (1u << 20)  /* bytes of one read or write by reference */
 #define P9_MSIZE_DEFAULT 65536u
 #define P9_NAME_MAX  255u        /* one name in a walk or a create (Linux's NAME_MAX) */
 #define P9_PATH_MAX  4096u       /* a symlink's target (Linux's PATH_MAX, NUL included) */

@@ -23,6 +23,7 @@ struct p9_req {
 	uint8_t type;
 	uint32_t count;
 	struct p9_fid *fid;
+	void *dest;                   /* a read by reference: where its data goes */
 	struct p9_req *next;
 };
 
@@ -42,6 +43,9 @@ struct p9_conn {
 	struct p9_req *pending;
 	uint32_t npending;
 	struct p9_srv *srv;
+	/* While a message by reference is handled: its buffer. */
+	uint8_t *ool;
+	uint32_t ool_len;
 };
 
 struct p9_srv {
@@ -306,6 +310,11 @@ static void fid_free(struct p9_conn *c, struct p9_fid *f)
 	free(f);
 }
 
+void *p9_req_dest(const struct p9_req *r)
+{
+	return r->dest;
+}
+
 struct p9_fid *p9_req_fid(const struct p9_req *r) { return r->fid; }
 uint32_t p9_req_count(const struct p9_req *r) { return r->count; }
 
@@ -318,12 +327,19 @@ void p9_reply_read(struct p9_req *r, const void *data, uint32_t n)
 	req_unlink(r);
 	if (n > r->count)
 		n = r->count;
+	if (r->dest) {
+		/* By reference: the data goes to the client's buffer, the reply has its count. */
+		if (data != r->dest)
+			memcpy(r->dest, data, n);
+		data = NULL;
+	}
 	mem = reply_buf(c, &b, P9_RREAD, r->tag);
 	if (!mem) {
 		send_error(c, r->tag, ENOMEM);
 	} else {
 		p9_put32(&b, n);
-		p9_putbytes(&b, data, n);
+		if (data)
+			p9_putbytes(&b, data, n);
 		if (b.err)
 			send_error(c, r->tag, EMSGSIZE);
 		else
@@ -652,8 +668,14 @@ static struct p9_fid *io_fid(struct p9_conn *c, uint16_t tag, uint32_t fid,
 	 * Reads are clamped to the iounit Rlopen advertised; a write may fill
 	 * its message (23 bytes of header).
 	 */
-	if (*count > c->msize - (writing ? 23u : P9_IOHDR))
+	if (c->ool) {
+		if (*count > c->ool_len)
+			*count = c->ool_len;
+		if (*count > P9_OOL_MAX)
+			*count = P9_OOL_MAX;
+	} else if (*count > c->msize - (writing ? 23u : P9_IOHDR)) {
 		*count = c->msize - (writing ? 23u : P9_IOHDR);
+	}
 	return f;
 }
 
@@ -689,6 +711,7 @@ static void t_read(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		send_error(c, tag, c->npending >= P9_MAXPENDING ? EAGAIN : ENOMEM);
 		return;
 	}
+	r->dest = c->ool;
 	rc = s->ops->read(s->fs, r, f, off, count);
 	if (rc < 0)
 		p9_reply_error(r, -rc);
@@ -700,19 +723,20 @@ static void t_write(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	uint32_t fid = p9_get32(in);
 	uint64_t off = p9_get64(in);
 	uint32_t count = p9_get32(in), want = count;
-	const uint8_t *data = p9_getbytes(in, count);
+	const uint8_t *data = c->ool ? c->ool : p9_getbytes(in, count);
 	struct p9_fid *f;
 	struct p9_req *r;
 	int rc;
 
-	if (in->err || !data) {
+	if (in->err || !data || (c->ool && count > c->ool_len)) {
 		send_error(c, tag, EPROTO);
 		return;
 	}
 	f = io_fid(c, tag, fid, off, &count, 1);
 	if (!f)
 		return;
-	if (count != want) {
+	/* By reference a write may be cut short, as a pipe's is; inline it is whole. */
+	if (count != want && !c->ool) {
 		send_error(c, tag, EMSGSIZE);
 		return;
 	}
@@ -1464,6 +1488,12 @@ static int msg_ended(struct p9_conn *c, int err)
 
 int p9_srv_msg_in(struct p9_conn *c, const uint8_t *msg, uint32_t len)
 {
+	return p9_srv_msg_in_ool(c, msg, len, NULL, 0);
+}
+
+int p9_srv_msg_in_ool(struct p9_conn *c, const uint8_t *msg, uint32_t len, void *buf,
+		      uint32_t buflen)
+{
 	uint32_t limit = conn_limit(c), size;
 	int err;
 
@@ -1490,7 +1520,16 @@ int p9_srv_msg_in(struct p9_conn *c, const uint8_t *msg, uint32_t len)
 		conn_refuse(c, c->in, len, err);
 		return msg_ended(c, err);
 	}
+	if (buf && c->in[4] != P9_TREAD && c->in[4] != P9_TWRITE) {
+		/* Only reads and writes go by reference. */
+		send_error(c, (uint16_t)(c->in[5] | c->in[6] << 8), EPROTO);
+		return 0;
+	}
+	c->ool = buf;
+	c->ool_len = buflen;
 	dispatch(c, c->in, size);
+	c->ool = NULL;
+	c->ool_len = 0;
 	if (c->dead)
 		return msg_ended(c, EPIPE);
 	return 0;

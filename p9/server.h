@@ -163,6 +163,15 @@ int p9_srv_add_msgconn(struct p9_srv *srv, const struct p9_msg_ops *ops, void *a
  * the connection had ended.  Not to be called from a file system op.
  */
 int p9_srv_msg_in(struct p9_conn *c, const uint8_t *msg, uint32_t len);
+/*
+ * The same for a Tread or Twrite whose data goes by reference: buf[buflen]
+ * is the client's buffer.  A Twrite's data is buf's first count bytes (the
+ * message has none); a Tread's data goes into buf, and its Rread has the
+ * count and no data.  count is cut to buflen and P9_OOL_MAX, not msize.
+ * Any other type is answered EPROTO.
+ */
+int p9_srv_msg_in_ool(struct p9_conn *c, const uint8_t *msg, uint32_t len, void *buf,
+		      uint32_t buflen);
 /* The transport has room again: sends what waits, in order.  0 or -EPIPE (ended). */
 int p9_srv_msg_room(struct p9_conn *c);
 /* Whether replies wait for room. */
@@ -177,6 +186,8 @@ void p9_reply_write(struct p9_req *r, uint32_t n);
 void p9_reply_error(struct p9_req *r, int err);
 /* The fid and count of a read or write request. */
 struct p9_fid *p9_req_fid(const struct p9_req *r);
+/* Where a read by reference wants its data (read it there, then p9_reply_read it), or NULL. */
+void *p9_req_dest(const struct p9_req *r);
 uint32_t p9_req_count(const struct p9_req *r);
 
 #endif

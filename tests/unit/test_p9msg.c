@@ -984,6 +984,64 @@ static void host_close_with_fids(void **state)
 	assert_int_equal(p9_hostfs_nfds(t->hfs), base);
 }
 
+/* Reads and writes by reference: the data goes to and from the client's buffer. */
+static void host_by_reference(void **state)
+{
+	struct t *t = *state;
+	struct tmsg m;
+	struct rmsg r;
+	char buf[64], path[128];
+	struct p9_buf *b;
+	struct stat st;
+
+	start(t, 8192);
+	open_name(t, "hello", 2, P9_ORDONLY);
+	/* A read: the data lands in buf; the reply has only the count. */
+	memset(buf, '#', sizeof(buf));
+	build_read(&m, 10, 2, 7, 100);
+	p9_msg_end(&m.b);
+	assert_int_equal(p9_srv_msg_in_ool(C(t), m.mem, m.b.pos, buf, 3), 0);
+	expect(t, &r, P9_RREAD, 10);
+	assert_int_equal(p9_get32(&r.b), 3); /* cut to the buffer */
+	assert_int_equal(r.size, 11);
+	assert_memory_equal(buf, "rin#", 4);
+	/* Anything but a read or a write cannot go by reference. */
+	p9_put32(tm(&m, P9_TGETATTR, 11), 2);
+	p9_put64(&m.b, P9_GETATTR_BASIC);
+	p9_msg_end(&m.b);
+	assert_int_equal(p9_srv_msg_in_ool(C(t), m.mem, m.b.pos, buf, 8), 0);
+	expect_error(t, 11, EPROTO);
+	clunk_ok(t, 2);
+
+	/* A write: count bytes of buf, the message carries none; more than buf is refused. */
+	clone_fid(t, FID_ROOT, 3);
+	b = tm(&m, P9_TLCREATE, 12);
+	p9_put32(b, 3);
+	p9_putstr(b, "byref");
+	p9_put32(b, P9_ORDWR);
+	p9_put32(b, 0644);
+	p9_put32(b, 0);
+	tsend(t, &m);
+	expect(t, &r, P9_RLCREATE, 12);
+	memcpy(buf, "by reference", 12);
+	b = tm(&m, P9_TWRITE, 13);
+	p9_put32(b, 3);
+	p9_put64(b, 0);
+	p9_put32(b, 12);
+	p9_msg_end(b);
+	assert_int_equal(p9_srv_msg_in_ool(C(t), m.mem, m.b.pos, buf, 12), 0);
+	expect_rwrite(t, 13, 12);
+	assert_int_equal(p9_srv_msg_in_ool(C(t), m.mem, m.b.pos, buf, 11), 0);
+	expect_error(t, 13, EPROTO);
+	/* And inline reads see it. */
+	send_read(t, 14, 3, 3, 100);
+	expect_rread_text(t, 14, "reference");
+	clunk_ok(t, 3);
+	snprintf(path, sizeof(path), "%s/byref", t->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1007,6 +1065,7 @@ int main(void)
 		SRV(free_with_fids_and_deferred),
 #undef SRV
 		cmocka_unit_test_setup_teardown(host_round_trip, host_setup, host_teardown),
+		cmocka_unit_test_setup_teardown(host_by_reference, host_setup, host_teardown),
 		cmocka_unit_test_setup_teardown(host_close_with_fids, host_setup,
 						host_teardown),
 	};
