@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* cat FILE...: each file's bytes on stdout, in order (tests/shares.bats). */
+/* cat FILE...: each file's bytes on stdout, in order; "-" is stdin (tests/shares.bats). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +32,10 @@ int main(int argc, char **argv)
 	int i, fd, rc = 0;
 
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-")) {
+			rc |= cat_fd(0, "-");
+			continue;
+		}
 		fd = open(argv[i], O_RDONLY);
 		if (fd < 0) {
 			fprintf(stderr, "cat: %s: %s\n", argv[i], strerror(errno));
