@@ -52,7 +52,7 @@ struct pend {
 	uint16_t nwname;        /* walk: names asked for */
 	char *newpath;
 	uint64_t t0;
-	char what[96];
+	char what[128];
 };
 
 struct share {
@@ -148,6 +148,20 @@ static char *join(const char *dir, const char *name, uint16_t len)
 	return p;
 }
 
+/* "path=P" with P escaped as a status word (a path may hold spaces), then more. */
+static void what_path(struct pend *p, const char *path, const char *more)
+{
+	char esc[sizeof(p->what)];
+	size_t n = 0;
+
+	text_pct_escape(esc, sizeof(esc), path ? path : "?");
+	/* Cut to fit: the trace shows what fits. */
+	for (const char *part[] = { "path=", esc, more ? more : "" }, **q = part; q < part + 3; q++)
+		for (const char *c = *q; *c && n + 1 < sizeof(p->what); c++)
+			p->what[n++] = *c;
+	p->what[n] = 0;
+}
+
 /* Notes a T-message: its slot, its description, the fid path it will make. */
 static void pend_note(struct share *s, const uint8_t *m, uint32_t len, int ool,
 		      uint8_t *dest, uint32_t destlen)
@@ -170,12 +184,12 @@ static void pend_note(struct share *s, const uint8_t *m, uint32_t len, int ool,
 	fid = p9_get32(&b);
 	switch (type) {
 	case P9_TVERSION:
-		snprintf(p->what, sizeof(p->what), "path=%s", s->guest);
+		what_path(p, s->guest, NULL);
 		return;
 	case P9_TATTACH:
 		p->newfid = fid;
 		p->newpath = strdup(s->guest);
-		snprintf(p->what, sizeof(p->what), "path=%s", s->guest);
+		what_path(p, s->guest, NULL);
 		return;
 	case P9_TWALK: {
 		uint32_t newfid = p9_get32(&b);
@@ -195,7 +209,7 @@ static void pend_note(struct share *s, const uint8_t *m, uint32_t len, int ool,
 		p->newpath = b.err ? NULL : path;
 		if (b.err)
 			free(path);
-		snprintf(p->what, sizeof(p->what), "path=%s", p->newpath ? p->newpath : "?");
+		what_path(p, p->newpath, NULL);
 		return;
 	}
 	case P9_TLCREATE: case P9_TMKDIR: case P9_TSYMLINK: case P9_TMKNOD:
@@ -206,7 +220,7 @@ static void pend_note(struct share *s, const uint8_t *m, uint32_t len, int ool,
 			p9_get32(&b);
 		name = p9_getstr(&b, &nlen);
 		path = name ? join(fid_path(s, fid), name, nlen) : NULL;
-		snprintf(p->what, sizeof(p->what), "path=%s", path ? path : "?");
+		what_path(p, path, NULL);
 		if (type == P9_TLCREATE) {
 			p->newfid = fid;
 			p->newpath = path;
@@ -218,15 +232,16 @@ static void pend_note(struct share *s, const uint8_t *m, uint32_t len, int ool,
 	case P9_TREAD: case P9_TWRITE: case P9_TREADDIR: {
 		uint64_t off = p9_get64(&b);
 		uint32_t count = p9_get32(&b);
+		char more[48];
 
-		snprintf(p->what, sizeof(p->what), "path=%s off=%" PRIu64 " count=%u",
-			 fid_path(s, fid), off, count);
+		snprintf(more, sizeof(more), " off=%" PRIu64 " count=%u", off, count);
+		what_path(p, fid_path(s, fid), more);
 		return;
 	}
 	case P9_TFLUSH:
 		return;
 	default:
-		snprintf(p->what, sizeof(p->what), "path=%s", fid_path(s, fid));
+		what_path(p, fid_path(s, fid), NULL);
 		return;
 	}
 }
@@ -753,7 +768,11 @@ static void pump(struct hv_share_dev *d)
 			continue;
 		}
 		if (++turns > TURN_MAX) {
-			hv_io_retry(d->hv, 0); /* others get their turn too */
+			uint64_t one = 1;
+
+			/* Others get their turn too; the doorbell brings us back. */
+			if (write(d->r->sink_fd, &one, sizeof(one)) < 0)
+				hv_io_retry(d->hv, 1);
 			return;
 		}
 		if (used < sizeof(h)) {
