@@ -385,10 +385,11 @@ swap_box() {
 	printf 'SECRET-OUTSIDE\n' >"$WORK/outside/secret"
 	for ((i = 0; i < 400; i++)); do args+=(box/secret); done
 	bg swap_box "$d"
+	poll "the host to swap the directory" test -s "$WORK/swaps"
 	in_share out "$d" -- cat "${args[@]}"
 	end_bg
 	BG_PIDS=()
-	[ "$(wc -l <"$WORK/swaps")" -gt 2 ] || fail "the host never swapped the directory"
+	[ "$(wc -l <"$WORK/swaps")" -gt 2 ] || fail "the host never swapped the directory: $(ls -la "$d" "$WORK"; cat out)"
 	run grep -c SECRET out
 	assert_output 0
 	# Every line is the file inside or an error the swap explains.
@@ -657,36 +658,61 @@ start_diod() {
 	poll "the partition to print t.txt" has_line "$(console_of st)" hello
 	run --separate-stderr lpar status st
 	assert_success
-	assert_line --regexp "^share 0 kind=dir mode=rw requests=[1-9][0-9]* errors=0 guest=$WORK/a host=$WORK/a\$"
-	assert_line --regexp "^share 1 kind=dir mode=ro requests=[0-9]+ errors=0 guest=/data host=$WORK/b\$"
+	assert_line --regexp "^share $WORK/a <- $WORK/a \(rw, [1-9][0-9]* requests\)\$"
+	assert_line "share /data <- $WORK/b (ro, 0 requests)"
 	assert_line "workdir $WORK/a"
+	run --separate-stderr lpar -j status st
+	assert_success
+	assert_equal "$(jq -c '[.shares[] | [.index, .guest, .host, .kind, .mode, .errors]]' <<<"$output")" \
+		"[[0,\"$WORK/a\",\"$WORK/a\",\"dir\",\"rw\",0],[1,\"/data\",\"$WORK/b\",\"dir\",\"ro\",0]]"
+	[ "$(jq '.shares[0].requests' <<<"$output")" -gt 0 ] || fail "no requests counted: $output"
 	lpar rm -f st >/dev/null
 
 	run --separate-stderr lpar create --name st2 --share "$WORK/a" --share "$WORK/b:/data" \
 		--workdir /data -- "$FILES/cat.native" t.txt
 	assert_success
 	run --separate-stderr lpar status st2
-	assert_line --regexp "^share 1 kind=dir mode=rw requests=0 errors=0 guest=/data host=$WORK/b\$"
+	assert_line "share /data <- $WORK/b (rw, 0 requests)"
 	assert_line "workdir /data"
 }
 
-@test "lpar trace -e 9p: the 9P requests with their paths, and no hcalls" {
+# trace_share OUT [TRACE-OPTION...]: traces a partition that cats t.txt
+# and a missing file in a share $WORK/s, from its start, into OUT; the
+# tracer ends with the partition's status, 1.
+trace_share() {
+	local out=$1 tracer
+
+	shift
 	mkdir -p "$WORK/s"
 	printf 'hello\n' >"$WORK/s/t.txt"
 	need_built cat
 	run --separate-stderr lpar create --name tr --share "$WORK/s" -- "$FILES/cat.native" t.txt missing
 	assert_success
-	bg lpar trace -e 9p -o trace.out tr
-	local tracer=$!
-	poll "the tracer to open the trace" test -e trace.out
+	bg lpar trace "$@" -o "$out" tr 2>"$out.err"
+	tracer=$!
+	poll "the tracer to open the trace" eval '[ -e "$out" ] || dead "$tracer"'
+	[ -e "$out" ] || fail "lpar trace $* ended: $(cat "$out.err")"
 	run --separate-stderr lpar start tr
 	assert_success
 	wait_rc "$tracer"
 	assert_equal "$RC" 1
+}
+
+@test "lpar trace: each 9P request with its operation, the partition's path and its result" {
+	trace_share trace.out
+	run cat trace.out
+	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=walk path=$WORK/s/t.txt ret=0 dur=[0-9]+ ---\$"
+	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=read path=$WORK/s/t.txt off=0 count=[0-9]+ ret=6 dur=[0-9]+ ---\$"
+	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=walk path=$WORK/s/missing ret=-2 dur=[0-9]+ ---\$"
+	assert_line --regexp '^\+[0-9.]+ exit\(status=1\) = 0 '
+	assert_regex "${lines[${#lines[@]} - 1]}" '^\+[0-9.]+ \+\+\+ exited with 1 \+\+\+$'
+}
+
+@test "lpar trace -e 9p: the 9P requests alone" {
+	trace_share trace.out -e 9p
 	run cat trace.out
 	assert_line --regexp "9p .*op=walk path=$WORK/s/t.txt .*ret=0"
 	assert_line --regexp "9p .*op=read path=$WORK/s/t.txt off=0 count=[0-9]+ ret=6"
-	assert_line --regexp "9p .*op=walk path=$WORK/s/missing .*ret=-2"
-	refute_line --regexp '^\+[0-9.]+ (console_write|set_fs_base|exit)\('
-	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+	refute_line --regexp '^\+[0-9.]+ [a-z_]+\('
+	assert_regex "${lines[${#lines[@]} - 1]}" '^\+[0-9.]+ \+\+\+ exited with 1 \+\+\+$'
 }
