@@ -569,6 +569,30 @@ swap_box() {
 	cmp "$d/text.txt" "$d/copy-b"
 }
 
+@test "a config file's share and workdir lines; --share adds to them" {
+	mkdir -p "$WORK/a" "$WORK/b"
+	printf 'from a\n' >"$WORK/a/t.txt"
+	printf 'from b\n' >"$WORK/b/t.txt"
+	need_built cat
+	cat >part.conf <<-EOF
+		image = $FILES/cat.native
+		args = t.txt /data/t.txt
+		share = $WORK/a:/data:ro
+		share = $WORK/b
+		workdir = $WORK/b
+	EOF
+	run --separate-stderr lpar run -f part.conf
+	assert_success
+	assert_output "$(printf 'from b\nfrom a')"
+	# --share adds to the file's shares.
+	mkdir -p "$WORK/c"
+	printf 'from c\n' >"$WORK/c/t.txt"
+	run --separate-stderr lpar run -f part.conf --share "$WORK/c:/more" -- "$FILES/cat.native" \
+		t.txt /data/t.txt /more/t.txt
+	assert_success
+	assert_output "$(printf 'from b\nfrom a\nfrom c')"
+}
+
 # ---- bad shares ----------------------------------------------------------------
 
 # nothing_left: no partition, run directory or monitor is left.
