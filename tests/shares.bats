@@ -490,13 +490,19 @@ swap_box() {
 	printf 'precious\n' >"$d/victim"
 	printf 'other\n' >"$d/sub/other"
 	snapshot "$d" >before
-	run --separate-stderr lpar run -d --name hostile -m "$MEM" --share "$d" -- "$GUESTS/fs_hostile.elf"
+	run --separate-stderr lpar run -d --name hostile -m "$MEM" --share "$d" -- \
+		"$GUESTS/fs_hostile.elf" loop
 	assert_success
+	poll "the hostile partition's first round" has_line "$(console_of hostile)" "round 1 done"
 	for i in 1 2 3; do
 		in_share "ok$i" "$d" -- cat victim sub/other
 		assert_equal "$RC" 0
 		assert_file "ok$i" "$(printf 'precious\nother')"
 	done
+	# It went on attacking all the while.
+	assert_equal "$(state_of hostile)" running
+	run --separate-stderr lpar hcall hostile console_input 'stop\n'
+	assert_success
 	run timeout "$LIMIT" lpar wait hostile
 	local console
 	console=$(cat "$(console_of hostile)")

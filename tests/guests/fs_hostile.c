@@ -14,7 +14,9 @@
  * (wrong tag, wrong type, a size field that is not its length), a walk
  * that leaves the share, or a share that never answers again is a line
  * "FAIL: ...".  It ends with "survived" and status 0, or status 1 if a
- * line said FAIL.
+ * line said FAIL.  "fs_hostile loop" goes round again ("round N done"
+ * after each) until console input comes, so that other partitions can
+ * use the directory meanwhile.
  */
 #include <errno.h>
 #include <lpar.h>
@@ -711,9 +713,11 @@ static void indices(void)
 	wild("rx cons ahead of prod", p);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct lpar_fs_boot *fb;
+	int loop = argc > 1 && !strcmp(argv[1], "loop"), round = 0;
+	char input[64];
 
 	if (!lpar_boot->fs_ring || !lpar_boot->fs) {
 		printf("fs_hostile: this partition has no shares\n");
@@ -733,11 +737,15 @@ int main(void)
 		printf("FAIL: no session with the share to start with\n");
 		return 1;
 	}
-	framing();
-	contents();
-	by_reference();
-	flood();
-	indices();
+	do {
+		framing();
+		contents();
+		by_reference();
+		flood();
+		indices();
+		printf("round %d done\n", ++round);
+		fflush(stdout);
+	} while (loop && !failed && lpar_console_read(input, sizeof(input)) == -EAGAIN);
 	if (failed)
 		return 1;
 	printf("survived\n");
