@@ -51,7 +51,7 @@ static void report_fd(const char *what, int fd)
 static void readonly(const char *ro)
 {
 	char buf[64];
-	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	struct timespec ts[2] = {{0, 0}, {0, 0}};
 	int fd;
 
 	fd = open(at(ro, "keep"), O_RDONLY);
@@ -79,7 +79,7 @@ static void readonly(const char *ro)
 int main(int argc, char **argv)
 {
 	const char *dir, *file, *sub;
-	struct rlimit rl = { 64, 64 };
+	struct rlimit rl = {64, 64};
 	char name[301], buf[16];
 	struct stat st;
 	static int fds[100000];
@@ -146,7 +146,8 @@ int main(int argc, char **argv)
 	e = errno;
 	for (i = 0; i < n; i++)
 		close(fds[i]);
-	printf("open until it fails: %s\n", n == (int)(sizeof(fds) / sizeof(fds[0])) ? "never failed" : errname(e));
+	printf("open until it fails: %s\n",
+	       n == (int)(sizeof(fds) / sizeof(fds[0])) ? "never failed" : errname(e));
 	fd = open(file, O_RDONLY);
 	report("open once more after closing them", fd);
 	if (fd >= 0)

@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
 		return fail("create", tmp);
-	if (write(fd, argv[2], strlen(argv[2])) != (ssize_t)strlen(argv[2]) || write(fd, "\n", 1) != 1)
+	if (write(fd, argv[2], strlen(argv[2])) != (ssize_t)strlen(argv[2]) ||
+	    write(fd, "\n", 1) != 1)
 		return fail("write", tmp);
 	if (fsync(fd) < 0)
 		return fail("fsync", tmp);

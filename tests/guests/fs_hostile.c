@@ -27,13 +27,21 @@
 #include "../files/errname.h"
 
 enum {
-	RLERROR = 7, TGETATTR = 24, TLOPEN = 12, TVERSION = 100, TATTACH = 104,
-	TFLUSH = 108, TWALK = 110, TREAD = 116, TWRITE = 118, TCLUNK = 120,
+	RLERROR = 7,
+	TGETATTR = 24,
+	TLOPEN = 12,
+	TVERSION = 100,
+	TATTACH = 104,
+	TFLUSH = 108,
+	TWALK = 110,
+	TREAD = 116,
+	TWRITE = 118,
+	TCLUNK = 120,
 };
 #define NOFID 0xffffffffu
-#define ROOT  1u   /* the root fid of every session */
-#define RFID  3u   /* victim, opened for reading */
-#define WFID  4u   /* victim, opened for writing */
+#define ROOT 1u /* the root fid of every session */
+#define RFID 3u /* victim, opened for reading */
+#define WFID 4u /* victim, opened for writing */
 
 static struct lpar_ring_hdr *ring;
 static uint32_t conn;
@@ -51,10 +59,22 @@ static void put(const void *p, size_t n)
 	memcpy(out + outn, p, n);
 	outn += n;
 }
-static void put8(uint8_t v) { put(&v, 1); }
-static void put16(uint16_t v) { put(&v, 2); }
-static void put32(uint32_t v) { put(&v, 4); }
-static void put64(uint64_t v) { put(&v, 8); }
+static void put8(uint8_t v)
+{
+	put(&v, 1);
+}
+static void put16(uint16_t v)
+{
+	put(&v, 2);
+}
+static void put32(uint32_t v)
+{
+	put(&v, 4);
+}
+static void put64(uint64_t v)
+{
+	put(&v, 8);
+}
 static void putstr(const char *s)
 {
 	put16((uint16_t)strlen(s));
@@ -89,9 +109,9 @@ static uint64_t deadline(unsigned ms)
 /* ---- exchanges ------------------------------------------------------------ */
 
 struct reply {
-	int kind;       /* REPLY, RESET, NONE, ERROR */
+	int kind; /* REPLY, RESET, NONE, ERROR */
 	uint8_t type;
-	uint32_t err;   /* Rlerror's */
+	uint32_t err; /* Rlerror's */
 	uint32_t len;
 };
 enum { REPLY, RESET, NONE, ERROR };
@@ -127,7 +147,7 @@ static void fail(const char *what, const char *detail)
 static struct reply xchg(const char *what, size_t len, uint32_t rtag, uint16_t tag, uint8_t want,
 			 unsigned ms)
 {
-	struct reply r = { NONE, 0, 0, 0 };
+	struct reply r = {NONE, 0, 0, 0};
 	uint64_t end = deadline(ms);
 	uint32_t got_tag;
 	long n;
@@ -185,9 +205,12 @@ static const char *show(struct reply r)
 	static char s[64];
 
 	switch (r.kind) {
-	case RESET: return "ring reset";
-	case NONE: return "no reply";
-	case ERROR: return "error";
+	case RESET:
+		return "ring reset";
+	case NONE:
+		return "no reply";
+	case ERROR:
+		return "error";
 	}
 	if (r.type == RLERROR)
 		snprintf(s, sizeof(s), "Rlerror %s", errname((int)r.err));
@@ -256,7 +279,7 @@ static uint16_t walk(uint32_t fid, uint32_t newfid, const char *const *names)
 /* Opens victim as fid with flags; 0 if it worked. */
 static int open_victim(uint32_t fid, uint32_t flags)
 {
-	static const char *const victim[] = { "victim", NULL };
+	static const char *const victim[] = {"victim", NULL};
 	struct reply r;
 	uint16_t tag;
 
@@ -348,18 +371,18 @@ static void framing(void)
 
 static void contents(void)
 {
-	static const char *const dotdot16[] = { "..", "..", "..", "..", "..", "..", "..", "..", "..",
-						"..", "..", "..", "..", "..", "..", "..", NULL };
-	static const char *const dotdot17[] = { "..", "..", "..", "..", "..", "..", "..", "..", "..",
-						"..", "..", "..", "..", "..", "..", "..", "..",
-						NULL };
-	static const char *const passwd[] = { "..", "..", "etc", "passwd", NULL };
-	static const char *const slash1[] = { "../etc", NULL };
-	static const char *const slash2[] = { "/etc", NULL };
-	static const char *const slash3[] = { "victim/", NULL };
-	static const char *const empty[] = { "", NULL };
-	static const char *const dot[] = { ".", NULL };
-	static const char *long1[] = { NULL, NULL };
+	static const char *const dotdot16[] = {"..", "..", "..", "..", "..", "..", "..", "..", "..",
+					       "..", "..", "..", "..", "..", "..", "..", NULL};
+	static const char *const dotdot17[] = {"..", "..", "..", "..", "..", "..",
+					       "..", "..", "..", "..", "..", "..",
+					       "..", "..", "..", "..", "..", NULL};
+	static const char *const passwd[] = {"..", "..", "etc", "passwd", NULL};
+	static const char *const slash1[] = {"../etc", NULL};
+	static const char *const slash2[] = {"/etc", NULL};
+	static const char *const slash3[] = {"victim/", NULL};
+	static const char *const empty[] = {"", NULL};
+	static const char *const dot[] = {".", NULL};
+	static const char *long1[] = {NULL, NULL};
 	static char name[301];
 	struct reply r;
 	uint16_t tag;
@@ -537,7 +560,7 @@ static void contents(void)
 static void ool(const char *what, uint8_t type, uint64_t addr, uint64_t len, uint32_t count,
 		int refuse)
 {
-	struct lpar_fs_ool o = { addr, len };
+	struct lpar_fs_ool o = {addr, len};
 	struct reply r;
 	uint16_t tag = begin(type);
 
@@ -608,7 +631,7 @@ static void by_reference(void)
 	put32(4096);
 	finish((uint32_t)outn);
 	{
-		struct lpar_fs_ool o = { heap, 4096 };
+		struct lpar_fs_ool o = {heap, 4096};
 
 		put(&o, sizeof(o));
 	}
@@ -683,7 +706,7 @@ static void indices(void)
 {
 	struct lpar_ring_dir tx = lpar_ring_dir_at(ring, ring->size, 0);
 	struct lpar_ring_dir rx = lpar_ring_dir_at(ring, ring->size, 1);
-	struct lpar_msg h = { 100000, 0 };
+	struct lpar_msg h = {100000, 0};
 	uint32_t p;
 
 	lpar_ring_store(&tx.ctl->prod, lpar_ring_load(&tx.ctl->prod) + 0x40000000u);
@@ -703,7 +726,7 @@ static void indices(void)
 	finish((uint32_t)outn);
 	{
 		/* Sent by hand: the SDK would see its own rx as corrupt first. */
-		struct lpar_msg m = { (uint32_t)outn, conn };
+		struct lpar_msg m = {(uint32_t)outn, conn};
 		uint32_t tp = lpar_ring_load(&tx.ctl->prod);
 
 		lpar_ring_copy_in(&tx, tp, &m, sizeof(m));
@@ -731,8 +754,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	conn = LPAR_FS_CONN(fb->share[0].conn);
-	printf("fs_hostile: ring %u, %u bytes, share %s on connection %u\n", ring->index, ring->size,
-	       fb->share[0].path, conn);
+	printf("fs_hostile: ring %u, %u bytes, share %s on connection %u\n", ring->index,
+	       ring->size, fb->share[0].path, conn);
 	if (lpar_ring_wait_up(ring, deadline(5000)) < 0 || reconnect() < 0) {
 		printf("FAIL: no session with the share to start with\n");
 		return 1;
