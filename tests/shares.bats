@@ -649,7 +649,7 @@ start_diod() {
 	poll "diod to listen on $WORK/diod.sock" test -S "$WORK/diod.sock"
 }
 
-@test "diod relayed: walk, cat, wc, cp and many on a directory diod serves, as natively" {
+@test "diod relayed: walk, cat, wc, cp, many, replace and mapread on what diod serves, as natively" {
 	make_src
 	cp -a "$WORK/src" "$WORK/exp"
 	cp -a "$WORK/src" "$WORK/nat"
@@ -667,11 +667,39 @@ start_diod() {
 		compare_run "$p through diod" out "$nrc"
 	done
 	same_tree "$WORK/nat" "$WORK/exp"
-	# Read-only: diod's files are not changed.
+}
+
+@test "diod relayed: unlink, rmdir, rename and their errors, as natively" {
+	make_src
+	cp -a "$WORK/src" "$WORK/exp"
+	cp -a "$WORK/src" "$WORK/nat"
+	start_diod "$WORK/exp"
+	need_built errs
+	native native.out "$WORK/nat" "$FILES/errs.native" .
+	part out --share "9p:$WORK/diod.sock:$WORK/exp:/mnt/exp" -- "$FILES/errs.native" .
+	compare_run "errs through diod" out 0
+	same_tree "$WORK/nat" "$WORK/exp"
+}
+
+@test "diod relayed read-only: every change is EROFS, diod's directory stays as it was" {
+	make_src
+	cp -a "$WORK/src" "$WORK/exp"
+	mkdir -p "$WORK/exp/keepdir" "$WORK/rw"
+	printf 'keep\n' >"$WORK/exp/keep"
+	start_diod "$WORK/exp"
 	snapshot "$WORK/exp" >before
 	part out --share "9p:$WORK/diod.sock:$WORK/exp:/mnt/exp:ro" -- "$FILES/cp.native" text.txt copy2
 	assert_equal "$RC" 1
 	assert_file out "cp: open copy2: Read-only file system"
+	part out --share "$WORK/rw" --share "9p:$WORK/diod.sock:$WORK/exp:/mnt/exp:ro" -- \
+		"$FILES/errs.native" . /mnt/exp
+	assert_equal "$RC" 0
+	run grep '^ro: ' out
+	assert_output "$(printf '%s\n' 'ro: open for reading: ok' 'ro: read: ok' 'ro: create: EROFS' \
+		'ro: open for writing: EROFS' 'ro: open read-write: EROFS' 'ro: open with O_TRUNC: EROFS' \
+		'ro: open for appending: EROFS' 'ro: mkdir: EROFS' 'ro: rmdir: EROFS' 'ro: unlink: EROFS' \
+		'ro: rename: EROFS' 'ro: truncate: EROFS' 'ro: chmod: EROFS' 'ro: utimensat: EROFS' \
+		'ro: symlink: EROFS' 'ro: link: EROFS')"
 	snapshot "$WORK/exp" >after
 	same_bytes "diod's directory" before after
 }
