@@ -123,7 +123,7 @@ $(B)/hv/stubs.o: hv/stubs.S hv/x86.h
 	$(CC) $(HOST_CPPFLAGS) -c -o $@ $<
 
 # ---- the library OS, carried inside lpar -----------------------------------
-$(B)/los/%.o: guest/los/%.c guest/los/los.h guest/include/lpar.h $(wildcard include/lpar/*.h)
+$(B)/los/%.o: guest/los/%.c $(wildcard guest/los/*.h) guest/include/lpar.h $(wildcard include/lpar/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOS_CFLAGS) -c -o $@ $<
 $(B)/los/ring.o: guest/ring.c guest/include/lpar.h $(wildcard include/lpar/*.h)

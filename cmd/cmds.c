@@ -176,12 +176,15 @@ const struct cmd lpar_cmds[] = {
 	},
 	{
 		"trace", HANDLER(cmd_trace), CMD_JSON_OK,
-		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-o FILE] [--json] NAME",
+		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-e 9p[=LIST]] [-o FILE] [--json] NAME",
 		"show a partition's hcalls, exits and marks as they happen, like strace",
-		"  -c, --summary       count hcalls, their time and errors; print the table at the end\n"
+		"  -c, --summary       count hcalls and 9P requests, their time and errors; print the\n"
+		"                      tables at the end\n"
 		"  -e, --filter CLASS=LIST\n"
-		"                      show only these hcalls (hcall=LIST) or exits (exit=LIST); LIST is\n"
-		"                      names, all or none, and a leading ! negates (exits: io, hlt, fault, debug)\n"
+		"                      show only these hcalls (hcall=LIST), exits (exit=LIST) or 9P\n"
+		"                      requests by op (9p=LIST); LIST is names, all or none, and a\n"
+		"                      leading ! negates (exits: io, hlt, fault, debug)\n"
+		"  -e, --filter 9p     show only 9P requests (9p=all, hcalls and exits hidden)\n"
 		"  -o, --output FILE   write the trace to FILE instead of standard output\n"
 		"      --json          one JSON object per event (as the global -j)\n"
 		"  -h, --help          show this help\n",

@@ -267,13 +267,18 @@ _lpar()
 		# "-e hcall=a,b" arrives as -e, hcall, =, a,b.
 		local class='' e=${COMP_WORDS[COMP_CWORD-2]}
 		[[ ${COMP_WORDS[COMP_CWORD-1]} == = ]] && e=${COMP_WORDS[COMP_CWORD-3]}
-		[[ $prev == hcall || $prev == exit ]] && [[ $e == -e || $e == --filter ]] && class=$prev
+		[[ $prev == hcall || $prev == exit || $prev == 9p ]] && [[ $e == -e || $e == --filter ]] &&
+			class=$prev
 		if [[ -n $class ]]; then
 			# The last name of the list, after any ! and commas.
 			local pre=${cur%"${cur##*,}"} names
 			[[ -z $pre && $cur == !* ]] && pre=!
 			if [[ $class == hcall ]]; then
 				names="all none $(_lpar_hcalls "${COMP_WORDS[0]}" guest)"
+			elif [[ $class == 9p ]]; then
+				names="all none walk open create read write clunk remove getattr setattr readdir
+					statfs fsync mkdir symlink mknod link unlinkat renameat rename readlink
+					flush version attach xattrwalk xattrcreate unknown"
 			else
 				names="all none io hlt fault debug"
 			fi
@@ -283,7 +288,7 @@ _lpar()
 		case $prev in
 		-e|--filter)
 			compopt -o nospace 2>/dev/null
-			mapfile -t COMPREPLY < <(compgen -W "hcall= exit=" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "hcall= exit= 9p= 9p" -- "$cur")
 			return 0 ;;
 		-o|--output)
 			compopt -o filenames 2>/dev/null

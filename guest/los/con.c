@@ -1,5 +1,5 @@
 /*
- * The console as fds 0, 1 and 2.  Output goes through the image's console
+ * The console, which fds 0, 1 and 2 start as (fd.c).  Output goes through the image's console
  * ring when it declares one and the monitor linked it, else through the
  * console hcall; input comes from the console hcall, waiting in block()
  * while none is there.  A shutdown request from the controller (lpar stop)
@@ -32,19 +32,15 @@ static long con_write(const char *s, size_t n)
 	return (long)n;
 }
 
-long los_write(long fd, const void *buf, size_t len)
+long los_con_write(const void *buf, size_t len)
 {
-	if (fd != 1 && fd != 2)
-		return -EBADF;
 	if (!len)
 		return 0;
 	return con_write(buf, len);
 }
 
-long los_read(long fd, void *buf, size_t len)
+long los_con_read(void *buf, size_t len)
 {
-	if (fd != 0)
-		return -EBADF;
 	if (!len)
 		return 0;
 	for (;;) {

@@ -22,9 +22,12 @@ long los_munmap(uint64_t addr, uint64_t len);
 long los_mremap(uint64_t old, uint64_t oldlen, uint64_t len, long flags, uint64_t to);
 long los_mprotect(uint64_t addr, uint64_t len, long prot);
 
-/* con.c: fds 0, 1 and 2 are the console. */
-long los_write(long fd, const void *buf, size_t len);
-long los_read(long fd, void *buf, size_t len);
+/* con.c: the console, which fds 0, 1 and 2 start as. */
+long los_con_write(const void *buf, size_t len);
+long los_con_read(void *buf, size_t len);
+
+/* fsys.c: the descriptor table and the working directory, at the first syscall. */
+void los_fs_init(void);
 
 /*
  * Waits in block() until deadline; keeps the ready bits other than want
@@ -37,6 +40,8 @@ __attribute__((noreturn)) void los_abort(const char *msg);
 
 void *memcpy(void *restrict d, const void *restrict s, size_t n);
 void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
 
 #endif

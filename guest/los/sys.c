@@ -7,13 +7,13 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 
 #include "clock.h"
+#include "fs.h"
 #include "los.h"
 
 typedef long (*los_fn)(long a0, long a1, long a2, long a3, long a4, long a5);
@@ -37,66 +37,6 @@ __attribute__((noreturn)) void los_abort(const char *msg)
 		lpar_hcall2(LPAR_HC_ABORT, msg, strlen(msg));
 }
 
-static long sys_read(long fd, long buf, long len)
-{
-	return los_read(fd, (void *)buf, (size_t)len);
-}
-
-static long sys_write(long fd, long buf, long len)
-{
-	return los_write(fd, (const void *)buf, (size_t)len);
-}
-
-/* readv and writev: one piece after another, stopping short like a pipe would. */
-static long iov_each(long fd, const struct iovec *iov, long n, int out)
-{
-	long done = 0;
-
-	if (n < 0 || n > 1024)
-		return -EINVAL;
-	for (long i = 0; i < n; i++) {
-		long r;
-
-		if (!iov[i].iov_len)
-			continue;
-		r = out ? los_write(fd, iov[i].iov_base, iov[i].iov_len)
-			: los_read(fd, iov[i].iov_base, iov[i].iov_len);
-		if (r < 0)
-			return done ? done : r;
-		done += r;
-		if ((size_t)r < iov[i].iov_len || (!out && r))
-			break;
-	}
-	return done;
-}
-
-static long sys_readv(long fd, long iov, long n)
-{
-	return iov_each(fd, (const struct iovec *)iov, n, 0);
-}
-
-/*
- * musl's stdio writes its buffer and the new bytes as two pieces: small
- * ones go out together, as one console write (one exit) instead of two.
- */
-static char gather[4096];
-
-static long sys_writev(long fd, long iov, long n)
-{
-	const struct iovec *v = (const struct iovec *)iov;
-	size_t total = 0;
-
-	if (n < 2 || n > 8)
-		return iov_each(fd, v, n, 1);
-	for (long i = 0; i < n; i++) {
-		if (v[i].iov_len > sizeof(gather) - total)
-			return iov_each(fd, v, n, 1);
-		memcpy(gather + total, v[i].iov_base, v[i].iov_len);
-		total += v[i].iov_len;
-	}
-	return los_write(fd, gather, total);
-}
-
 static long sys_exit(long status)
 {
 	lpar_hcall1(LPAR_HC_EXIT, status & 0xff);
@@ -110,6 +50,8 @@ static long sys_brk(long addr)
 
 static long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 {
+	if (!(flags & MAP_ANONYMOUS))
+		return fs_mmap_file((uint64_t)addr, (uint64_t)len, prot, flags, fd, off);
 	return los_mmap((uint64_t)addr, (uint64_t)len, prot, flags, fd, off);
 }
 
@@ -281,33 +223,6 @@ static long sys_getrandom(long buf, long len, long flags)
 	return lpar_hcall2(LPAR_HC_RANDOM, buf, len);
 }
 
-/* Only TIOCGWINSZ means anything: the console is a terminal only if the monitor's is. */
-static long sys_ioctl(long fd, long req, long arg)
-{
-	if (fd < 0 || fd > 2)
-		return -EBADF;
-	if (req == TIOCGWINSZ && !(lpar_boot->flags & LPAR_BOOT_CONSOLE_BUFFERED)) {
-		*(struct winsize *)arg = (struct winsize){ .ws_row = 24, .ws_col = 80 };
-		return 0;
-	}
-	return -ENOTTY;
-}
-
-static long sys_lseek(long fd)
-{
-	return fd >= 0 && fd <= 2 ? -ESPIPE : -EBADF;
-}
-
-static long sys_close(long fd)
-{
-	return fd >= 0 && fd <= 2 ? 0 : -EBADF;
-}
-
-static long sys_fcntl(long fd)
-{
-	return fd >= 0 && fd <= 2 ? 0 : -EBADF;
-}
-
 /* Signals are never delivered: a handler is accepted but never runs. */
 /* The kernel's struct sigaction: handler, flags, restorer, then the mask. */
 #define KSIGACTION_SIZE (3 * 8 + 8)
@@ -381,14 +296,62 @@ static long sys_tgkill(long pid, long tid, long sig)
 #define FN(f) ((los_fn)(void (*)(void))(f))
 
 static const los_fn table[] = {
+	/* Files (fsys.c). */
 	[SYS_read] = FN(sys_read),
 	[SYS_write] = FN(sys_write),
 	[SYS_readv] = FN(sys_readv),
 	[SYS_writev] = FN(sys_writev),
+	[SYS_pread64] = FN(sys_pread64),
+	[SYS_pwrite64] = FN(sys_pwrite64),
+	[SYS_preadv] = FN(sys_preadv),
+	[SYS_pwritev] = FN(sys_pwritev),
+	[SYS_open] = FN(sys_open),
+	[SYS_openat] = FN(sys_openat),
+	[SYS_creat] = FN(sys_creat),
 	[SYS_close] = FN(sys_close),
 	[SYS_lseek] = FN(sys_lseek),
 	[SYS_ioctl] = FN(sys_ioctl),
 	[SYS_fcntl] = FN(sys_fcntl),
+	[SYS_dup] = FN(sys_dup),
+	[SYS_dup2] = FN(sys_dup2),
+	[SYS_dup3] = FN(sys_dup3),
+	[SYS_stat] = FN(sys_stat),
+	[SYS_lstat] = FN(sys_lstat),
+	[SYS_fstat] = FN(sys_fstat),
+	[SYS_newfstatat] = FN(sys_newfstatat),
+	[SYS_statx] = FN(sys_statx),
+	[SYS_getdents64] = FN(sys_getdents64),
+	[SYS_getcwd] = FN(sys_getcwd),
+	[SYS_chdir] = FN(sys_chdir),
+	[SYS_fchdir] = FN(sys_fchdir),
+	[SYS_umask] = FN(sys_umask),
+	[SYS_mkdir] = FN(sys_mkdir),
+	[SYS_mkdirat] = FN(sys_mkdirat),
+	[SYS_unlink] = FN(sys_unlink),
+	[SYS_unlinkat] = FN(sys_unlinkat),
+	[SYS_rmdir] = FN(sys_rmdir),
+	[SYS_rename] = FN(sys_rename),
+	[SYS_renameat] = FN(sys_renameat),
+	[SYS_renameat2] = FN(sys_renameat2),
+	[SYS_link] = FN(sys_link),
+	[SYS_linkat] = FN(sys_linkat),
+	[SYS_symlink] = FN(sys_symlink),
+	[SYS_symlinkat] = FN(sys_symlinkat),
+	[SYS_readlink] = FN(sys_readlink),
+	[SYS_readlinkat] = FN(sys_readlinkat),
+	[SYS_access] = FN(sys_access),
+	[SYS_faccessat] = FN(sys_faccessat),
+	[SYS_faccessat2] = FN(sys_faccessat2),
+	[SYS_chmod] = FN(sys_chmod),
+	[SYS_fchmod] = FN(sys_fchmod),
+	[SYS_fchmodat] = FN(sys_fchmodat),
+	[SYS_utimensat] = FN(sys_utimensat),
+	[SYS_truncate] = FN(sys_truncate),
+	[SYS_ftruncate] = FN(sys_ftruncate),
+	[SYS_fsync] = FN(sys_fsync),
+	[SYS_fdatasync] = FN(sys_fdatasync),
+	[SYS_statfs] = FN(sys_statfs),
+	[SYS_fstatfs] = FN(sys_fstatfs),
 	[SYS_exit] = FN(sys_exit),
 	[SYS_exit_group] = FN(sys_exit),
 	[SYS_brk] = FN(sys_brk),
@@ -445,4 +408,5 @@ static void los_init(void)
 	fsgsbase = b & 1;
 	started = 1;
 	los_mm_init(bi->heap_start, bi->heap_end);
+	los_fs_init();
 }
