@@ -759,9 +759,9 @@ trace_share() {
 @test "lpar trace: each 9P request with its operation, the partition's path and its result" {
 	trace_share trace.out
 	run cat trace.out
-	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=walk path=$WORK/s/t.txt ret=0 dur=[0-9]+ ---\$"
-	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=read path=$WORK/s/t.txt off=0 count=[0-9]+ ret=6 dur=[0-9]+ ---\$"
-	assert_line --regexp "^\+[0-9.]+ --- 9p share=0 op=walk path=$WORK/s/missing ret=-2 dur=[0-9]+ ---\$"
+	assert_line --regexp "^\+[0-9.]+ 9p walk\\(\"$WORK/s/t.txt\"\\) = 0 <[0-9]+\\.[0-9]{6}>\$"
+	assert_line --regexp "^\+[0-9.]+ 9p read\\(\"$WORK/s/t.txt\", off=0, count=[0-9]+\\) = 6 <[0-9.]+>\$"
+	assert_line --regexp "^\+[0-9.]+ 9p walk\\(\"$WORK/s/missing\"\\) = -2 ENOENT \\(No such file or directory\\) <[0-9.]+>\$"
 	assert_line --regexp '^\+[0-9.]+ exit\(status=1\) = 0 '
 	assert_regex "${lines[${#lines[@]} - 1]}" '^\+[0-9.]+ \+\+\+ exited with 1 \+\+\+$'
 }
@@ -769,8 +769,8 @@ trace_share() {
 @test "lpar trace -e 9p: the 9P requests alone" {
 	trace_share trace.out -e 9p
 	run cat trace.out
-	assert_line --regexp "9p .*op=walk path=$WORK/s/t.txt .*ret=0"
-	assert_line --regexp "9p .*op=read path=$WORK/s/t.txt off=0 count=[0-9]+ ret=6"
+	assert_line --regexp "^\+[0-9.]+ 9p walk\\(\"$WORK/s/t.txt\"\\) = 0 "
+	assert_line --regexp "^\+[0-9.]+ 9p read\\(\"$WORK/s/t.txt\", off=0, count=[0-9]+\\) = 6 "
 	refute_line --regexp '^\+[0-9.]+ [a-z_]+\('
 	assert_regex "${lines[${#lines[@]} - 1]}" '^\+[0-9.]+ \+\+\+ exited with 1 \+\+\+$'
 }
