@@ -1340,6 +1340,12 @@ static long sync_fd(long fd, int data)
 	return p9c_fsync(f->share, f->fid, data);
 }
 
+/* Advice (fadvise64) and whole-file locks (flock): one process, nothing to do. */
+long sys_fd_noop(long fd)
+{
+	return fs_fd(fd) ? 0 : -EBADF;
+}
+
 long sys_fsync(long fd)
 {
 	return sync_fd(fd, 0);
