@@ -26,7 +26,16 @@
 	"                      join channel NAME through the image's ring RING (repeatable)\n" \
 	"  -e, --env NAME=VALUE\n" \
 	"                      set an environment variable for the program (repeatable)\n" \
-	"  -f, --config FILE   read name, mem, image, args, chan, env and accel from a config file\n" \
+	"      --share HOSTDIR[:GUESTPATH][:ro]\n" \
+	"                      let the program use a host directory, at GUESTPATH (default: at\n" \
+	"                      HOSTDIR's own absolute path), read-only with :ro (repeatable)\n" \
+	"      --share 9p:SOCKET[:ANAME]:GUESTPATH[:ro]\n" \
+	"                      let it use what a 9P2000.L server (diod) exports on a Unix socket\n" \
+	"      --workdir GUESTPATH\n" \
+	"                      the program's working directory (default: the first share's\n" \
+	"                      GUESTPATH, else /)\n" \
+	"  -f, --config FILE   read name, mem, image, args, chan, env, share, workdir and accel\n" \
+	"                      from a config file\n" \
 	"      --accel ACCEL   run on kvm (hardware), tcg (a software CPU) or auto: kvm where\n" \
 	"                      /dev/kvm opens, else tcg (default: $LPAR_ACCEL, else auto)\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
@@ -36,9 +45,11 @@ const struct cmd lpar_cmds[] = {
 		"run", HANDLER(cmd_run), 0,
 		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                [--share SPEC]... [--workdir GUESTPATH]\n"
 		"                [--accel ACCEL] [--] IMAGE [ARG...]\n"
 		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                [--share SPEC]... [--workdir GUESTPATH]\n"
 		"                [--accel ACCEL] [--] IMAGE [ARG...]",
 		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
@@ -52,6 +63,7 @@ const struct cmd lpar_cmds[] = {
 		"create", HANDLER(cmd_create), 0,
 		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
 		"                   [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
+		"                   [--share SPEC]... [--workdir GUESTPATH]\n"
 		"                   [--accel ACCEL] [--] [IMAGE [ARG...]]",
 		"load a partition in a detached monitor without starting it; print its name",
 		LAUNCH_OPTS
@@ -164,12 +176,15 @@ const struct cmd lpar_cmds[] = {
 	},
 	{
 		"trace", HANDLER(cmd_trace), CMD_JSON_OK,
-		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-o FILE] [--json] NAME",
+		"lpar trace [-c] [-e hcall=LIST] [-e exit=LIST] [-e 9p[=LIST]] [-o FILE] [--json] NAME",
 		"show a partition's hcalls, exits and marks as they happen, like strace",
-		"  -c, --summary       count hcalls, their time and errors; print the table at the end\n"
+		"  -c, --summary       count hcalls and 9P requests, their time and errors; print the\n"
+		"                      tables at the end\n"
 		"  -e, --filter CLASS=LIST\n"
-		"                      show only these hcalls (hcall=LIST) or exits (exit=LIST); LIST is\n"
-		"                      names, all or none, and a leading ! negates (exits: io, hlt, fault, debug)\n"
+		"                      show only these hcalls (hcall=LIST), exits (exit=LIST) or 9P\n"
+		"                      requests by op (9p=LIST); LIST is names, all or none, and a\n"
+		"                      leading ! negates (exits: io, hlt, fault, debug)\n"
+		"  -e, --filter 9p     show only 9P requests (9p=all, hcalls and exits hidden)\n"
 		"  -o, --output FILE   write the trace to FILE instead of standard output\n"
 		"      --json          one JSON object per event (as the global -j)\n"
 		"  -h, --help          show this help\n",

@@ -17,6 +17,9 @@ int cmd_create(int argc, char **argv)
 	r = launch_opts_parse(self, argc, argv, 0, &o);
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
+	r = launch_shares_check(&o, "create");
+	if (r)
+		return r;
 	r = launch_image_open(&o, &img);
 	if (r)
 		return r;

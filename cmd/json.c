@@ -58,6 +58,13 @@ void json_status(FILE *f, const struct part_status *st)
 	}
 	fputs(", \"rings\": ", f);
 	json_rings(f, st);
+	fputs(", \"shares\": ", f);
+	json_shares(f, st);
+	fputs(", \"workdir\": ", f);
+	if (st->workdir[0])
+		json_string(f, st->workdir);
+	else
+		fputs("null", f);
 	fputs("}", f);
 }
 
@@ -80,6 +87,30 @@ void json_rings(FILE *f, const struct part_status *st)
 		json_string(f, r->peer);
 		fprintf(f, ", \"gen\": %u, \"resets\": %llu}", r->gen,
 			(unsigned long long)r->resets);
+	}
+	fputs("]", f);
+}
+
+void json_shares(FILE *f, const struct part_status *st)
+{
+	fputs("[", f);
+	for (int i = 0; i < st->nshares; i++) {
+		const struct part_share_status *s = &st->shares[i];
+
+		fprintf(f, "%s{\"index\": %u, \"guest\": ", i ? ", " : "", s->index);
+		json_string(f, s->guest);
+		fputs(", \"host\": ", f);
+		json_string(f, s->host);
+		if (s->aname[0]) {
+			fputs(", \"aname\": ", f);
+			json_string(f, s->aname);
+		}
+		fputs(", \"kind\": ", f);
+		json_string(f, s->kind);
+		fputs(", \"mode\": ", f);
+		json_string(f, s->mode);
+		fprintf(f, ", \"requests\": %llu, \"errors\": %llu}",
+			(unsigned long long)s->requests, (unsigned long long)s->errors);
 	}
 	fputs("]", f);
 }

@@ -13,6 +13,8 @@ void json_value(FILE *f, const char *v);
 void json_status(FILE *f, const struct part_status *st);
 /* The status's rings as a JSON array. */
 void json_rings(FILE *f, const struct part_status *st);
+/* The status's shares as a JSON array. */
+void json_shares(FILE *f, const struct part_status *st);
 
 /*
  * A JSON array on stdout, one element at a time; a name that failed is an

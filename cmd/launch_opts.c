@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../common/err.h"
 #include "../common/num.h"
@@ -17,7 +19,8 @@
 #define ENV_FLAGS_MAX (4 * PART_ENV_MAX)
 
 enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
-       SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128, SEEN_ACCEL = 256 };
+       SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128, SEEN_ACCEL = 256,
+       SEEN_WORKDIR = 512 };
 
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
@@ -116,6 +119,62 @@ static int add_env(const struct cmd *self, struct launch_opts *o, char *v)
 	return 0;
 }
 
+/* Adds share spec v (from --share) after the config's. */
+static int add_share(const struct cmd *self, struct launch_opts *o, const char *v)
+{
+	struct lerr err = { 0 };
+	char clean[256];
+
+	if (!part_share_add(&o->shares, v, &err))
+		return 0;
+	return lpar_usage_error(self, "invalid --share '%s': %s",
+				text_sanitize(clean, sizeof(clean), v, strlen(v)), err.msg);
+}
+
+/* Points o->spec at the shares and the working directory, as the monitor takes them. */
+static void shares_to_spec(struct launch_opts *o)
+{
+	for (int i = 0; i < o->shares.n; i++) {
+		const struct part_share *s = &o->shares.v[i];
+
+		o->share_specs[i] = (struct hv_share_spec){
+			.host = s->host,
+			.aname = s->has_aname ? s->aname : NULL,
+			.guest = s->guest,
+			.relay = s->relay,
+			.readonly = s->readonly,
+		};
+	}
+	o->spec.shares = o->shares.n ? o->share_specs : NULL;
+	o->spec.nshares = (size_t)o->shares.n;
+	o->spec.workdir = o->workdir[0] ? o->workdir : NULL;
+}
+
+int launch_shares_check(const struct launch_opts *o, const char *verb)
+{
+	for (int i = 0; i < o->shares.n; i++) {
+		const struct part_share *s = &o->shares.v[i];
+		const char *why = NULL;
+		char clean[512];
+		struct stat sb;
+
+		if (stat(s->host, &sb))
+			why = strerror(errno);
+		else if (s->relay && !S_ISSOCK(sb.st_mode))
+			why = "not a socket";
+		else if (!s->relay && !S_ISDIR(sb.st_mode))
+			why = strerror(ENOTDIR);
+		else if (!s->relay && access(s->host, R_OK | X_OK))
+			why = strerror(errno);
+		if (why) {
+			lpar_error("cannot %s partition: share '%s': %s", verb,
+				   text_sanitize(clean, sizeof(clean), s->host, strlen(s->host)), why);
+			return EXIT_NOSTART;
+		}
+	}
+	return 0;
+}
+
 /* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */
 static const char *bad_opt(char **argv, char *buf)
 {
@@ -144,14 +203,17 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "chan", required_argument, NULL, 'c' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "accel", required_argument, NULL, 'A' },
+		{ "share", required_argument, NULL, 'S' },
+		{ "workdir", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *mem = NULL, *cfgpath = NULL, *env_accel = getenv("LPAR_ACCEL");
-	char *flag_env[ENV_FLAGS_MAX];
+	const char *workdir = NULL;
+	char *flag_env[ENV_FLAGS_MAX], *flag_share[PART_SHARES_MAX];
 	struct lerr err = { 0 };
 	unsigned seen = 0;
-	int c, r, nflag_env = 0;
+	int c, r, nflag_env = 0, nflag_share = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->spec.mem = HV_MEM_DEFAULT;
@@ -226,6 +288,23 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 				return r;
 			o->spec.accel = optarg;
 			break;
+		case 'S':
+			/* The config's shares go first: taken once the config is read. */
+			if (nflag_share == PART_SHARES_MAX) {
+				char clean[256];
+
+				return lpar_usage_error(self,
+					"invalid --share '%s': too many shares (at most %d)",
+					text_sanitize(clean, sizeof(clean), optarg, strlen(optarg)),
+					PART_SHARES_MAX);
+			}
+			flag_share[nflag_share++] = optarg;
+			break;
+		case 'W':
+			if ((r = opt_once(self, &seen, SEEN_WORKDIR, "--workdir")))
+				return r;
+			workdir = optarg;
+			break;
 		case 'e':
 			if (nflag_env == ENV_FLAGS_MAX)
 				return lpar_usage_error(self, "too many --env options (at most %d)",
@@ -276,6 +355,21 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 	for (int i = 0; i < nflag_env; i++)
 		if ((r = add_env(self, o, flag_env[i])))
 			return r;
+	o->shares = o->cfg.shares;
+	for (int i = 0; i < nflag_share; i++)
+		if ((r = add_share(self, o, flag_share[i])))
+			return r;
+	if (workdir) {
+		char clean[256];
+
+		if (part_workdir_parse(workdir, o->workdir, sizeof(o->workdir), &err))
+			return lpar_usage_error(self, "invalid --workdir '%s': %s",
+						text_sanitize(clean, sizeof(clean), workdir,
+							      strlen(workdir)), err.msg);
+	} else {
+		memcpy(o->workdir, o->cfg.workdir, sizeof(o->workdir));
+	}
+	shares_to_spec(o);
 	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
 		return r;
 	/* --accel, then the config's accel, then $LPAR_ACCEL, then auto. */

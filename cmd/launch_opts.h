@@ -18,11 +18,15 @@ struct launch_opts {
 	struct hv_chan_spec chans[PART_CHANS_MAX];   /* --chan NAME[:RING] */
 	char chanbuf[PART_CHANS_MAX][PART_CHAN_SPEC_MAX];
 	char *env[PART_ENV_MAX]; /* the config's env, then --env NAME=VALUE */
+	struct part_shares shares; /* the config's shares, then --share's */
+	struct hv_share_spec share_specs[PART_SHARES_MAX];
+	char workdir[PART_SHARE_PATH_MAX]; /* --workdir, else the config's; "" for the default */
 };
 
 /*
  * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]...
- * [-e NAME=VALUE]... [--accel ACCEL] [--rm] [-d]
+ * [-e NAME=VALUE]... [--share SPEC]... [--workdir PATH] [--accel ACCEL]
+ * [--rm] [-d]
  * [--] [IMAGE [ARG...]]
  * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
  * --trace[=FILE]); flags override the config file, which overrides
@@ -31,6 +35,13 @@ struct launch_opts {
  */
 int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		      int allow_detach, struct launch_opts *o);
+/*
+ * Checks that the shares' host directories (or sockets) are there to be
+ * opened, so that a missing one is reported before a monitor starts (the
+ * monitor checks again).  Prints "cannot VERB partition: share '...': ...".
+ * 0 or EXIT_NOSTART.
+ */
+int launch_shares_check(const struct launch_opts *o, const char *verb);
 /* Opens and checks the image; prints "cannot load" errors.  0 or EXIT_NOSTART. */
 int launch_image_open(const struct launch_opts *o, struct elf_image **img);
 

@@ -227,6 +227,9 @@ int cmd_run(int argc, char **argv)
 	r = launch_opts_parse(self, argc, argv, 1, &o);
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
+	r = launch_shares_check(&o, "start");
+	if (r)
+		return r;
 	r = launch_image_open(&o, &img);
 	if (r)
 		return r;

@@ -1,11 +1,32 @@
 /* lpar status: one partition's state, as "key value" lines or JSON. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../common/err.h"
 #include "../common/text.h"
 #include "../libpart/part.h"
 #include "json.h"
 #include "names.h"
+
+/*
+ * "share /guest <- /host (rw, 12 requests)": where the partition sees it
+ * first, as in mount(8)'s "on"; an external server's share as 9p:SOCKET[:ANAME].
+ */
+static void share_print(const struct part_share_status *s)
+{
+	char guest[sizeof(s->guest) * 4], host[sizeof(s->host) * 4], aname[sizeof(s->aname) * 4];
+	int p9 = !strcmp(s->kind, "9p");
+
+	text_sanitize(guest, sizeof(guest), s->guest, sizeof(s->guest));
+	text_sanitize(host, sizeof(host), s->host, sizeof(s->host));
+	text_sanitize(aname, sizeof(aname), s->aname, sizeof(s->aname));
+	printf("share %s <- %s%s%s%s (%s, %llu request%s", guest, p9 ? "9p:" : "", host,
+	       aname[0] ? ":" : "", aname, s->mode[0] ? s->mode : "rw",
+	       (unsigned long long)s->requests, s->requests == 1 ? "" : "s");
+	if (s->errors)
+		printf(", %llu error%s", (unsigned long long)s->errors, s->errors == 1 ? "" : "s");
+	printf(")\n");
+}
 
 int cmd_status(int argc, char **argv)
 {
@@ -56,6 +77,11 @@ int cmd_status(int argc, char **argv)
 			       r->peer[0] ? " peer=" : "", r->peer, r->gen,
 			       (unsigned long long)r->resets);
 		}
+		for (int k = 0; k < st.nshares; k++)
+			share_print(&st.shares[k]);
+		if (st.workdir[0])
+			printf("workdir %s\n", text_sanitize(clean, sizeof(clean), st.workdir,
+							     sizeof(st.workdir)));
 		if (st.exit_status >= 0)
 			printf("exit %d\n", st.exit_status);
 		if (st.reason[0])

@@ -1,9 +1,10 @@
 /*
- * lpar trace: a partition's hcalls, exits and marks as they happen, read
- * from its control tree's trace file and shown like strace's output (or
- * counted, like strace -c, or as JSON lines).  The reading and showing are
+ * lpar trace: a partition's hcalls, exits, 9P requests and marks as they
+ * happen, read from its control tree's trace file and shown like strace's
+ * output (or counted, like strace -c, or as JSON lines).  The reading and showing are
  * shared with lpar run --trace (cmd/trace.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -25,6 +26,17 @@
 static const char *const exit_kinds[] = { "io", "hlt", "fault", "debug", NULL };
 #define TRACE_EXIT_OTHER (1u << 4) /* a kind this lpar does not know */
 
+/*
+ * The 9P ops of ev=9p events, as hv/dev_share.c names them; an op this
+ * lpar does not know counts as "unknown", the last.
+ */
+static const char *const p9_ops[TRACE_P9_OPS] = {
+	"walk", "open", "create", "read", "write", "clunk", "remove", "getattr", "setattr",
+	"readdir", "statfs", "fsync", "mkdir", "symlink", "mknod", "link", "unlinkat",
+	"renameat", "rename", "readlink", "flush", "version", "attach", "xattrwalk",
+	"xattrcreate", "unknown",
+};
+
 /* ---- filters ---- */
 
 void trace_view_init(struct trace_view *v, FILE *out)
@@ -33,6 +45,7 @@ void trace_view_init(struct trace_view *v, FILE *out)
 	v->out = out;
 	memset(v->filter.hcall, 1, sizeof(v->filter.hcall));
 	v->filter.exits = ~0u;
+	v->filter.p9 = ~0u;
 }
 
 static int exit_bit(const char *what)
@@ -43,25 +56,60 @@ static int exit_bit(const char *what)
 	return 0;
 }
 
+/* The op's index in p9_ops, or -1. */
+static int p9_op(const char *op)
+{
+	for (int i = 0; i < TRACE_P9_OPS; i++)
+		if (!strcmp(p9_ops[i], op))
+			return i;
+	return -1;
+}
+
+static int unknown_op(const char *clean, struct lerr *err)
+{
+	char known[512];
+	size_t n = 0;
+
+	for (int i = 0; i < TRACE_P9_OPS; i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+				      p9_ops[i]);
+	return lerr_set(err, EINVAL, "unknown 9p op '%s' in filter (known: %s)", clean, known);
+}
+
+static const char *const class_names[] = { NULL, "hcall", "exit", NULL, "9p" };
+
 int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 {
 	const char *eq = strchr(spec, '='), *list;
 	unsigned char hc[LPAR_HC_MAX + 1];
 	unsigned exits = 0, cls;
+	uint32_t ops = 0;
 	char clean[256], buf[1024], *save = NULL;
-	int neg;
+	int neg, only = 0;
 
 	text_sanitize(clean, sizeof(clean), spec, strlen(spec));
 	if (eq && (size_t)(eq - spec) == 5 && !strncmp(spec, "hcall", 5))
 		cls = 1;
 	else if (eq && (size_t)(eq - spec) == 4 && !strncmp(spec, "exit", 4))
 		cls = 2;
-	else
+	else if (eq && (size_t)(eq - spec) == 2 && !strncmp(spec, "9p", 2))
+		cls = 4;
+	else if (!strcmp(spec, "9p")) {
+		/* "What does it do with its files?": the requests and nothing else. */
+		cls = 4;
+		only = 1;
+	} else
 		return lerr_set(err, EINVAL,
-				"invalid filter '%s': expected hcall=LIST or exit=LIST", clean);
+				"invalid filter '%s': expected hcall=LIST, exit=LIST, 9p=LIST or 9p",
+				clean);
 	if (f->set & cls)
-		return lerr_set(err, EINVAL, "option '-e %s=' given twice",
-				cls == 1 ? "hcall" : "exit");
+		return lerr_set(err, EINVAL, "option '-e %s=' given twice", class_names[cls]);
+	if (only) {
+		f->set |= cls;
+		f->only = 1;
+		f->p9 = ~0u;
+		return 0;
+	}
 	list = eq + 1;
 	neg = *list == '!';
 	list += neg;
@@ -76,8 +124,13 @@ int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 		if (!strcmp(w, "all")) {
 			memset(hc, 1, sizeof(hc));
 			exits = ~0u;
+			ops = ~0u;
 		} else if (!strcmp(w, "none")) {
 			/* nothing of this class */
+		} else if (cls == 4) {
+			if (p9_op(w) < 0)
+				return unknown_op(clean, err);
+			ops |= 1u << p9_op(w);
 		} else if (cls == 2) {
 			if (!exit_bit(w))
 				return lerr_set(err, EINVAL,
@@ -99,9 +152,17 @@ int trace_filter_add(struct trace_filter *f, const char *spec, struct lerr *err)
 	if (cls == 1)
 		for (size_t i = 0; i <= LPAR_HC_MAX; i++)
 			f->hcall[i] = (unsigned char)(neg ? !hc[i] : hc[i]);
-	else
+	else if (cls == 2)
 		f->exits = neg ? ~exits : exits;
+	else
+		f->p9 = neg ? ~ops : ops;
 	return 0;
+}
+
+/* Whether class cls (1 hcall, 2 exit) shows at all: not after a bare -e 9p, unless named. */
+static int class_shown(const struct trace_filter *f, unsigned cls)
+{
+	return !f->only || (f->set & cls);
 }
 
 /* ---- showing events ---- */
@@ -180,6 +241,29 @@ static void show_arg(struct trace_view *v, const struct hc_info *h, size_t i,
 		fprintf(v->out, "%llu", (unsigned long long)n);
 }
 
+/* An error result as strace shows one, "-2 ENOENT (No such file or directory)": 1 if ret is one. */
+static int show_error(struct trace_view *v, long long ret)
+{
+	if (ret >= 0 || ret < -4095)
+		return 0;
+	fprintf(v->out, "%lld %s (%s)", ret,
+		strerrorname_np((int)-ret) ? strerrorname_np((int)-ret) : "?",
+		strerror((int)-ret));
+	return 1;
+}
+
+static void json_errno(struct trace_view *v, long long ret)
+{
+	if (ret < 0 && ret >= -4095 && strerrorname_np((int)-ret))
+		fprintf(v->out, ", \"errno\": \"%s\"", strerrorname_np((int)-ret));
+}
+
+static void show_dur(struct trace_view *v, uint64_t dur)
+{
+	fprintf(v->out, " <%llu.%06llu>\n", (unsigned long long)(dur / 1000000000ull),
+		(unsigned long long)(dur / 1000ull % 1000000ull));
+}
+
 static void show_hcall(struct trace_view *v, const struct part_tev *e, const struct hc_info *h)
 {
 	const char *name = part_tev_get(e, "name"), *args = part_tev_get(e, "args");
@@ -225,16 +309,13 @@ static void show_hcall(struct trace_view *v, const struct part_tev *e, const str
 	}
 	if (v->json) {
 		fprintf(v->out, "}, \"ret\": %lld, \"dur\": %llu", ret, (unsigned long long)dur);
-		if (ret < 0 && ret >= -4095 && strerrorname_np((int)-ret))
-			fprintf(v->out, ", \"errno\": \"%s\"", strerrorname_np((int)-ret));
+		json_errno(v, ret);
 		fputs("}\n", v->out);
 		return;
 	}
 	fprintf(v->out, ") = ");
-	if (ret < 0 && ret >= -4095)
-		fprintf(v->out, "%lld %s (%s)", ret,
-			strerrorname_np((int)-ret) ? strerrorname_np((int)-ret) : "?",
-			strerror((int)-ret));
+	if (show_error(v, ret))
+		;
 	else if (h && h->nr == LPAR_HC_BLOCK && ret > 0)
 		fprintf(v->out, "%#llx (%s)", ret,
 			ready_names((uint64_t)ret, names, sizeof(names)));
@@ -244,8 +325,162 @@ static void show_hcall(struct trace_view *v, const struct part_tev *e, const str
 		fprintf(v->out, "%#llx", ret);
 	else
 		fprintf(v->out, "%lld", ret);
-	fprintf(v->out, " <%llu.%06llu>\n", (unsigned long long)(dur / 1000000000ull),
-		(unsigned long long)(dur / 1000ull % 1000000ull));
+	show_dur(v, dur);
+}
+
+/*
+ * A 9P path from its trace word: the monitor percent-escaped it, then its
+ * trace made the line printable (a backslash doubled, in case of other
+ * bytes \xHH); both are undone, giving the partition's bytes.
+ */
+static char *p9_path(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+
+	for (; *src && n + 1 < len; src++) {
+		if (src[0] == '\\' && src[1] == '\\') {
+			dst[n++] = *src++;
+		} else if (src[0] == '\\' && src[1] == 'x' && isxdigit((unsigned char)src[2]) &&
+			   isxdigit((unsigned char)src[3])) {
+			char hex[3] = { src[2], src[3], '\0' };
+
+			dst[n++] = (char)strtoul(hex, NULL, 16);
+			src += 3;
+		} else {
+			dst[n++] = *src;
+		}
+	}
+	dst[n] = '\0';
+	return text_pct_unescape(dst);
+}
+
+/* A path in quotes, as strace shows a string: \", \\ and \xHH for the rest. */
+static void show_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* The length of the valid UTF-8 sequence at s, or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 :
+		s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string of any bytes: a byte that is not part of valid UTF-8
+ * becomes U+FFFD, so the line stays valid JSON; 1 if one did.
+ */
+static int json_bytes(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int lossy = 0;
+
+	fputc('"', f);
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (!n) {
+			fputs("\\ufffd", f);
+			lossy = 1;
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fprintf(f, "\\%c", *p++);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(f, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, (size_t)n, f);
+			p += n;
+		}
+	}
+	fputc('"', f);
+	return lossy;
+}
+
+/*
+ * A 9P request: 9p read("/data/in.txt", off=0, count=4096) = 4096 <0.000210>.
+ * The monitor shows "?" for a file whose path it did not follow, and no
+ * path for a flush; off and count may be missing from a line cut short.
+ */
+static void show_p9(struct trace_view *v, const struct part_tev *e)
+{
+	const char *op = part_tev_get(e, "op"), *path = part_tev_get(e, "path");
+	const char *off = part_tev_get(e, "off"), *count = part_tev_get(e, "count");
+	const char *r = part_tev_get(e, "ret");
+	long long ret = r ? strtoll(r, NULL, 10) : 0;
+	uint64_t dur = part_tev_u64(e, "dur");
+	char clean[64], bytes[1024];
+	int known = path && strcmp(path, "?");
+
+	if (known)
+		p9_path(bytes, sizeof(bytes), path);
+	tree_text(clean, sizeof(clean), op ? op : "unknown", op ? strlen(op) : 7);
+	if (v->json) {
+		fprintf(v->out, ", \"ev\": \"9p\", \"share\": %llu, \"op\": ",
+			(unsigned long long)part_tev_u64(e, "share"));
+		json_string(v->out, clean);
+		if (path) {
+			fputs(", \"path\": ", v->out);
+			if (!known) {
+				fputs("null", v->out);
+			} else if (json_bytes(v->out, bytes)) {
+				char esc[sizeof(bytes) * 3];
+
+				/* Not UTF-8: the exact bytes too, escaped as in the trace. */
+				fputs(", \"path_pct\": ", v->out);
+				json_string(v->out, text_pct_escape(esc, sizeof(esc), bytes));
+			}
+		}
+		if (off)
+			fprintf(v->out, ", \"off\": %llu", (unsigned long long)part_tev_u64(e, "off"));
+		if (count)
+			fprintf(v->out, ", \"count\": %llu",
+				(unsigned long long)part_tev_u64(e, "count"));
+		if (r)
+			fprintf(v->out, ", \"ret\": %lld", ret);
+		fprintf(v->out, ", \"dur\": %llu", (unsigned long long)dur);
+		if (r)
+			json_errno(v, ret);
+		fputs("}\n", v->out);
+		return;
+	}
+	fprintf(v->out, "9p %s(", clean);
+	if (known)
+		show_quoted(v->out, bytes);
+	else if (path)
+		fputs("?", v->out);
+	if (off)
+		fprintf(v->out, "%soff=%llu", path ? ", " : "",
+			(unsigned long long)part_tev_u64(e, "off"));
+	if (count)
+		fprintf(v->out, "%scount=%llu", path || off ? ", " : "",
+			(unsigned long long)part_tev_u64(e, "count"));
+	fputs(") = ", v->out);
+	if (!r)
+		fputs("?", v->out); /* cut from the line */
+	else if (!show_error(v, ret))
+		fprintf(v->out, "%lld", ret);
+	show_dur(v, dur);
 }
 
 /* exit, mark, dropped and kinds this lpar does not know: their pairs as they are. */
@@ -377,7 +612,7 @@ static int trace_line(struct trace_view *v, char *line)
 
 		if (h && name && strcmp(h->name, name))
 			h = NULL; /* another monitor's table: show its numbers as they are */
-		if (!v->filter.hcall[slot])
+		if (!v->filter.hcall[slot] || !class_shown(&v->filter, 1))
 			return 0;
 		v->hc[slot].calls++;
 		v->hc[slot].errors += ret < 0 && ret >= -4095;
@@ -388,9 +623,27 @@ static int trace_line(struct trace_view *v, char *line)
 		}
 		return 0;
 	}
+	if (!strcmp(ev, "9p")) {
+		const char *op = part_tev_get(&e, "op"), *r = part_tev_get(&e, "ret");
+		int i = op ? p9_op(op) : -1;
+		long long ret = r ? strtoll(r, NULL, 10) : 0;
+
+		if (i < 0)
+			i = TRACE_P9_OPS - 1; /* "unknown", and ops newer than this lpar */
+		if (!(v->filter.p9 & (1u << i)))
+			return 0;
+		v->p9[i].calls++;
+		v->p9[i].errors += ret < 0 && ret >= -4095;
+		v->p9[i].ns += part_tev_u64(&e, "dur");
+		if (!v->summary) {
+			stamp(v, t);
+			show_p9(v, &e);
+		}
+		return 0;
+	}
 	if (!strcmp(ev, "dropped"))
 		v->dropped += part_tev_u64(&e, "count");
-	if (!strcmp(ev, "exit") && !shown_exit(v, &e))
+	if (!strcmp(ev, "exit") && (!shown_exit(v, &e) || !class_shown(&v->filter, 2)))
 		return 0;
 	if (!v->summary) {
 		stamp(v, t);
@@ -451,13 +704,13 @@ int trace_follow(struct part_trace *src, struct trace_view *v, struct lerr *err)
 
 static int by_time(const void *a, const void *b, void *arg)
 {
-	const struct trace_view *v = arg;
+	const struct trace_count *c = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	if (v->hc[x].ns != v->hc[y].ns)
-		return v->hc[x].ns < v->hc[y].ns ? 1 : -1;
-	if (v->hc[x].calls != v->hc[y].calls)
-		return v->hc[x].calls < v->hc[y].calls ? 1 : -1;
+	if (c[x].ns != c[y].ns)
+		return c[x].ns < c[y].ns ? 1 : -1;
+	if (c[x].calls != c[y].calls)
+		return c[x].calls < c[y].calls ? 1 : -1;
 	return x < y ? -1 : 1;
 }
 
@@ -468,22 +721,64 @@ static const char *slot_name(size_t i)
 	return h ? h->name : "unknown";
 }
 
-static void summary(struct trace_view *v)
+/* The rows of one table: the slots with calls, by time; their total in *sum. */
+static size_t rows(const struct trace_count *c, size_t slots, size_t *order,
+		   struct trace_count *sum)
 {
-	size_t order[LPAR_HC_MAX + 1], n = 0;
-	uint64_t calls = 0, errors = 0, ns = 0;
+	size_t n = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	for (size_t i = 0; i < slots; i++) {
+		if (!c[i].calls)
+			continue;
+		order[n++] = i;
+		sum->calls += c[i].calls;
+		sum->errors += c[i].errors;
+		sum->ns += c[i].ns;
+	}
+	qsort_r(order, n, sizeof(order[0]), by_time, (void *)c);
+	return n;
+}
+
+static const char *op_name(size_t i)
+{
+	return p9_ops[i];
+}
+
+/* One strace -c table; what heads the name column: "hcall" or "9p". */
+static void table(struct trace_view *v, const struct trace_count *c, const size_t *order,
+		  size_t n, const struct trace_count *sum, const char *what,
+		  const char *(*name)(size_t))
+{
 	static const char rule[] =
 		"------ ----------- ----------- --------- --------- ----------------\n";
 
-	for (size_t i = 0; i <= LPAR_HC_MAX; i++) {
-		if (!v->hc[i].calls)
-			continue;
-		order[n++] = i;
-		calls += v->hc[i].calls;
-		errors += v->hc[i].errors;
-		ns += v->hc[i].ns;
+	fprintf(v->out, "%6s %11s %11s %9s %9s %s\n%s", "% time", "seconds", "usecs/call",
+		"calls", "errors", what, rule);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		char errs[24] = "";
+
+		if (c[i].errors)
+			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)c[i].errors);
+		fprintf(v->out, "%6.2f %11.6f %11llu %9llu %9s %s\n",
+			sum->ns ? 100.0 * (double)c[i].ns / (double)sum->ns : 0.0,
+			(double)c[i].ns / 1e9, (unsigned long long)(c[i].ns / c[i].calls / 1000),
+			(unsigned long long)c[i].calls, errs, name(i));
 	}
-	qsort_r(order, n, sizeof(order[0]), by_time, v);
+	fprintf(v->out, "%s%6.2f %11.6f %11s %9llu %9llu total\n", rule, n ? 100.0 : 0.0,
+		(double)sum->ns / 1e9, "", (unsigned long long)sum->calls,
+		(unsigned long long)sum->errors);
+}
+
+static void summary(struct trace_view *v)
+{
+	size_t order[LPAR_HC_MAX + 1], p9order[TRACE_P9_OPS], n, np9;
+	struct trace_count sum, p9sum;
+	int hcalls;
+
+	n = rows(v->hc, LPAR_HC_MAX + 1, order, &sum);
+	np9 = rows(v->p9, TRACE_P9_OPS, p9order, &p9sum);
 	if (v->json) {
 		fputs("{\"hcalls\": [", v->out);
 		for (size_t k = 0; k < n; k++) {
@@ -498,8 +793,22 @@ static void summary(struct trace_view *v)
 		}
 		fprintf(v->out, "], \"calls\": %llu, \"errors\": %llu, \"total_ns\": %llu, "
 			"\"dropped\": %llu",
-			(unsigned long long)calls, (unsigned long long)errors,
-			(unsigned long long)ns, (unsigned long long)v->dropped);
+			(unsigned long long)sum.calls, (unsigned long long)sum.errors,
+			(unsigned long long)sum.ns, (unsigned long long)v->dropped);
+		if (np9) {
+			fputs(", \"9p\": [", v->out);
+			for (size_t k = 0; k < np9; k++) {
+				size_t i = p9order[k];
+
+				fprintf(v->out, "%s{\"op\": \"%s\", \"calls\": %llu, "
+					"\"errors\": %llu, \"total_ns\": %llu, \"mean_ns\": %llu}",
+					k ? ", " : "", p9_ops[i], (unsigned long long)v->p9[i].calls,
+					(unsigned long long)v->p9[i].errors,
+					(unsigned long long)v->p9[i].ns,
+					(unsigned long long)(v->p9[i].ns / v->p9[i].calls));
+			}
+			fputs("]", v->out);
+		}
 		if (v->ended) {
 			fprintf(v->out, ", \"end\": {\"state\": \"%s\", \"status\": %d}",
 				v->end.state, part_status_code(&v->end));
@@ -507,22 +816,18 @@ static void summary(struct trace_view *v)
 		fputs("}\n", v->out);
 		return;
 	}
-	fprintf(v->out, "%6s %11s %11s %9s %9s %s\n%s", "% time", "seconds", "usecs/call",
-		"calls", "errors", "hcall", rule);
-	for (size_t k = 0; k < n; k++) {
-		size_t i = order[k];
-		char errs[24] = "";
-
-		if (v->hc[i].errors)
-			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)v->hc[i].errors);
-		fprintf(v->out, "%6.2f %11.6f %11llu %9llu %9s %s\n",
-			ns ? 100.0 * (double)v->hc[i].ns / (double)ns : 0.0,
-			(double)v->hc[i].ns / 1e9,
-			(unsigned long long)(v->hc[i].ns / v->hc[i].calls / 1000),
-			(unsigned long long)v->hc[i].calls, errs, slot_name(i));
+	/*
+	 * An empty table is shown only for what was asked for: the hcalls,
+	 * unless -e 9p hid them, when it is the 9P requests.
+	 */
+	hcalls = n || (class_shown(&v->filter, 1) && !np9);
+	if (hcalls)
+		table(v, v->hc, order, n, &sum, "hcall", slot_name);
+	if (np9 || !hcalls) {
+		if (hcalls)
+			fputc('\n', v->out);
+		table(v, v->p9, p9order, np9, &p9sum, "9p", op_name);
 	}
-	fprintf(v->out, "%s%6.2f %11.6f %11s %9llu %9llu total\n", rule, n ? 100.0 : 0.0,
-		(double)ns / 1e9, "", (unsigned long long)calls, (unsigned long long)errors);
 	if (v->dropped)
 		fprintf(v->out, "(%llu events were dropped: the counts are low)\n",
 			(unsigned long long)v->dropped);

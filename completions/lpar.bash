@@ -9,12 +9,12 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --chan --env --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --chan --env --share --workdir --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
 	attach)  echo "--gdb --help -batch -ex -x -h" ;;
 	mem)     echo "--virt --force --format --file --output --string --int --size --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
-	create)  echo "--rm --config --mem --name --chan --env --accel --help -e -f -m -n -h" ;;
+	create)  echo "--rm --config --mem --name --chan --env --share --workdir --accel --help -e -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
@@ -141,6 +141,11 @@ _lpar()
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return 0 ;;
+		--share|--workdir)
+			# Host directories; the :GUESTPATH and :ro that may follow are typed.
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+			return 0 ;;
 		--trace)
 			# Only "--trace=FILE": a word after a bare --trace is the image.
 			if [[ ${COMP_WORDS[COMP_CWORD-1]} == = || ${COMP_WORDS[COMP_CWORD]} == = ]]; then
@@ -156,7 +161,7 @@ _lpar()
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--mem|-m|--name|-n|--config|-f|--gdb|--chan|--accel)
+				--mem|-m|--name|-n|--config|-f|--gdb|--chan|--share|--workdir|--accel)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				--env|-e)
@@ -262,13 +267,18 @@ _lpar()
 		# "-e hcall=a,b" arrives as -e, hcall, =, a,b.
 		local class='' e=${COMP_WORDS[COMP_CWORD-2]}
 		[[ ${COMP_WORDS[COMP_CWORD-1]} == = ]] && e=${COMP_WORDS[COMP_CWORD-3]}
-		[[ $prev == hcall || $prev == exit ]] && [[ $e == -e || $e == --filter ]] && class=$prev
+		[[ $prev == hcall || $prev == exit || $prev == 9p ]] && [[ $e == -e || $e == --filter ]] &&
+			class=$prev
 		if [[ -n $class ]]; then
 			# The last name of the list, after any ! and commas.
 			local pre=${cur%"${cur##*,}"} names
 			[[ -z $pre && $cur == !* ]] && pre=!
 			if [[ $class == hcall ]]; then
 				names="all none $(_lpar_hcalls "${COMP_WORDS[0]}" guest)"
+			elif [[ $class == 9p ]]; then
+				names="all none walk open create read write clunk remove getattr setattr readdir
+					statfs fsync mkdir symlink mknod link unlinkat renameat rename readlink
+					flush version attach xattrwalk xattrcreate unknown"
 			else
 				names="all none io hlt fault debug"
 			fi
@@ -278,7 +288,7 @@ _lpar()
 		case $prev in
 		-e|--filter)
 			compopt -o nospace 2>/dev/null
-			mapfile -t COMPREPLY < <(compgen -W "hcall= exit=" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "hcall= exit= 9p= 9p" -- "$cur")
 			return 0 ;;
 		-o|--output)
 			compopt -o filenames 2>/dev/null

@@ -52,7 +52,8 @@ struct pend {
 	uint16_t nwname;        /* walk: names asked for */
 	char *newpath;
 	uint64_t t0;
-	char what[128];
+	char path[128];         /* for the trace: escaped, "" for none */
+	char more[48];          /* and what follows it: " off=N count=N" */
 };
 
 struct share {
@@ -148,18 +149,11 @@ static char *join(const char *dir, const char *name, uint16_t len)
 	return p;
 }
 
-/* "path=P" with P escaped as a status word (a path may hold spaces), then more. */
+/* The path escaped as a status word (a path may hold spaces), then more. */
 static void what_path(struct pend *p, const char *path, const char *more)
 {
-	char esc[sizeof(p->what)];
-	size_t n = 0;
-
-	text_pct_escape(esc, sizeof(esc), path ? path : "?");
-	/* Cut to fit: the trace shows what fits. */
-	for (const char *part[] = { "path=", esc, more ? more : "" }, **q = part; q < part + 3; q++)
-		for (const char *c = *q; *c && n + 1 < sizeof(p->what); c++)
-			p->what[n++] = *c;
-	p->what[n] = 0;
+	text_pct_escape(p->path, sizeof(p->path), path ? path : "?");
+	snprintf(p->more, sizeof(p->more), "%s", more ? more : "");
 }
 
 /* Notes a T-message: its slot, its description, the fid path it will make. */
@@ -281,8 +275,27 @@ static uint32_t pend_done(struct share *s, const uint8_t *m, uint32_t len)
 			snprintf(res, sizeof(res), "%u", ret);
 		else
 			snprintf(res, sizeof(res), "0");
-		hv_trace_note(hv, HV_TEV_9P, "share=%u op=%s %s ret=%s dur=%" PRIu64, s->conn,
-			      op_name(p->type), p->what, res, hv_now(hv) - p->t0);
+		char head[48], tail[96];
+		size_t room, n = strlen(p->path);
+
+		snprintf(head, sizeof(head), "share=%u op=%s", s->conn, op_name(p->type));
+		snprintf(tail, sizeof(tail), "%s ret=%s dur=%" PRIu64, p->more, res,
+			 hv_now(hv) - p->t0);
+		/*
+		 * An event's text is short: the path gives way, so that off,
+		 * count, ret and dur always arrive; it is cut between escapes.
+		 */
+		room = sizeof(((struct hv_tev *)0)->text) - 1 - strlen(head) - strlen(" path=") -
+		       strlen(tail);
+		if (n > room) {
+			n = room;
+			if (n >= 1 && p->path[n - 1] == '%')
+				n -= 1;
+			else if (n >= 2 && p->path[n - 2] == '%')
+				n -= 2;
+		}
+		hv_trace_note(hv, HV_TEV_9P, "%s%s%.*s%s", head, p->path[0] ? " path=" : "",
+			      (int)n, p->path, tail);
 	}
 	if (match) {
 		free(p->newpath);

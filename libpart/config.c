@@ -3,7 +3,8 @@
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
  * args (words separated by spaces; quote a word to keep its spaces),
  * chan (NAME[:RING], once per channel), env (NAME=VALUE, once per
- * variable) and accel (kvm, tcg or auto).
+ * variable), share (a share spec, once per share), workdir and accel
+ * (kvm, tcg or auto).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -63,6 +64,19 @@ static int add_env(struct part_config *cfg, const char *v, const char *path, int
 	cfg->env[cfg->nenv++] = cfg->envbuf + cfg->envused;
 	cfg->envused += n;
 	return 0;
+}
+
+/* Adds a share spec to cfg's shares: the spec is parsed here, as --share's is. */
+static int add_share(struct part_config *cfg, const char *v, const char *path, int lineno,
+		     struct lerr *err)
+{
+	struct lerr why = { 0 };
+	char clean[256];
+
+	if (!part_share_add(&cfg->shares, v, &why))
+		return 0;
+	return lerr_set(err, why.code, "%s:%d: invalid share '%s': %s", path, lineno,
+			text_sanitize(clean, sizeof(clean), v, strlen(v)), why.msg);
 }
 
 static char *trim(char *s)
@@ -158,7 +172,7 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		}
 		bit = !strcmp(k, "name") ? 1 : !strcmp(k, "mem") ? 2 :
 		      !strcmp(k, "image") ? 4 : !strcmp(k, "args") ? 8 :
-		      !strcmp(k, "accel") ? 16 : 0;
+		      !strcmp(k, "accel") ? 16 : !strcmp(k, "workdir") ? 32 : 0;
 		if (bit & seen) {
 			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno, k);
 			break;
@@ -190,13 +204,24 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 				strcpy(cfg->chans[cfg->nchans++], v);
 		} else if (!strcmp(k, "env")) {
 			r = add_env(cfg, v, path, lineno, err);
+		} else if (!strcmp(k, "share")) {
+			r = add_share(cfg, v, path, lineno, err);
+		} else if (!strcmp(k, "workdir")) {
+			struct lerr why = { 0 };
+			char clean[256];
+
+			r = part_workdir_parse(v, cfg->workdir, sizeof(cfg->workdir), &why);
+			if (r)
+				r = lerr_set(err, why.code, "%s:%d: invalid workdir '%s': %s", path,
+					     lineno, text_sanitize(clean, sizeof(clean), v, strlen(v)),
+					     why.msg);
 		} else if (!strcmp(k, "args")) {
 			if (split_args(cfg, v))
 				r = lerr_set(err, EINVAL, "%s:%d: bad or too many arguments", path, lineno);
 		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
-			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, accel)",
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, share, workdir, accel)",
 				     path, lineno, k);
 	}
 	fclose(f);

@@ -10,6 +10,11 @@ struct lerr;
 struct p9c;
 struct part;
 
+/*
+ * Connects to the control tree of the monitor whose run directory is dir
+ * and attaches: 0 or -errno (-ENAMETOOLONG if dir is too long for a socket).
+ */
+int part_connect_dir(const char *dir, struct p9c **out);
 /* The handle's own connection (one request at a time). */
 struct p9c *part_conn(struct part *p);
 /* A second connection to the same monitor, for a reader that blocks. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,7 +115,7 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 	      struct lerr *err)
 {
 	struct part_status tmp;
-	char sock[4200], dir[4096];
+	char dir[4096];
 	struct part *p;
 	int r;
 
@@ -147,12 +148,8 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 		free(p);
 		return lerr_set(err, ESRCH, "partition '%s' has ended (%s)", name, st->state);
 	}
-	snprintf(sock, sizeof(sock), "%s/%s", p->dir, PART_SOCK);
-	r = p9c_connect_unix(sock, &p->c);
-	if (!r)
-		r = p9c_mount(p->c, P9_MSIZE_DEFAULT, "");
+	r = part_connect_dir(p->dir, &p->c);
 	if (r) {
-		p9c_close(p->c);
 		/* It may have ended between the probe and now. */
 		if (record(p->dir, st) == 0) {
 			free(p);
@@ -185,21 +182,31 @@ void part_close(struct part *p)
 	free(p);
 }
 
-int part_connect_again(struct part *p, struct p9c **out, struct lerr *err)
+int part_connect_dir(const char *dir, struct p9c **out)
 {
-	char sock[4200];
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int r;
 
-	snprintf(sock, sizeof(sock), "%s/%s", p->dir, PART_SOCK);
+	*out = NULL;
+	if ((size_t)snprintf(sock, sizeof(sock), "%s/%s", dir, PART_SOCK) >= sizeof(sock))
+		return -ENAMETOOLONG;
 	r = p9c_connect_unix(sock, out);
 	if (!r)
 		r = p9c_mount(*out, P9_MSIZE_DEFAULT, "");
 	if (r) {
 		p9c_close(*out);
 		*out = NULL;
+	}
+	return r;
+}
+
+int part_connect_again(struct part *p, struct p9c **out, struct lerr *err)
+{
+	int r = part_connect_dir(p->dir, out);
+
+	if (r)
 		return lerr_set(err, -r, "cannot connect to partition '%s': %s",
 				p->name, strerror(-r));
-	}
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <lpar/fs.h>
+
 #include "../common/rundir.h"
 
 struct lerr;
@@ -34,6 +36,22 @@ struct part_ring {
 	uint64_t resets;
 };
 
+/*
+ * A share as the monitor reports it ("share INDEX key=value..." status
+ * lines, their paths %-escaped, unescaped here).
+ */
+#define PART_SHARES_MAX LPAR_SHARES_MAX
+#define PART_SHARE_PATH_MAX LPAR_FS_PATH_MAX /* a guest path, NUL included */
+struct part_share_status {
+	unsigned index;
+	char kind[8];          /* dir, 9p */
+	char mode[4];          /* rw, ro */
+	uint64_t requests, errors;
+	char guest[PART_SHARE_PATH_MAX];
+	char host[4096];       /* the directory, or (9p) the server's socket */
+	char aname[256];       /* 9p: the attach name, "" if none was given */
+};
+
 struct part_status {
 	char name[PART_NAME_MAX + 1];
 	char state[16];        /* created running paused exited crashed killed gone */
@@ -49,6 +67,9 @@ struct part_status {
 	char reason[1024];
 	struct part_ring rings[PART_RINGS_MAX];
 	int nrings;
+	struct part_share_status shares[PART_SHARES_MAX];
+	int nshares;
+	char workdir[PART_SHARE_PATH_MAX]; /* the program's working directory; "" if not reported */
 };
 
 int part_status_parse(const char *text, struct part_status *st);
@@ -198,11 +219,54 @@ int part_env_valid(const char *s);
  */
 int part_env_set(char **env, int *n, char *v);
 
+/* ---- shares (share.c) ---- */
+
+/* The longest share spec, NUL included. */
+#define PART_SHARE_SPEC_MAX 8192
+
+/* A share to give a partition, from a spec. */
+struct part_share {
+	char host[4096];       /* absolute, normalized; relay: the server's socket */
+	char aname[256];       /* relay: the attach name, if has_aname */
+	int has_aname;
+	char guest[PART_SHARE_PATH_MAX]; /* absolute, normalized */
+	int relay;             /* 9p:...: a directory an external 9P2000.L server exports */
+	int readonly;
+};
+
+struct part_shares {
+	struct part_share v[PART_SHARES_MAX];
+	int n;
+};
+
+/*
+ * Normalizes absolute path into dst lexically: no "//", "." or "..", no
+ * trailing '/' but the root's; symlinks are left as they are.  0, -EINVAL
+ * if path is relative, -ENAMETOOLONG if it does not fit in len bytes.
+ */
+int part_path_clean(char *dst, size_t len, const char *path);
+/* The same for any path: a relative one is taken from the current directory. */
+int part_path_absolute(char *dst, size_t len, const char *path);
+/*
+ * Parses a share spec, "HOSTDIR[:GUESTPATH][:ro]" or
+ * "9p:SOCKET[:ANAME]:GUESTPATH[:ro]" (":rw" is taken too): HOSTDIR and
+ * SOCKET are made absolute from the current directory, GUESTPATH (by
+ * default HOSTDIR's absolute path) must be absolute.  Checks the syntax
+ * only, not the host's files.  0 or -errno, err saying why (without the spec).
+ */
+int part_share_parse(const char *spec, struct part_share *s, struct lerr *err);
+/* Parses spec and appends it to l: fails on a 17th share or a guest path given twice. */
+int part_share_add(struct part_shares *l, const char *spec, struct lerr *err);
+/* A working directory: absolute, normalized into dst (len bytes). */
+int part_workdir_parse(const char *path, char *dst, size_t len, struct lerr *err);
+
 /* ---- config files (config.c) ---- */
 
 /*
- * "key = value" lines: name, mem, image, args, chan and env (repeatable),
- * accel (checked: kvm, tcg or auto); # comments.
+ * "key = value" lines: name, mem, image, args, chan, env and share
+ * (repeatable), accel (checked: kvm, tcg or auto), workdir; # comments.
+ * Share specs are parsed (part_share_add()) as they are read, relative
+ * host directories taken from the current directory, as the image is.
  */
 struct part_config {
 	char name[PART_NAME_MAX + 1];
@@ -218,6 +282,8 @@ struct part_config {
 	char envbuf[PART_ENV_BYTES];
 	size_t envused;
 	char accel[8];         /* "" if not given */
+	struct part_shares shares; /* share = SPEC, in order */
+	char workdir[PART_SHARE_PATH_MAX]; /* "" if not given */
 };
 /* accel_valid judges the accel key's value (the monitor knows its accelerators). */
 int part_config_read(const char *path, int (*accel_valid)(const char *name),

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/text.h"
 #include "part.h"
 
 /* Copies as much of src as fits, always NUL-terminated. */
@@ -61,6 +62,48 @@ static void ring_parse(char *val, struct part_status *st)
 	st->nrings++;
 }
 
+/*
+ * "INDEX kind=dir mode=rw requests=N errors=N guest=ESC host=ESC [aname=ESC]":
+ * a share line's value, its paths %-escaped (text_pct_escape()).
+ */
+static void share_parse(char *val, struct part_status *st)
+{
+	struct part_share_status *s;
+	char *tok, *save = NULL;
+
+	if (st->nshares == PART_SHARES_MAX)
+		return;
+	s = &st->shares[st->nshares];
+	memset(s, 0, sizeof(*s));
+	tok = strtok_r(val, " ", &save);
+	if (!tok)
+		return;
+	s->index = (unsigned)strtoul(tok, NULL, 10);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *eq = strchr(tok, '='), *v;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		v = eq + 1;
+		if (!strcmp(tok, "kind"))
+			copy(s->kind, sizeof(s->kind), v);
+		else if (!strcmp(tok, "mode"))
+			copy(s->mode, sizeof(s->mode), v);
+		else if (!strcmp(tok, "requests"))
+			s->requests = strtoull(v, NULL, 10);
+		else if (!strcmp(tok, "errors"))
+			s->errors = strtoull(v, NULL, 10);
+		else if (!strcmp(tok, "guest"))
+			copy(s->guest, sizeof(s->guest), text_pct_unescape(v));
+		else if (!strcmp(tok, "host"))
+			copy(s->host, sizeof(s->host), text_pct_unescape(v));
+		else if (!strcmp(tok, "aname"))
+			copy(s->aname, sizeof(s->aname), text_pct_unescape(v));
+	}
+	st->nshares++;
+}
+
 int part_status_parse(const char *text, struct part_status *st)
 {
 	const char *line = text;
@@ -69,7 +112,8 @@ int part_status_parse(const char *text, struct part_status *st)
 	st->exit_status = -1;
 	while (*line) {
 		const char *end = strchr(line, '\n'), *sp;
-		char key[32], val[4096];
+		/* A share line's two escaped paths may take three bytes a byte. */
+		char key[32], val[16384];
 		size_t klen, vlen;
 
 		if (!end)
@@ -109,6 +153,11 @@ int part_status_parse(const char *text, struct part_status *st)
 					copy(st->reason, sizeof(st->reason), val);
 				else if (!strcmp(key, "ring"))
 					ring_parse(val, st);
+				else if (!strcmp(key, "share"))
+					share_parse(val, st);
+				else if (!strcmp(key, "workdir"))
+					copy(st->workdir, sizeof(st->workdir),
+					     text_pct_unescape(val));
 			}
 		}
 		line = *end ? end + 1 : end;

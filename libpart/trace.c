@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
 
 #include "../common/err.h"
 #include "../p9/client.h"
+#include "conn.h"
 #include "part.h"
 
 struct part_trace {
@@ -19,21 +19,16 @@ struct part_trace {
 int part_trace_open(const char *name, struct part_trace **out, struct lerr *err)
 {
 	struct part_trace *t;
-	char dir[4096], sock[4200];
+	char dir[4096];
 	int r;
 
 	r = part_dir(name, dir, sizeof(dir), err);
 	if (r)
 		return r;
-	if ((size_t)snprintf(sock, sizeof(sock), "%s/%s", dir, PART_SOCK) >=
-	    sizeof(((struct sockaddr_un *)0)->sun_path))
-		return lerr_set(err, ENAMETOOLONG, "run directory path '%s' is too long", dir);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return lerr_set(err, ENOMEM, "out of memory");
-	r = p9c_connect_unix(sock, &t->c);
-	if (!r)
-		r = p9c_mount(t->c, P9_MSIZE_DEFAULT, "");
+	r = part_connect_dir(dir, &t->c);
 	if (!r)
 		r = p9c_open_path(t->c, "trace", P9_ORDONLY, &t->fid);
 	if (r) {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # lpar trace and lpar run --trace: hcalls with decoded arguments and
-# results, exits, the partition's own marks in order, filters, the -c
-# summary, JSON lines, -o, a slow reader's dropped events, and how a trace
-# ends (the partition's end, Ctrl-C, an ended or unknown partition).
-# tests/guests/ctlhcalls.c is the traced partition: its console input
-# drives it (see the comment at its top).
+# results, exits, the partition's own marks in order, 9P requests of its
+# shares, filters, the -c summary, JSON lines, -o, a slow reader's dropped
+# events, and how a trace ends (the partition's end, Ctrl-C, an ended or
+# unknown partition).  tests/guests/ctlhcalls.c is the traced partition:
+# its console input drives it (see the comment at its top);
+# tests/libc/fileops.c makes the file operations.
 
 load test_helper/common
 load test_helper/partitions
@@ -110,6 +111,44 @@ need_fifo_stdin() {
 	assert_line '--- mark: b ---'
 }
 
+@test "-e 9p hides hcalls and exits that no other -e names; -e 9p=LIST alone hides nothing else" {
+	start_ctl t1
+	bg lpar trace -e 9p -o only.out t1
+	local only=$!
+	trace_opened only.out
+	bg lpar trace -e 9p -e hcall=trace_mark -o mark.out t1
+	local mark=$!
+	trace_opened mark.out
+	bg lpar trace -e 9p=read -o read.out t1
+	local rd=$!
+	trace_opened read.out
+	bg lpar trace -c -e 9p -o sum.out t1
+	local sum=$!
+	trace_opened sum.out
+	send t1 'marks a'
+	poll "the mark" has_line "$(console_of t1)" "marked a"
+	send t1 'exit 0'
+	local pid
+	for pid in "$only" "$mark" "$rd" "$sum"; do
+		wait_rc "$pid"
+		assert_equal "$RC" 0
+	done
+	# This partition makes no 9P requests: marks and the end only.
+	assert_equal "$(events only.out)" "$(printf '%s\n' '--- mark: a ---' '+++ exited with 0 +++')"
+	assert_equal "$(events mark.out | sed -E 's/\(msg=0x[0-9a-f]+/(msg=X/; s/ <[0-9.]+>$//')" \
+		"$(printf '%s\n' '--- mark: a ---' 'trace_mark(msg=X, len=1) = 0' '+++ exited with 0 +++')"
+	run events read.out
+	assert_line --regexp '^console_write\('
+	assert_line --regexp '^trace_mark\('
+	assert_line --regexp '^exit\(status=0\) = 0 '
+	# -c -e 9p: the 9P table, empty, and no hcall table.
+	run cat sum.out
+	assert_line --index 0 --regexp '^% time +seconds +usecs/call +calls +errors +9p$'
+	assert_line --regexp '^ *0\.00 +0\.000000 +0 +0 total$'
+	refute_line --regexp 'hcall$'
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 0 +++"
+}
+
 @test "-e: bad filters are usage errors that name the problem" {
 	local f
 	for f in 'bogus=1' 'hcall' 'hcall=' 'hcall=nosuch' 'hcall=info' 'exit=nosuch'; do
@@ -123,10 +162,48 @@ need_fifo_stdin() {
 	run --separate-stderr lpar trace -e exit=nosuch t1
 	assert_equal "${stderr_lines[0]}" "lpar: unknown exit 'nosuch' in filter (known: io, hlt, fault, debug)"
 	run --separate-stderr lpar trace -e bogus=1 t1
-	assert_equal "${stderr_lines[0]}" "lpar: invalid filter 'bogus=1': expected hcall=LIST or exit=LIST"
+	assert_equal "${stderr_lines[0]}" "lpar: invalid filter 'bogus=1': expected hcall=LIST, exit=LIST, 9p=LIST or 9p"
 	run --separate-stderr lpar trace -e hcall=block -e hcall=exit t1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "lpar: option '-e hcall=' given twice"
+}
+
+@test "-e 9p: unknown ops, an empty list, the class twice and a mistyped class are usage errors" {
+	local known='walk, open, create, read, write, clunk, remove, getattr, setattr, readdir, statfs, fsync, mkdir, symlink, mknod, link, unlinkat, renameat, rename, readlink, flush, version, attach, xattrwalk, xattrcreate, unknown'
+	run --separate-stderr lpar trace -e 9p=nosuch t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op 'nosuch' in filter (known: $known)"
+	assert_output ""
+	# The bad name is named, wherever it is in the list, negated or not.
+	run --separate-stderr lpar trace -e '9p=!read,Open' t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op 'Open' in filter (known: $known)"
+	# A guest's name never reaches the terminal raw.
+	run --separate-stderr lpar trace -e "$(printf '9p=read,\033[31m')" t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: unknown 9p op '\\x1b[31m' in filter (known: $known)"
+	run --separate-stderr lpar trace -e 9p= t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: invalid filter '9p=': no names after '='"
+	# -e 9p and -e 9p=LIST are one class.
+	run --separate-stderr lpar trace -e 9p -e 9p=read t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: option '-e 9p=' given twice"
+	run --separate-stderr lpar trace -e 9p=read -e 9p=write t1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "lpar: option '-e 9p=' given twice"
+	local f
+	for f in 9P 9p:read p9=read 9pread; do
+		run --separate-stderr lpar trace -e "$f" t1
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "lpar: invalid filter '$f': expected hcall=LIST, exit=LIST, 9p=LIST or 9p"
+	done
+	# Good filters get as far as the partition, which does not exist.
+	for f in 9p 9p=all 9p=none 9p=read,walk '9p=!clunk' 9p=unknown; do
+		run --separate-stderr lpar trace -e "$f" nosuch-partition
+		assert_failure 1
+		assert_equal "$stderr" "lpar: no partition named 'nosuch-partition'"
+	done
 }
 
 @test "-c: a summary table of calls, time and errors per hcall, then how the partition ended" {
@@ -213,6 +290,146 @@ need_fifo_stdin() {
 	assert_equal "$RC" 0
 	assert_equal "$(cat stdout.out stderr.out)" ""
 	assert_equal "$(tail -n 1 t.out | events /dev/stdin)" "+++ exited with 0 +++"
+}
+
+# ---- 9P requests -----------------------------------------------------------------
+
+FILEOPS=$ROOT/tests/libc/fileops.elf
+
+# A share for fileops: in.txt (12 bytes), a name with a space and a '%', one
+# that is not UTF-8, and one of 150 bytes, longer than a trace line holds.
+make_share() {
+	[ -f "$FILEOPS" ] ||
+		fail "$FILEOPS is missing: build it with 'make tests/libc/fileops.elf' (make check does)"
+	mkdir share
+	printf 'hello world\n' >share/in.txt
+	printf x >'share/my file%.txt'
+	printf z >"$(printf 'share/caf\xe9')"
+	LONG=$(printf 'a%.0s' {1..150})
+	printf yy >"share/$LONG"
+}
+
+# The 9P lines of a plain trace, without their times and durations.
+p9_events() {
+	events "$1" | grep '^9p ' | sed -E 's/ <[0-9]+\.[0-9]{6}>$//'
+}
+
+@test "9P requests: op, the partition's path, read's offset and count, the result or the error" {
+	make_share
+	run --separate-stderr lpar run --trace=t.out --share "$PWD/share:/data" "$FILEOPS" \
+		cat:/data/in.txt stat:/data/in.txt open:/data/nosuch write:/data/out.txt
+	assert_failure 1
+	assert_output "$(printf '%s\n' 'cat /data/in.txt 12' 'stat /data/in.txt size 12' \
+		'open /data/nosuch ENOENT' 'write /data/out.txt 6')"
+	assert_equal "$(cat share/out.txt)" hello
+	# Every 9P line: op, arguments, result, duration.
+	events t.out | grep '^9p ' >p9.txt
+	[ -s p9.txt ] || fail "no 9p lines in: $(cat t.out)"
+	run grep -cvE '^9p [a-z]+\(("[^"]*"(, off=[0-9]+, count=[0-9]+)?)?\) = (-?[0-9]+|-[0-9]+ E[A-Z0-9]+ \([^)]+\)) <[0-9]+\.[0-9]{6}>$' p9.txt
+	assert_output 0
+	run p9_events t.out
+	assert_line '9p walk("/data/in.txt") = 0'
+	assert_line '9p open("/data/in.txt") = 0'
+	assert_line '9p read("/data/in.txt", off=0, count=4096) = 12'
+	assert_line '9p read("/data/in.txt", off=12, count=4096) = 0'
+	assert_line '9p clunk("/data/in.txt") = 0'
+	assert_line '9p getattr("/data/in.txt") = 0'
+	assert_line '9p walk("/data/nosuch") = -2 ENOENT (No such file or directory)'
+	assert_line '9p create("/data/out.txt") = 0'
+	assert_line '9p write("/data/out.txt", off=0, count=6) = 6'
+	refute_line --partial nosuch")" = 0'
+	# The cat's requests in order: nothing read before the open or after the clunk.
+	assert_equal "$(p9_events t.out | grep -F '"/data/in.txt"' | head -n 5 | sed -E 's/\(.*//')" \
+		"$(printf '9p %s\n' walk open read read clunk)"
+	# The hcalls are there too, and the end.
+	run events t.out
+	assert_line --regexp '^console_write\('
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+}
+
+@test "9P requests: paths as the partition's bytes, escaped for the terminal; a long one cut, its result kept" {
+	make_share
+	run --separate-stderr lpar run --trace=t.out --share "$PWD/share:/data" "$FILEOPS" \
+		'cat:/data/my file%.txt' "$(printf 'stat:/data/caf\xe9')" "cat:/data/$LONG"
+	assert_success
+	run p9_events t.out
+	assert_line '9p read("/data/my file%.txt", off=0, count=4096) = 1'
+	assert_line '9p getattr("/data/caf\xe9") = 0'
+	# Cut to fit the monitor's line, but its offset, count and result are whole.
+	assert_line --regexp '^9p read\("/data/a{60,149}", off=0, count=4096\) = 2$'
+	assert_line --regexp '^9p clunk\("/data/a{60,150}"\) = 0$'
+	# No raw byte of the name reached the output.
+	run grep -c "$(printf '\xe9')" t.out
+	assert_output 0
+}
+
+@test "-e 9p shows only them, -e 9p=read only reads; -c and --json count and describe them" {
+	make_share
+	lpar create --name f1 --share "$PWD/share:/data" "$FILEOPS" cat:/data/in.txt \
+		stat:/data/in.txt open:/data/nosuch write:/data/out.txt "$(printf 'stat:/data/caf\xe9')" >/dev/null
+	local out pids=()
+	for out in only.out read.out sum.out sum.json ev.json; do
+		case $out in
+		only.out) bg lpar trace -e 9p -o "$out" f1 ;;
+		read.out) bg lpar trace -e 9p=read -o "$out" f1 ;;
+		sum.out) bg lpar trace -c -o "$out" f1 ;;
+		sum.json) bg lpar trace -c --json -o "$out" f1 ;;
+		ev.json) bg lpar trace --json -o "$out" f1 ;;
+		esac
+		pids+=($!)
+		trace_opened "$out"
+	done
+	run lpar start f1
+	assert_success
+	local pid
+	for pid in "${pids[@]}"; do
+		wait_rc "$pid"
+		assert_equal "$RC" 1
+	done
+
+	# -e 9p: 9P requests, then the end; no hcall.
+	run events only.out
+	assert_line --regexp '^9p read\("/data/in\.txt", off=0, count=4096\) = 12 <'
+	assert_equal "$(events only.out | grep -cv '^9p ')" 1
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+	# -e 9p=read: the reads and nothing else of 9P, the hcalls as before.
+	run events read.out
+	assert_equal "$(p9_events read.out | sed -E 's/\(.*//' | sort -u)" "9p read"
+	assert_line --regexp '^9p read\("/data/in\.txt", off=12, count=4096\) = 0 <'
+	assert_line --regexp '^console_write\('
+
+	# -c: the hcall table, then the 9P one; its rows add up to its total.
+	run cat sum.out
+	assert_line --index 0 --regexp '^% time +seconds +usecs/call +calls +errors +hcall$'
+	assert_line --regexp '^% time +seconds +usecs/call +calls +errors +9p$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +2 +read$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +1 +write$'
+	assert_line --regexp '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +[0-9]+ +[1-9][0-9]* walk$'
+	local p9sum p9total n9p
+	p9sum=$(sed -n '/ 9p$/,$p' sum.out | awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ / && !/total$/ { s += $4 } END { print s }')
+	p9total=$(sed -n '/ 9p$/,$p' sum.out | awk '/total$/ { print $(NF - 2) }')
+	n9p=$(jq -s '[.[] | select(.ev == "9p")] | length' ev.json)
+	assert_equal "$p9sum" "$p9total"
+	assert_equal "$p9total" "$n9p"
+	assert_equal "${lines[${#lines[@]} - 1]}" "+++ exited with 1 +++"
+
+	# --json: typed fields; the path unescaped.
+	assert_equal "$(jq -r 'select(.ev == "9p" and .op == "read" and .off == 0) |
+		"\(.share) \(.path) \(.count) \(.ret) \(.dur | type)"' ev.json)" "0 /data/in.txt 4096 12 number"
+	assert_equal "$(jq -r 'select(.ev == "9p" and .path == "/data/nosuch") | "\(.op) \(.ret) \(.errno)"' ev.json)" \
+		"walk -2 ENOENT"
+	assert_equal "$(jq -c 'select(.ev == "9p" and .op == "write") | [.path, .off, .count, .ret]' ev.json)" \
+		'["/data/out.txt",0,6,6]'
+	# Not UTF-8: U+FFFD in path, the bytes themselves in path_pct.
+	assert_equal "$(jq -r 'select(.ev == "9p" and .op == "getattr" and .path_pct) |
+		"\(.path == "/data/caf\ufffd") \(.path_pct)"' ev.json)" "true /data/caf%e9"
+	# Only reads, writes and readdirs have off and count.
+	assert_equal "$(jq -r 'select(.ev == "9p" and (.off != null) and (.op | IN("read", "write", "readdir") | not))' ev.json)" ""
+	# The JSON summary: "9p" beside "hcalls", matching the events.
+	assert_equal "$(jq -r '.["9p"][] | select(.op == "read") | "\(.calls) \(.errors)"' sum.json)" "2 0"
+	assert_equal "$(jq '[.["9p"][].calls] | add' sum.json)" "$n9p"
+	assert_equal "$(jq '[.["9p"][].errors] | add' sum.json)" \
+		"$(jq -s '[.[] | select(.ev == "9p" and .ret < 0)] | length' ev.json)"
 }
 
 # ---- lpar run --trace ------------------------------------------------------------
@@ -363,14 +580,21 @@ need_fifo_stdin() {
 	grep -q 'event_take() = 0x100' second.out || fail "the second tracer saw nothing: $(cat second.out)"
 }
 
-@test "bash completion: -e classes, then hcall or exit names in a list; partitions; -o files" {
+@test "bash completion: -e classes, then hcall, exit or 9P op names in a list; partitions; -o files" {
 	start_ctl t1
 	complete_bash lpar trace ''
 	assert_output t1
 	complete_bash lpar trace --su
 	assert_output --summary
 	complete_bash lpar trace -e ''
-	assert_output "$(printf 'hcall=\nexit=')"
+	assert_output "$(printf 'hcall=\nexit=\n9p=\n9p')"
+	complete_bash lpar trace -e 9p = 're'
+	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" \
+		"$(printf '%s\n' read readdir readlink remove rename renameat)"
+	complete_bash lpar trace -e 9p = '!walk,cl'
+	assert_output '!walk,clunk'
+	complete_bash lpar trace -e 9p = ''
+	assert_equal "${#lines[@]}" 28
 	complete_bash lpar trace -e hcall = ''
 	assert_line all
 	assert_line console_write
