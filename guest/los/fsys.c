@@ -17,8 +17,6 @@
 #include "fs.h"
 #include "los.h"
 
-extern struct lpar_fs_boot los_fs_boot;
-
 #define IO_MAX    (1u << 20)       /* what one Tread or Twrite asks for */
 #define RW_MAX    0x7ffff000ul     /* Linux's cap on one read or write */
 #define SYN_DEV   0x3f             /* st_dev of the synthetic directories */

@@ -71,7 +71,7 @@ int p9c_present(void)
 	return lpar_boot->fs && lpar_boot->fs_ring && los_fs_boot.nshares;
 }
 
-static int nshares(void)
+int p9c_nshares(void)
 {
 	if (!p9c_present())
 		return 0;
@@ -353,7 +353,7 @@ long p9c_root(int s, struct p9c_qid *qid)
 {
 	int r;
 
-	if (s < 0 || s >= nshares())
+	if (s < 0 || s >= p9c_nshares())
 		return -ENOENT;
 	if (sess[s].gen != p9c_gen) {
 		r = start(s);
