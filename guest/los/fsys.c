@@ -17,8 +17,6 @@
 #include "fs.h"
 #include "los.h"
 
-extern struct lpar_fs_boot los_fs_boot;
-
 #define IO_MAX    (1u << 20)       /* what one Tread or Twrite asks for */
 #define RW_MAX    0x7ffff000ul     /* Linux's cap on one read or write */
 #define SYN_DEV   0x3f             /* st_dev of the synthetic directories */
@@ -1338,6 +1336,12 @@ static long sync_fd(long fd, int data)
 	if (f->kind == FS_SYN)
 		return 0;
 	return p9c_fsync(f->share, f->fid, data);
+}
+
+/* Advice (fadvise64) and whole-file locks (flock): one process, nothing to do. */
+long sys_fd_noop(long fd)
+{
+	return fs_fd(fd) ? 0 : -EBADF;
 }
 
 long sys_fsync(long fd)

@@ -71,7 +71,7 @@ int p9c_present(void)
 	return lpar_boot->fs && lpar_boot->fs_ring && los_fs_boot.nshares;
 }
 
-static int nshares(void)
+int p9c_nshares(void)
 {
 	if (!p9c_present())
 		return 0;
@@ -268,6 +268,9 @@ static int call(int s, const void *ool_buf, uint32_t ool_len)
 	uint16_t want = (uint16_t)(msg[5] | msg[6] << 8);
 	long r;
 
+	/* A fid from before a reset means nothing to the new session: none is sent. */
+	if (type != TVERSION && type != TATTACH && sess[s].gen != p9c_gen)
+		return -EIO;
 	if (moverflow || mlen > (sess[s].msize ? sess[s].msize : LPAR_FS_MSIZE))
 		return -ENAMETOOLONG;
 	memcpy(msg, &size, 4);
@@ -350,7 +353,7 @@ long p9c_root(int s, struct p9c_qid *qid)
 {
 	int r;
 
-	if (s < 0 || s >= nshares())
+	if (s < 0 || s >= p9c_nshares())
 		return -ENOENT;
 	if (sess[s].gen != p9c_gen) {
 		r = start(s);
@@ -418,6 +421,8 @@ int p9c_clunk(int s, uint32_t fid)
 
 	if (fid == ROOT_FID)
 		return 0;
+	if (sess[s].gen != p9c_gen)
+		return -EIO; /* gone with its session; the number may be taken again */
 	begin(TCLUNK);
 	putf("d", fid);
 	r = call(s, NULL, 0);
