@@ -21,7 +21,6 @@
 #define RW_MAX    0x7ffff000ul     /* Linux's cap on one read or write */
 #define SYN_DEV   0x3f             /* st_dev of the synthetic directories */
 #define SHARE_DEV 0x40             /* st_dev of share i: SHARE_DEV + i */
-#define P9_AT_REMOVEDIR 0x200
 #define DT_DIR    4
 #define ST_RDONLY 1
 
@@ -642,8 +641,9 @@ static long open_res(struct fs_res *r, long flags, int opened)
 	}
 	f = fs_file_new(r->share < 0 ? FS_SYN : FS_P9);
 	if (!f) {
+		/* Descriptions never outnumber descriptors: every fd is taken. */
 		fs_res_put(r);
-		return -ENFILE;
+		return -EMFILE;
 	}
 	f->flags = (uint32_t)flags & KEPT_FLAGS;
 	if (r->share >= 0) {
@@ -1037,7 +1037,7 @@ long sys_unlinkat(long dirfd, long path, long flags)
 		fs_res_put(&r);
 		return e < 0 ? e : e ? -EISDIR : -ENOTDIR;
 	}
-	e = p9c_unlinkat(r.share, r.fid, r.name, flags & AT_REMOVEDIR ? P9_AT_REMOVEDIR : 0);
+	e = p9c_unlinkat(r.share, r.fid, r.name, flags & AT_REMOVEDIR ? P9C_AT_REMOVEDIR : 0);
 	fs_res_put(&r);
 	return e;
 }

@@ -89,6 +89,8 @@ int p9c_mkdir(int s, uint32_t dfid, const char *name, uint32_t mode);
 int p9c_symlink(int s, uint32_t dfid, const char *name, const char *target);
 int p9c_link(int s, uint32_t dfid, uint32_t fid, const char *name);
 int p9c_renameat(int s, uint32_t odfid, const char *oname, uint32_t ndfid, const char *nname);
+/* Tunlinkat's flag for rmdir (Linux's AT_REMOVEDIR). */
+#define P9C_AT_REMOVEDIR 0x200
 int p9c_unlinkat(int s, uint32_t dfid, const char *name, uint32_t flags);
 int p9c_fsync(int s, uint32_t fid, int datasync);
 int p9c_statfs(int s, uint32_t fid, struct p9c_statfs *st);
