@@ -144,6 +144,7 @@ long sys_utimensat(long dirfd, long path, long times, long flags);
 long sys_truncate(long path, long len);
 long sys_ftruncate(long fd, long len);
 long sys_fsync(long fd);
+long sys_fd_noop(long fd);
 long sys_fdatasync(long fd);
 long sys_statfs(long path, long buf);
 long sys_fstatfs(long fd, long buf);

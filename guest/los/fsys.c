@@ -17,13 +17,10 @@
 #include "fs.h"
 #include "los.h"
 
-extern struct lpar_fs_boot los_fs_boot;
-
 #define IO_MAX    (1u << 20)       /* what one Tread or Twrite asks for */
 #define RW_MAX    0x7ffff000ul     /* Linux's cap on one read or write */
 #define SYN_DEV   0x3f             /* st_dev of the synthetic directories */
 #define SHARE_DEV 0x40             /* st_dev of share i: SHARE_DEV + i */
-#define P9_AT_REMOVEDIR 0x200
 #define DT_DIR    4
 #define ST_RDONLY 1
 
@@ -644,8 +641,9 @@ static long open_res(struct fs_res *r, long flags, int opened)
 	}
 	f = fs_file_new(r->share < 0 ? FS_SYN : FS_P9);
 	if (!f) {
+		/* Descriptions never outnumber descriptors: every fd is taken. */
 		fs_res_put(r);
-		return -ENFILE;
+		return -EMFILE;
 	}
 	f->flags = (uint32_t)flags & KEPT_FLAGS;
 	if (r->share >= 0) {
@@ -1039,7 +1037,7 @@ long sys_unlinkat(long dirfd, long path, long flags)
 		fs_res_put(&r);
 		return e < 0 ? e : e ? -EISDIR : -ENOTDIR;
 	}
-	e = p9c_unlinkat(r.share, r.fid, r.name, flags & AT_REMOVEDIR ? P9_AT_REMOVEDIR : 0);
+	e = p9c_unlinkat(r.share, r.fid, r.name, flags & AT_REMOVEDIR ? P9C_AT_REMOVEDIR : 0);
 	fs_res_put(&r);
 	return e;
 }
@@ -1338,6 +1336,12 @@ static long sync_fd(long fd, int data)
 	if (f->kind == FS_SYN)
 		return 0;
 	return p9c_fsync(f->share, f->fid, data);
+}
+
+/* Advice (fadvise64) and whole-file locks (flock): one process, nothing to do. */
+long sys_fd_noop(long fd)
+{
+	return fs_fd(fd) ? 0 : -EBADF;
 }
 
 long sys_fsync(long fd)
