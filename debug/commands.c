@@ -34,9 +34,11 @@ const struct dbg_cmd dbg_cmds[] = {
 	  "run until the current function returns to its caller" },
 	{ "help", "h", dbg_cmd_help, 0, "help [COMMAND]", "list the commands, or describe one" },
 	{ "info", "i", dbg_cmd_info, DBG_REPEAT,
-	  "info registers|breakpoints|symbol|vcpus|display ...",
-	  "show registers, breakpoints, the symbol at an address, vCPUs, displays" },
+	  "info registers|breakpoints|symbol|frame|vcpus|display ...",
+	  "show registers, breakpoints, the symbol at an address, the frame, vCPUs, displays" },
 	{ "kill", "k", dbg_cmd_kill, 0, "kill", "end the partition at once" },
+	{ "list", "l", dbg_cmd_list, DBG_REPEAT | DBG_REPEAT_BARE, "list [FUNC | FILE:LINE | LINE]",
+	  "show ten source lines around a place (default: $pc; again: the next ten)" },
 	{ "next", "n", dbg_cmd_next, DBG_REPEAT, "next",
 	  "run to the next source line, over calls (needs DWARF line information)" },
 	{ "nexti", "ni", dbg_cmd_nexti, DBG_REPEAT, "nexti [N]",
@@ -67,7 +69,7 @@ const struct dbg_cmd dbg_cmds[] = {
 };
 
 const char *const dbg_info_subcmds[] = {
-	"breakpoints", "display", "registers", "symbol", "vcpus", "watchpoints", NULL,
+	"breakpoints", "display", "frame", "registers", "symbol", "vcpus", "watchpoints", NULL,
 };
 
 const char *const dbg_set_subcmds[] = {
@@ -113,6 +115,7 @@ int dbg_cmd_info(struct dbg_session *s, const char *args, struct lerr *err)
 		{ "registers", dbg_info_registers }, { "breakpoints", dbg_info_breakpoints },
 		{ "watchpoints", dbg_info_breakpoints }, { "symbol", dbg_info_symbol },
 		{ "vcpus", dbg_info_vcpus }, { "display", dbg_info_display },
+		{ "frame", dbg_info_frame },
 	};
 	char word[32];
 	size_t n = 0;
@@ -126,7 +129,7 @@ int dbg_cmd_info(struct dbg_session *s, const char *args, struct lerr *err)
 		args++;
 	if (!n)
 		return lerr_set(err, EINVAL,
-				"List of info subcommands: breakpoints, display, registers, symbol, vcpus, watchpoints.");
+				"List of info subcommands: breakpoints, display, frame, registers, symbol, vcpus, watchpoints.");
 	/* gdb's short forms first: "i r", "info b". */
 	if (!strcmp(word, "r") || !strcmp(word, "reg"))
 		return dbg_info_registers(s, args, err);

@@ -70,6 +70,9 @@ struct dbg_session {
 	struct dbg_console *cons;/* the partition's console on the terminal, or NULL */
 	struct dbg_lines *lines; /* the image's DWARF line tables, or NULL */
 	struct dbg_unwind *unwind; /* call frame information, for backtrace and finish */
+	char list_file[512];     /* where list goes on: its file, an address in it, */
+	uint64_t list_addr;      /* and the next line ("" before the first list) */
+	int list_next;
 };
 
 int dbg_session_init(struct dbg_session *s, struct dbg_target *t, FILE *out);
@@ -157,6 +160,7 @@ int dbg_cmd_backtrace(struct dbg_session *s, const char *args, struct lerr *err)
 int dbg_cmd_finish(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_step(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_next(struct dbg_session *s, const char *args, struct lerr *err);
+int dbg_cmd_list(struct dbg_session *s, const char *args, struct lerr *err);
 
 /* info subcommands (debug/cmd_info.c) */
 int dbg_info_registers(struct dbg_session *s, const char *args, struct lerr *err);
@@ -164,6 +168,7 @@ int dbg_info_breakpoints(struct dbg_session *s, const char *args, struct lerr *e
 int dbg_info_symbol(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_info_vcpus(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_info_display(struct dbg_session *s, const char *args, struct lerr *err);
+int dbg_info_frame(struct dbg_session *s, const char *args, struct lerr *err);
 
 /* Registers by gdb's names ($rax, $eax, $pc, $sp, $eflags ...). */
 int dbg_session_reg_get(void *ctx, const char *name, struct dbg_value *out,
