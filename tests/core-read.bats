@@ -254,3 +254,25 @@ frames() {
 	assert_failure 2
 	assert_line "lpar: option '--core' given twice"
 }
+
+@test "attach --core: info frame and list, as gdb shows them on the same core" {
+	run lpar attach --core "$CORE" -batch -ex 'info frame' -ex list -ex 'list bump'
+	assert_success
+	assert_line 'Stack level 0, frame at 0x3fff008:'
+	assert_line --regexp "^ rip = $BUMP in bump \\(.*debuggee\\.c:[0-9]+\\); saved rip = $RET\$"
+	assert_line '  rip at 0x3fff000'
+	assert_line --regexp $'^15\t\treturn x \\+ 1;$'
+	local ours=$output
+	if command -v gdb >/dev/null; then
+		run gdb -batch -nx -ex 'echo FRAME\n' -ex 'info frame' "$DG" "$CORE"
+		assert_success
+		# The frame's address and rip line; gdb names the arguments too.
+		local theirs
+		theirs=$(printf '%s\n' "$output" | sed -n '/^FRAME$/,$p' | sed -n '2,3p' | sed 's/ (.*)//')
+		[ "$(printf '%s\n' "$ours" | sed -n '1,2p' | sed 's/ (.*)//')" = "$theirs" ] ||
+			fail "info frame differs; ours: $ours; gdb's: $output"
+	fi
+	run lpar attach --core "$CORE" -batch -ex 'list nosuchfunc'
+	assert_failure 1
+	assert_output 'Function "nosuchfunc" not defined.'
+}
