@@ -88,6 +88,14 @@ static int reg_line(struct dbg_session *s, const char *name, struct lerr *err)
 	return 0;
 }
 
+/* A core records no control registers: they are not shown as zeros. */
+static int core_lacks(struct dbg_session *s, const char *name)
+{
+	const struct vcpu_reg *ri = vcpu_reg_find(name);
+
+	return dbg_core(s->t) && ri && ri->group == VCPU_REG_CTRL;
+}
+
 int dbg_info_registers(struct dbg_session *s, const char *args, struct lerr *err)
 {
 	char name[32];
@@ -114,12 +122,14 @@ int dbg_info_registers(struct dbg_session *s, const char *args, struct lerr *err
 			any = 0;
 			continue;
 		}
-		if ((e = reg_line(s, name, err)))
+		if (core_lacks(s, name))
+			fprintf(s->out, "%-15s<unavailable>\n", name);
+		else if ((e = reg_line(s, name, err)))
 			return e;
 	}
 	if (!any)
 		for (int i = 0; all_regs[i]; i++)
-			if ((e = reg_line(s, all_regs[i], err)))
+			if (!core_lacks(s, all_regs[i]) && (e = reg_line(s, all_regs[i], err)))
 				return e;
 	return 0;
 }

@@ -276,3 +276,12 @@ frames() {
 	assert_failure 1
 	assert_output 'Function "nosuchfunc" not defined.'
 }
+
+@test "attach --core: control registers, which a core does not record, are unavailable" {
+	run lpar attach --core "$CORE" -batch -ex 'info registers' -ex 'info registers cr3 rip'
+	assert_success
+	assert_line --regexp '^gs_base +0x0 +0$'
+	refute_line --regexp '^cr0 '
+	assert_line --regexp '^cr3 +<unavailable>$'
+	assert_line --regexp "^rip +$BUMP +$BUMP <bump>\$"
+}
