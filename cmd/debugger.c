@@ -15,10 +15,10 @@
 #include "../common/err.h"
 #include "../common/text.h"
 #include "../debug/console.h"
-#include "../elf/core.h"
 #include "../debug/gdbstub.h"
 #include "../debug/repl.h"
 #include "../debug/session.h"
+#include "../elf/core.h"
 #include "../libpart/part.h"
 #include "attach.h"
 #include "cmd.h"
@@ -166,6 +166,11 @@ static void core_banner(struct dbg_session *s, const struct dbg_event *ev)
 		text_sanitize(clean, sizeof(clean), c->lpar.reason, strlen(c->lpar.reason));
 		fprintf(s->out, "Reason: %s\n", clean);
 	}
+	/* The registers are the program's at its syscall, not the library OS's. */
+	if (c->have_lpar && !strcmp(c->lpar.regs, "syscall"))
+		fprintf(s->out, "The library OS was serving system call %llu made at 0x%llx.\n",
+			(unsigned long long)c->lpar.syscall_nr,
+			(unsigned long long)c->lpar.syscall_rip);
 	fprintf(s->out, "#0  ");
 	dbg_session_frame_line(s, ev->rip);
 }
