@@ -90,6 +90,12 @@ struct hvb_exit {
 
 /* What a backend can do beyond the common set (hvb_caps). */
 #define HVB_CAP_GUARD_CODE 1u /* a guard may cover a page the partition runs code from */
+/*
+ * A doorbell stops the vCPU anyway (its ioeventfds are the backend's, not
+ * the kernel's): a device can serve it on the vCPU thread for less than
+ * waking another thread costs.
+ */
+#define HVB_CAP_DOORBELL_EXITS 2u
 
 /* Segment selectors and the FS/GS bases, for the regs file. */
 struct hv_segs {

@@ -867,6 +867,24 @@ static void doorbell(struct hv *hv, void *arg, short revents)
 	pthread_mutex_unlock(&d->mu);
 }
 
+/*
+ * The doorbell as an exit, on the vCPU thread (HVB_CAP_DOORBELL_EXITS):
+ * served at once, so the reply is in the ring before the partition runs
+ * on and it neither watches nor sleeps for it.
+ */
+static int share_io(struct hv *hv, const struct hvb_exit *ex)
+{
+	struct hv_share_dev *d = hv->share;
+
+	if (!d || !ex->out || ex->size != 4 || ex->port != LPAR_DOORBELL_PORT ||
+	    ex->data != LPAR_FS_RING_INDEX || d->r->db_fd >= 0)
+		return 0;
+	pthread_mutex_lock(&d->mu);
+	pump(d);
+	pthread_mutex_unlock(&d->mu);
+	return 1;
+}
+
 /* The partition asked for a reset (ring_reset hcall, on the vCPU thread). */
 static void share_reset(struct hv *hv, struct hv_ring *r, const char *why)
 {
@@ -944,6 +962,9 @@ static int share_init(struct hv *hv, struct lerr *err)
 	}
 	if (!e && hv_io_add(hv, d->r->sink_fd, POLLIN, doorbell, d))
 		e = lerr_set(err, ENOSPC, "shares: too many sources for the I/O thread");
+	/* Where a doorbell costs an exit anyway, the vCPU thread serves it (share_io). */
+	if (!e && (hvb_caps(hv->vm) & HVB_CAP_DOORBELL_EXITS))
+		e = hv_ring_route(hv, d->r, -1);
 	if (e) {
 		share_fini(hv);
 		return e;
@@ -1041,4 +1062,5 @@ const struct hv_device hv_dev_share = {
 	.name = "share",
 	.init = share_init,
 	.fini = share_fini,
+	.io = share_io,
 };

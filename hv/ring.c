@@ -60,6 +60,10 @@ int hv_ring_route(struct hv *hv, struct hv_ring *r, int fd)
 	/* KVM takes one eventfd per port and value: the old one goes first. */
 	if (r->db_fd >= 0)
 		hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, r->db_fd, 0);
+	if (fd < 0) {
+		r->db_fd = -1; /* the doorbell exits: the ring's device takes it (its io hook) */
+		return 0;
+	}
 	e = hvb_ioeventfd(hv->vm, LPAR_DOORBELL_PORT, r->index, fd, 1);
 	if (e) {
 		if (r->db_fd >= 0 &&
@@ -202,11 +206,18 @@ void hv_ring_status(struct hv *hv, char *buf, size_t len, size_t *n)
 
 /*
  * A doorbell that reached the monitor's process: not a ring's index (those
- * go to their eventfds and never get here), so it is ignored.
+ * go to their eventfds and never get here, but for a ring routed to none,
+ * whose device serves it), so it is ignored.
  */
 static int ring_io(struct hv *hv, const struct hvb_exit *ex)
 {
+	struct hv_ring *r;
+
 	if (!ex->out || ex->size != 4 || ex->port != LPAR_DOORBELL_PORT)
+		return 0;
+	/* A ring whose device takes its doorbells itself. */
+	r = ring_at(hv, ex->data);
+	if (r && r->db_fd < 0)
 		return 0;
 	if (hv_tracing(hv))
 		hv_trace_note(hv, HV_TEV_EXIT, "what=doorbell value=%u reason=no ring has this index",

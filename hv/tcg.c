@@ -1705,7 +1705,7 @@ static void tcg_close(struct hvb_vm *b)
 
 const struct hvb_ops hvb_tcg = {
 	.name = "tcg",
-	.caps = HVB_CAP_GUARD_CODE,
+	.caps = HVB_CAP_GUARD_CODE | HVB_CAP_DOORBELL_EXITS,
 	.probe = tcg_probe,
 	.open = tcg_open,
 	.map_ram = tcg_map_ram,

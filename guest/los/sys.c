@@ -296,7 +296,7 @@ static long sys_tgkill(long pid, long tid, long sig)
 #define FN(f) ((los_fn)(void (*)(void))(f))
 
 static const los_fn table[] = {
-	/* Files (fsys.c). */
+	/* Files (fsys.c, fsio.c). */
 	[SYS_read] = FN(sys_read),
 	[SYS_write] = FN(sys_write),
 	[SYS_readv] = FN(sys_readv),
