@@ -54,7 +54,7 @@ char *text_pct_escape(char *dst, size_t dstlen, const char *src)
 	return dst;
 }
 
-static int hexval(char c)
+int text_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -72,7 +72,7 @@ char *text_pct_unescape(char *s)
 	for (const char *r = s; *r; r++) {
 		int hi, lo;
 
-		if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
+		if (*r == '%' && (hi = text_hexval(r[1])) >= 0 && (lo = text_hexval(r[2])) >= 0 &&
 		    (hi || lo)) {
 			*w++ = (char)(hi << 4 | lo);
 			r += 2;

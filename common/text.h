@@ -18,5 +18,7 @@ char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
  */
 char *text_pct_escape(char *dst, size_t dstlen, const char *src);
 char *text_pct_unescape(char *s);
+/* A hex digit's value (either case), or -1. */
+int text_hexval(int c);
 
 #endif

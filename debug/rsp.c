@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../common/text.h"
 #include "rsp.h"
 
 /* Room for a whole packet with its framing, noise before it, and the next one starting. */
@@ -16,17 +17,6 @@
 #define RSP_OUT_MAX (RSP_PACKET_MAX + 4)
 
 static const char hexdig[] = "0123456789abcdef";
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int rsp_init(struct rsp *r, int fd)
 {
@@ -124,8 +114,8 @@ static size_t frame_end(struct rsp *r, size_t i, int *ok)
 		return j; /* cut short by the next packet */
 	if (j + 2 >= r->inlen)
 		return 0;
-	hi = hexval(r->in[j + 1]);
-	lo = hexval(r->in[j + 2]);
+	hi = text_hexval(r->in[j + 1]);
+	lo = text_hexval(r->in[j + 2]);
 	/* Checksums may be ignored in no-ack mode; the transport is reliable. */
 	if (r->noack || (hi >= 0 && lo >= 0 && (unsigned)(hi << 4 | lo) == (sum & 0xff))) {
 		r->pktlen = j - i - 1;
@@ -260,8 +250,8 @@ int rsp_hex_decode(void *dst, const char *src, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int hi = hexval((unsigned char)src[2 * i]);
-		int lo = hi < 0 ? -1 : hexval((unsigned char)src[2 * i + 1]);
+		int hi = text_hexval((unsigned char)src[2 * i]);
+		int lo = hi < 0 ? -1 : text_hexval((unsigned char)src[2 * i + 1]);
 
 		if (lo < 0)
 			return -1;
@@ -276,7 +266,7 @@ int rsp_hex_u64(const char **s, uint64_t *out)
 	uint64_t v = 0;
 	int n = 0, d;
 
-	while ((d = hexval((unsigned char)*p)) >= 0) {
+	while ((d = text_hexval((unsigned char)*p)) >= 0) {
 		/* Leading zeros do not count towards the 16 digits. */
 		if (v >> 60)
 			return -1;

@@ -79,17 +79,6 @@ partition() {
 NATIVE_ENV=()
 LPAR_OPTS=()
 
-# compare_run WHAT OUT WANT-RC: OUT from a partition has status WANT-RC
-# (in RC), nothing from lpar on stderr and native.out's bytes.
-compare_run() {
-	local what=$1 out=$2 want_rc=$3
-
-	[ ! -s "$out.err" ] || fail "$what: lpar wrote on stderr: $(cat -v "$out.err")"
-	[ "$RC" = "$want_rc" ] ||
-		fail "$what: exit status $RC, natively $want_rc; output: $(head -c 2000 "$out" | cat -v)"
-	same_bytes "$what's output" native.out "$out"
-}
-
 # same_everywhere NAME [ARG...]: runs tests/libc/NAME natively and in
 # partitions (see above) and asserts that the three outputs are the same
 # bytes and the three exit statuses the same.

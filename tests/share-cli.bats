@@ -190,7 +190,10 @@ no_start() {
 		create --share "$WORK/nope:/g" "$EX/hello.elf"
 }
 
-@test "a HOSTDIR that is a file, or cannot be read, is reported the same way" {
+# An unreadable HOSTDIR takes the same path with EACCES's words; root (as
+# CI runs) reads any directory, so tests/unit/test_hostfs.c's open_errors
+# tries it as nobody instead.
+@test "a HOSTDIR that is a file, or a 9P socket that is not one, is reported the same way" {
 	touch file
 	no_start start "share '$WORK/file': Not a directory" run --share file "$EX/hello.elf"
 	# A 9P server's socket must be a socket.
@@ -198,11 +201,6 @@ no_start() {
 		create --share 9p:file:/g "$EX/hello.elf"
 	no_start start "share '$WORK/none.sock': No such file or directory" \
 		run --share 9p:none.sock:/g "$EX/hello.elf"
-	[ "$(id -u)" != 0 ] || skip "root reads any directory"
-	mkdir locked
-	chmod 000 locked
-	no_start start "share '$WORK/locked': Permission denied" run --share locked "$EX/hello.elf"
-	chmod 700 locked
 }
 
 @test "valid shares and a workdir are taken: ':ro', ':rw', a 9P socket with and without ANAME" {

@@ -76,17 +76,6 @@ part() {
 	[ "$RC" != 124 ] || fail "lpar run ${1##*/} did not end within $LIMIT s"
 }
 
-# compare_run WHAT OUT WANT-RC: OUT from a partition has status WANT-RC
-# (in RC), nothing from lpar on stderr and native.out's bytes.
-compare_run() {
-	local what=$1 out=$2 want_rc=$3
-
-	[ ! -s "$out.err" ] || fail "$what: lpar wrote on stderr: $(cat -v "$out.err")"
-	[ "$RC" = "$want_rc" ] ||
-		fail "$what: exit status $RC, natively $want_rc; output: $(head -c 2000 "$out" | cat -v)"
-	same_bytes "$what's output" native.out "$out"
-}
-
 # tree DIR: what is in DIR, one line an entry, sorted: type, mode, size
 # (not a directory's), name, a symlink's target (DIR itself in it as DIR).
 tree() {

@@ -170,6 +170,17 @@ has() {
 	grep -qF -- "$2" "$1" 2>/dev/null
 }
 
+# compare_run WHAT OUT WANT-RC: OUT from a partition has status WANT-RC
+# (in RC), nothing from lpar on stderr and native.out's bytes.
+compare_run() {
+	local what=$1 out=$2 want_rc=$3
+
+	[ ! -s "$out.err" ] || fail "$what: lpar wrote on stderr: $(cat -v "$out.err")"
+	[ "$RC" = "$want_rc" ] ||
+		fail "$what: exit status $RC, natively $want_rc; output: $(head -c 2000 "$out" | cat -v)"
+	same_bytes "$what's output" native.out "$out"
+}
+
 # same_bytes WHAT WANT GOT: fails, showing the difference, unless files WANT
 # and GOT are identical.
 same_bytes() {
