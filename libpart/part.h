@@ -264,9 +264,11 @@ int part_workdir_parse(const char *path, char *dst, size_t len, struct lerr *err
 
 /*
  * "key = value" lines: name, mem, image, args, chan, env and share
- * (repeatable), accel (checked: kvm, tcg or auto), workdir; # comments.
+ * (repeatable), accel (checked: kvm, tcg or auto), workdir, core (the
+ * directory a crash leaves its core file in); # comments.
  * Share specs are parsed (part_share_add()) as they are read, relative
- * host directories taken from the current directory, as the image is.
+ * host directories taken from the current directory, as the image is
+ * (and the core directory).
  */
 struct part_config {
 	char name[PART_NAME_MAX + 1];
@@ -284,6 +286,7 @@ struct part_config {
 	char accel[8];         /* "" if not given */
 	struct part_shares shares; /* share = SPEC, in order */
 	char workdir[PART_SHARE_PATH_MAX]; /* "" if not given */
+	char core[4096];       /* "" if not given */
 };
 /* accel_valid judges the accel key's value (the monitor knows its accelerators). */
 int part_config_read(const char *path, int (*accel_valid)(const char *name),
