@@ -70,6 +70,8 @@ struct part_status {
 	struct part_share_status shares[PART_SHARES_MAX];
 	int nshares;
 	char workdir[PART_SHARE_PATH_MAX]; /* the program's working directory; "" if not reported */
+	char core[4096];       /* the core file its crash left (--core), or "" */
+	char core_error[512];  /* or why it left none */
 };
 
 int part_status_parse(const char *text, struct part_status *st);
