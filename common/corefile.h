@@ -13,7 +13,9 @@
  * each: name, abi, mem, accel, image, state, regs (whose registers
  * NT_PRSTATUS holds: "crash", "syscall" for the program's at its syscall
  * instruction while the library OS served it, or "current"), then where
- * they apply reason, syscall_rip and syscall_nr.
+ * they apply reason, syscall_rip and syscall_nr, and planted: the
+ * addresses where a debugger's int3 bytes are in RAM (the core holds the
+ * bytes under them, so a client copying RAM itself must fix those up).
  */
 #define CORE_NOTE_LPAR "LPAR"
 #define CORE_NT_LPAR_INFO 1

@@ -319,6 +319,8 @@ static void note_lpar(struct bytes *b, struct hv *hv, const struct dump_cpu *c)
 {
 	char text[4096], state[32];
 	struct hv_status_end e;
+	uint64_t bp[64];
+	size_t nbp;
 	int n;
 
 	hv_status_end(hv, &e);
@@ -336,6 +338,11 @@ static void note_lpar(struct bytes *b, struct hv *hv, const struct dump_cpu *c)
 			      "syscall_rip 0x%llx\nsyscall_nr %llu\n",
 			      (unsigned long long)c->syscall_rip,
 			      (unsigned long long)c->syscall_nr);
+	/* RAM has the debugger's int3 bytes there; the core has what they hide. */
+	nbp = hv_debug_planted(hv, bp, sizeof(bp) / sizeof(bp[0]));
+	for (size_t i = 0; i < nbp && n > 0 && (size_t)n < sizeof(text) - 24; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s0x%llx%s", i ? " " : "planted ",
+			      (unsigned long long)bp[i], i + 1 == nbp ? "\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(text))
 		n = (int)strlen(text);
 	note_add(b, CORE_NOTE_LPAR, CORE_NT_LPAR_INFO, text, (size_t)n);
@@ -432,6 +439,46 @@ static void segs_squeeze(struct seg_list *l)
 	}
 }
 
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct dump_seg *x = a, *y = b;
+
+	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
+}
+
+/*
+ * A ring joined to a channel is a shared mapping over RAM's, so the memfd
+ * knows nothing of its pages: they go in whole, merged into the list.
+ */
+static void shared_rings(struct hv *hv, struct seg_list *l)
+{
+	size_t n = l->n, o = 0;
+
+	for (size_t i = 0; i < hv->nrings; i++) {
+		const struct hv_ring *r = &hv->rings[i];
+		uint64_t lo = down(r->er->addr, PAGE), hi = up(r->er->addr + r->er->len, PAGE);
+		uint64_t attr = hv_layout_attr(hv, lo);
+
+		if (r->chan && (attr & HV_PTE_P) && hi <= hv->mem.size)
+			seg_add(l, lo, hi, pf_flags(attr));
+	}
+	if (l->failed || l->n == n)
+		return;
+	qsort(l->v, l->n, sizeof(l->v[0]), cmp_seg);
+	for (size_t i = 1; i < l->n; i++) {
+		struct dump_seg *a = &l->v[o], *b = &l->v[i];
+
+		if (b->gpa <= a->gpa + a->len) {
+			if (b->gpa + b->len > a->gpa + a->len)
+				a->len = b->gpa + b->len - a->gpa;
+			a->flags |= b->flags;
+		} else {
+			l->v[++o] = *b;
+		}
+	}
+	l->n = o + 1;
+}
+
 static int segs_plan(struct hv *hv, struct seg_list *l)
 {
 	uint64_t cut[2 * HV_REGIONS_MAX + 2];
@@ -450,6 +497,7 @@ static int segs_plan(struct hv *hv, struct seg_list *l)
 		if (attr & HV_PTE_P)
 			touched(hv, l, lo, hi, pf_flags(attr));
 	}
+	shared_rings(hv, l);
 	segs_squeeze(l);
 	return l->failed ? -ENOMEM : 0;
 }

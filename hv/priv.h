@@ -203,6 +203,8 @@ int hv_debug_command(struct hv *hv, const char *cmd);
 int hv_debug_event(struct hv *hv, char *buf, size_t len);
 /* Replaces planted int3 bytes in a copy of guest memory with the originals. */
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
+/* The addresses where the debugger planted int3 bytes, at most max of them. */
+size_t hv_debug_planted(struct hv *hv, uint64_t *addr, size_t max);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);

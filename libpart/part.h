@@ -120,6 +120,26 @@ int part_remove(const char *name, struct lerr *err);
 /* Calls fn for every partition in the run directory (cleaning the gone). */
 int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr *err);
 
+/* ---- core files (core.c) ---- */
+
+struct part_core;
+/*
+ * Takes a core of p (the control tree's core file): pauses p if it runs,
+ * until part_core_close(), and reads the core's headers.  ESRCH if p has
+ * ended.  p must stay open until part_core_close().
+ */
+int part_core_open(struct part *p, struct part_core **out, struct lerr *err);
+/* Its size in bytes. */
+uint64_t part_core_size(const struct part_core *c);
+/*
+ * Writes the whole core to fd: a regular file at offset 0 gets holes for
+ * zero pages, anything else every byte in order.  Fails (ESRCH) if the
+ * partition ended before the core was complete.
+ */
+int part_core_write(struct part_core *c, int fd, struct lerr *err);
+/* Lets the partition run on if the open paused it. */
+void part_core_close(struct part_core *c);
+
 /* ---- the console relay (cons.c) ---- */
 
 /*
