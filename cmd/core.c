@@ -21,22 +21,54 @@
 
 enum { SEEN_FORCE = 1 };
 
-/* Takes the core of name into fd. */
-static int core_take(const char *name, int fd, struct lerr *err)
+/* Takes the core of p into fd. */
+static int core_take(struct part *p, int fd, struct lerr *err)
 {
 	struct part_core *c = NULL;
-	struct part *p = NULL;
 	int r;
 
-	r = part_open(name, &p, NULL, err);
-	if (!r)
-		r = part_core_open(p, &c, err);
+	r = part_core_open(p, &c, err);
 	if (!r)
 		r = part_core_write(c, fd, err);
 	/* The partition runs on before the file gets its name. */
 	part_core_close(c);
-	part_close(p);
 	return r;
+}
+
+/* Writes the core of p to file by the rules of outfile.h; 0 or the exit status. */
+static int core_file(struct part *p, const char *file, const char *shown, int force)
+{
+	struct lerr err = { 0, "" };
+	struct outfile of;
+	struct stat sb;
+	int r;
+
+	/* Said before the partition is paused for nothing. */
+	if (!force && lstat(file, &sb) == 0) {
+		lpar_error("cannot write '%s': it exists (--force replaces it)", shown);
+		return 1;
+	}
+	r = outfile_open(&of, file);
+	if (r) {
+		lpar_error("cannot write '%s': %s", shown, strerror(-r));
+		return 1;
+	}
+	if (core_take(p, of.fd, &err)) {
+		outfile_discard(&of);
+		lpar_error("cannot write the core of '%s' to '%s': %s", part_name(p), shown,
+			   err.msg);
+		return 1;
+	}
+	r = outfile_commit(&of, file, force);
+	if (r) {
+		outfile_discard(&of);
+		if (r == -EEXIST)
+			lpar_error("cannot write '%s': it exists (--force replaces it)", shown);
+		else
+			lpar_error("cannot write '%s': %s", shown, strerror(-r));
+		return 1;
+	}
+	return 0;
 }
 
 int cmd_core(int argc, char **argv)
@@ -50,8 +82,7 @@ int cmd_core(int argc, char **argv)
 	char deflt[PART_NAME_MAX + 8], clean[4200];
 	const char *name, *file;
 	struct lerr err = { 0, "" };
-	struct outfile of;
-	struct stat sb;
+	struct part *p = NULL;
 	unsigned seen = 0;
 	int c, r, force = 0;
 
@@ -85,40 +116,20 @@ int cmd_core(int argc, char **argv)
 		return lpar_usage_error(self, "empty file name");
 	text_sanitize(clean, sizeof(clean), file, strlen(file));
 
-	if (!strcmp(file, "-")) {
-		if (isatty(STDOUT_FILENO)) {
-			lpar_error("not writing a core file to a terminal");
-			return 1;
-		}
-		if (core_take(name, STDOUT_FILENO, &err)) {
-			lpar_error("cannot write the core of '%s': %s", name, err.msg);
-			return 1;
-		}
-		return 0;
-	}
-	/* Said before the partition is paused for nothing. */
-	if (!force && lstat(file, &sb) == 0) {
-		lpar_error("cannot write '%s': it exists (--force replaces it)", clean);
+	if (!strcmp(file, "-") && isatty(STDOUT_FILENO)) {
+		lpar_error("not writing a core file to a terminal");
 		return 1;
 	}
-	r = outfile_open(&of, file);
-	if (r) {
-		lpar_error("cannot write '%s': %s", clean, strerror(-r));
+	if (part_open(name, &p, NULL, &err)) {
+		lpar_error("%s", err.msg);
 		return 1;
 	}
-	if (core_take(name, of.fd, &err)) {
-		outfile_discard(&of);
+	if (strcmp(file, "-")) {
+		r = core_file(p, file, clean, force);
+	} else if ((r = core_take(p, STDOUT_FILENO, &err))) {
 		lpar_error("cannot write the core of '%s': %s", name, err.msg);
-		return 1;
+		r = 1;
 	}
-	r = outfile_commit(&of, file, force);
-	if (r) {
-		outfile_discard(&of);
-		if (r == -EEXIST)
-			lpar_error("cannot write '%s': it exists (--force replaces it)", clean);
-		else
-			lpar_error("cannot write '%s': %s", clean, strerror(-r));
-		return 1;
-	}
-	return 0;
+	part_close(p);
+	return r;
 }

@@ -62,7 +62,8 @@ static int core_pread(struct part_core *c, uint64_t off, void *buf, size_t len)
 
 static int core_err(struct part_core *c, int e, struct lerr *err)
 {
-	if (e == -ESRCH)
+	/* Ended, or its monitor went away with it. */
+	if (e == -ESRCH || e == -ECONNRESET || e == -EPIPE || e == -ENOTCONN)
 		return lerr_set(err, ESRCH, "partition '%s' ended before its core was complete",
 				part_name(c->p));
 	return lerr_set(err, -e, "cannot read the core of '%s': %s", part_name(c->p),
