@@ -2,14 +2,16 @@
 /*
  * Core files of live partitions: the control tree's core file holds the
  * partition still while it is open and serves the core; its headers come
- * over 9P, and its memory straight from the RAM window where this process
- * may map it (one copy, as fast as cp), else over 9P too.
+ * over 9P, and its memory straight from the RAM file where this process
+ * may open it (sendfile: one copy in the kernel, as fast as cp), else
+ * over 9P too.
  */
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,8 +32,8 @@ struct part_core {
 	Elf64_Phdr *ph;           /* into head */
 	unsigned phnum;
 	uint64_t size;
-	uint8_t *win;             /* the RAM window, or NULL */
-	uint64_t win_size;
+	int ram_fd;               /* the RAM file, or -1 */
+	uint64_t ram_size;
 	/* Rings joined to channels: shared pages the RAM file does not hold. */
 	uint64_t shared_lo[PART_RINGS_MAX], shared_hi[PART_RINGS_MAX];
 	int nshared;
@@ -174,12 +176,13 @@ int part_core_open(struct part *p, struct part_core **out, struct lerr *err)
 {
 	struct part_core *c = calloc(1, sizeof(*c));
 	struct part_status st;
-	void *base;
+	struct stat sb;
 	int e;
 
 	if (!c)
 		return lerr_set(err, ENOMEM, "out of memory");
 	c->p = p;
+	c->ram_fd = -1;
 	e = p9c_open_path(part_conn(p), "core", P9_ORDONLY, &c->fid);
 	if (e) {
 		free(c);
@@ -193,8 +196,8 @@ int part_core_open(struct part *p, struct part_core **out, struct lerr *err)
 	}
 	/* The first read waits for the partition to pause. */
 	e = head_read(c, err);
-	if (!e && part_map(p, &base, &c->win_size, NULL) == 0) {
-		c->win = base;
+	if (!e && part_ram_open(p, &c->ram_fd, NULL) == 0 && fstat(c->ram_fd, &sb) == 0) {
+		c->ram_size = (uint64_t)sb.st_size;
 		if (part_status(p, &st, NULL) == 0)
 			for (int i = 0; i < st.nrings; i++)
 				if (!strncmp(st.rings[i].attach, "channel", 7)) {
@@ -221,15 +224,16 @@ void part_core_close(struct part_core *c)
 		return;
 	/* The monitor resumes the partition if the open paused it. */
 	p9c_clunk(part_conn(c->p), c->fid);
-	part_unmap(c->win, c->win_size);
+	if (c->ram_fd >= 0)
+		close(c->ram_fd);
 	free(c->head);
 	free(c);
 }
 
-/* Whether RAM's window holds [pa, pa + len) as the partition sees it. */
-static int windowed(const struct part_core *c, uint64_t pa, uint64_t len)
+/* Whether the RAM file holds [pa, pa + len) as the partition sees it. */
+static int in_ram(const struct part_core *c, uint64_t pa, uint64_t len)
 {
-	if (!c->win || pa > c->win_size || len > c->win_size - pa)
+	if (c->ram_fd < 0 || pa > c->ram_size || len > c->ram_size - pa)
 		return 0;
 	for (int i = 0; i < c->nshared; i++)
 		if (pa < c->shared_hi[i] && pa + len > c->shared_lo[i])
@@ -239,10 +243,9 @@ static int windowed(const struct part_core *c, uint64_t pa, uint64_t len)
 
 static int all_zero(const uint8_t *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return 0;
-	return 1;
+	static const uint8_t zero[CORE_PAGE];
+
+	return len <= sizeof(zero) && !memcmp(p, zero, len);
 }
 
 static int write_at(int fd, const uint8_t *p, size_t len, uint64_t off, int seekable)
@@ -282,12 +285,16 @@ static int put(int fd, const uint8_t *p, size_t len, uint64_t off, int seekable)
 	return 0;
 }
 
-/* The bytes under the debugger's int3s in [off, off + len) of the core, from the monitor. */
-static int fix_planted(struct part_core *c, const Elf64_Phdr *ph, uint64_t off, uint8_t *buf,
-		       size_t len)
+/*
+ * The bytes under the debugger's int3s in [off, off + len) of the core,
+ * which the RAM file has as int3s: from the monitor, over what was copied.
+ */
+static int fix_planted(struct part_core *c, const Elf64_Phdr *ph, uint64_t off, uint64_t len,
+		       int fd)
 {
 	for (int i = 0; i < c->nplanted; i++) {
 		uint64_t a = c->planted[i], at;
+		uint8_t b;
 		int e;
 
 		if (a < ph->p_paddr || a - ph->p_paddr >= ph->p_filesz)
@@ -295,8 +302,28 @@ static int fix_planted(struct part_core *c, const Elf64_Phdr *ph, uint64_t off, 
 		at = ph->p_offset + (a - ph->p_paddr);
 		if (at < off || at >= off + len)
 			continue;
-		if ((e = core_pread(c, at, buf + (at - off), 1)))
+		if ((e = core_pread(c, at, &b, 1)) || (e = write_at(fd, &b, 1, at, 1)))
 			return e;
+	}
+	return 0;
+}
+
+/* Copies [pa, pa + len) of the RAM file to fd at off, in the kernel. */
+static int ram_send(struct part_core *c, int fd, uint64_t pa, uint64_t len, uint64_t off,
+		    int seekable)
+{
+	off_t from = (off_t)pa;
+
+	if (seekable && lseek(fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = sendfile(fd, c->ram_fd, &from, len > CHUNK ? CHUNK : (size_t)len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		len -= (uint64_t)n;
 	}
 	return 0;
 }
@@ -326,21 +353,17 @@ int part_core_write(struct part_core *c, int fd, struct lerr *err)
 		}
 		for (uint64_t at = 0; !e && at < ph->p_filesz; at += CHUNK) {
 			size_t len = ph->p_filesz - at < CHUNK ? (size_t)(ph->p_filesz - at) : CHUNK;
-			const uint8_t *src;
 
-			if (windowed(c, ph->p_paddr + at, len)) {
-				src = c->win + ph->p_paddr + at;
-				if (c->nplanted) {
-					memcpy(buf, src, len);
-					e = fix_planted(c, ph, off + at, buf, len);
-					src = buf;
-				}
+			/* A pipe cannot be fixed up afterwards: the monitor's bytes then. */
+			if (in_ram(c, ph->p_paddr + at, len) && (seekable || !c->nplanted)) {
+				e = ram_send(c, fd, ph->p_paddr + at, len, off + at, seekable);
+				if (!e && seekable && c->nplanted)
+					e = fix_planted(c, ph, off + at, len, fd);
 			} else {
 				e = core_pread(c, off + at, buf, len);
-				src = buf;
+				if (!e)
+					e = put(fd, buf, len, off + at, seekable);
 			}
-			if (!e)
-				e = put(fd, src, len, off + at, seekable);
 		}
 		off += ph->p_filesz;
 	}

@@ -237,6 +237,18 @@ int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err)
 	return 0;
 }
 
+int part_ram_open(struct part *p, int *fd, struct lerr *err)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
+				strerror(errno));
+	return 0;
+}
+
 void part_unmap(void *base, uint64_t size)
 {
 	if (base)

@@ -110,6 +110,8 @@ int part_wait_change(struct part *p, struct part_status *st, struct lerr *err);
  */
 int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err);
 void part_unmap(void *base, uint64_t size);
+/* The RAM file the window maps, opened read-only (guest-physical address = offset). */
+int part_ram_open(struct part *p, int *fd, struct lerr *err);
 
 /* Status by name: live, from the record, or "gone". */
 int part_status_by_name(const char *name, struct part_status *st, struct lerr *err);
