@@ -236,7 +236,7 @@ static void cpu_state(struct hv *hv, struct dump_cpu *c)
 	}
 }
 
-static void note_prstatus(struct bytes *b, const struct dump_cpu *c)
+static void note_prstatus(struct bytes *b, const struct dump_cpu *c, int fpvalid)
 {
 	struct elf_prstatus ps;
 	struct user_regs_struct *u = (struct user_regs_struct *)&ps.pr_reg;
@@ -260,6 +260,7 @@ static void note_prstatus(struct bytes *b, const struct dump_cpu *c)
 	u->fs_base = c->sg.fs_base;
 	u->gs_base = c->sg.gs_base;
 	u->ds = c->sg.ds, u->es = c->sg.es, u->fs = c->sg.fs, u->gs = c->sg.gs;
+	ps.pr_fpvalid = fpvalid;
 	note_add(b, "CORE", NT_PRSTATUS, &ps, sizeof(ps));
 }
 
@@ -508,8 +509,10 @@ int hv_dump_plan(struct hv *hv, struct hv_dump **out, struct lerr *err)
 {
 	struct seg_list l = { 0 };
 	struct bytes notes = { 0 };
+	uint8_t fx[HVB_FXSAVE_SIZE];
 	struct dump_cpu c;
 	struct hv_dump *d;
+	int fpvalid;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 	size_t phnum;
@@ -517,7 +520,11 @@ int hv_dump_plan(struct hv *hv, struct hv_dump **out, struct lerr *err)
 	int e;
 
 	cpu_state(hv, &c);
-	note_prstatus(&notes, &c);
+	/* The library OS uses general registers only: the FPU's state is the program's. */
+	fpvalid = hvb_cpu_fxsave(hv->cpu, fx) == 0;
+	note_prstatus(&notes, &c, fpvalid);
+	if (fpvalid)
+		note_add(&notes, "CORE", NT_FPREGSET, fx, sizeof(fx));
 	note_prpsinfo(&notes, hv, &c);
 	note_add(&notes, "CORE", NT_AUXV, hv->lay.auxv, hv->lay.nauxv * 8);
 	note_file(&notes, hv);

@@ -111,9 +111,13 @@ crash_detached() {
 	assert_line --regexp '^#1 +.*recurse \(.*\) at .*examples/crash\.c:[0-9]+$'
 }
 
-@test "core: int3, foreground and detached" {
+@test "core: int3, foreground and detached; the FPU and SSE state is there too" {
 	crash_foreground int3
 	crash_detached int3
+	run "$GDB" -batch -nx -ex 'info registers mxcsr fctrl' "$EX/crash.elf" "$CORES/core.c-int3.1"
+	assert_success
+	assert_line --regexp '^mxcsr +0x1f80 '
+	assert_line --regexp '^fctrl +0x37f '
 }
 
 @test "core: lpar_abort(), foreground and detached: the backtrace runs from the hcall to main" {
