@@ -745,13 +745,13 @@ static void trace_clunk(struct hv_ctl *ctl, struct p9_fid *f)
 /* An open of core (f->aux, freed by t_clunk after core_clunk). */
 struct core_open {
 	struct hv_dump *d;  /* made at the first read, once the vCPU is stopped */
-	int paused;         /* this open paused the partition: resume it at the clunk */
 	uint64_t off;       /* the read that waits for the vCPU to stop: its offset */
 };
 
 /*
  * Opening pauses a running partition, so that every read sees it as it
- * was at one moment; the clunk (the client is done, or gone) resumes it.
+ * was at one moment; the last clunk (the clients are done, or gone)
+ * resumes it.
  */
 static int core_open(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
 {
@@ -767,13 +767,14 @@ static int core_open(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
 		e = -ESRCH;
 	} else if (hv->state == HV_RUNNING) {
 		hv_request(hv, HV_REQ_PAUSE);
-		o->paused = 1;
+		ctl->core_paused = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
 	if (e) {
 		free(o);
 		return e;
 	}
+	ctl->core_opens++;
 	f->aux = o;
 	return 0;
 }
@@ -795,7 +796,7 @@ static int core_serve(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, ui
 	/* Someone resumed it before the snapshot: pause it again. */
 	if (s == HV_RUNNING && !o->d && !(hv->req & HV_REQ_PAUSE)) {
 		hv_request(hv, HV_REQ_PAUSE);
-		o->paused = 1;
+		ctl->core_paused = 1;
 	}
 	pthread_mutex_unlock(&hv->lock);
 	/* Ended meanwhile: what was read may be torn, so say so. */
@@ -838,7 +839,10 @@ static int core_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
 	return 1;
 }
 
-/* Resumes what the open paused, unless it has been told to stay stopped since. */
+/*
+ * The last open gone, resumes what the opens paused (not a partition
+ * panicked meanwhile, which only ends).
+ */
 static void core_clunk(struct hv_ctl *ctl, struct p9_fid *f)
 {
 	struct hv *hv = ctl->hv;
@@ -848,8 +852,11 @@ static void core_clunk(struct hv_ctl *ctl, struct p9_fid *f)
 		return;
 	hv_dump_free(o->d);
 	o->d = NULL;
+	if (--ctl->core_opens > 0 || !ctl->core_paused)
+		return;
+	ctl->core_paused = 0;
 	pthread_mutex_lock(&hv->lock);
-	if (o->paused && hv->state == HV_PAUSED && !hv_ctl_panicked(hv))
+	if (hv->state == HV_PAUSED && !hv_ctl_panicked(hv))
 		hv_request(hv, HV_REQ_RESUME);
 	pthread_mutex_unlock(&hv->lock);
 }
