@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/procfs.h>
+#include <sys/sendfile.h>
 #include <sys/user.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@
 struct dump_seg {
 	uint64_t gpa, len, off;
 	uint32_t flags;            /* PF_* */
+	int shared;                /* holds a channel's shared pages, which RAM's file does not */
 };
 
 struct hv_dump {
@@ -432,6 +434,7 @@ static void segs_squeeze(struct seg_list *l)
 			if (b->gpa - (a->gpa + a->len) <= gap) {
 				a->len = b->gpa + b->len - a->gpa;
 				a->flags |= b->flags;
+				a->shared |= b->shared;
 			} else {
 				l->v[++o] = *b;
 			}
@@ -460,8 +463,11 @@ static void shared_rings(struct hv *hv, struct seg_list *l)
 		uint64_t lo = down(r->er->addr, PAGE), hi = up(r->er->addr + r->er->len, PAGE);
 		uint64_t attr = hv_layout_attr(hv, lo);
 
-		if (r->chan && (attr & HV_PTE_P) && hi <= hv->mem.size)
+		if (r->chan && (attr & HV_PTE_P) && hi <= hv->mem.size) {
 			seg_add(l, lo, hi, pf_flags(attr));
+			if (!l->failed)
+				l->v[l->n - 1].shared = 1;
+		}
 	}
 	if (l->failed || l->n == n)
 		return;
@@ -473,6 +479,7 @@ static void shared_rings(struct hv *hv, struct seg_list *l)
 			if (b->gpa + b->len > a->gpa + a->len)
 				a->len = b->gpa + b->len - a->gpa;
 			a->flags |= b->flags;
+			a->shared |= b->shared;
 		} else {
 			l->v[++o] = *b;
 		}
@@ -683,24 +690,18 @@ static int pwrite_all(int fd, const uint8_t *p, size_t len, uint64_t off)
 	return 0;
 }
 
-int hv_dump_write(struct hv *hv, const struct hv_dump *d, int fd)
+/* Writes [off, off + len) of the core through a buffer, zero pages left as holes. */
+static int write_buffered(struct hv *hv, const struct hv_dump *d, int fd, uint64_t off,
+			  uint64_t len, uint8_t *buf, size_t chunk)
 {
-	const size_t chunk = 1u << 20;
-	uint8_t *buf = malloc(chunk);
-	uint64_t off = 0;
 	int e = 0;
 
-	if (!buf)
-		return -ENOMEM;
-	/* Through a buffer, so that planted breakpoints are hidden as in every read. */
-	while (!e && off < d->size) {
-		size_t n = hv_dump_read(hv, d, off, buf, chunk);
+	while (!e && len) {
+		size_t n = hv_dump_read(hv, d, off, buf, len < chunk ? (size_t)len : chunk);
 
-		if (!n) {
-			e = -EFAULT;
-			break;
-		}
-		/* Zero pages stay holes (a sparse file); each run of others is one write. */
+		if (!n)
+			return -EFAULT;
+		/* Each run of pages that are not all zero is one write. */
 		for (size_t at = 0; !e && at < n;) {
 			size_t end = at;
 
@@ -711,7 +712,61 @@ int hv_dump_write(struct hv *hv, const struct hv_dump *d, int fd)
 			at = end + (end < n ? (n - end < PAGE ? n - end : PAGE) : 0);
 		}
 		off += n;
+		len -= n;
 	}
+	return e;
+}
+
+/* Copies a segment from RAM's file to fd in the kernel (sendfile: one copy). */
+static int write_sent(struct hv *hv, int fd, const struct dump_seg *s)
+{
+	off_t from = (off_t)s->gpa;
+	uint64_t len = s->len;
+
+	if (lseek(fd, (off_t)s->off, SEEK_SET) < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = sendfile(fd, hv->ram_fd, &from, len > (1u << 30) ? (1u << 30) : len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+int hv_dump_write(struct hv *hv, const struct hv_dump *d, int fd)
+{
+	const size_t chunk = 1u << 20;
+	uint8_t *buf = malloc(chunk);
+	uint64_t bp[64];
+	size_t nbp;
+	int e;
+
+	if (!buf)
+		return -ENOMEM;
+	e = write_buffered(hv, d, fd, 0, d->head_len, buf, chunk);
+	for (size_t i = 0; !e && i < d->nseg; i++) {
+		const struct dump_seg *s = &d->seg[i];
+
+		e = s->shared ? -EXDEV : write_sent(hv, fd, s);
+		/* Not in RAM's file, or a file sendfile cannot take. */
+		if (e == -EXDEV || e == -EINVAL || e == -ENOSYS)
+			e = write_buffered(hv, d, fd, s->off, s->len, buf, chunk);
+	}
+	/* RAM's file has the debugger's int3 bytes; the core, what they hide. */
+	nbp = e ? 0 : hv_debug_planted(hv, bp, sizeof(bp) / sizeof(bp[0]));
+	for (size_t i = 0; !e && i < nbp; i++)
+		for (size_t k = 0; !e && k < d->nseg; k++) {
+			const struct dump_seg *s = &d->seg[k];
+			uint8_t b;
+
+			if (bp[i] >= s->gpa && bp[i] - s->gpa < s->len &&
+			    hv_dump_read(hv, d, s->off + (bp[i] - s->gpa), &b, 1) == 1)
+				e = pwrite_all(fd, &b, 1, s->off + (bp[i] - s->gpa));
+		}
 	free(buf);
 	if (!e && ftruncate(fd, (off_t)d->size) < 0)
 		e = -errno;

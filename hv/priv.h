@@ -360,7 +360,11 @@ uint64_t hv_dump_size(const struct hv_dump *d);
 /* Bytes [off, off + len) of the core (short at its end); for the control tree's core file. */
 size_t hv_dump_read(struct hv *hv, const struct hv_dump *d, uint64_t off, void *buf,
 		    size_t len);
-/* Writes the whole core to fd from offset 0, seeking over zero pages: 0 or -errno. */
+/*
+ * Writes the whole core to fd, a regular file, from offset 0: segments
+ * from RAM's file with sendfile, the rest through a buffer that leaves
+ * zero pages as holes.  0 or -errno.
+ */
 int hv_dump_write(struct hv *hv, const struct hv_dump *d, int fd);
 void hv_dump_free(struct hv_dump *d);
 /* The vCPU thread, the partition crashed: notes its registers from the stubs' frame. */

@@ -8,6 +8,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,9 @@ static void notes_parse(struct part_core *c, const Elf64_Phdr *note)
 /* Reads and checks the headers: the ELF header, then everything before the first segment. */
 static int head_read(struct part_core *c, struct lerr *err)
 {
+	uint64_t first = UINT64_MAX;
 	Elf64_Ehdr eh;
+	uint8_t *h;
 	int e = core_pread(c, 0, &eh, sizeof(eh));
 
 	if (e)
@@ -138,34 +141,30 @@ static int head_read(struct part_core *c, struct lerr *err)
 	if (e)
 		return core_err(c, e, err);
 	c->ph = (Elf64_Phdr *)(c->head + sizeof(eh));
-	/* Segments follow one another from the first one's offset to the end. */
+	/* The segments follow one another from the first one's offset to the end. */
 	c->size = c->head_len;
 	for (unsigned i = 0; i < c->phnum; i++) {
 		const Elf64_Phdr *ph = &c->ph[i];
 
 		if (ph->p_offset + ph->p_filesz > c->size)
 			c->size = ph->p_offset + ph->p_filesz;
+		if (ph->p_type == PT_LOAD && ph->p_offset < first)
+			first = ph->p_offset;
 	}
-	for (unsigned i = 0; i < c->phnum; i++)
-		if (c->ph[i].p_type == PT_LOAD && c->ph[i].p_offset < c->head_len)
-			return lerr_set(err, EPROTO, "the core of '%s' is malformed", part_name(c->p));
-	{
-		uint64_t first = c->size;
-		uint8_t *h;
-
-		for (unsigned i = 0; i < c->phnum; i++)
-			if (c->ph[i].p_type == PT_LOAD && c->ph[i].p_offset < first)
-				first = c->ph[i].p_offset;
-		h = realloc(c->head, first);
-		if (!h)
-			return lerr_set(err, ENOMEM, "out of memory");
-		c->head = h;
-		c->ph = (Elf64_Phdr *)(c->head + sizeof(eh));
-		e = core_pread(c, 0, c->head, first);
-		if (e)
-			return core_err(c, e, err);
-		c->head_len = first;
-	}
+	if (first == UINT64_MAX)
+		first = c->size;
+	if (first < c->head_len)
+		return lerr_set(err, EPROTO, "the core of '%s' is malformed", part_name(c->p));
+	/* Then the notes, up to the first segment. */
+	h = realloc(c->head, first);
+	if (!h)
+		return lerr_set(err, ENOMEM, "out of memory");
+	c->head = h;
+	c->ph = (Elf64_Phdr *)(c->head + sizeof(eh));
+	e = core_pread(c, 0, c->head, first);
+	if (e)
+		return core_err(c, e, err);
+	c->head_len = first;
 	for (unsigned i = 0; i < c->phnum; i++)
 		if (c->ph[i].p_type == PT_NOTE)
 			notes_parse(c, &c->ph[i]);
