@@ -36,8 +36,8 @@
 	"                      GUESTPATH, else /)\n" \
 	"      --core DIR      if it crashes, write a core file DIR/core.NAME.N (default:\n" \
 	"                      $LPAR_CORE_DIR, else none)\n" \
-	"  -f, --config FILE   read name, mem, image, args, chan, env, share, workdir, core and\n" \
-	"                      accel from a config file\n" \
+	"  -f, --config FILE   read name, mem, image, args, chan, env, share, workdir,\n" \
+	"                      core and accel from a config file\n" \
 	"      --accel ACCEL   run on kvm (hardware), tcg (a software CPU) or auto: kvm where\n" \
 	"                      /dev/kvm opens, else tcg (default: $LPAR_ACCEL, else auto)\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
