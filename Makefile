@@ -76,8 +76,9 @@ BENCH_TOOLS  := $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/guest-%,$(w
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_GUESTS  := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
 TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
-# Ordinary C programs, built as Linux builds them and with lpar-cc (tests/libc.bats).
-LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c)),$(t).native $(t).elf)
+# Ordinary C programs, built as Linux builds them and with lpar-cc
+# (tests/libc.bats; tests/files/ for tests/shares.bats and bench/files).
+LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c tests/files/*.c)),$(t).native $(t).elf)
 
 .PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit
 all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
@@ -190,10 +191,12 @@ $(B)/tests/tools/%: tests/tools/%.c $(LIBS_ALL)
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc $(GUEST_CFLAGS) -o $@ $<
 
-tests/libc/%.native: tests/libc/%.c tests/libc/gen.h
+$(filter %.native,$(LIBC_TESTS)): %.native: %.c
 	musl-gcc -static -no-pie -O2 -o $@ $<
-tests/libc/%.elf: tests/libc/%.c tests/libc/gen.h lpar-cc $(SDK_HDRS) $(SDK_LIBS)
+$(filter %.elf,$(LIBC_TESTS)): %.elf: %.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)
 	./lpar-cc -O2 -o $@ $<
+$(filter tests/libc/%,$(LIBC_TESTS)): tests/libc/gen.h
+$(filter tests/files/%,$(LIBC_TESTS)): $(wildcard tests/files/*.h)
 
 # The README's test command: installs what it needs, then runs everything.
 check:
@@ -218,7 +221,8 @@ $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -Wno-missing-prototypes -Iinclude -o $@ $<
 
-bench: all $(BENCH_GUESTS) $(BENCH_TOOLS) $(B)/tests/tools/memread
+bench: all $(BENCH_GUESTS) $(BENCH_TOOLS) $(B)/tests/tools/memread \
+		tests/files/readbig.native tests/files/statmany.native
 	bench/run
 
 # ---- install ---------------------------------------------------------------
@@ -247,6 +251,7 @@ uninstall:
 
 clean:
 	rm -rf $(B) lpar lpar-cc examples/*.elf \
-		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native
+		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native \
+		tests/files/*.elf tests/files/*.native
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -50,6 +50,7 @@ struct pend {
 	uint32_t destlen;
 	uint32_t newfid;        /* walk and create: the fid that gets newpath */
 	uint16_t nwname;        /* walk: names asked for */
+	int erofs;              /* relay: a Tremove sent as Tclunk, answered EROFS */
 	char *newpath;
 	uint64_t t0;
 	char path[128];         /* for the trace: escaped, "" for none */
@@ -511,11 +512,42 @@ static void relay_attach(struct share *s, const uint8_t *m, uint32_t len)
 		reply_error(s, (uint16_t)(m[5] | m[6] << 8), EPROTO);
 }
 
+/*
+ * Whether a request changes the share.  For a read-only relayed share the
+ * monitor refuses these itself: the external server does not know the
+ * share is read-only, and the library OS is the partition's to bypass.
+ */
+static int changes(const uint8_t *m, uint32_t len)
+{
+	switch (m[4]) {
+	case P9_TLCREATE: case P9_TMKDIR: case P9_TSYMLINK: case P9_TMKNOD: case P9_TLINK:
+	case P9_TUNLINKAT: case P9_TRENAMEAT: case P9_TRENAME: case P9_TSETATTR:
+	case P9_TWRITE: case P9_TXATTRCREATE:
+		return 1;
+	case P9_TLOPEN:
+		/* Writing, or truncating (O_TRUNC, 01000). */
+		return len < 15 || (le32(m + 11) & 3) != 0 || (le32(m + 11) & 01000);
+	default:
+		return 0;
+	}
+}
+
 /* A T-message of a relayed share, with its buffer when it goes by reference. */
 static void relay_take(struct share *s, uint8_t *m, uint32_t len, uint8_t *buf, uint32_t blen)
 {
 	uint8_t type = m[4];
 
+	if (s->ro && changes(m, len)) {
+		reply_error(s, (uint16_t)(m[5] | m[6] << 8), EROFS);
+		return;
+	}
+	if (s->ro && type == P9_TREMOVE) {
+		/* The fid goes whatever Tremove answers: clunk it, and answer EROFS. */
+		m[4] = P9_TCLUNK;
+		s->pend[(m[5] | m[6] << 8) % PEND_SLOTS].erofs = 1;
+		relay_queue(s, m, len, NULL, 0);
+		return;
+	}
 	if (type == P9_TATTACH) {
 		relay_attach(s, m, len);
 		return;
@@ -560,7 +592,7 @@ static void relay_deliver(struct share *s)
 		}
 		if (s->rlen - done < size)
 			break;
-		if (ool)
+		if (ool || (p->used && p->tag == tag && p->erofs))
 			out = 11;
 		if (out > LPAR_FS_RING_SIZE - sizeof(struct lpar_msg)) {
 			relay_close(s);
@@ -575,7 +607,15 @@ static void relay_deliver(struct share *s)
 			if (s->msize < 4096)
 				s->msize = 4096;
 		}
-		if (ool) {
+		if (out == 11 && p->erofs) {
+			/* The Tremove that went as Tclunk: the fid is gone, the file is not. */
+			uint8_t e[11] = { 11, 0, 0, 0, P9_RLERROR, m[5], m[6] };
+
+			put_le32(e + 7, EROFS);
+			ring_put(s->dev, pend_done(s, e, 11), e, 11);
+		} else if (ool) {
+			/* The data to the partition's buffer, the count to the ring. */
+			uint8_t r[11] = { 11, 0, 0, 0, P9_RREAD, m[5], m[6] };
 			uint32_t n = size >= 11 ? le32(m + 7) : 0;
 
 			if (n > size - 11)
@@ -583,10 +623,11 @@ static void relay_deliver(struct share *s)
 			if (n > p->destlen)
 				n = p->destlen;
 			memcpy(p->dest, m + 11, n);
-			put_le32(m, 11);
-			put_le32(m + 7, n);
+			put_le32(r + 7, n);
+			ring_put(s->dev, pend_done(s, r, 11), r, 11);
+		} else {
+			ring_put(s->dev, pend_done(s, m, out), m, out);
 		}
-		ring_put(s->dev, pend_done(s, m, out), m, out);
 		done += size;
 	}
 	memmove(s->rbuf, s->rbuf + done, s->rlen - done);

@@ -72,21 +72,6 @@ partition() {
 	[ "$RC" != 124 ] || fail "lpar run ${1##*/} did not end within $LIMIT s"
 }
 
-# same_bytes WHAT WANT GOT: fails, showing the difference, unless files WANT
-# and GOT are identical.
-same_bytes() {
-	local what=$1 want=$2 got=$3 report
-
-	cmp -s -- "$want" "$got" && return 0
-	report=$(
-		echo "$what differs:"
-		cmp -- "$want" "$got" 2>&1
-		echo "sizes: $(wc -c <"$want") expected, $(wc -c <"$got") got"
-		diff -a -u --label expected --label got -- "$want" "$got" | head -n 80 | cat -v
-	)
-	fail "$report"
-}
-
 # The runs of one program, by same_everywhere: natively (native.out), its
 # .native in a partition (native-part.out), its .elf in one (elf-part.out).
 # NATIVE_ENV is a command prefix for the native run (e.g. env -i A=1);

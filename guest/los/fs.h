@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Files in the library OS: the descriptor table (fd.c), paths over the
- * partition's shares (path.c) and the file syscalls (fsys.c).
+ * partition's shares (path.c) and the file syscalls (fsys.c: paths; fsio.c: descriptors).
  */
 #ifndef LOS_FS_H
 #define LOS_FS_H
@@ -87,7 +87,7 @@ const char *fs_syn_entry(const char *path, unsigned n, unsigned *len);
 /* A stable inode number for a synthetic directory. */
 uint64_t fs_syn_ino(const char *path);
 
-/* fsys.c: mmap of a file, for sys.c's mmap, and the syscalls in sys.c's table. */
+/* fsys.c and fsio.c: mmap of a file, for sys.c's mmap, and the syscalls in sys.c's table. */
 long fs_read(long fd, void *buf, size_t len);
 long fs_write(long fd, const void *buf, size_t len);
 long fs_mmap_file(uint64_t addr, uint64_t len, long prot, long flags, long fd, long off);
@@ -144,8 +144,26 @@ long sys_utimensat(long dirfd, long path, long times, long flags);
 long sys_truncate(long path, long len);
 long sys_ftruncate(long fd, long len);
 long sys_fsync(long fd);
+long sys_fd_noop(long fd);
 long sys_fdatasync(long fd);
 long sys_statfs(long path, long buf);
 long sys_fstatfs(long fd, long buf);
+
+/* fsys.c and fsio.c */
+#define IO_MAX    (1u << 20)       /* what one Tread or Twrite asks for */
+#define RW_MAX    0x7ffff000ul     /* Linux's cap on one read or write */
+#define SYN_DEV   0x3f             /* st_dev of the synthetic directories */
+#define SHARE_DEV 0x40             /* st_dev of share i: SHARE_DEV + i */
+#define DT_DIR    4
+#define ST_RDONLY 1
+
+/* Flags an open file keeps (F_GETFL). */
+#define KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY | O_LARGEFILE | \
+		    O_SYNC | O_DSYNC | O_NOATIME)
+
+int fs_stale(const struct fs_file *f);
+int fs_share_ro(int s);
+/* A share file's descriptor that may do I/O, or NULL with *err = -errno. */
+struct fs_file *fs_io_file(long fd, long *err);
 
 #endif

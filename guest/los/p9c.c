@@ -40,6 +40,8 @@ enum {
 	TREAD = 116,
 	TWRITE = 118,
 	TCLUNK = 120,
+	TREMOVE = 122,
+	TRENAME = 20,
 };
 
 #define HDR       7u        /* size[4] type[1] tag[2] */
@@ -71,7 +73,7 @@ int p9c_present(void)
 	return lpar_boot->fs && lpar_boot->fs_ring && los_fs_boot.nshares;
 }
 
-static int nshares(void)
+int p9c_nshares(void)
 {
 	if (!p9c_present())
 		return 0;
@@ -268,6 +270,9 @@ static int call(int s, const void *ool_buf, uint32_t ool_len)
 	uint16_t want = (uint16_t)(msg[5] | msg[6] << 8);
 	long r;
 
+	/* A fid from before a reset means nothing to the new session: none is sent. */
+	if (type != TVERSION && type != TATTACH && sess[s].gen != p9c_gen)
+		return -EIO;
 	if (moverflow || mlen > (sess[s].msize ? sess[s].msize : LPAR_FS_MSIZE))
 		return -ENAMETOOLONG;
 	memcpy(msg, &size, 4);
@@ -350,7 +355,7 @@ long p9c_root(int s, struct p9c_qid *qid)
 {
 	int r;
 
-	if (s < 0 || s >= nshares())
+	if (s < 0 || s >= p9c_nshares())
 		return -ENOENT;
 	if (sess[s].gen != p9c_gen) {
 		r = start(s);
@@ -418,6 +423,8 @@ int p9c_clunk(int s, uint32_t fid)
 
 	if (fid == ROOT_FID)
 		return 0;
+	if (sess[s].gen != p9c_gen)
+		return -EIO; /* gone with its session; the number may be taken again */
 	begin(TCLUNK);
 	putf("d", fid);
 	r = call(s, NULL, 0);
@@ -558,18 +565,75 @@ int p9c_link(int s, uint32_t dfid, uint32_t fid, const char *name)
 	return call(s, NULL, 0);
 }
 
+/*
+ * For servers without Trenameat and Tunlinkat (diod 1.0.24 answers
+ * EOPNOTSUPP), the requests Linux's v9fs falls back to: Trename and
+ * Tremove of the file walked to.  First the walk: a new fid, or -errno.
+ */
+static long walk_name(int s, uint32_t dfid, const char *name)
+{
+	long fid = p9c_fid_new(s);
+	uint16_t len = (uint16_t)strlen(name);
+	struct p9c_qid q;
+	int r;
+
+	if (fid < 0)
+		return fid;
+	r = p9c_walk(s, dfid, (uint32_t)fid, 1, &name, &len, &q);
+	if (r == 1)
+		return fid;
+	p9c_fid_drop(s, (uint32_t)fid);
+	return r < 0 ? r : -ENOENT;
+}
+
 int p9c_renameat(int s, uint32_t odfid, const char *oname, uint32_t ndfid, const char *nname)
 {
+	long fid;
+	int r;
+
 	begin(TRENAMEAT);
 	putf("dsds", odfid, oname, ndfid, nname);
-	return call(s, NULL, 0);
+	r = call(s, NULL, 0);
+	if (r != -EOPNOTSUPP)
+		return r;
+	fid = walk_name(s, odfid, oname);
+	if (fid < 0)
+		return (int)fid;
+	begin(TRENAME);
+	putf("dds", (uint32_t)fid, ndfid, nname);
+	r = call(s, NULL, 0);
+	p9c_clunk(s, (uint32_t)fid);
+	return r;
 }
 
 int p9c_unlinkat(int s, uint32_t dfid, const char *name, uint32_t flags)
 {
+	struct p9c_attr a;
+	long fid;
+	int r, dir;
+
 	begin(TUNLINKAT);
 	putf("dsd", dfid, name, flags);
-	return call(s, NULL, 0);
+	r = call(s, NULL, 0);
+	if (r != -EOPNOTSUPP)
+		return r;
+	fid = walk_name(s, dfid, name);
+	if (fid < 0)
+		return (int)fid;
+	/* Tremove takes whatever it is: unlink and rmdir each want their kind. */
+	r = p9c_getattr(s, (uint32_t)fid, &a);
+	dir = (a.mode & 0170000) == 0040000;
+	if (!r && dir != !!(flags & P9C_AT_REMOVEDIR))
+		r = dir ? -EISDIR : -ENOTDIR;
+	if (r) {
+		p9c_clunk(s, (uint32_t)fid);
+		return r;
+	}
+	begin(TREMOVE);
+	putf("d", (uint32_t)fid);
+	r = call(s, NULL, 0);
+	p9c_fid_drop(s, (uint32_t)fid); /* Tremove clunks it, whatever it answers */
+	return r;
 }
 
 int p9c_fsync(int s, uint32_t fid, int datasync)

@@ -7,6 +7,7 @@
 #ifndef LOS_P9C_H
 #define LOS_P9C_H
 
+#include <lpar/fs.h>
 #include <stdint.h>
 
 #define P9C_NOFID     0xffffffffu
@@ -46,6 +47,9 @@ struct p9c_statfs {
 	uint32_t namelen;
 };
 
+/* The mount table, which the monitor fills before the partition starts. */
+extern struct lpar_fs_boot los_fs_boot;
+
 /*
  * Bumped whenever the monitor resets the ring: every fid of every share
  * is gone then, so a file opened in an older generation is stale.
@@ -54,6 +58,8 @@ extern uint32_t p9c_gen;
 
 /* Whether the partition has shares at all (the monitor filled los_fs_boot). */
 int p9c_present(void);
+/* How many shares there are (0 without). */
+int p9c_nshares(void);
 /* Share s's root fid, starting its session if need be (lazily, at first use). */
 long p9c_root(int s, struct p9c_qid *qid);
 /* A fid number free on share s (not yet known to the server), or -EMFILE. */
@@ -83,6 +89,8 @@ int p9c_mkdir(int s, uint32_t dfid, const char *name, uint32_t mode);
 int p9c_symlink(int s, uint32_t dfid, const char *name, const char *target);
 int p9c_link(int s, uint32_t dfid, uint32_t fid, const char *name);
 int p9c_renameat(int s, uint32_t odfid, const char *oname, uint32_t ndfid, const char *nname);
+/* Tunlinkat's flag for rmdir (Linux's AT_REMOVEDIR). */
+#define P9C_AT_REMOVEDIR 0x200
 int p9c_unlinkat(int s, uint32_t dfid, const char *name, uint32_t flags);
 int p9c_fsync(int s, uint32_t fid, int datasync);
 int p9c_statfs(int s, uint32_t fid, struct p9c_statfs *st);

@@ -17,8 +17,6 @@
 #include "fs.h"
 #include "los.h"
 
-extern struct lpar_fs_boot los_fs_boot;
-
 char fs_cwd[FS_PATH_MAX];
 uint32_t fs_umask = 022;
 
@@ -29,7 +27,9 @@ uint32_t fs_umask = 022;
  * The walk in progress.  cur is the path resolved so far; its last n
  * names are pending: appended but not yet walked (the first `known` of
  * them are known to be directories, from a path already resolved).  fid
- * is at cur without them (P9C_NOFID: at the share's root).
+ * is at cur without them (P9C_NOFID: at the share's root).  trusted
+ * counts the names ahead in the rest that come from such a path (the
+ * working directory, a directory descriptor's path, cur before a "..").
  */
 static struct {
 	int share;
@@ -45,13 +45,6 @@ static struct {
 static char restbuf[2][REST_MAX];
 static const char *rest;
 static char target[FS_PATH_MAX];
-
-static int nshares(void)
-{
-	if (!p9c_present())
-		return 0;
-	return los_fs_boot.nshares > LPAR_SHARES_MAX ? LPAR_SHARES_MAX : (int)los_fs_boot.nshares;
-}
 
 static const char *share_path(int i, size_t *len)
 {
@@ -69,7 +62,7 @@ int fs_share_of(const char *path)
 	int best = -1;
 	size_t bestlen = 0;
 
-	for (int i = 0; i < nshares(); i++) {
+	for (int i = 0; i < p9c_nshares(); i++) {
 		size_t n;
 		const char *p = share_path(i, &n);
 
@@ -89,7 +82,7 @@ int fs_is_mount_or_above(const char *path)
 {
 	size_t pl = strlen(path);
 
-	for (int i = 0; i < nshares(); i++) {
+	for (int i = 0; i < p9c_nshares(); i++) {
 		size_t n;
 		const char *p = share_path(i, &n);
 
@@ -105,7 +98,7 @@ const char *fs_syn_entry(const char *path, unsigned k, unsigned *len)
 {
 	size_t pl = strlen(path), skip = pl == 1 ? 1 : pl + 1;
 
-	for (int i = 0; i < nshares(); i++) {
+	for (int i = 0; i < p9c_nshares(); i++) {
 		size_t n, cl = 0;
 		const char *p = share_path(i, &n), *c;
 		int dup = 0;

@@ -296,7 +296,7 @@ static long sys_tgkill(long pid, long tid, long sig)
 #define FN(f) ((los_fn)(void (*)(void))(f))
 
 static const los_fn table[] = {
-	/* Files (fsys.c). */
+	/* Files (fsys.c, fsio.c). */
 	[SYS_read] = FN(sys_read),
 	[SYS_write] = FN(sys_write),
 	[SYS_readv] = FN(sys_readv),
@@ -350,6 +350,10 @@ static const los_fn table[] = {
 	[SYS_ftruncate] = FN(sys_ftruncate),
 	[SYS_fsync] = FN(sys_fsync),
 	[SYS_fdatasync] = FN(sys_fdatasync),
+	[SYS_fadvise64] = FN(sys_fd_noop),
+	[SYS_flock] = FN(sys_fd_noop),
+	[SYS_sync] = FN(sys_zero),
+	[SYS_syncfs] = FN(sys_fd_noop),
 	[SYS_statfs] = FN(sys_statfs),
 	[SYS_fstatfs] = FN(sys_fstatfs),
 	[SYS_exit] = FN(sys_exit),

@@ -170,6 +170,21 @@ has() {
 	grep -qF -- "$2" "$1" 2>/dev/null
 }
 
+# same_bytes WHAT WANT GOT: fails, showing the difference, unless files WANT
+# and GOT are identical.
+same_bytes() {
+	local what=$1 want=$2 got=$3 report
+
+	cmp -s -- "$want" "$got" && return 0
+	report=$(
+		echo "$what differs:"
+		cmp -- "$want" "$got" 2>&1
+		echo "sizes: $(wc -c <"$want") expected, $(wc -c <"$got") got"
+		diff -a -u --label expected --label got -- "$want" "$got" | head -n 80 | cat -v
+	)
+	fail "$report"
+}
+
 # Teardown for tests that start partitions: removes every partition left in
 # $LPAR_RUNDIR, waits for their monitors to exit, then fails if a partition
 # or any process this test started is left.
