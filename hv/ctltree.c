@@ -241,6 +241,8 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
 			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
+		else if (ctl->core_opens)
+			e = -EBUSY; /* a core is being taken: it stays as it is till then */
 		else
 			hv_request(hv, HV_REQ_RESUME);
 	} else if (!strcmp(cmd, "stop")) {

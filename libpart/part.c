@@ -270,6 +270,12 @@ int part_ctl(struct part *p, const char *cmd, struct lerr *err)
 		return lerr_set(err, EAGAIN, "partition '%s' has not been started", p->name);
 	case -ESRCH:
 		return lerr_set(err, ESRCH, "partition '%s' has ended", p->name);
+	case -EBUSY:
+		if (!strcmp(cmd, "resume"))
+			return lerr_set(err, EBUSY, "partition '%s' is held for a core file; try again",
+					p->name);
+		return lerr_set(err, EBUSY, "cannot %s partition '%s': %s", cmd, p->name,
+				strerror(EBUSY));
 	default:
 		return lerr_set(err, -r, "cannot %s partition '%s': %s", cmd, p->name,
 				strerror(-r));

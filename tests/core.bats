@@ -399,3 +399,28 @@ crash_detached() {
 	run cat "$WORK/err"
 	assert_output "lpar: cannot write the core of 'm': partition 'm' ended before its core was complete"
 }
+
+@test "lpar core: while a core is taken, lpar resume is refused; the partition runs on after" {
+	local pid
+
+	run lpar run -d --name h "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	mkfifo "$WORK/pipe"
+	lpar core h - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
+	pid=$!
+	BG_PIDS+=("$pid")
+	exec {rd}<"$WORK/pipe"
+	poll "h to pause for its core" state_is h paused
+	run --separate-stderr lpar resume h
+	assert_failure 1
+	assert_stderr "lpar: partition 'h' is held for a core file; try again"
+	assert_equal "$(state_of h)" paused
+	cat <&"$rd" >"$WORK/h.core"
+	exec {rd}<&-
+	wait_rc "$pid"
+	assert_equal "$RC" 0
+	assert_equal "$(cat "$WORK/err")" ""
+	poll "h to run on" state_is h running
+	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/h.core" '/x ticker_magic'
+	assert_line '$1 = 0x7ac4e12'
+}
