@@ -34,8 +34,10 @@
 	"      --workdir GUESTPATH\n" \
 	"                      the program's working directory (default: the first share's\n" \
 	"                      GUESTPATH, else /)\n" \
-	"  -f, --config FILE   read name, mem, image, args, chan, env, share, workdir and accel\n" \
-	"                      from a config file\n" \
+	"      --core DIR      if it crashes, write a core file DIR/core.NAME.N (default:\n" \
+	"                      $LPAR_CORE_DIR, else none)\n" \
+	"  -f, --config FILE   read name, mem, image, args, chan, env, share, workdir,\n" \
+	"                      core and accel from a config file\n" \
 	"      --accel ACCEL   run on kvm (hardware), tcg (a software CPU) or auto: kvm where\n" \
 	"                      /dev/kvm opens, else tcg (default: $LPAR_ACCEL, else auto)\n" \
 	"      --rm            remove the partition's run directory when it ends\n"
@@ -45,11 +47,11 @@ const struct cmd lpar_cmds[] = {
 		"run", HANDLER(cmd_run), 0,
 		"lpar run [-d | --trace[=FILE]] [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                [--share SPEC]... [--workdir GUESTPATH]\n"
+		"                [--share SPEC]... [--workdir GUESTPATH] [--core DIR]\n"
 		"                [--accel ACCEL] [--] IMAGE [ARG...]\n"
 		"       lpar run (--debug | --gdb ADDR) [--rm] [-f CONFIG] [--mem SIZE]\n"
 		"                [--name NAME] [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                [--share SPEC]... [--workdir GUESTPATH]\n"
+		"                [--share SPEC]... [--workdir GUESTPATH] [--core DIR]\n"
 		"                [--accel ACCEL] [--] IMAGE [ARG...]",
 		"run a partition: in the foreground, detached with -d, traced, or under the debugger",
 		"  -d, --detach        run in a detached monitor and print the partition's name\n"
@@ -63,7 +65,7 @@ const struct cmd lpar_cmds[] = {
 		"create", HANDLER(cmd_create), 0,
 		"lpar create [--rm] [-f CONFIG] [--mem SIZE] [--name NAME]\n"
 		"                   [--chan NAME[:RING]]... [--env NAME=VALUE]...\n"
-		"                   [--share SPEC]... [--workdir GUESTPATH]\n"
+		"                   [--share SPEC]... [--workdir GUESTPATH] [--core DIR]\n"
 		"                   [--accel ACCEL] [--] [IMAGE [ARG...]]",
 		"load a partition in a detached monitor without starting it; print its name",
 		LAUNCH_OPTS
@@ -144,6 +146,14 @@ const struct cmd lpar_cmds[] = {
 		"  -x FILE             run the debugger commands in FILE\n"
 		"      --gdb ADDR      serve gdb's remote protocol on [HOST:]PORT or unix:PATH instead\n"
 		"      --core CORE     debug a core file, read-only (IMAGE: the one the core names)\n"
+		"  -h, --help          show this help\n",
+	},
+	{
+		"core", HANDLER(cmd_core), 0,
+		"lpar core [--force] NAME [FILE]",
+		"write a core file of a partition for gdb, pausing it for the moment",
+		"  FILE defaults to core.NAME in the current directory; - writes to standard output\n"
+		"      --force         replace FILE if it exists\n"
 		"  -h, --help          show this help\n",
 	},
 	{

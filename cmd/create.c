@@ -18,6 +18,8 @@ int cmd_create(int argc, char **argv)
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
 	r = launch_shares_check(&o, "create");
+	if (!r)
+		r = launch_core_check(&o, "create");
 	if (r)
 		return r;
 	r = launch_image_open(&o, &img);

@@ -56,6 +56,15 @@ void json_status(FILE *f, const struct part_status *st)
 		fputs(", \"reason\": ", f);
 		json_string(f, st->reason);
 	}
+	fputs(", \"core\": ", f);
+	if (st->core[0])
+		json_string(f, st->core);
+	else
+		fputs("null", f);
+	if (st->core_error[0]) {
+		fputs(", \"core_error\": ", f);
+		json_string(f, st->core_error);
+	}
 	fputs(", \"rings\": ", f);
 	json_rings(f, st);
 	fputs(", \"shares\": ", f);

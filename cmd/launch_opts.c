@@ -20,7 +20,7 @@
 
 enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
        SEEN_DEBUG = 32, SEEN_GDB = 64, SEEN_TRACE = 128, SEEN_ACCEL = 256,
-       SEEN_WORKDIR = 512 };
+       SEEN_WORKDIR = 512, SEEN_CORE = 1024 };
 
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
@@ -175,6 +175,30 @@ int launch_shares_check(const struct launch_opts *o, const char *verb)
 	return 0;
 }
 
+int launch_core_check(struct launch_opts *o, const char *verb)
+{
+	const char *why = NULL;
+	char clean[512];
+	struct stat sb;
+
+	if (!o->core)
+		return 0;
+	/* A detached monitor writes it later, from wherever: make it absolute now. */
+	if (!realpath(o->core, o->core_dir) || stat(o->core_dir, &sb))
+		why = strerror(errno);
+	else if (!S_ISDIR(sb.st_mode))
+		why = strerror(ENOTDIR);
+	else if (access(o->core_dir, W_OK | X_OK))
+		why = strerror(errno);
+	if (why) {
+		lpar_error("cannot %s partition: core directory '%s': %s", verb,
+			   text_sanitize(clean, sizeof(clean), o->core, strlen(o->core)), why);
+		return EXIT_NOSTART;
+	}
+	o->spec.core_dir = o->core_dir;
+	return 0;
+}
+
 /* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */
 static const char *bad_opt(char **argv, char *buf)
 {
@@ -205,6 +229,7 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		{ "accel", required_argument, NULL, 'A' },
 		{ "share", required_argument, NULL, 'S' },
 		{ "workdir", required_argument, NULL, 'W' },
+		{ "core", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -305,6 +330,13 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 				return r;
 			workdir = optarg;
 			break;
+		case 'K':
+			if ((r = opt_once(self, &seen, SEEN_CORE, "--core")))
+				return r;
+			if (!*optarg)
+				return lpar_usage_error(self, "option '--core' needs a directory");
+			o->core = optarg;
+			break;
 		case 'e':
 			if (nflag_env == ENV_FLAGS_MAX)
 				return lpar_usage_error(self, "too many --env options (at most %d)",
@@ -370,6 +402,11 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
 		memcpy(o->workdir, o->cfg.workdir, sizeof(o->workdir));
 	}
 	shares_to_spec(o);
+	/* --core, then the config's core, then $LPAR_CORE_DIR. */
+	if (!o->core && o->cfg.core[0])
+		o->core = o->cfg.core;
+	if (!o->core && getenv("LPAR_CORE_DIR") && *getenv("LPAR_CORE_DIR"))
+		o->core = getenv("LPAR_CORE_DIR");
 	if (mem && (r = parse_mem(self, mem, &o->spec.mem)))
 		return r;
 	/* --accel, then the config's accel, then $LPAR_ACCEL, then auto. */

@@ -21,12 +21,14 @@ struct launch_opts {
 	struct part_shares shares; /* the config's shares, then --share's */
 	struct hv_share_spec share_specs[PART_SHARES_MAX];
 	char workdir[PART_SHARE_PATH_MAX]; /* --workdir, else the config's; "" for the default */
+	const char *core;        /* --core, else the config's, else $LPAR_CORE_DIR; or NULL */
+	char core_dir[4096];     /* it, absolute (spec.core_dir) */
 };
 
 /*
  * Parses [-f CONFIG] [-m SIZE] [-n NAME] [--chan NAME[:RING]]...
- * [-e NAME=VALUE]... [--share SPEC]... [--workdir PATH] [--accel ACCEL]
- * [--rm] [-d]
+ * [-e NAME=VALUE]... [--share SPEC]... [--workdir PATH] [--core DIR]
+ * [--accel ACCEL] [--rm] [-d]
  * [--] [IMAGE [ARG...]]
  * (and, with allow_detach, lpar run's --debug, --gdb ADDR and
  * --trace[=FILE]); flags override the config file, which overrides
@@ -42,6 +44,13 @@ int launch_opts_parse(const struct cmd *self, int argc, char **argv,
  * 0 or EXIT_NOSTART.
  */
 int launch_shares_check(const struct launch_opts *o, const char *verb);
+/*
+ * Makes the core directory (--core, core =, $LPAR_CORE_DIR) absolute and
+ * checks that it is a directory the monitor can write in, so a crash does
+ * not find out too late.  Prints "cannot VERB partition: core directory
+ * '...': ...".  0 or EXIT_NOSTART.
+ */
+int launch_core_check(struct launch_opts *o, const char *verb);
 /* Opens and checks the image; prints "cannot load" errors.  0 or EXIT_NOSTART. */
 int launch_image_open(const struct launch_opts *o, struct elf_image **img);
 

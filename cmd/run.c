@@ -52,8 +52,19 @@ static int report(const char *name, const struct hv_outcome *o)
 	case HV_END_EXIT:
 		return console_lost(name, o->console_errno, o->status & 0xff);
 	case HV_END_CRASH:
-		lpar_error("partition '%s' crashed: %s", name,
-			   text_sanitize(clean, sizeof(clean), o->reason, sizeof(o->reason)));
+		text_sanitize(clean, sizeof(clean), o->reason, sizeof(o->reason));
+		/* With --core, the crash line says where the core went, or why it did not. */
+		if (o->core[0] || o->core_error[0]) {
+			char where[sizeof(o->core)];
+
+			text_sanitize(where, sizeof(where), o->core[0] ? o->core : o->core_error,
+				      strlen(o->core[0] ? o->core : o->core_error));
+			lpar_error("partition '%s' crashed: %s; %s%s%s", name, clean,
+				   o->core[0] ? "core dumped to '" : "no core dumped: ", where,
+				   o->core[0] ? "'" : "");
+		} else {
+			lpar_error("partition '%s' crashed: %s", name, clean);
+		}
 		return EXIT_CRASHED;
 	case HV_END_SIGNAL:
 		if (o->signo != SIGPIPE)
@@ -228,6 +239,8 @@ int cmd_run(int argc, char **argv)
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
 	r = launch_shares_check(&o, "start");
+	if (!r)
+		r = launch_core_check(&o, "start");
 	if (r)
 		return r;
 	r = launch_image_open(&o, &img);

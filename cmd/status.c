@@ -87,6 +87,12 @@ int cmd_status(int argc, char **argv)
 		if (st.reason[0])
 			printf("reason %s\n", text_sanitize(clean, sizeof(clean), st.reason,
 							    sizeof(st.reason)));
+		if (st.core[0])
+			printf("core %s\n", text_sanitize(clean, sizeof(clean), st.core,
+							  sizeof(st.core)));
+		else if (st.core_error[0])
+			printf("core_error %s\n", text_sanitize(clean, sizeof(clean), st.core_error,
+								sizeof(st.core_error)));
 		if (many && i + 1 < argc)
 			printf("\n");
 	}

@@ -9,12 +9,13 @@
 _lpar_cmd_opts()
 {
 	case $1 in
-	run)     echo "--detach --rm --config --mem --name --chan --env --share --workdir --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
+	run)     echo "--detach --rm --config --mem --name --chan --env --share --workdir --core --accel --debug --gdb --trace --help -d -e -f -m -n -h" ;;
 	attach)  echo "--gdb --core --help -batch -ex -x -h" ;;
+	core)    echo "--force --help -h" ;;
 	mem)     echo "--virt --force --format --file --output --string --int --size --core --image --help -o -h" ;;
 	hcall)   echo "--list --help -l -h" ;;
 	trace)   echo "--summary --filter --output --json --help -c -e -o -h" ;;
-	create)  echo "--rm --config --mem --name --chan --env --share --workdir --accel --help -e -f -m -n -h" ;;
+	create)  echo "--rm --config --mem --name --chan --env --share --workdir --core --accel --help -e -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
@@ -141,7 +142,7 @@ _lpar()
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return 0 ;;
-		--share|--workdir)
+		--share|--workdir|--core)
 			# Host directories; the :GUESTPATH and :ro that may follow are typed.
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
@@ -161,7 +162,7 @@ _lpar()
 			if [[ -z $ddash ]]; then
 				case $w in
 				--) ddash=1; continue ;;
-				--mem|-m|--name|-n|--config|-f|--gdb|--chan|--share|--workdir|--accel)
+				--mem|-m|--name|-n|--config|-f|--gdb|--chan|--share|--workdir|--core|--accel)
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++)); continue ;;
 				--env|-e)
@@ -206,6 +207,21 @@ _lpar()
 			_lpar_images "$cur"
 		else
 			_lpar_names "${COMP_WORDS[0]}" "$cur"
+		fi
+		;;
+	core)
+		# [--force] NAME [FILE]: a live partition, then where its core goes.
+		local ops=0
+		for ((i = ci + 1; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == -* ]] || ((ops++))
+		done
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts core)" -- "$cur")
+		elif [[ $ops -eq 0 ]]; then
+			_lpar_names "${COMP_WORDS[0]}" "$cur"
+		elif [[ $ops -eq 1 ]]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
 		;;
 	mem)

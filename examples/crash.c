@@ -8,6 +8,8 @@
 #include <string.h>
 
 static volatile int zero, one = 1;
+/* How it was asked to crash, for a debugger to read in its core file. */
+const char *volatile crash_how;
 static unsigned char data_code[16] = { 0xc3 }; /* ret, in a data page */
 
 /* Recurses until the stack runs into its guard (depth never reaches 0). */
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
 {
 	const char *how = argc > 1 ? argv[1] : "null";
 
+	crash_how = how;
 	printf("crash: %s\n", how);
 	if (!strcmp(how, "null"))
 		return *(volatile int *)0;

@@ -7,6 +7,7 @@
 #ifndef LPAR_HV_BACKEND_H
 #define LPAR_HV_BACKEND_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -103,6 +104,9 @@ struct hv_segs {
 	uint64_t fs_base, gs_base;
 };
 
+/* Bytes of the x87 and SSE state in FXSAVE's layout (hvb_cpu_fxsave). */
+#define HVB_FXSAVE_SIZE 512
+
 /* How the monitor opens a backend (hvb_open). */
 struct hvb_params {
 	const char *accel;     /* "kvm", "tcg" or "auto" (NULL: auto) */
@@ -135,6 +139,7 @@ struct hvb_ops {
 	int (*cpu_set_fs_base)(struct hvb_cpu *cpu, uint64_t base);
 	int (*cpu_get_regs)(struct hvb_cpu *cpu, struct hv_regs *out);
 	int (*cpu_set_regs)(struct hvb_cpu *cpu, const struct hv_regs *in);
+	int (*cpu_fxsave)(struct hvb_cpu *cpu, uint8_t out[HVB_FXSAVE_SIZE]); /* optional */
 	void (*close)(struct hvb_vm *vm);
 };
 
@@ -280,6 +285,17 @@ static inline int hvb_cpu_get_regs(struct hvb_cpu *cpu, struct hv_regs *out)
 static inline int hvb_cpu_set_regs(struct hvb_cpu *cpu, const struct hv_regs *in)
 {
 	return cpu->ops->cpu_set_regs(cpu, in);
+}
+
+/*
+ * The x87 and SSE state in FXSAVE's 512-byte layout, as Linux gives it in
+ * a core's NT_FPREGSET (64-bit FIP and FDP, the abridged tag word, ST0-7
+ * from the top of the stack): only while the vCPU is not running.
+ * -EOPNOTSUPP from a backend that cannot give it.
+ */
+static inline int hvb_cpu_fxsave(struct hvb_cpu *cpu, uint8_t out[HVB_FXSAVE_SIZE])
+{
+	return cpu->ops->cpu_fxsave ? cpu->ops->cpu_fxsave(cpu, out) : -EOPNOTSUPP;
 }
 
 static inline void hvb_close(struct hvb_vm *vm)

@@ -401,6 +401,9 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 	devs_flush(hv);
 	hv_io_stop(hv);
 	devs_end(hv);
+	/* Before the record and the end are told, so both can say where the core went. */
+	if (hv->out.how == HV_END_CRASH && hv->core_dir)
+		hv_dump_crash(hv);
 	/*
 	 * The record goes down before anyone waiting hears of the end, so a
 	 * controller that saw "ended" finds it ended in the run directory too.
@@ -522,6 +525,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	hv->ram_fd = -1;
 	hv->img = img;
 	hv->name = strdup(cfg->name);
+	hv->core_dir = cfg->core_dir ? strdup(cfg->core_dir) : NULL;
 	hv->argc = cfg->argc;
 	hv->argv = cfg->argv;
 	hv->envc = cfg->envc;
@@ -539,7 +543,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	pthread_mutex_init(&hv->lock, NULL);
 	cond_init_monotonic(&hv->cond);
 	signals_init(hv, cfg);
-	if (!hv->name) {
+	if (!hv->name || (cfg->core_dir && !hv->core_dir)) {
 		hv_destroy(hv);
 		return lerr_set(err, ENOMEM, "out of memory");
 	}
@@ -616,6 +620,7 @@ void hv_destroy(struct hv *hv)
 	pthread_mutex_destroy(&hv->lock);
 	pthread_cond_destroy(&hv->cond);
 	free(hv->name);
+	free(hv->core_dir);
 	elf_close(hv->los);
 	free(hv);
 }

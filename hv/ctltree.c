@@ -14,6 +14,7 @@
  *   debug        reads: the next stop or end event; writes: debugger commands
  *   hcall        write a controller hcall, then read its result
  *   trace        events as they happen; EOF after the end
+ *   core         an ELF core file of the partition: paused while open
  *
  * Documented for any 9P client in docs/control-tree.md and lpar-ctl(7).
  */
@@ -27,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/err.h"
 #include "../common/num.h"
 #include "../common/regs.h"
 #include "../elf/elf.h"
@@ -36,7 +38,7 @@
 
 enum node {
 	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
-	N_REGS, N_MMU, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_COUNT
+	N_REGS, N_MMU, N_MEM, N_IMAGE, N_DEBUG, N_HCALL, N_TRACE, N_CORE, N_COUNT
 };
 
 /*
@@ -239,6 +241,8 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
 			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
+		else if (ctl->core_opens)
+			e = -EBUSY; /* a core is being taken: it stays as it is till then */
 		else
 			hv_request(hv, HV_REQ_RESUME);
 	} else if (!strcmp(cmd, "stop")) {
@@ -738,6 +742,127 @@ static void trace_clunk(struct hv_ctl *ctl, struct p9_fid *f)
 	hv_trace_close(ctl->hv);
 }
 
+/* ---- core: a core file, made from the partition as it is read ---------- */
+
+/* An open of core (f->aux, freed by t_clunk after core_clunk). */
+struct core_open {
+	struct hv_dump *d;  /* made at the first read, once the vCPU is stopped */
+	uint64_t off;       /* the read that waits for the vCPU to stop: its offset */
+};
+
+/*
+ * Opening pauses a running partition, so that every read sees it as it
+ * was at one moment; the last clunk (the clients are done, or gone)
+ * resumes it.
+ */
+static int core_open(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
+{
+	struct hv *hv = ctl->hv;
+	struct core_open *o = calloc(1, sizeof(*o));
+	int e = 0;
+
+	(void)acc;
+	if (!o)
+		return -ENOMEM;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->state == HV_ENDED) {
+		e = -ESRCH;
+	} else if (hv->state == HV_RUNNING) {
+		hv_request(hv, HV_REQ_PAUSE);
+		ctl->core_paused = 1;
+	}
+	pthread_mutex_unlock(&hv->lock);
+	if (e) {
+		free(o);
+		return e;
+	}
+	ctl->core_opens++;
+	f->aux = o;
+	return 0;
+}
+
+/* Replies to r with the core's bytes, or returns P9_DEFER until the vCPU has stopped. */
+static int core_serve(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint64_t off,
+		      uint32_t count)
+{
+	struct hv *hv = ctl->hv;
+	struct core_open *o = f->aux;
+	struct lerr err = { 0, "" };
+	enum hv_state s;
+	uint8_t *buf;
+	size_t n;
+	int e;
+
+	pthread_mutex_lock(&hv->lock);
+	s = hv->state;
+	/* Someone resumed it before the snapshot: pause it again. */
+	if (s == HV_RUNNING && !o->d && !(hv->req & HV_REQ_PAUSE)) {
+		hv_request(hv, HV_REQ_PAUSE);
+		ctl->core_paused = 1;
+	}
+	pthread_mutex_unlock(&hv->lock);
+	/* Ended meanwhile: what was read may be torn, so say so. */
+	if (s == HV_ENDED)
+		return -ESRCH;
+	if (!o->d && s == HV_RUNNING)
+		return P9_DEFER;
+	if (!o->d && (e = hv_dump_plan(hv, &o->d, &err)))
+		return e;
+	buf = malloc(count ? count : 1);
+	if (!buf)
+		return -ENOMEM;
+	n = off < hv_dump_size(o->d) ? hv_dump_read(hv, o->d, off, buf, count) : 0;
+	p9_reply_read(r, buf, (uint32_t)n);
+	free(buf);
+	return 0;
+}
+
+static int core_read(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, uint64_t off,
+		     uint32_t count)
+{
+	struct core_open *o = f->aux;
+	int e = core_serve(ctl, r, f, off, count);
+
+	if (e != P9_DEFER)
+		return e;
+	o->off = off;
+	return defer(ctl, r, f, N_CORE);
+}
+
+static int core_answer(struct hv_ctl *ctl, struct ctl_waiter *w)
+{
+	const struct core_open *o = w->fid->aux;
+	int e = core_serve(ctl, w->req, w->fid, o->off, p9_req_count(w->req));
+
+	if (e == P9_DEFER)
+		return 0;
+	if (e)
+		p9_reply_error(w->req, -e);
+	return 1;
+}
+
+/*
+ * The last open gone, resumes what the opens paused (not a partition
+ * panicked meanwhile, which only ends).
+ */
+static void core_clunk(struct hv_ctl *ctl, struct p9_fid *f)
+{
+	struct hv *hv = ctl->hv;
+	struct core_open *o = f->aux;
+
+	if (!o)
+		return;
+	hv_dump_free(o->d);
+	o->d = NULL;
+	if (--ctl->core_opens > 0 || !ctl->core_paused)
+		return;
+	ctl->core_paused = 0;
+	pthread_mutex_lock(&hv->lock);
+	if (hv->state == HV_PAUSED && !hv_ctl_panicked(hv))
+		hv_request(hv, HV_REQ_RESUME);
+	pthread_mutex_unlock(&hv->lock);
+}
+
 /* ---- the tree ------------------------------------------------------------ */
 
 static const struct ctl_file files[N_COUNT] = {
@@ -762,6 +887,8 @@ static const struct ctl_file files[N_COUNT] = {
 		      .read = hcall_read },
 	[N_TRACE] = { { "trace", N_ROOT, 0, 0400 }, .open = trace_open, .read = trace_read,
 		      .answer = trace_answer, .clunk = trace_clunk },
+	[N_CORE] = { { "core", N_ROOT, 0, 0400 }, .open = core_open, .read = core_read,
+		     .answer = core_answer, .clunk = core_clunk },
 };
 
 /* ---- the 9P operations: the tree's, then the file's --------------------- */

@@ -185,6 +185,17 @@ int hv_debug_event(struct hv *hv, char *buf, size_t len)
 	return have;
 }
 
+size_t hv_debug_planted(struct hv *hv, uint64_t *addr, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&hv->lock);
+	for (int i = 0; i < hv->dbg->nbp && n < max; i++)
+		addr[n++] = hv->dbg->bp[i].addr;
+	pthread_mutex_unlock(&hv->lock);
+	return n;
+}
+
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len)
 {
 	pthread_mutex_lock(&hv->lock);

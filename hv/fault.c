@@ -127,6 +127,7 @@ void hv_fault_crash(struct hv *hv, const struct hv_frame *f, uint64_t cr2)
 {
 	uint32_t vector = (uint32_t)f->vector;
 
+	hv_dump_note_frame(hv, f);
 	if (vector == 14) {
 		page_fault(hv, f->rip, f->error, cr2);
 		return;

@@ -160,6 +160,7 @@ static void cfg_fill(struct hv_config *cfg, struct cfg_paths *paths,
 	cfg->shares = spec->shares;
 	cfg->nshares = spec->nshares;
 	cfg->workdir = spec->workdir;
+	cfg->core_dir = spec->core_dir;
 	cfg->name = name;
 	cfg->mem_size = spec->mem;
 	cfg->argc = spec->argc;

@@ -70,6 +70,8 @@ struct hv_config {
 	const struct hv_share_spec *shares;
 	size_t nshares;
 	const char *workdir;     /* NULL: the first share's guest path, else "/" */
+	/* Where a crash leaves a core file (core.NAME.N), or NULL for none: absolute. */
+	const char *core_dir;
 };
 
 enum hv_state {
@@ -93,6 +95,8 @@ struct hv_outcome {
 	uint64_t rip;        /* HV_END_CRASH: where */
 	char reason[768];    /* HV_END_CRASH: what, with rip and symbol; HV_END_KILLED: by whom */
 	int console_errno;   /* the first error writing console output (not EPIPE), or 0 */
+	char core[4096];     /* HV_END_CRASH with a core directory: the core it wrote, or "" */
+	char core_error[512]; /* or why it wrote none */
 };
 
 /*
@@ -172,6 +176,7 @@ struct hv_launch {
 	const struct hv_share_spec *shares; /* --share */
 	size_t nshares;
 	const char *workdir;    /* --workdir, or NULL */
+	const char *core_dir;   /* --core DIR, absolute, or NULL */
 };
 
 /*

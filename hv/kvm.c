@@ -655,6 +655,28 @@ static int kvm_cpu_set_regs(struct hvb_cpu *b, const struct hv_regs *in)
 	return 0;
 }
 
+static int kvm_cpu_fxsave(struct hvb_cpu *b, uint8_t out[HVB_FXSAVE_SIZE])
+{
+	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
+	struct kvm_fpu f;
+
+	if (ioctl(cpu->fd, KVM_GET_FPU, &f) < 0)
+		return -errno;
+	/* struct kvm_fpu is FXSAVE's fields in another order. */
+	memset(out, 0, HVB_FXSAVE_SIZE);
+	memcpy(out + 0, &f.fcw, 2);
+	memcpy(out + 2, &f.fsw, 2);
+	out[4] = f.ftwx;
+	memcpy(out + 6, &f.last_opcode, 2);
+	memcpy(out + 8, &f.last_ip, 8);
+	memcpy(out + 16, &f.last_dp, 8);
+	memcpy(out + 24, &f.mxcsr, 4);
+	memcpy(out + 28, &(uint32_t){ 0xffff }, 4); /* MXCSR_MASK: every bit there is */
+	memcpy(out + 32, f.fpr, sizeof(f.fpr));
+	memcpy(out + 160, f.xmm, sizeof(f.xmm));
+	return 0;
+}
+
 static int kvm_cpu_resume_user(struct hvb_cpu *b, const struct hv_regs *r)
 {
 	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
@@ -741,5 +763,6 @@ const struct hvb_ops hvb_kvm = {
 	.cpu_set_fs_base = kvm_cpu_set_fs_base,
 	.cpu_get_regs = kvm_cpu_get_regs,
 	.cpu_set_regs = kvm_cpu_set_regs,
+	.cpu_fxsave = kvm_cpu_fxsave,
 	.close = kvm_close,
 };

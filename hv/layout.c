@@ -88,6 +88,11 @@ static uint64_t attr_at(const struct pt_builder *b, uint64_t a)
 	return region_attr(b->rg, b->nrg, a);
 }
 
+uint64_t hv_layout_attr(const struct hv *hv, uint64_t gpa)
+{
+	return region_attr(hv->lay.rg, hv->lay.nrg, down(gpa, PAGE));
+}
+
 void *hv_guest_buf(struct hv *hv, uint64_t gpa, uint64_t len, int access)
 {
 	void *p = gmem_at(&hv->mem, gpa, len);
@@ -347,6 +352,9 @@ static int stack_build(struct hv *hv, struct lpar_boot_info *bi, uint64_t *rsp,
 		c += strlen(hv->argv[i]) + 1;
 	}
 	memcpy(v + 3 + argc + envc, aux, (size_t)(a - aux) * 8);
+	_Static_assert(sizeof(aux) <= sizeof(hv->lay.auxv), "HV_AUXV_WORDS is too small");
+	memcpy(hv->lay.auxv, aux, (size_t)(a - aux) * 8);
+	hv->lay.nauxv = (size_t)(a - aux);
 	*rsp = vec;
 	return 0;
 }

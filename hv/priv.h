@@ -21,6 +21,8 @@ struct hv_region {
 };
 
 #define HV_REGIONS_MAX (16 + HV_SEGS_MAX)
+/* Words of the initial auxiliary vector, AT_NULL's pair included. */
+#define HV_AUXV_WORDS 36
 
 /* Where layout.c put things in guest memory. */
 struct hv_layout {
@@ -32,6 +34,9 @@ struct hv_layout {
 	uint64_t syscall;             /* the syscall stub (LSTAR) */
 	/* The vCPU's paging registers: set at boot, fixed for good (CPL 3 can't write them). */
 	uint64_t cr0, cr3, cr4;
+	/* The auxiliary vector the partition started with (a core's NT_AUXV). */
+	uint64_t auxv[HV_AUXV_WORDS];
+	size_t nauxv;
 };
 
 /* Requests from the controller to the vCPU thread (hv->req). */
@@ -147,6 +152,17 @@ struct hv {
 
 	int ended;
 	struct hv_outcome out;
+
+	/*
+	 * dump.c: the partition's own registers when an exception crashed it
+	 * (the stubs' frame over the vCPU's), for its core; and where a crash
+	 * writes one (hv_config.core_dir), and where it went.
+	 */
+	struct hv_regs crash_regs;
+	uint64_t crash_cs, crash_ss;
+	uint32_t crash_vector;
+	int crash_regs_ok;
+	char *core_dir;
 };
 
 /* Ends the partition; the run loop stops before the next vCPU entry. */
@@ -187,6 +203,8 @@ int hv_debug_command(struct hv *hv, const char *cmd);
 int hv_debug_event(struct hv *hv, char *buf, size_t len);
 /* Replaces planted int3 bytes in a copy of guest memory with the originals. */
 void hv_debug_hide(struct hv *hv, uint64_t gpa, uint8_t *buf, uint64_t len);
+/* The addresses where the debugger planted int3 bytes, at most max of them. */
+size_t hv_debug_planted(struct hv *hv, uint64_t *addr, size_t max);
 
 /* The host's monotonic clock, in ns. */
 uint64_t hv_host_ns(void);
@@ -322,6 +340,41 @@ void hv_io_fini(struct hv *hv);
 
 /* layout.c: builds the long-mode environment; fills bs and hv->lay. */
 int hv_layout_build(struct hv *hv, struct hv_boot_state *bs, struct lerr *err);
+/* layout.c: the page-table bits the page at gpa is mapped with (HV_PTE_*), 0 if none. */
+uint64_t hv_layout_attr(const struct hv *hv, uint64_t gpa);
+#define HV_PTE_P  (1ull << 0)
+#define HV_PTE_W  (1ull << 1)
+#define HV_PTE_U  (1ull << 2)
+#define HV_PTE_NX (1ull << 63)
+
+/*
+ * dump.c: core files.  A plan is a core's headers and notes, computed
+ * from the partition as it stands (stopped: paused, created, or ended),
+ * and where each of its segments' bytes are in RAM; the bytes are read
+ * from RAM only as the core is read or written.
+ */
+struct hv_dump;
+/* Call with the vCPU stopped and hv->lock not held. */
+int hv_dump_plan(struct hv *hv, struct hv_dump **out, struct lerr *err);
+uint64_t hv_dump_size(const struct hv_dump *d);
+/* Bytes [off, off + len) of the core (short at its end); for the control tree's core file. */
+size_t hv_dump_read(struct hv *hv, const struct hv_dump *d, uint64_t off, void *buf,
+		    size_t len);
+/*
+ * Writes the whole core to fd, a regular file, from offset 0: segments
+ * from RAM's file with sendfile, the rest through a buffer that leaves
+ * zero pages as holes.  0 or -errno.
+ */
+int hv_dump_write(struct hv *hv, const struct hv_dump *d, int fd);
+void hv_dump_free(struct hv_dump *d);
+/* The vCPU thread, the partition crashed: notes its registers from the stubs' frame. */
+void hv_dump_note_frame(struct hv *hv, const struct hv_frame *f);
+/*
+ * The partition ended crashed and has a core directory: writes
+ * DIR/core.NAME.N there (N the first free number), and says where in
+ * hv->out.core (or why not in hv->out.core_error).
+ */
+void hv_dump_crash(struct hv *hv);
 
 /* los.c: opens the library OS lpar carries. */
 int hv_los_open(struct elf_image **out, struct lerr *err);

@@ -115,5 +115,12 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 		add(buf, len, &n, "signal %s\n", e.signal);
 	if (e.reason[0])
 		add(buf, len, &n, "reason %s\n", e.reason);
+	if (e.ended && hv->out.core[0]) {
+		char path[sizeof(hv->out.core) * 3];
+
+		add(buf, len, &n, "core %s\n", text_pct_escape(path, sizeof(path), hv->out.core));
+	}
+	else if (e.ended && hv->out.core_error[0])
+		add(buf, len, &n, "core_error %s\n", hv->out.core_error);
 	return n;
 }

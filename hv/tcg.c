@@ -1645,6 +1645,39 @@ static int tcg_cpu_set_regs(struct hvb_cpu *b, const struct hv_regs *in)
 	return 0;
 }
 
+static int tcg_cpu_fxsave(struct hvb_cpu *b, uint8_t out[HVB_FXSAVE_SIZE])
+{
+	uc_engine *uc = ((struct tcg_cpu *)b)->vm->uc;
+	uint16_t fcw = 0, fsw = 0, ftw = 0xffff;
+	uint32_t mxcsr = 0;
+	uint8_t fp[16];
+	unsigned top, abridged = 0;
+
+	uc_reg_read(uc, UC_X86_REG_FPCW, &fcw);
+	uc_reg_read(uc, UC_X86_REG_FPSW, &fsw);
+	uc_reg_read(uc, UC_X86_REG_FPTAG, &ftw);
+	uc_reg_read(uc, UC_X86_REG_MXCSR, &mxcsr);
+	memset(out, 0, HVB_FXSAVE_SIZE);
+	memcpy(out + 0, &fcw, 2);
+	memcpy(out + 2, &fsw, 2);
+	/* FXSAVE's abridged tag: a bit per physical register, set unless empty (11). */
+	for (int i = 0; i < 8; i++)
+		abridged |= ((ftw >> (2 * i)) & 3) != 3 ? 1u << i : 0;
+	out[4] = (uint8_t)abridged;
+	memcpy(out + 24, &mxcsr, 4);
+	memcpy(out + 28, &(uint32_t){ 0xffff }, 4);
+	/* Unicorn numbers x87 registers physically; FXSAVE from the top of the stack. */
+	top = (fsw >> 11) & 7;
+	for (int i = 0; i < 8; i++) {
+		memset(fp, 0, sizeof(fp));
+		uc_reg_read(uc, UC_X86_REG_FP0 + (int)((top + (unsigned)i) & 7), fp);
+		memcpy(out + 32 + 16 * i, fp, 10);
+	}
+	for (int i = 0; i < 16; i++)
+		uc_reg_read(uc, UC_X86_REG_XMM0 + i, out + 160 + 16 * i);
+	return 0;
+}
+
 static int tcg_cpu_resume_user(struct hvb_cpu *b, const struct hv_regs *r)
 {
 	/* The vCPU never left CPL 3: the registers are all there is. */
@@ -1725,5 +1758,6 @@ const struct hvb_ops hvb_tcg = {
 	.cpu_set_fs_base = tcg_cpu_set_fs_base,
 	.cpu_get_regs = tcg_cpu_get_regs,
 	.cpu_set_regs = tcg_cpu_set_regs,
+	.cpu_fxsave = tcg_cpu_fxsave,
 	.close = tcg_close,
 };

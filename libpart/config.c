@@ -3,8 +3,8 @@
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
  * args (words separated by spaces; quote a word to keep its spaces),
  * chan (NAME[:RING], once per channel), env (NAME=VALUE, once per
- * variable), share (a share spec, once per share), workdir and accel
- * (kvm, tcg or auto).
+ * variable), share (a share spec, once per share), workdir, core (a
+ * directory for crash core files) and accel (kvm, tcg or auto).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -172,7 +172,8 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		}
 		bit = !strcmp(k, "name") ? 1 : !strcmp(k, "mem") ? 2 :
 		      !strcmp(k, "image") ? 4 : !strcmp(k, "args") ? 8 :
-		      !strcmp(k, "accel") ? 16 : !strcmp(k, "workdir") ? 32 : 0;
+		      !strcmp(k, "accel") ? 16 : !strcmp(k, "workdir") ? 32 :
+		      !strcmp(k, "core") ? 64 : 0;
 		if (bit & seen) {
 			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno, k);
 			break;
@@ -215,13 +216,19 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 				r = lerr_set(err, why.code, "%s:%d: invalid workdir '%s': %s", path,
 					     lineno, text_sanitize(clean, sizeof(clean), v, strlen(v)),
 					     why.msg);
+		} else if (!strcmp(k, "core")) {
+			if (!*v || strlen(v) >= sizeof(cfg->core))
+				r = lerr_set(err, EINVAL, "%s:%d: value of 'core' is %s", path, lineno,
+					     *v ? "too long" : "empty");
+			else
+				strcpy(cfg->core, v);
 		} else if (!strcmp(k, "args")) {
 			if (split_args(cfg, v))
 				r = lerr_set(err, EINVAL, "%s:%d: bad or too many arguments", path, lineno);
 		} else if (!strcmp(k, "name") || !strcmp(k, "mem") || !strcmp(k, "image"))
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
-			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, share, workdir, accel)",
+			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, share, workdir, core, accel)",
 				     path, lineno, k);
 	}
 	fclose(f);

@@ -237,6 +237,18 @@ int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err)
 	return 0;
 }
 
+int part_ram_open(struct part *p, int *fd, struct lerr *err)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
+				strerror(errno));
+	return 0;
+}
+
 void part_unmap(void *base, uint64_t size)
 {
 	if (base)
@@ -258,6 +270,12 @@ int part_ctl(struct part *p, const char *cmd, struct lerr *err)
 		return lerr_set(err, EAGAIN, "partition '%s' has not been started", p->name);
 	case -ESRCH:
 		return lerr_set(err, ESRCH, "partition '%s' has ended", p->name);
+	case -EBUSY:
+		if (!strcmp(cmd, "resume"))
+			return lerr_set(err, EBUSY, "partition '%s' is held for a core file; try again",
+					p->name);
+		return lerr_set(err, EBUSY, "cannot %s partition '%s': %s", cmd, p->name,
+				strerror(EBUSY));
 	default:
 		return lerr_set(err, -r, "cannot %s partition '%s': %s", cmd, p->name,
 				strerror(-r));

@@ -70,6 +70,8 @@ struct part_status {
 	struct part_share_status shares[PART_SHARES_MAX];
 	int nshares;
 	char workdir[PART_SHARE_PATH_MAX]; /* the program's working directory; "" if not reported */
+	char core[4096];       /* the core file its crash left (--core), or "" */
+	char core_error[512];  /* or why it left none */
 };
 
 int part_status_parse(const char *text, struct part_status *st);
@@ -108,6 +110,8 @@ int part_wait_change(struct part *p, struct part_status *st, struct lerr *err);
  */
 int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err);
 void part_unmap(void *base, uint64_t size);
+/* The RAM file the window maps, opened read-only (guest-physical address = offset). */
+int part_ram_open(struct part *p, int *fd, struct lerr *err);
 
 /* Status by name: live, from the record, or "gone". */
 int part_status_by_name(const char *name, struct part_status *st, struct lerr *err);
@@ -117,6 +121,26 @@ int part_remove(const char *name, struct lerr *err);
 
 /* Calls fn for every partition in the run directory (cleaning the gone). */
 int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr *err);
+
+/* ---- core files (core.c) ---- */
+
+struct part_core;
+/*
+ * Takes a core of p (the control tree's core file): pauses p if it runs,
+ * until part_core_close(), and reads the core's headers.  ESRCH if p has
+ * ended.  p must stay open until part_core_close().
+ */
+int part_core_open(struct part *p, struct part_core **out, struct lerr *err);
+/* Its size in bytes. */
+uint64_t part_core_size(const struct part_core *c);
+/*
+ * Writes the whole core to fd: a regular file at offset 0 gets holes for
+ * zero pages, anything else every byte in order.  Fails (ESRCH) if the
+ * partition ended before the core was complete.
+ */
+int part_core_write(struct part_core *c, int fd, struct lerr *err);
+/* Lets the partition run on if the open paused it. */
+void part_core_close(struct part_core *c);
 
 /* ---- the console relay (cons.c) ---- */
 
@@ -264,9 +288,11 @@ int part_workdir_parse(const char *path, char *dst, size_t len, struct lerr *err
 
 /*
  * "key = value" lines: name, mem, image, args, chan, env and share
- * (repeatable), accel (checked: kvm, tcg or auto), workdir; # comments.
+ * (repeatable), accel (checked: kvm, tcg or auto), workdir, core (the
+ * directory a crash leaves its core file in); # comments.
  * Share specs are parsed (part_share_add()) as they are read, relative
- * host directories taken from the current directory, as the image is.
+ * host directories taken from the current directory, as the image is
+ * (and the core directory).
  */
 struct part_config {
 	char name[PART_NAME_MAX + 1];
@@ -284,6 +310,7 @@ struct part_config {
 	char accel[8];         /* "" if not given */
 	struct part_shares shares; /* share = SPEC, in order */
 	char workdir[PART_SHARE_PATH_MAX]; /* "" if not given */
+	char core[4096];       /* "" if not given */
 };
 /* accel_valid judges the accel key's value (the monitor knows its accelerators). */
 int part_config_read(const char *path, int (*accel_valid)(const char *name),

@@ -155,6 +155,10 @@ int part_status_parse(const char *text, struct part_status *st)
 					ring_parse(val, st);
 				else if (!strcmp(key, "share"))
 					share_parse(val, st);
+				else if (!strcmp(key, "core"))
+					copy(st->core, sizeof(st->core), text_pct_unescape(val));
+				else if (!strcmp(key, "core_error"))
+					copy(st->core_error, sizeof(st->core_error), val);
 				else if (!strcmp(key, "workdir"))
 					copy(st->workdir, sizeof(st->workdir),
 					     text_pct_unescape(val));

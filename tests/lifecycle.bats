@@ -830,7 +830,7 @@ EOF
 		run --separate-stderr lpar $cmd -f bad.cfg
 		assert_failure 2
 		assert_output ""
-		assert_stderr "lpar: bad.cfg:3: unknown key 'colour' (name, mem, image, args, chan, env, share, workdir, accel)"
+		assert_stderr "lpar: bad.cfg:3: unknown key 'colour' (name, mem, image, args, chan, env, share, workdir, core, accel)"
 	done
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
 }

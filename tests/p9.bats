@@ -184,10 +184,10 @@ diodcat_x() {
 	run --separate-stderr diodls_x -l /
 	assert_success
 	names=$(printf '%s\n' "${lines[@]}" | awk '{ print $NF }' | LC_ALL=C sort | tr '\n' ' ')
-	assert_equal "$names" "cons ctl debug hcall image log mem status trace vcpu wait "
+	assert_equal "$names" "cons core ctl debug hcall image log mem status trace vcpu wait "
 	# vcpu is a directory, the rest are files; image has the ELF's size.
 	assert_line --regexp '^d[-rwx]{9}.* vcpu$'
-	for f in ctl status wait cons log mem image; do
+	for f in ctl status wait cons log mem image core; do
 		assert_line --regexp "^-[-rwx]{9}.* $f\$"
 	done
 	assert_line --regexp "^-r--------.* $(stat -c %s "$EX/sleep.elf") [A-Z][a-z]+ .* image\$"
@@ -195,7 +195,7 @@ diodcat_x() {
 	run --separate-stderr diodls_x /
 	assert_success
 	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort | tr '\n' ' ')" \
-		"cons ctl debug hcall image log mem status trace vcpu wait "
+		"cons core ctl debug hcall image log mem status trace vcpu wait "
 }
 
 @test "diodls lists vcpu/0" {

@@ -6,6 +6,15 @@
  * its %rflags, %rax = the Linux syscall number and the arguments in %rdi,
  * %rsi, %rdx, %r10, %r8, %r9.  As on Linux, only %rax (the result), %rcx
  * and %r11 change.
+ *
+ * While a call is served, los_syscall_frame points at the caller's
+ * registers as the syscall instruction left them, 15 words from low to
+ * high: %rax (the number), %r15, %r14, %r13, %r12, %rbx, %rbp, %r10, %r9,
+ * %r8, %rdx, %rsi, %rdi, %r11 (its %rflags), %rcx (its %rip); its %rsp is
+ * 256 bytes above.  A core file of a partition stopped or crashed inside
+ * the library OS takes the program's registers from there (hv/dump.c), so
+ * a debugger's backtrace starts in the program.  The callee-saved ones
+ * are saved only for that: the C code keeps them anyway.
  */
 #include <lpar/boot.h>
 
@@ -23,13 +32,20 @@ los_syscall:
 	pushq %r9
 	pushq %r10
 	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	pushq %rax
 	movq %rsp, %rbp
+	movq %rsp, los_syscall_frame(%rip)
 	andq $-16, %rsp
 	pushq %rax
 	pushq %rax              /* the number: the seventh argument */
 	movq %r10, %rcx
 	call los_syscall_c
-	movq %rbp, %rsp
+	leaq 48(%rbp), %rsp     /* past %rax and the callee-saved five */
 	popq %rbp
 	popq %r10
 	popq %r9
@@ -39,6 +55,7 @@ los_syscall:
 	popq %rdi
 	popfq
 	movq $0, los_syscall_rip(%rip) /* mov keeps the flags */
+	movq $0, los_syscall_frame(%rip)
 	leaq 144(%rsp), %rsp    /* the caller's %rsp; lea keeps them too */
 	jmpq *-144(%rsp)
 	.size los_syscall, . - los_syscall
@@ -47,6 +64,9 @@ los_syscall:
 	.balign 8
 	.globl los_syscall_rip
 los_syscall_rip:
+	.quad 0
+	.globl los_syscall_frame
+los_syscall_frame:
 	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

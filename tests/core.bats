@@ -1,0 +1,426 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+load test_helper/common
+# Core files: what a crash leaves with --core (the config's core, and
+# LPAR_CORE_DIR), and lpar core of a live partition; real gdb opens them
+# beside the image and finds the crash site, the registers and globals.
+# The file rules: whole or nothing, 0600, no overwrite without --force,
+# never through a symlink.  Each test has its own run directory and work
+# directory, and leaves no partition and no process behind.
+
+bats_require_minimum_version 1.5.0
+
+GDB=/usr/bin/gdb
+
+setup() {
+	test_env_setup || return 1
+	BG_PIDS=()
+	IMMUTABLE=
+	CORES=$WORK/cores
+	mkdir -p "$CORES"
+}
+
+teardown() {
+	end_bg
+	# A directory made immutable to be unwritable, even by root.
+	if [ -n "$IMMUTABLE" ] && [ -d "$IMMUTABLE" ]; then
+		chattr -i "$IMMUTABLE" 2>/dev/null || chmod 755 "$IMMUTABLE"
+	fi
+	remove_partitions_and_check
+}
+
+need_gdb() {
+	[ -x "$GDB" ] || fail "$GDB is missing: install gdb"
+}
+
+# The rip of a crash line or status reason in $1.
+crash_rip() {
+	sed -n 's/.* at rip \(0x[0-9a-f]*\).*/\1/p' <<<"$1" | head -1
+}
+
+# gdb_core IMAGE CORE EXPR: bt, info registers rip and print EXPR, in batch mode.
+gdb_core() {
+	need_gdb
+	run "$GDB" -batch -nx -ex bt -ex 'info registers rip' -ex "print $3" "$1" "$2"
+	assert_success
+}
+
+# The text of the core file's LPAR note ("key value" lines).
+lpar_note() {
+	strings -n 3 "$1" | sed -n '/^name /,/^LPAR$/p'
+}
+
+# Checks what gdb makes of a crash.c core: the crash site with file and
+# line, rip as the crash line said, the global crash_how read from memory.
+check_crash_core() {
+	local core=$1 how=$2 rip=$3 fn=${4:-main}
+
+	[ -n "$rip" ] || fail "no rip in the crash line"
+	[ -f "$core" ] || fail "no core file $core"
+	assert_equal "$(stat -c %a "$core")" 600
+	gdb_core "$EX/crash.elf" "$core" crash_how
+	assert_line --regexp '^#0 +.* at .*:[0-9]+$'
+	assert_line --regexp "^#[0-9]+ +.*$fn \\(.*\\) at .*examples/crash\\.c:[0-9]+\$"
+	assert_line --regexp "^rip +$rip +$rip <"
+	assert_line --regexp "^\\\$1 = 0x[0-9a-f]+ \"$how\"\$"
+}
+
+# ---- what a crash leaves -------------------------------------------------------
+
+crash_foreground() {
+	local how=$1
+
+	run --separate-stderr lpar run --core "$CORES" --name "c-$how" "$EX/crash.elf" "$how"
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 'c-$how' crashed: .* at rip 0x[0-9a-f]+ <[a-z_]+\\+[0-9]+>; core dumped to '$CORES/core\\.c-$how\\.1'\$"
+	check_crash_core "$CORES/core.c-$how.1" "$how" "$(crash_rip "$stderr")" "${2:-}"
+}
+
+crash_detached() {
+	local how=$1 reason
+
+	run lpar create --core "$CORES" --name "d-$how" "$EX/crash.elf" "$how"
+	assert_success
+	run lpar start "d-$how"
+	assert_success
+	run lpar wait "d-$how"
+	assert_output "d-$how 126"
+	run lpar status "d-$how"
+	assert_line "core $CORES/core.d-$how.1"
+	reason=$(grep '^reason ' <<<"$output")
+	check_crash_core "$CORES/core.d-$how.1" "$how" "$(crash_rip "$reason")" "${2:-}"
+	run lpar -j status "d-$how"
+	assert_equal "$(jq -r .core <<<"$output")" "$CORES/core.d-$how.1"
+}
+
+@test "core: a NULL dereference, in the foreground: gdb shows the crash site, rip and a global" {
+	crash_foreground null
+}
+
+@test "core: a NULL dereference, detached: lpar status names the core" {
+	crash_detached null
+}
+
+@test "core: a stack overflow, foreground and detached" {
+	# main's call of recurse() is a tail call: main is not on the stack.
+	crash_foreground stack recurse
+	crash_detached stack recurse
+	# The backtrace goes through the recursion.
+	gdb_core "$EX/crash.elf" "$CORES/core.c-stack.1" 1
+	assert_line --regexp '^#0 +.*recurse \(.*\) at .*examples/crash\.c:[0-9]+$'
+	assert_line --regexp '^#1 +.*recurse \(.*\) at .*examples/crash\.c:[0-9]+$'
+}
+
+@test "core: int3, foreground and detached; the FPU and SSE state is there too" {
+	crash_foreground int3
+	crash_detached int3
+	run "$GDB" -batch -nx -ex 'info registers mxcsr fctrl' "$EX/crash.elf" "$CORES/core.c-int3.1"
+	assert_success
+	assert_line --regexp '^mxcsr +0x1f80 '
+	assert_line --regexp '^fctrl +0x37f '
+}
+
+@test "core: lpar_abort(), foreground and detached: the backtrace runs from the hcall to main" {
+	crash_foreground abort
+	crash_detached abort
+	gdb_core "$EX/crash.elf" "$CORES/core.c-abort.1" 1
+	assert_line --regexp '^#1 +lpar_abort \(.*\) at .*lpar\.c:[0-9]+$'
+}
+
+@test "core: a divide error, foreground and detached; gdb says SIGFPE" {
+	crash_foreground div0
+	crash_detached div0
+	need_gdb
+	run "$GDB" -batch -nx "$EX/crash.elf" "$CORES/core.c-div0.1"
+	assert_line --partial "Program terminated with signal SIGFPE"
+}
+
+@test "core: abort() in libc: the registers are the program's at its syscall, not the library OS's" {
+	local rip
+
+	run --separate-stderr lpar run --core "$CORES" --name ab "$ROOT/tests/libc/abort.elf"
+	assert_failure 126
+	assert_stderr --regexp "killed by signal SIGABRT at rip 0x[0-9a-f]+ <raise\\+[0-9]+>; core dumped to '$CORES/core\\.ab\\.1'\$"
+	rip=$(crash_rip "$stderr")
+	gdb_core "$ROOT/tests/libc/abort.elf" "$CORES/core.ab.1" '$rsp'
+	assert_line --regexp '^#0 +0x[0-9a-f]+ in raise \(\)$'
+	assert_line --regexp "^rip +$rip +$rip <raise\\+[0-9]+>\$"
+	run "$GDB" -batch -nx "$ROOT/tests/libc/abort.elf" "$CORES/core.ab.1"
+	assert_line --partial "Program terminated with signal SIGABRT"
+	run lpar_note "$CORES/core.ab.1"
+	assert_line "regs syscall"
+	assert_line "syscall_rip $rip"
+	assert_line --regexp '^reason partition aborted: killed by signal SIGABRT'
+}
+
+@test "core: the config's core key and LPAR_CORE_DIR; --core wins; without any, no core" {
+	mkdir "$WORK/env" "$WORK/cfg"
+	printf 'core = %s\nimage = %s\nargs = null\n' "$WORK/cfg" "$EX/crash.elf" >"$WORK/c.conf"
+	run --separate-stderr env LPAR_CORE_DIR="$WORK/env" lpar run --name k -f "$WORK/c.conf"
+	assert_failure 126
+	[ -f "$WORK/cfg/core.k.1" ] || fail "the config's core directory got no core"
+	run --separate-stderr env LPAR_CORE_DIR="$WORK/env" lpar run --name k "$EX/crash.elf"
+	assert_failure 126
+	[ -f "$WORK/env/core.k.1" ] || fail "LPAR_CORE_DIR got no core"
+	run --separate-stderr env LPAR_CORE_DIR="$WORK/env" lpar run --core "$CORES" --name k -f "$WORK/c.conf"
+	assert_failure 126
+	[ -f "$CORES/core.k.1" ] || fail "--core got no core"
+	# Without: the crash line as ever, and nothing anywhere.
+	run --separate-stderr lpar run --name k "$EX/crash.elf"
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 'k' crashed: page fault .* <main\\+[0-9]+>\$"
+	assert_equal "$(find "$WORK" -name 'core.*' | wc -l)" 3
+}
+
+@test "core: the next crash of the same name takes the next free number" {
+	run lpar run --core "$CORES" --name n "$EX/crash.elf" div0
+	assert_failure 126
+	: >"$CORES/core.n.2" # taken by someone else: left alone
+	run lpar run --core "$CORES" --name n "$EX/crash.elf" div0
+	assert_failure 126
+	assert_output --partial "core dumped to '$CORES/core.n.3'"
+	[ -s "$CORES/core.n.1" ] && [ ! -s "$CORES/core.n.2" ] && [ -s "$CORES/core.n.3" ] ||
+		fail "cores: $(ls -l "$CORES")"
+}
+
+@test "core: --core naming no writable directory is refused before the partition starts" {
+	run --separate-stderr lpar run --core "$WORK/missing" "$EX/crash.elf"
+	assert_failure 125
+	assert_stderr "lpar: cannot start partition: core directory '$WORK/missing': No such file or directory"
+	: >"$WORK/file"
+	run --separate-stderr lpar create --core "$WORK/file" "$EX/crash.elf"
+	assert_failure 125
+	assert_stderr "lpar: cannot create partition: core directory '$WORK/file': Not a directory"
+	run --separate-stderr lpar run --core "" "$EX/crash.elf"
+	assert_failure 2
+	run lpar list -a --names
+	assert_output ""
+}
+
+@test "core: a crash whose core directory went away says why, and leaves no file" {
+	mkdir "$WORK/gone"
+	run lpar create --core "$WORK/gone" --name g "$EX/crash.elf"
+	assert_success
+	rmdir "$WORK/gone"
+	lpar start g
+	run lpar wait g
+	assert_output "g 126"
+	run lpar status g
+	assert_line --regexp "^core_error cannot write in '$WORK/gone': No such file or directory\$"
+	refute_line --regexp '^core '
+}
+
+# ---- lpar core of a live partition ------------------------------------------------
+
+@test "lpar core: a running partition runs on, its output unbroken; gdb reads its global" {
+	local n=150 i
+
+	bg lpar run --name tk "$ROOT/tests/guests/ticker.elf" "$n" 10 >"$WORK/out"
+	poll "its first ticks" has_line "$WORK/out" "tick 20"
+	run --separate-stderr lpar core tk
+	assert_success
+	assert_stderr ""
+	assert_equal "$(state_of tk)" running
+	[ -f "$WORK/core.tk" ] || fail "no core.tk"
+	assert_equal "$(stat -c %a "$WORK/core.tk")" 600
+	poll -t 20 "its last tick" has_line "$WORK/out" "tick $n"
+	wait_rc "${BG_PIDS[0]}"
+	assert_equal "$RC" 0
+	# Every tick, in order, none twice.
+	run seq -f 'tick %g' 1 "$n"
+	assert_equal "$(cat "$WORK/out")" "$output"
+	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/core.tk" '/x ticker_magic'
+	assert_line '$1 = 0x7ac4e12'
+	# Asleep in the library OS: the program's registers at its syscall.
+	run lpar_note "$WORK/core.tk"
+	assert_line "name tk"
+	assert_line "regs syscall"
+	assert_line --regexp '^syscall_nr (35|230)$' # nanosleep, clock_nanosleep
+}
+
+@test "lpar core: a paused partition stays paused; a created one stays created; to standard output" {
+	run lpar run -d --name p "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	lpar pause p
+	run lpar core p "$WORK/p.core"
+	assert_success
+	assert_equal "$(state_of p)" paused
+	lpar core p - >"$WORK/p.stdout"
+	run cmp "$WORK/p.core" "$WORK/p.stdout"
+	assert_success
+	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/p.core" '/x ticker_magic'
+	assert_line '$1 = 0x7ac4e12'
+	run lpar create --name c "$EX/crash.elf"
+	assert_success
+	run lpar core c
+	assert_success
+	assert_equal "$(state_of c)" created
+	run lpar_note "$WORK/core.c"
+	assert_line "state created"
+	assert_line "regs current"
+}
+
+@test "lpar core: a panicked partition; with --core its end leaves a core too" {
+	run lpar create --core "$CORES" --name pn "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	lpar start pn
+	run lpar hcall pn panic
+	assert_success
+	assert_equal "$(state_of pn)" panicked
+	run lpar core pn
+	assert_success
+	assert_equal "$(state_of pn)" panicked
+	lpar kill pn
+	run lpar wait pn
+	assert_output "pn 126"
+	run lpar status pn
+	assert_line "core $CORES/core.pn.1"
+	run lpar_note "$CORES/core.pn.1"
+	assert_line --regexp '^reason panic requested by the controller'
+}
+
+@test "lpar core: a partition that touched little of 1 GiB gives a small, sparse core" {
+	local size blocks
+
+	run lpar run -d --mem 1G --name big "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	run lpar core big
+	assert_success
+	size=$(stat -c %s "$WORK/core.big")
+	blocks=$(du -k "$WORK/core.big" | cut -f1)
+	((size < 8 * 1024 * 1024)) || fail "a core of $size bytes for a partition that touched little"
+	((blocks * 1024 <= size)) || fail "$blocks KiB on disk for a core of $size bytes"
+	# gdb reads its stack, at the top of the 1 GiB.
+	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/core.big" '*(long *)$rsp != 0 || 1'
+	assert_line '$1 = 1'
+	run lpar_note "$WORK/core.big"
+	assert_line "mem 1073741824"
+}
+
+# ---- the file rules ----------------------------------------------------------------
+
+@test "lpar core: an existing file is kept unless --force; --force replaces it whole" {
+	run lpar run -d --name f "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	echo precious >"$WORK/core.f"
+	run --separate-stderr lpar core f
+	assert_failure 1
+	assert_stderr "lpar: cannot write 'core.f': it exists (--force replaces it)"
+	assert_equal "$(cat "$WORK/core.f")" precious
+	assert_equal "$(state_of f)" running
+	run lpar core --force f
+	assert_success
+	assert_equal "$(head -c 4 "$WORK/core.f" | od -An -c | tr -d ' ')" '177ELF'
+	assert_equal "$(stat -c %a "$WORK/core.f")" 600
+	run --separate-stderr lpar core --force --force f
+	assert_failure 2
+}
+
+@test "lpar core: a symlink at the path is never followed; --force replaces the link itself" {
+	run lpar run -d --name s "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	echo target >"$WORK/target"
+	ln -s "$WORK/target" "$WORK/link"
+	ln -s "$WORK/nowhere" "$WORK/dangling"
+	run --separate-stderr lpar core s "$WORK/link"
+	assert_failure 1
+	assert_stderr "lpar: cannot write '$WORK/link': it exists (--force replaces it)"
+	run --separate-stderr lpar core s "$WORK/dangling"
+	assert_failure 1
+	[ ! -e "$WORK/nowhere" ] || fail "lpar core wrote through a dangling symlink"
+	run lpar core --force s "$WORK/link"
+	assert_success
+	[ ! -L "$WORK/link" ] && [ -f "$WORK/link" ] || fail "the link was not replaced"
+	assert_equal "$(cat "$WORK/target")" target
+}
+
+@test "lpar core: a missing or unwritable directory, a full file size limit: an error, nothing left" {
+	run lpar run -d --name w "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	run --separate-stderr lpar core w "$WORK/missing/core.w"
+	assert_failure 1
+	assert_stderr "lpar: cannot write '$WORK/missing/core.w': No such file or directory"
+	mkdir "$WORK/ro"
+	if [ "$(id -u)" = 0 ]; then
+		chattr +i "$WORK/ro" 2>/dev/null || skip "root, and chattr +i does not work here"
+	else
+		chmod 555 "$WORK/ro"
+	fi
+	IMMUTABLE=$WORK/ro
+	run --separate-stderr lpar core w "$WORK/ro/core.w"
+	assert_failure 1
+	assert_stderr --regexp "^lpar: cannot write '$WORK/ro/core\\.w': (Permission denied|Operation not permitted)\$"
+	# A disk that fills: the file size limit stops the write half way.
+	mkdir "$WORK/full"
+	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 64; exec lpar core w "$1"' _ "$WORK/full/core.w"
+	assert_failure 1
+	assert_stderr --regexp "^lpar: cannot write the core of 'w' to '$WORK/full/core\\.w': File too large\$"
+	assert_equal "$(ls -A "$WORK/full")" ""
+	assert_equal "$(state_of w)" running
+}
+
+@test "lpar core: an ended, unknown or missing partition is an error; usage errors are 2" {
+	run lpar run -d --name e "$EX/hello.elf"
+	assert_success
+	poll "e to end" state_is e exited
+	run --separate-stderr lpar core e
+	assert_failure 1
+	assert_stderr "lpar: partition 'e' has ended (exited)"
+	[ ! -e "$WORK/core.e" ] || fail "a core of an ended partition"
+	run --separate-stderr lpar core nosuch
+	assert_failure 1
+	[ ! -e "$WORK/core.nosuch" ] || fail "a core of no partition"
+	run --separate-stderr lpar core
+	assert_failure 2
+	run --separate-stderr lpar core a b c
+	assert_failure 2
+	run --separate-stderr lpar core --bogus e
+	assert_failure 2
+	assert_equal "$(ls -A "$WORK")" "cores"
+}
+
+@test "lpar core: a partition that ends while its core is written: an error, and the reader sees it" {
+	local pid
+
+	run lpar run -d --name m "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	# Standard output is a pipe nobody reads yet: the core stalls on it.
+	mkfifo "$WORK/pipe"
+	lpar core m - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
+	pid=$!
+	BG_PIDS+=("$pid")
+	exec {rd}<"$WORK/pipe"
+	poll "m to pause for its core" state_is m paused
+	lpar kill m
+	cat <&"$rd" >/dev/null
+	exec {rd}<&-
+	wait_rc "$pid"
+	assert_equal "$RC" 1
+	run cat "$WORK/err"
+	assert_output "lpar: cannot write the core of 'm': partition 'm' ended before its core was complete"
+}
+
+@test "lpar core: while a core is taken, lpar resume is refused; the partition runs on after" {
+	local pid
+
+	run lpar run -d --name h "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	mkfifo "$WORK/pipe"
+	lpar core h - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
+	pid=$!
+	BG_PIDS+=("$pid")
+	exec {rd}<"$WORK/pipe"
+	poll "h to pause for its core" state_is h paused
+	run --separate-stderr lpar resume h
+	assert_failure 1
+	assert_stderr "lpar: partition 'h' is held for a core file; try again"
+	assert_equal "$(state_of h)" paused
+	cat <&"$rd" >"$WORK/h.core"
+	exec {rd}<&-
+	wait_rc "$pid"
+	assert_equal "$RC" 0
+	assert_equal "$(cat "$WORK/err")" ""
+	poll "h to run on" state_is h running
+	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/h.core" '/x ticker_magic'
+	assert_line '$1 = 0x7ac4e12'
+}
