@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/corefile.h"
 #include "../common/err.h"
 #include "core.h"
 
@@ -195,7 +196,8 @@ static int notes_read(struct elf_core *c, Elf *e, const GElf_Phdr *ph, struct le
 			} else if (nh.n_type == NT_FILE) {
 				r = note_file(c, desc, nh.n_descsz, err);
 			}
-		} else if (nh.n_namesz == 5 && !memcmp(name, "LPAR", 5)) {
+		} else if (nh.n_namesz == sizeof(CORE_NOTE_LPAR) && nh.n_type == CORE_NT_LPAR_INFO &&
+			   !memcmp(name, CORE_NOTE_LPAR, sizeof(CORE_NOTE_LPAR))) {
 			note_lpar(c, desc, nh.n_descsz);
 		}
 		off = next;

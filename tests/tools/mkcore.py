@@ -130,7 +130,8 @@ def main(argv):
         desc = struct.pack("<QQQQQ", 1, 4096, lo, hi, 0) + ntfile.encode() + b"\0"
         notes += note("CORE", NT_FILE, desc)
     if lpar is not None:
-        notes += note("LPAR", 0x4c504152, lpar.encode() + b"\0")
+        # As hv/dump.c writes it (common/corefile.h): type 1, text without a NUL.
+        notes += note("LPAR", 1, lpar.encode())
 
     phdrs = ([("note", notes)] if notes_on else []) + [("load", l) for l in loads]
     off = 64 + 56 * len(phdrs)
