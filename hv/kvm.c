@@ -658,8 +658,21 @@ static int kvm_cpu_set_regs(struct hvb_cpu *b, const struct hv_regs *in)
 static int kvm_cpu_fxsave(struct hvb_cpu *b, uint8_t out[HVB_FXSAVE_SIZE])
 {
 	struct kvm_cpu *cpu = (struct kvm_cpu *)b;
+	struct kvm_xsave *x = malloc(sizeof(*x));
 	struct kvm_fpu f;
 
+	/*
+	 * The XSAVE area's first 512 bytes are FXSAVE's.  KVM_GET_XSAVE fills
+	 * in components still in their initial state (MXCSR 0x1f80 for a
+	 * partition that has not touched SSE); KVM_GET_FPU copies the
+	 * kernel's buffer as it is, which then says 0 (seen on Linux 6.1).
+	 */
+	if (x && ioctl(cpu->fd, KVM_GET_XSAVE, x) == 0) {
+		memcpy(out, x->region, HVB_FXSAVE_SIZE);
+		free(x);
+		return 0;
+	}
+	free(x);
 	if (ioctl(cpu->fd, KVM_GET_FPU, &f) < 0)
 		return -errno;
 	/* struct kvm_fpu is FXSAVE's fields in another order. */
