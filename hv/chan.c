@@ -401,19 +401,23 @@ static void conn_event(struct hv *hv, void *arg, short revents)
  * A reset of a channel's ring (the partition asked): the I/O thread drops
  * the link, and the connecting side meets again.
  */
-static void chan_reset(struct hv *hv, struct hv_ring *r, const char *why)
+static void chan_reset(struct hv *hv, struct hv_ring *r, uint32_t want, const char *why)
 {
 	uint32_t gen;
-	int up;
 
-	hv_ring_note(hv, r, "%s", why);
 	pthread_mutex_lock(&hv->lock);
-	up = r->link == LPAR_LINK_UP;
 	gen = r->gen;
 	pthread_mutex_unlock(&hv->lock);
-	/* Down at once: the partition must not go on reading what it found corrupt. */
-	if (up)
-		hv_ring_set_link(hv, r, LPAR_LINK_DOWN, "");
+	/* The link came up again since the partition looked: nothing to do. */
+	if (want && want != gen)
+		return;
+	hv_ring_note(hv, r, "%s", why);
+	/*
+	 * Down at once: the partition must not go on reading what it found
+	 * corrupt.  Not if the I/O thread brought a new generation up
+	 * meanwhile; then chan_tick ignores the request too.
+	 */
+	hv_ring_drop(hv, r, gen);
 	__atomic_store_n(&r->chan->reset_gen, (uint64_t)gen + 1, __ATOMIC_RELEASE);
 	hv_io_wake(hv);
 }

@@ -383,10 +383,11 @@ static void ring_flush(struct hv *hv)
 	pthread_mutex_unlock(&p->lock);
 }
 
-static void pump_reset(struct hv *hv, struct hv_ring *r, const char *why)
+static void pump_reset(struct hv *hv, struct hv_ring *r, uint32_t gen, const char *why)
 {
 	struct hv_pump *p = hv->console->pump;
 
+	(void)gen; /* hc_ring_reset checked it */
 	pthread_mutex_lock(&p->lock);
 	p->off = p->len = 0; /* what was taken goes with the ring */
 	hv_ring_note(hv, r, "%s", why);

@@ -886,11 +886,12 @@ static int share_io(struct hv *hv, const struct hvb_exit *ex)
 }
 
 /* The partition asked for a reset (ring_reset hcall, on the vCPU thread). */
-static void share_reset(struct hv *hv, struct hv_ring *r, const char *why)
+static void share_reset(struct hv *hv, struct hv_ring *r, uint32_t gen, const char *why)
 {
 	struct hv_share_dev *d = hv->share;
 
 	(void)r;
+	(void)gen; /* hc_ring_reset checked it */
 	pthread_mutex_lock(&d->mu);
 	restart(d, why);
 	pthread_mutex_unlock(&d->mu);

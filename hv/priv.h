@@ -80,8 +80,12 @@ struct hv_ring {
 	int in_fd;                  /* block() reports LPAR_READY_RING(index) when it is written */
 	int sink_fd;                /* the doorbell's eventfd while nothing else takes it */
 	int db_fd;                  /* where the doorbell goes now */
-	/* Set by the device that serves the ring: how it starts over. */
-	void (*reset)(struct hv *hv, struct hv_ring *r, const char *why);
+	/*
+	 * Set by the device that serves the ring: how it starts over.  gen is
+	 * the generation the partition found wrong (0: whichever); a hook whose
+	 * link can come up meanwhile checks it under lock (hv_ring_drop).
+	 */
+	void (*reset)(struct hv *hv, struct hv_ring *r, uint32_t gen, const char *why);
 	const char *attach;         /* "console", "channel" or NULL */
 	struct hv_chan *chan;
 	/* Under lock: what the header says, and for the status file. */
@@ -303,13 +307,15 @@ void hv_ring_kick(struct hv_ring *r);
 int hv_ring_route(struct hv *hv, struct hv_ring *r, int fd);
 /* Tells the partition (header and wake-up) r's link state; up starts a new generation. */
 void hv_ring_set_link(struct hv *hv, struct hv_ring *r, int link, const char *peer);
+/* Takes r's link down if it is up in generation gen; 1 if it did. */
+int hv_ring_drop(struct hv *hv, struct hv_ring *r, uint32_t gen);
 /* Zeroes both directions' indices. */
 void hv_ring_clear(struct hv *hv, struct hv_ring *r);
 /* Counts a reset of r and traces why. */
 void hv_ring_note(struct hv *hv, struct hv_ring *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Starts r over: a corrupt ring, or the partition asked. */
-void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why);
+void hv_ring_reset(struct hv *hv, struct hv_ring *r, uint32_t gen, const char *why);
 /* chan.c: the channel a ring joins, or NULL. */
 const char *hv_chan_name(const struct hv_ring *r);
 /* "bytes", "messages" (LPAR_RING_*). */

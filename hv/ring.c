@@ -75,11 +75,11 @@ int hv_ring_route(struct hv *hv, struct hv_ring *r, int fd)
 	return 0;
 }
 
-void hv_ring_set_link(struct hv *hv, struct hv_ring *r, int link, const char *peer)
+/* Under hv->lock: the link state, in the monitor's record and the ring's header. */
+static void set_link_locked(struct hv *hv, struct hv_ring *r, int link, const char *peer)
 {
 	struct lpar_ring_hdr *h = hv_ring_hdr(hv, r);
 
-	pthread_mutex_lock(&hv->lock);
 	if (link == LPAR_LINK_UP)
 		r->gen++;
 	r->link = link;
@@ -88,8 +88,32 @@ void hv_ring_set_link(struct hv *hv, struct hv_ring *r, int link, const char *pe
 	strncpy(h->peer, r->peer, sizeof(h->peer) - 1);
 	h->peer[sizeof(h->peer) - 1] = 0;
 	__atomic_store_n(&h->link, (uint32_t)link, __ATOMIC_RELEASE);
+}
+
+void hv_ring_set_link(struct hv *hv, struct hv_ring *r, int link, const char *peer)
+{
+	pthread_mutex_lock(&hv->lock);
+	set_link_locked(hv, r, link, peer);
 	pthread_mutex_unlock(&hv->lock);
 	hv_ring_kick(r);
+}
+
+/*
+ * Checked and done under one lock: a reset asked for in one generation must
+ * not take down the link the I/O thread brought up in the next.
+ */
+int hv_ring_drop(struct hv *hv, struct hv_ring *r, uint32_t gen)
+{
+	int drop;
+
+	pthread_mutex_lock(&hv->lock);
+	drop = r->link == LPAR_LINK_UP && r->gen == gen;
+	if (drop)
+		set_link_locked(hv, r, LPAR_LINK_DOWN, "");
+	pthread_mutex_unlock(&hv->lock);
+	if (drop)
+		hv_ring_kick(r);
+	return drop;
 }
 
 void hv_ring_clear(struct hv *hv, struct hv_ring *r)
@@ -127,10 +151,10 @@ static void reset_local(struct hv *hv, struct hv_ring *r, const char *why)
 	hv_ring_set_link(hv, r, r->link, r->peer);
 }
 
-void hv_ring_reset(struct hv *hv, struct hv_ring *r, const char *why)
+void hv_ring_reset(struct hv *hv, struct hv_ring *r, uint32_t gen, const char *why)
 {
 	if (r->reset)
-		r->reset(hv, r, why);
+		r->reset(hv, r, gen, why);
 	else
 		reset_local(hv, r, why);
 }
@@ -243,7 +267,7 @@ static int64_t hc_ring_reset(struct hv *hv, const uint64_t *a)
 	pthread_mutex_unlock(&hv->lock);
 	if (a[1] && a[1] != gen)
 		return 0;
-	hv_ring_reset(hv, r, "reset by the partition");
+	hv_ring_reset(hv, r, (uint32_t)a[1], "reset by the partition");
 	return 0;
 }
 
