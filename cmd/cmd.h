@@ -39,6 +39,12 @@ void cmd_help_print(const struct cmd *c, FILE *f);
 
 /* "lpar: <message>" on stderr, or {"error": ...} on stdout in JSON mode. */
 void lpar_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A crash's reason (at most rlen bytes) for a line on a terminal, then
+ * where its core went (--core) or why none was written, if either is set.
+ */
+char *crash_text(char *buf, size_t len, const char *reason, size_t rlen, const char *core,
+		 const char *core_error);
 /* signals.c: fn handles SIGINT, SIGTERM and SIGHUP (interrupting system calls); SIGPIPE is ignored. */
 void cmd_stop_signals(void (*fn)(int));
 /* A usage error: the message, then "usage: <synopsis>"; returns EXIT_USAGE. */

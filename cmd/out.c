@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "../common/text.h"
 
 struct lpar_opts lpar_opts;
 
@@ -57,4 +58,21 @@ void cmd_help_print(const struct cmd *c, FILE *f)
 	fprintf(f, "usage: %s\n\n%s\n", c->synopsis, c->summary);
 	if (c->options)
 		fprintf(f, "\noptions:\n%s", c->options);
+}
+
+char *crash_text(char *buf, size_t len, const char *reason, size_t rlen, const char *core,
+		 const char *core_error)
+{
+	char where[4096 * 4];
+	size_t n;
+
+	text_sanitize(buf, len, reason, rlen);
+	if (!core[0] && !core_error[0])
+		return buf;
+	text_sanitize(where, sizeof(where), core[0] ? core : core_error,
+		      strlen(core[0] ? core : core_error));
+	n = strlen(buf);
+	snprintf(buf + n, len - n, core[0] ? "; core dumped to '%s'" : "; no core dumped: %s",
+		 where);
+	return buf;
 }

@@ -44,7 +44,7 @@ static int console_lost(const char *name, int e, int status)
 
 static int report(const char *name, const struct hv_outcome *o)
 {
-	char clean[sizeof(o->reason)];
+	char clean[sizeof(o->reason) * 4 + sizeof(o->core) * 4];
 
 	if (o->console_errno && o->how != HV_END_EXIT)
 		console_lost(name, o->console_errno, 1);
@@ -52,19 +52,10 @@ static int report(const char *name, const struct hv_outcome *o)
 	case HV_END_EXIT:
 		return console_lost(name, o->console_errno, o->status & 0xff);
 	case HV_END_CRASH:
-		text_sanitize(clean, sizeof(clean), o->reason, sizeof(o->reason));
 		/* With --core, the crash line says where the core went, or why it did not. */
-		if (o->core[0] || o->core_error[0]) {
-			char where[sizeof(o->core)];
-
-			text_sanitize(where, sizeof(where), o->core[0] ? o->core : o->core_error,
-				      strlen(o->core[0] ? o->core : o->core_error));
-			lpar_error("partition '%s' crashed: %s; %s%s%s", name, clean,
-				   o->core[0] ? "core dumped to '" : "no core dumped: ", where,
-				   o->core[0] ? "'" : "");
-		} else {
-			lpar_error("partition '%s' crashed: %s", name, clean);
-		}
+		lpar_error("partition '%s' crashed: %s", name,
+			   crash_text(clean, sizeof(clean), o->reason, sizeof(o->reason), o->core,
+				      o->core_error));
 		return EXIT_CRASHED;
 	case HV_END_SIGNAL:
 		if (o->signo != SIGPIPE)
@@ -127,11 +118,12 @@ static void traced_on_signal(int signo)
 
 static int run_traced(struct launch_opts *o, struct elf_image *img)
 {
-	char name[PART_NAME_MAX + 1] = "", clean[sizeof(((struct part_status *)0)->reason) * 4];
+	struct part_status st;
+	char name[PART_NAME_MAX + 1] = "";
+	char clean[(sizeof(st.reason) + sizeof(st.core)) * 4];
 	struct part_cons *cons = NULL;
 	struct trace_view v;
 	struct part_trace *src = NULL;
-	struct part_status st;
 	struct lerr err = { 0 };
 	struct part *p = NULL;
 	FILE *out = stderr;
@@ -215,7 +207,8 @@ static int run_traced(struct launch_opts *o, struct elf_image *img)
 	/* As lpar run reports an end, unless the trace on stderr said it already. */
 	if (out != stderr && !strcmp(v.end.state, "crashed"))
 		lpar_error("partition '%s' crashed: %s", name,
-			   text_sanitize(clean, sizeof(clean), v.end.reason, sizeof(v.end.reason)));
+			   crash_text(clean, sizeof(clean), v.end.reason, sizeof(v.end.reason),
+				      v.end.core, v.end.core_error));
 	else if (out != stderr && v.end.signal)
 		lpar_error("partition '%s' stopped by SIG%s", name,
 			   sigabbrev_np(v.end.signal) ? sigabbrev_np(v.end.signal) : "NAL");

@@ -550,10 +550,13 @@ static void end_record(struct trace_view *v, const struct part_tev *e)
 static void show_end(struct trace_view *v)
 {
 	const struct part_status *st = &v->end;
-	char clean[sizeof(st->reason) * 4];
+	char clean[sizeof(st->reason) * 4], core[sizeof(st->core) * 4];
 	const char *sig = st->signal ? sigabbrev_np(st->signal) : NULL;
 
 	tree_text(clean, sizeof(clean), st->reason, sizeof(st->reason));
+	/* A crash with --core: where its core went, or why none was written. */
+	tree_text(core, sizeof(core), st->core[0] ? st->core : st->core_error,
+		  st->core[0] ? sizeof(st->core) : sizeof(st->core_error));
 	if (v->json) {
 		fputs(", \"ev\": \"end\", \"state\": ", v->out);
 		json_string(v->out, st->state);
@@ -565,6 +568,10 @@ static void show_end(struct trace_view *v)
 			fputs(", \"reason\": ", v->out);
 			json_string(v->out, clean);
 		}
+		if (core[0]) {
+			fputs(st->core[0] ? ", \"core\": " : ", \"core_error\": ", v->out);
+			json_string(v->out, core);
+		}
 		fprintf(v->out, ", \"status\": %d}\n", part_status_code(st));
 		return;
 	}
@@ -572,6 +579,10 @@ static void show_end(struct trace_view *v)
 		fprintf(v->out, "+++ exited with %d +++\n", st->exit_status);
 	else if (sig)
 		fprintf(v->out, "+++ %s by SIG%s +++\n", st->state, sig);
+	else if (st->reason[0] && core[0])
+		fprintf(v->out, "+++ %s: %s; %s%s%s +++\n", st->state, clean,
+			st->core[0] ? "core dumped to '" : "no core dumped: ", core,
+			st->core[0] ? "'" : "");
 	else if (st->reason[0])
 		fprintf(v->out, "+++ %s: %s +++\n", st->state, clean);
 	else
