@@ -32,6 +32,8 @@ const struct dbg_cmd dbg_cmds[] = {
 	{ "echo", NULL, dbg_cmd_echo, 0, "echo TEXT", "print TEXT (\\n for a newline)" },
 	{ "finish", "fin", dbg_cmd_finish, 0, "finish",
 	  "run until the current function returns to its caller" },
+	{ "generate-core-file", "gcore", dbg_cmd_gcore, 0, "generate-core-file [FILE]",
+	  "write a core file of the partition as it is now (default: core.NAME)" },
 	{ "help", "h", dbg_cmd_help, 0, "help [COMMAND]", "list the commands, or describe one" },
 	{ "info", "i", dbg_cmd_info, DBG_REPEAT,
 	  "info registers|breakpoints|symbol|frame|vcpus|display ...",
@@ -186,6 +188,30 @@ int dbg_cmd_kill(struct dbg_session *s, const char *args, struct lerr *err)
 		return e;
 	fprintf(s->out, "[Partition '%s' killed]\n", s->name);
 	dbg_session_drop(s);
+	return 0;
+}
+
+int dbg_cmd_gcore(struct dbg_session *s, const char *args, struct lerr *err)
+{
+	char deflt[128], file[4096];
+	int e = dbg_session_need_live(s, err);
+	size_t n;
+
+	if (e)
+		return e;
+	while (isspace((unsigned char)*args))
+		args++;
+	n = strlen(args);
+	while (n && isspace((unsigned char)args[n - 1]))
+		n--;
+	if (n >= sizeof(file))
+		return lerr_set(err, ENAMETOOLONG, "file name too long");
+	snprintf(deflt, sizeof(deflt), "core.%s", s->name);
+	snprintf(file, sizeof(file), "%.*s", (int)n, args);
+	e = dbg_gcore(s->t, n ? file : deflt, err);
+	if (e)
+		return e;
+	fprintf(s->out, "Saved corefile %s\n", n ? file : deflt);
 	return 0;
 }
 

@@ -152,6 +152,7 @@ int dbg_cmd_continue(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_stepi(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_nexti(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_kill(struct dbg_session *s, const char *args, struct lerr *err);
+int dbg_cmd_gcore(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_detach(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_quit(struct dbg_session *s, const char *args, struct lerr *err);
 int dbg_cmd_help(struct dbg_session *s, const char *args, struct lerr *err);

@@ -364,10 +364,26 @@ static int run_command(struct dbg_target *t, const char *cmd, struct lerr *err)
 	pthread_mutex_unlock(&t->lock);
 	if (e == -ESRCH)
 		return ended_err(t, err);
+	if (e == -EAGAIN)
+		return lerr_set(err, EAGAIN,
+				"partition '%s' is held for a core file; try again",
+				t->name);
 	if (e)
 		return lerr_set(err, -e, "cannot %s partition '%s': %s", cmd, t->name,
 				strerror(-e));
 	return 0;
+}
+
+int dbg_gcore(struct dbg_target *t, const char *file, struct lerr *err)
+{
+	int e;
+
+	if (t->core)
+		return core_err(err);
+	pthread_mutex_lock(&t->lock);
+	e = part_core_save(t->p, file, 0, err);
+	pthread_mutex_unlock(&t->lock);
+	return e ? -err->code : 0;
 }
 
 int dbg_cont(struct dbg_target *t, struct lerr *err)

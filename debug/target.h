@@ -80,6 +80,8 @@ int dbg_watch(struct dbg_target *t, uint64_t addr, uint64_t len, char kind,
 	      struct lerr *err);
 int dbg_unwatch(struct dbg_target *t, uint64_t addr, struct lerr *err);
 
+/* Writes a core file of the partition as it is (libpart's part_core_save()). */
+int dbg_gcore(struct dbg_target *t, const char *file, struct lerr *err);
 /* Resume; a later dbg_wait() reports the next stop. */
 int dbg_cont(struct dbg_target *t, struct lerr *err);
 int dbg_step(struct dbg_target *t, unsigned n, struct lerr *err);

@@ -37,9 +37,6 @@ struct hv_ctl {
 	int quit;               /* under hv->lock: answer everything and stop */
 	struct p9_srv *srv;
 	struct ctl_waiter *waiters;
-	/* ctltree.c's core file: opens of it, and whether they paused the partition. */
-	int core_opens;
-	int core_paused;
 };
 
 extern const struct p9_fs_ops hv_ctltree_ops;

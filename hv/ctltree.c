@@ -229,6 +229,8 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	if (!strcmp(cmd, "start")) {
 		if (s != HV_CREATED)
 			e = s == HV_ENDED ? -ESRCH : -EALREADY;
+		else if (hv->core_opens)
+			e = -EBUSY; /* a core is being taken: it stays as it is till then */
 		else
 			hv_request(hv, HV_REQ_START);
 	} else if (!strcmp(cmd, "pause")) {
@@ -241,7 +243,7 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 	} else if (!strcmp(cmd, "resume")) {
 		if (s != HV_PAUSED)
 			e = s == HV_ENDED ? -ESRCH : s == HV_RUNNING ? -EALREADY : -EAGAIN;
-		else if (ctl->core_opens)
+		else if (hv->core_opens)
 			e = -EBUSY; /* a core is being taken: it stays as it is till then */
 		else
 			hv_request(hv, HV_REQ_RESUME);
@@ -769,14 +771,15 @@ static int core_open(struct hv_ctl *ctl, struct p9_fid *f, uint32_t acc)
 		e = -ESRCH;
 	} else if (hv->state == HV_RUNNING) {
 		hv_request(hv, HV_REQ_PAUSE);
-		ctl->core_paused = 1;
+		hv->core_after = HV_REQ_RESUME;
 	}
+	if (!e)
+		hv->core_opens++;
 	pthread_mutex_unlock(&hv->lock);
 	if (e) {
 		free(o);
 		return e;
 	}
-	ctl->core_opens++;
 	f->aux = o;
 	return 0;
 }
@@ -798,7 +801,7 @@ static int core_serve(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f, ui
 	/* Someone resumed it before the snapshot: pause it again. */
 	if (s == HV_RUNNING && !o->d && !(hv->req & HV_REQ_PAUSE)) {
 		hv_request(hv, HV_REQ_PAUSE);
-		ctl->core_paused = 1;
+		hv->core_after = HV_REQ_RESUME;
 	}
 	pthread_mutex_unlock(&hv->lock);
 	/* Ended meanwhile: what was read may be torn, so say so. */
@@ -854,12 +857,15 @@ static void core_clunk(struct hv_ctl *ctl, struct p9_fid *f)
 		return;
 	hv_dump_free(o->d);
 	o->d = NULL;
-	if (--ctl->core_opens > 0 || !ctl->core_paused)
-		return;
-	ctl->core_paused = 0;
 	pthread_mutex_lock(&hv->lock);
-	if (hv->state == HV_PAUSED && !hv_ctl_panicked(hv))
-		hv_request(hv, HV_REQ_RESUME);
+	if (--hv->core_opens == 0 && hv->core_after) {
+		if (hv->core_after == HV_REQ_RESUME && hv->state == HV_PAUSED &&
+		    !hv_ctl_panicked(hv))
+			hv_request(hv, HV_REQ_RESUME);
+		else if (hv->core_after == HV_REQ_START && hv->state == HV_CREATED)
+			hv_request(hv, HV_REQ_START);
+		hv->core_after = 0;
+	}
 	pthread_mutex_unlock(&hv->lock);
 }
 

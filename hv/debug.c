@@ -58,7 +58,7 @@ struct hv_debug {
 	struct hv_wp wp[HV_WP_MAX];
 	int nwp;
 	unsigned steps;            /* instructions left to step; 0: continue */
-	int tf;                    /* the monitor set TF: the next #DB is its */
+	int tf;                    /* the monitor set TF: the next #DB is its (2: TF was the partition's too) */
 	int lifted_bp;             /* index + 1 of a breakpoint lifted for one step */
 	/* An access KVM could not emulate, stepped with its page unguarded. */
 	struct {
@@ -305,6 +305,8 @@ int hv_debug_command(struct hv *hv, const char *cmd)
 			e = -EINVAL;
 		else if (hv->state == HV_RUNNING)
 			e = -EBUSY;
+		else if (hv->core_opens)
+			e = -EAGAIN; /* a core is being taken of it as it is */
 		else {
 			hv->dbg->steps = !strcmp(verb, "step") ? (unsigned)n : 0;
 			hv->dbg->stop[0] = '\0';
@@ -390,8 +392,8 @@ static void arm_step(struct hv *hv, struct hv_regs *r)
 		bp_lift(hv, b);
 		hv->dbg->lifted_bp = (int)(b - hv->dbg->bp) + 1;
 	}
+	hv->dbg->tf = r->rflags & RFLAGS_TF ? 2 : 1;
 	r->rflags |= RFLAGS_TF;
-	hv->dbg->tf = 1;
 }
 
 /* vCPU thread, lock held, before the partition runs on: arm steps, lift breakpoints. */
@@ -539,6 +541,7 @@ static void debug_fini(struct hv *hv)
 /* The #DB after an instruction the monitor let run with TF set. */
 static int step_done(struct hv *hv, const struct hv_frame *f)
 {
+	int mine = hv->dbg->tf == 1;
 	struct hv_regs r;
 
 	hv->dbg->tf = 0;
@@ -548,6 +551,16 @@ static int step_done(struct hv *hv, const struct hv_frame *f)
 		hv->dbg->lifted_bp = 0;
 	}
 	unwind(hv, f, f->rip);
+	/*
+	 * The step was a syscall instruction, which kept the flags in %r11,
+	 * our TF with them: the library OS would restore it on the way back
+	 * and trap there, with no debugger to take it.
+	 */
+	if (mine && f->rip == hv->lay.syscall && hvb_cpu_get_regs(hv->cpu, &r) == 0 &&
+	    (r.r11 & RFLAGS_TF)) {
+		r.r11 &= ~RFLAGS_TF;
+		hvb_cpu_set_regs(hv->cpu, &r);
+	}
 	if (!hv->dbg->owner)
 		return 1; /* the debugger left during the step */
 	if (hv->dbg->miss.page && miss_done(hv))
@@ -620,12 +633,20 @@ static int debug_exception(struct hv *hv, const struct hv_frame *f, uint64_t cr2
 /* vCPU thread, lock held: a debugger that left is cleaned up after, and the partition runs on. */
 static unsigned debug_serve(struct hv *hv)
 {
+	unsigned req;
+
 	if (!hv->dbg->release)
 		return 0;
 	hvb_cpu_settle(hv->cpu);
 	debug_cleanup(hv);
-	return hv->state == HV_CREATED ? HV_REQ_START :
-	       hv->state == HV_PAUSED && !hv_ctl_panicked(hv) ? HV_REQ_RESUME : 0;
+	req = hv->state == HV_CREATED ? HV_REQ_START :
+	      hv->state == HV_PAUSED && !hv_ctl_panicked(hv) ? HV_REQ_RESUME : 0;
+	/* A core is being taken: it runs on once that is done. */
+	if (req && hv->core_opens) {
+		hv->core_after = req;
+		return 0;
+	}
+	return req;
 }
 
 /* vCPU thread, lock held, the vCPU settled: a debugger hears why it stopped. */

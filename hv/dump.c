@@ -27,6 +27,7 @@
 #include "../common/outfile.h"
 #include "../elf/elf.h"
 #include "priv.h"
+#include "x86_insn.h"
 
 #define PAGE ((uint64_t)CORE_PAGE)
 /* Past this many PT_LOADs, runs close together are merged (e_phnum is 16 bits). */
@@ -34,6 +35,8 @@
 /* The library OS's saved registers (guest/los/entry.S): 15 words, the caller's %rsp above. */
 #define LOS_FRAME_WORDS 15
 #define LOS_FRAME_RSP 256
+/* Where the monitor's stub leaves %rsp at the library OS's entry: below the red zone. */
+#define LOS_ENTRY_RSP 136
 
 struct dump_seg {
 	uint64_t gpa, len, off;
@@ -157,6 +160,87 @@ static int los_frame(struct hv *hv, struct dump_cpu *c)
 	return 0;
 }
 
+/* The library OS's symbol name, or NULL. */
+static const struct elf_sym *los_sym(struct hv *hv, const char *name)
+{
+	return hv->los ? elf_sym_lookup(hv->los, name) : NULL;
+}
+
+/*
+ * How far %rsp is below the program's in the monitor's syscall stub
+ * (hv/stubs.S) at offset off: 0 before its first instruction (subq $128),
+ * 128 after it, then 8 more for each push done.  The stub is decoded
+ * rather than its instructions' sizes assumed.
+ */
+static uint64_t stub_depth(uint64_t off)
+{
+	extern const unsigned char hv_x86_syscall[], hv_x86_stubs_end[];
+	size_t n = (size_t)(hv_x86_stubs_end - hv_x86_syscall), at = 0;
+	uint64_t depth = 0;
+	struct x86_dec *d;
+
+	if (x86_dec_open(&d))
+		return 0;
+	for (unsigned k = 0; at < off && at < n; k++) {
+		size_t len = x86_insn_len(d, hv_x86_syscall + at, n - at, at);
+
+		if (!len)
+			break;
+		depth += k == 0 ? 128 : 8;
+		at += len;
+	}
+	x86_dec_close(d);
+	return depth;
+}
+
+/*
+ * The program's registers while the vCPU is on its syscall's way in or
+ * out but the library OS's frame is not there (guest/los/entry.S): every
+ * register is the program's as its syscall left it but %rip, %rflags and
+ * %rsp, found from %rcx, %r11 and how far the path has moved %rsp.
+ * -ENOENT if the vCPU is elsewhere.
+ */
+static int entry_regs(struct hv *hv, struct dump_cpu *c)
+{
+	const struct elf_sym *fn = los_sym(hv, "los_syscall"), *p = los_sym(hv, "los_syscall_push");
+	const struct elf_sym *l = los_sym(hv, "los_syscall_leave"), *s = los_sym(hv, "los_syscall_sp");
+	uint64_t entry = fn ? fn->addr : 0, end = fn ? fn->addr + fn->size : 0;
+	uint64_t push = p ? p->addr : 0, leave = l ? l->addr : 0;
+	struct hv_regs *r = &c->r;
+	uint64_t rip = r->rip;
+	const uint64_t *sp, *ret;
+
+	if (rip >= hv->lay.syscall && rip < hv->lay.stubs_end) {
+		r->rsp += stub_depth(rip - hv->lay.syscall);
+	} else if (entry && push && rip >= entry && rip < push) {
+		r->rsp += LOS_ENTRY_RSP;
+	} else if (push && leave && rip >= push && rip < leave) {
+		/* Pushing the frame: the entry's %rsp was kept first. */
+		sp = s ? gmem_at(&hv->mem, s->addr, 8) : NULL;
+		if (!sp)
+			return -ENOENT;
+		r->rsp = *sp + LOS_ENTRY_RSP;
+	} else if (leave && rip >= leave && rip < end) {
+		/* Done: at the lea %rsp is 144 below the program's, then at it; the jump's target is there. */
+		if (rip == leave)
+			r->rsp += 144;
+		ret = gmem_at(&hv->mem, r->rsp - 144, 8);
+		if (!ret)
+			return -ENOENT;
+		r->rip = *ret;
+		c->whose = "syscall";
+		return 0;
+	} else {
+		return -ENOENT;
+	}
+	c->syscall_rip = r->rip = r->rcx;
+	r->rflags = r->r11;
+	c->orig_rax = c->syscall_nr = r->rax;
+	c->in_syscall = 1;
+	c->whose = "syscall";
+	return 0;
+}
+
 /* Inside the library OS or the monitor's syscall stub: not the program's own code. */
 static int in_los(const struct hv *hv, uint64_t rip)
 {
@@ -223,19 +307,11 @@ static void cpu_state(struct hv *hv, struct dump_cpu *c)
 			c->sg.ss = (uint16_t)hv->crash_ss;
 		}
 	}
-	if (in_los(hv, c->r.rip) && los_frame(hv, c) == 0)
+	if (in_los(hv, c->r.rip) && (los_frame(hv, c) == 0 || entry_regs(hv, c) == 0))
 		return;
 	/* As the crash line says (a trap's rip is the instruction's own). */
 	if (crashed && !in_los(hv, c->r.rip))
 		c->r.rip = hv->out.rip;
-	if (c->r.rip >= hv->lay.syscall && c->r.rip < hv->lay.stubs_end) {
-		/* The CPL 0 stub: the caller's %rip and %rflags are still in %rcx, %r11. */
-		c->syscall_rip = c->r.rip = c->r.rcx;
-		c->r.rflags = c->r.r11;
-		c->orig_rax = c->syscall_nr = c->r.rax;
-		c->in_syscall = 1;
-		c->whose = "syscall";
-	}
 }
 
 static void note_prstatus(struct bytes *b, const struct dump_cpu *c, int fpvalid)

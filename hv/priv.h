@@ -144,6 +144,13 @@ struct hv {
 	enum hv_state state;
 	unsigned gen;              /* bumped on every state change */
 	unsigned req;              /* HV_REQ_* */
+	/*
+	 * Opens of the ctl tree's core: nothing may start or resume the
+	 * partition meanwhile; the last close asks for core_after (HV_REQ_START
+	 * or HV_REQ_RESUME: the opens paused it, or a debugger left meanwhile).
+	 */
+	int core_opens;
+	unsigned core_after;
 	pthread_t vcpu_thread;
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_trace trace;     /* under lock, but for the readers count */

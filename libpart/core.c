@@ -18,6 +18,8 @@
 
 #include "../common/corefile.h"
 #include "../common/err.h"
+#include "../common/outfile.h"
+#include "../common/text.h"
 #include "../p9/client.h"
 #include "conn.h"
 #include "part.h"
@@ -377,5 +379,51 @@ int part_core_write(struct part_core *c, int fd, struct lerr *err)
 	n = e ? e : p9c_read(part_conn(c->p), c->fid, c->size, &probe, 1);
 	if (n != 0)
 		return core_err(c, n < 0 ? (int)n : -EIO, err);
+	return 0;
+}
+
+int part_core_take(struct part *p, int fd, struct lerr *err)
+{
+	struct part_core *c = NULL;
+	int r;
+
+	r = part_core_open(p, &c, err);
+	if (!r)
+		r = part_core_write(c, fd, err);
+	/* The partition runs on before the file gets its name. */
+	part_core_close(c);
+	return r;
+}
+
+int part_core_save(struct part *p, const char *file, int force, struct lerr *err)
+{
+	char shown[4200];
+	struct lerr why = { 0, "" };
+	struct outfile of;
+	struct stat sb;
+	int r;
+
+	text_sanitize(shown, sizeof(shown), file, strlen(file));
+	/* Said before the partition is paused for nothing. */
+	if (!force && lstat(file, &sb) == 0)
+		return lerr_set(err, EEXIST, "cannot write '%s': it exists (--force replaces it)",
+				shown);
+	r = outfile_open(&of, file);
+	if (r)
+		return lerr_set(err, -r, "cannot write '%s': %s", shown, strerror(-r));
+	if (part_core_take(p, of.fd, &why)) {
+		outfile_discard(&of);
+		return lerr_set(err, why.code ? why.code : EIO,
+				"cannot write the core of '%s' to '%s': %s", part_name(p), shown,
+				why.msg);
+	}
+	r = outfile_commit(&of, file, force);
+	if (r) {
+		outfile_discard(&of);
+		if (r == -EEXIST)
+			return lerr_set(err, EEXIST,
+					"cannot write '%s': it exists (--force replaces it)", shown);
+		return lerr_set(err, -r, "cannot write '%s': %s", shown, strerror(-r));
+	}
 	return 0;
 }

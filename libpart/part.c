@@ -271,7 +271,7 @@ int part_ctl(struct part *p, const char *cmd, struct lerr *err)
 	case -ESRCH:
 		return lerr_set(err, ESRCH, "partition '%s' has ended", p->name);
 	case -EBUSY:
-		if (!strcmp(cmd, "resume"))
+		if (!strcmp(cmd, "resume") || !strcmp(cmd, "start"))
 			return lerr_set(err, EBUSY, "partition '%s' is held for a core file; try again",
 					p->name);
 		return lerr_set(err, EBUSY, "cannot %s partition '%s': %s", cmd, p->name,

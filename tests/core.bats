@@ -172,6 +172,32 @@ crash_detached() {
 	assert_equal "$(find "$WORK" -name 'core.*' | wc -l)" 3
 }
 
+@test "core: lpar run --trace names the core in its end line and, with a trace file, its crash line" {
+	local tracer
+
+	run --separate-stderr lpar run --trace --core "$CORES" --name t "$EX/crash.elf" null
+	assert_failure 126
+	assert_stderr --regexp "\\+\\+\\+ crashed: page fault .* <main\\+[0-9]+>; core dumped to '$CORES/core\\.t\\.1' \\+\\+\\+\$"
+	[ -s "$CORES/core.t.1" ] || fail "no core"
+	run --separate-stderr lpar run --trace="$WORK/t.trace" --core "$CORES" --name t "$EX/crash.elf" null
+	assert_failure 126
+	assert_stderr --regexp "^lpar: partition 't' crashed: page fault .* <main\\+[0-9]+>; core dumped to '$CORES/core\\.t\\.2'\$"
+	run grep -c "core dumped to '$CORES/core.t.2'" "$WORK/t.trace"
+	assert_output 1
+	# lpar trace's JSON end record carries it as a field of its own.
+	run lpar create --core "$CORES" --name j "$EX/crash.elf" null
+	assert_success
+	lpar trace --json -o "$WORK/j.json" j 3>&- &
+	tracer=$!
+	BG_PIDS+=("$tracer")
+	poll "the tracer to open the trace" test -e "$WORK/j.json"
+	run lpar start j
+	assert_success
+	wait_rc "$tracer"
+	assert_equal "$RC" 126
+	assert_equal "$(tail -n 1 "$WORK/j.json" | jq -r '"\(.state) \(.core)"')" "crashed $CORES/core.j.1"
+}
+
 @test "core: the next crash of the same name takes the next free number" {
 	run lpar run --core "$CORES" --name n "$EX/crash.elf" div0
 	assert_failure 126
@@ -423,6 +449,113 @@ crash_detached() {
 	poll "h to run on" state_is h running
 	gdb_core "$ROOT/tests/guests/ticker.elf" "$WORK/h.core" '/x ticker_magic'
 	assert_line '$1 = 0x7ac4e12'
+}
+
+@test "lpar core: while a core is taken, the debugger's continue and step are refused; after, they work" {
+	local pid
+
+	run lpar run -d --name g "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	mkfifo "$WORK/pipe"
+	lpar core g - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
+	pid=$!
+	BG_PIDS+=("$pid")
+	exec {rd}<"$WORK/pipe"
+	poll "g to pause for its core" state_is g paused
+	run --separate-stderr lpar attach -batch -ex continue g
+	assert_failure 1
+	assert_stderr --partial "partition 'g' is held for a core file; try again"
+	run --separate-stderr lpar attach -batch -ex stepi g
+	assert_failure 1
+	assert_stderr --partial "partition 'g' is held for a core file; try again"
+	assert_equal "$(state_of g)" paused
+	cat <&"$rd" >"$WORK/g.core"
+	exec {rd}<&-
+	wait_rc "$pid"
+	assert_equal "$RC" 0
+	poll "g to run on" state_is g running
+	run --separate-stderr lpar attach -batch -ex stepi -ex 'info registers rip' g
+	assert_success
+	assert_line --regexp '^rip +0x[0-9a-f]+'
+}
+
+# The program's registers in a core taken at a stop: "rip rsp", as gdb reads them.
+gdb_rip_rsp() {
+	"$GDB" -batch -nx -ex 'info registers rip rsp' "$1" "$2" 2>/dev/null |
+		awk '/^(rip|rsp) /{printf "%s%s", s, $2; s=" "} END{print ""}'
+}
+
+@test "gcore: a core taken at each step of a syscall's way in and out has the program's rip and rsp" {
+	local img=$ROOT/tests/guests/ticker.elf sc next rsp leave n
+	need_gdb
+	sc=$(objdump -d "$img" | awk '/<__stdio_write>:/{f=1} f && /\tsyscall/{sub(":", "", $1); print "0x" $1; exit}')
+	next=$(printf '0x%x' $((sc + 2)))
+	leave=$(nm "$ROOT/build/los/los.elf" | awk '$3 == "los_syscall_leave" {print $1}')
+	[ -n "$sc" ] && [ -n "$leave" ] || fail "no syscall in __stdio_write, or no los_syscall_leave"
+	leave=$(printf '0x%016x' "0x$leave")
+
+	# In: the stub, the library OS's entry, its frame; a core at every step.
+	run lpar create --name g "$img" 3 1
+	assert_success
+	{
+		echo "break *$sc"; echo continue; echo 'info registers rsp'; echo delete
+		for n in $(seq 1 30); do echo stepi; echo "gcore $WORK/in.$n"; done
+	} >"$WORK/in.gdb"
+	run --separate-stderr lpar attach -batch -x "$WORK/in.gdb" g
+	assert_success
+	rsp=$(awk '/^rsp /{print $2; exit}' <<<"$output")
+	[ -n "$rsp" ] || fail "no rsp at the syscall"
+	for n in $(seq 1 30); do
+		assert_equal "$n $(gdb_rip_rsp "$img" "$WORK/in.$n")" "$n $next $rsp"
+	done
+	run lpar wait g
+	assert_output "g 0"
+	run lpar rm g
+	assert_success
+
+	# Out: find the step at los_syscall_leave, then a core there and one step on.
+	run lpar create --name g "$img" 3 1
+	assert_success
+	{
+		echo "break *$sc"; echo continue; echo delete
+		for n in $(seq 1 400); do echo stepi; done
+	} >"$WORK/find.gdb"
+	run --separate-stderr lpar attach -batch -x "$WORK/find.gdb" g
+	assert_success
+	n=$(grep -E '^0x[0-9a-f]+ in ' <<<"$output" | grep -n "^$leave in" | head -1 | cut -d: -f1)
+	[ -n "$n" ] || fail "no step reached los_syscall_leave ($leave)"
+	run lpar wait g
+	run lpar rm g
+	run lpar create --name g "$img" 3 1
+	assert_success
+	run --separate-stderr lpar attach -batch -ex "break *$sc" -ex continue -ex delete -ex "stepi $n" \
+		-ex "gcore $WORK/out.1" -ex stepi -ex "gcore $WORK/out.2" -ex stepi -ex 'info registers rip rsp' g
+	assert_success
+	assert_line --regexp "^rip +$next "
+	assert_line --regexp "^rsp +$rsp "
+	assert_equal "$(gdb_rip_rsp "$img" "$WORK/out.1")" "$next $rsp"
+	assert_equal "$(gdb_rip_rsp "$img" "$WORK/out.2")" "$next $rsp"
+	run lpar wait g
+	assert_output "g 0"
+}
+
+@test "gcore: refused on a core, and over an existing file; the default name is core.NAME" {
+	run lpar run -d --name g "$ROOT/tests/guests/ticker.elf" 100000 10
+	assert_success
+	: >"$WORK/taken"
+	run --separate-stderr lpar attach -batch -ex "gcore $WORK/taken" g
+	assert_failure 1
+	assert_stderr --partial "cannot write '$WORK/taken': it exists (--force replaces it)"
+	assert_equal "$(stat -c %s "$WORK/taken")" 0
+	run --separate-stderr lpar attach -batch -ex gcore g
+	assert_success
+	assert_output "Saved corefile core.g"
+	[ -s "$WORK/core.g" ] || fail "no core.g"
+	run --separate-stderr lpar attach -batch -ex "gcore $WORK/again" --core "$WORK/core.g" "$ROOT/tests/guests/ticker.elf"
+	assert_failure 1
+	assert_stderr --partial "this is a core file"
+	[ ! -e "$WORK/again" ] || fail "a core of a core was written"
+	assert_equal "$(state_of g)" running
 }
 
 # ---- Reading cores: lpar attach --core and lpar mem --core (core-read) ----

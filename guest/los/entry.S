@@ -14,7 +14,10 @@
  * 256 bytes above.  A core file of a partition stopped or crashed inside
  * the library OS takes the program's registers from there (hv/dump.c), so
  * a debugger's backtrace starts in the program.  The callee-saved ones
- * are saved only for that: the C code keeps them anyway.
+ * are saved only for that: the C code keeps them anyway.  Before the
+ * frame is whole (from los_syscall to los_syscall_push, %rsp is as the
+ * stub left it; after, los_syscall_sp holds it) and after it is let go
+ * (los_syscall_leave onwards), hv/dump.c finds them from %rsp itself.
  */
 #include <lpar/boot.h>
 
@@ -23,6 +26,9 @@
 	.type los_syscall, @function
 los_syscall:
 	movq %rcx, los_syscall_rip(%rip) /* first, for a crash report */
+	movq %rsp, los_syscall_sp(%rip)  /* till the frame is whole: its %rsp less 136 */
+	.globl los_syscall_push
+los_syscall_push:
 	pushq %rcx              /* caller's %rip: 144 bytes below its %rsp */
 	pushq %r11
 	pushq %rdi
@@ -56,6 +62,8 @@ los_syscall:
 	popfq
 	movq $0, los_syscall_rip(%rip) /* mov keeps the flags */
 	movq $0, los_syscall_frame(%rip)
+	.globl los_syscall_leave
+los_syscall_leave:
 	leaq 144(%rsp), %rsp    /* the caller's %rsp; lea keeps them too */
 	jmpq *-144(%rsp)
 	.size los_syscall, . - los_syscall
@@ -67,6 +75,9 @@ los_syscall_rip:
 	.quad 0
 	.globl los_syscall_frame
 los_syscall_frame:
+	.quad 0
+	.globl los_syscall_sp
+los_syscall_sp:
 	.quad 0
 
 	.section .note.GNU-stack, "", @progbits
