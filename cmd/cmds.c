@@ -166,7 +166,7 @@ const struct cmd lpar_cmds[] = {
 		"       lpar mem [--virt] NAME find (PATTERN | --string TEXT | --int N [--size N]) [ADDR [LEN]]\n"
 		"       lpar mem NAME map\n"
 		"       lpar mem NAME sym (ADDR | SYMBOL)\n"
-		"       lpar mem --core CORE [--image IMAGE] (read | dump | find | sym) ...",
+		"       lpar mem --core CORE [--image IMAGE] (read | dump | find | map | sym) ...",
 		"read, write, search and map a partition's memory",
 		"  ADDR is a number (0x hex or decimal), SYMBOL or SYMBOL+OFF; LEN takes K, M, G\n"
 		"      --virt          addresses are virtual, through the vCPU's page tables (partition paused)\n"

@@ -820,7 +820,7 @@ static const struct mem_sub {
 	{ "dump", mem_dump, MO_VIRT | MO_OUTPUT | MO_CORE | MO_IMAGE, 0 },
 	{ "load", mem_load, MO_VIRT | MO_FORCE, 0 },
 	{ "find", mem_find, MO_VIRT | MO_STRING | MO_INT | MO_SIZE | MO_CORE | MO_IMAGE, 1 },
-	{ "map", mem_map, 0, 1 },
+	{ "map", mem_map, MO_CORE | MO_IMAGE, 1 },
 	{ "sym", mem_sym, MO_CORE | MO_IMAGE, 1 },
 };
 

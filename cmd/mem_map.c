@@ -11,6 +11,7 @@
 
 #include "../common/num.h"
 #include "../common/text.h"
+#include "../elf/core.h"
 #include "../elf/elf.h"
 #include "../hv/hv.h"
 #include "../libpart/image.h"
@@ -204,10 +205,15 @@ static void map_json(struct mem_ctx *x, const struct layout *l)
 {
 	const struct elf_image *img = mem_image(x);
 
+	/* A core: the partition's name and state as the core recorded them. */
 	fputs("{\"name\": ", stdout);
-	json_string(stdout, x->name);
+	json_string(stdout, x->cf && x->cf->have_lpar ? x->cf->lpar.name : x->name);
 	fputs(", \"state\": ", stdout);
-	json_string(stdout, x->st.state);
+	json_string(stdout, x->cf && x->cf->have_lpar ? x->cf->lpar.state : x->st.state);
+	if (x->cf) {
+		fputs(", \"core\": ", stdout);
+		json_string(stdout, x->core);
+	}
 	printf(", \"mem\": %llu, \"image\": ", (unsigned long long)part_mem_size(x->m));
 	json_string(stdout, part_image_shown(x->img));
 	if (img)

@@ -676,6 +676,20 @@ rc_same_frames() {
 		memhex=$(lpar mem --core "$f" read "$rsp" 8 --format x1 | cut -d' ' -f2- | tr -d ' ')
 		[ "$gdbhex" = "$memhex" ] || fail "gdb's x: $gdbhex; lpar mem: $memhex"
 	fi
+	# The layout, as lpar mem map showed it live, in text and JSON.
+	run lpar mem rc map
+	assert_success
+	live=$output
+	run lpar mem --core "$f" map
+	assert_success
+	assert_equal "$output" "$live"
+	run lpar -j mem rc map
+	assert_success
+	live=$output
+	run lpar -j mem --core "$f" map
+	assert_success
+	assert_equal "$(jq -c 'del(.core)' <<<"$output")" "$(jq -c . <<<"$live")"
+	assert_equal "$(jq -r .core <<<"$output")" "$f"
 	# A page the core lacks, as lpar mem says for one not mapped.
 	run lpar mem --core "$f" read 0 16
 	assert_failure 1
