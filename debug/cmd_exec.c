@@ -541,7 +541,8 @@ static int read8(void *ctx, uint64_t addr, uint64_t *out)
 }
 
 /* "#1  0x000000000010008f in main () at f.c:22" */
-static void frame_desc(struct dbg_session *s, int level, uint64_t pc)
+/* Describes frame level at pc; 1 if it is main's (gdb's backtrace stops there). */
+static int frame_desc(struct dbg_session *s, int level, uint64_t pc)
 {
 	const struct elf_sym *sym;
 	char file[512], name[256];
@@ -560,6 +561,7 @@ static void frame_desc(struct dbg_session *s, int level, uint64_t pc)
 	if (s->lines && dbg_line_at(s->lines, level ? pc - 1 : pc, 0, file, sizeof(file), &line) == 0)
 		fprintf(s->out, " at %s:%d", file, line);
 	fputc('\n', s->out);
+	return sym && sym->name && !strcmp(sym->name, "main");
 }
 
 int dbg_cmd_backtrace(struct dbg_session *s, const char *args, struct lerr *err)
@@ -579,9 +581,10 @@ int dbg_cmd_backtrace(struct dbg_session *s, const char *args, struct lerr *err)
 	if ((e = dbg_session_need(s, err)) || (e = dbg_regs_get(s->t, &r, err)))
 		return e;
 	f = (struct dbg_frame){ r.rip, r.rsp, r.rbp };
+	/* As gdb's "backtrace past-main off": main's callers are libc's start-up. */
 	for (int level = 0; level < limit; level++) {
-		frame_desc(s, level, f.pc);
-		if (dbg_unwind_step(s->unwind, &f, level == 0, read8, s, &caller))
+		if (frame_desc(s, level, f.pc) ||
+		    dbg_unwind_step(s->unwind, &f, level == 0, read8, s, &caller))
 			break;
 		f = caller;
 	}

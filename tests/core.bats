@@ -630,6 +630,9 @@ rc_same_frames() {
 		[ -n "$(rc_frames "$theirs")" ] || fail "$mode: gdb shows no frames: $output"
 		rc_same_frames "$(rc_frames "$ours")" "$(rc_frames "$theirs")" ||
 			fail "$mode: frames differ; ours: $(rc_frames "$ours"); gdb's: $(rc_frames "$theirs")"
+		# As gdb's, it ends at main: libc's start-up is not shown.
+		[ "$mode" = stack ] || [ "$(printf '%s\n' "$ours" | grep -E '^#[0-9]+ ' | tail -1 | sed -E 's/.* in ([a-z_]+) .*/\1/')" = main ] ||
+			fail "$mode: the backtrace does not end at main: $ours"
 		# The crash site has a file and a line.
 		rc_frames "$ours" | head -1 | grep -qE ' [^ ]+\.[ch]:[0-9]+$' ||
 			fail "$mode: frame 0 has no file and line: $ours"
