@@ -845,6 +845,43 @@ EOF
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
 }
 
+@test "a config file that is a FIFO or a directory is refused at once, as a usage error" {
+	mkfifo fifo.cfg
+	mkdir dir.cfg
+	for cmd in create "run -d" run; do
+		# The timeout only keeps a hang (the defect) from stopping the suite.
+		run --separate-stderr timeout "$(slow 20)" lpar $cmd -f fifo.cfg "$EX/hello.elf"
+		assert_failure 2
+		assert_output ""
+		assert_stderr "lpar: cannot read config 'fifo.cfg': it is a FIFO, not a regular file"
+		run --separate-stderr lpar $cmd -f dir.cfg "$EX/hello.elf"
+		assert_failure 2
+		assert_output ""
+		assert_stderr "lpar: cannot read config 'dir.cfg': it is a directory, not a regular file"
+	done
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
+}
+
+@test "a config file's keys reach the terminal escaped, and a NUL byte is named" {
+	printf 'name = x\n\033]0;owned\007colour = \033[2J\n' >esc.cfg
+	run --separate-stderr lpar create -f esc.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: esc.cfg:2: unknown key '\x1b]0;owned\x07colour' (name, mem, image, args, chan, env, share, workdir, core, accel)"
+	printf 'name = x\nname = y\n' >twice.cfg
+	run --separate-stderr lpar create -f twice.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: twice.cfg:2: 'name' given twice"
+	printf 'name = x\nmem\000 = 16M\n' >nul.cfg
+	run --separate-stderr lpar create -f nul.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: nul.cfg:2: a NUL byte at column 4 (a config file is text)"
+	head -c 9000 /dev/zero | tr '\0' a >long.cfg
+	run --separate-stderr lpar create -f long.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: long.cfg:1: line too long (at most 8191 bytes)"
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
+}
+
 # ---- a batch from a shell loop -------------------------------------------------
 
 @test "a batch of 10: started in a loop, listed as JSON, waited for, removed" {

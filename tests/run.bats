@@ -735,7 +735,26 @@ stop_cat_with() {
 
 @test "bad input: a directory" {
 	mkdir dir
-	bad_image "lpar: cannot load 'dir': not a regular file" dir
+	bad_image "lpar: cannot load 'dir': it is a directory, not a regular file" dir
+}
+
+@test "bad input: a FIFO is refused at once, not opened and waited on" {
+	mkfifo fifo.elf
+	snapshot
+	# The timeout only keeps a hang (the defect) from stopping the suite.
+	run --separate-stderr timeout "$(slow 20)" lpar run fifo.elf
+	assert_failure 125
+	assert_output ""
+	assert_stderr "lpar: cannot load 'fifo.elf': it is a FIFO, not a regular file"
+	assert_nothing_left
+	run --separate-stderr timeout "$(slow 20)" lpar run -d fifo.elf
+	assert_failure 125
+	assert_stderr "lpar: cannot load 'fifo.elf': it is a FIFO, not a regular file"
+	assert_nothing_left
+}
+
+@test "bad input: a device is refused as not a regular file" {
+	bad_image "lpar: cannot load '/dev/null': it is a character device, not a regular file" /dev/null
 }
 
 @test "bad input: a text file" {
