@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/text.h"
 #include "../p9/client.h"
 #include "conn.h"
 #include "part.h"
@@ -100,8 +101,12 @@ static int locate(const char *name, char *dir, size_t len, enum part_liveness *l
 {
 	int r;
 
-	if (!part_name_valid(name))
-		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
+	if (!part_name_valid(name)) {
+		char clean[256];
+
+		return lerr_set(err, EINVAL, "invalid partition name '%s'",
+				text_sanitize(clean, sizeof(clean), name, strlen(name)));
+	}
 	r = part_dir(name, dir, len, err);
 	if (r)
 		return r;

@@ -882,6 +882,15 @@ EOF
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
 }
 
+@test "a partition name with control characters is shown escaped by every command that takes one" {
+	for cmd in status start pause resume stop kill wait rm console; do
+		run --separate-stderr lpar $cmd $'a\e]0;owned\ab'
+		assert_failure
+		assert_stderr --partial "invalid partition name 'a\x1b]0;owned\x07b'"
+		[[ $stderr != *$'\e'* && $stderr != *$'\a'* ]] || fail "lpar $cmd: raw control bytes in: $stderr"
+	done
+}
+
 # ---- a batch from a shell loop -------------------------------------------------
 
 @test "a batch of 10: started in a loop, listed as JSON, waited for, removed" {

@@ -423,6 +423,14 @@ name_error() {
 	name_error $'a\x1bb' 'a\x1bb'
 }
 
+@test "an unknown option, a memory size or a long channel with control characters is shown escaped" {
+	usage_error "unknown option '--x\x1b]0;owned\x07'" $'--x\e]0;owned\a' "$EX/hello.elf"
+	usage_error "invalid memory size '1\x1b[2J': expected a number with an optional K, M, G or T suffix" \
+		--mem $'1\e[2J' "$EX/hello.elf"
+	usage_error "channel '\x1b[2J$(printf 'a%.0s' {1..36})...' is too long" \
+		--chan $'\e[2J'"$(printf 'a%.0s' {1..200})" "$EX/hello.elf"
+}
+
 # ---- other options ---------------------------------------------------------
 
 @test "--mem given twice is a usage error" {
