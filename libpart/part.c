@@ -420,7 +420,8 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n) /* names is NULL for an empty directory, which qsort may not take */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = fn(arg, names[i]);
