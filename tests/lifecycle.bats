@@ -22,6 +22,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	end_bg
 	if [ -n "$TMUX_SOCK" ]; then
 		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
@@ -77,8 +79,9 @@ need_python() {
 # A run directory outside bats' private temporary directory, which the
 # tests acting as user nobody can open a way to; teardown removes it.
 shared_rundir() {
-	SHARED_DIR=$(mktemp -d /tmp/lpar-lifecycle.XXXXXX)
+	SHARED_DIR=$(mktemp -d /tmp/lpar-lifecycle.XXXXXX) || fail "mktemp failed"
 	export LPAR_RUNDIR=$SHARED_DIR/rundir
+	TEST_RUNDIR=$LPAR_RUNDIR
 }
 
 as_nobody() {
