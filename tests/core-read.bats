@@ -9,6 +9,8 @@
 
 load test_helper/common
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	DG=$GUESTS/debuggee.elf
 	[ -f "$DG" ] || fail "$DG is missing: build it with 'make $DG' (make check does)"
@@ -329,4 +331,13 @@ frames() {
 	run lpar attach --core "$CORE" </dev/null
 	assert_success
 	refute_line --partial 'system call'
+}
+
+@test "attach --core: a command from -ex or -x reaches the terminal escaped in its error" {
+	local script=$BATS_TEST_TMPDIR/evil.gdb
+	printf '\033]0;owned\007bt\n' >"$script"
+	run --separate-stderr lpar attach --core "$CORE" "$DG" -batch -ex $'\e[2Jfoo' -x "$script"
+	assert_failure 1
+	assert_equal "$stderr" "Undefined command: \"\\x1b[2Jfoo\".  Try \"help\".
+Undefined command: \"\\x1b]0;owned\\x07bt\".  Try \"help\"."
 }
