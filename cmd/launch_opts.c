@@ -25,9 +25,11 @@ enum { SEEN_MEM = 1, SEEN_NAME = 2, SEEN_CFG = 4, SEEN_RM = 8, SEEN_DETACH = 16,
 static int parse_mem(const struct cmd *self, const char *s, uint64_t *out)
 {
 	int r = num_parse_size(s, out);
+	char clean[256];
 
 	if (r)
-		return lpar_usage_error(self, "invalid memory size '%s': %s", s,
+		return lpar_usage_error(self, "invalid memory size '%s': %s",
+					text_sanitize(clean, sizeof(clean), s, strlen(s)),
 					r == -ERANGE ? "too large" :
 					"expected a number with an optional K, M, G or T suffix");
 	return 0;
@@ -84,7 +86,8 @@ static int add_chan(const struct cmd *self, struct launch_opts *o, const char *v
 	if (i == PART_CHANS_MAX)
 		return lpar_usage_error(self, "too many channels (at most %d)", PART_CHANS_MAX);
 	if (strlen(v) >= PART_CHAN_SPEC_MAX)
-		return lpar_usage_error(self, "channel '%.40s...' is too long", v);
+		return lpar_usage_error(self, "channel '%s...' is too long",
+					text_sanitize(clean, sizeof(clean), v, 40));
 	strcpy(o->chanbuf[i], v);
 	ring = strchr(o->chanbuf[i], ':');
 	if (ring)

@@ -93,9 +93,11 @@ static void core_image(struct mem_ctx *x)
 		return;
 	}
 	if (part_image_open(path, &x->img, &x->img_err)) {
-		char msg[sizeof(x->img_err.msg)];
+		char msg[sizeof(x->img_err.msg)], clean[1024];
 
 		x->img = NULL;
+		/* A path the core names is the core's text, not the user's. */
+		path = text_sanitize(clean, sizeof(clean), path, strlen(path));
 		snprintf(msg, sizeof(msg), "%s", x->img_err.msg);
 		if (x->image)
 			lerr_set(&x->img_err, x->img_err.code, "'%s': %s", path, msg);

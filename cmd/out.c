@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/text.h"
 #include "cmd.h"
 #include "json.h"
 #include "../common/text.h"
@@ -11,9 +12,11 @@ struct lpar_opts lpar_opts;
 
 static void verror(const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char raw[1024], msg[4096];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Whatever a message quotes, no control byte reaches the terminal. */
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	text_sanitize_msg(msg, sizeof(msg), raw);
 	if (lpar_opts.json) {
 		fputs("{\"error\": ", stdout);
 		json_string(stdout, msg);

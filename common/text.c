@@ -1,9 +1,11 @@
 /* Sanitising untrusted text for terminals. */
 #include <stdio.h>
+#include <string.h>
 
 #include "text.h"
 
-char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
+/* text_sanitize's escapes; a backslash is doubled unless keep_bs. */
+static char *escape(char *dst, size_t dstlen, const char *src, size_t srclen, int keep_bs)
 {
 	size_t o = 0;
 
@@ -14,7 +16,7 @@ char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 		char esc[5];
 		size_t n;
 
-		if (c == '\\')
+		if (c == '\\' && !keep_bs)
 			n = (size_t)snprintf(esc, sizeof(esc), "\\\\");
 		else if (c >= 0x20 && c < 0x7f)
 			n = (size_t)snprintf(esc, sizeof(esc), "%c", c);
@@ -27,6 +29,16 @@ char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	return escape(dst, dstlen, src, srclen, 0);
+}
+
+char *text_sanitize_msg(char *dst, size_t dstlen, const char *src)
+{
+	return escape(dst, dstlen, src, strlen(src), 1);
 }
 
 char *text_pct_escape(char *dst, size_t dstlen, const char *src)

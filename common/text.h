@@ -10,6 +10,14 @@
  * becomes \\.  dst is always NUL-terminated; output is cut to fit.
  */
 char *text_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
+/*
+ * The same for a whole message whose quoted parts went through
+ * text_sanitize, as the last step before it is printed: a backslash stays
+ * as it is (it may start an escape made earlier), anything else that is
+ * not printable ASCII becomes \xHH, so nothing a caller forgot to
+ * sanitise reaches a terminal raw.
+ */
+char *text_sanitize_msg(char *dst, size_t dstlen, const char *src);
 
 /*
  * One word of a status line from any bytes: space, '%', control and

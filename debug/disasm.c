@@ -95,10 +95,11 @@ static void operands(const char *in, enum dbg_flavor f, char *out, size_t len)
 			}
 		}
 		if (f == DBG_INTEL && !strncmp(p, "ptr ", 4) && (p == in || p[-1] == ' ')) {
-			/* "qword ptr" -> "QWORD PTR" */
-			for (size_t k = n; k > 0 && out[k - 1] != ' ' && out[k - 1] != ','; k--)
-				;
-			for (size_t k = n - 1; k > 0 && out[k - 1] != ','; k--)
+			/*
+			 * "qword ptr" -> "QWORD PTR"; xsave's operand is a bare
+			 * "ptr [rax]", with nothing before it (n is 0).
+			 */
+			for (size_t k = n; k > 0 && out[k - 1] != ','; k--)
 				out[k - 1] = (char)toupper((unsigned char)out[k - 1]);
 			n += (size_t)snprintf(out + n, len - n, "PTR ");
 			p += 3;

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../common/infile.h"
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "lines.h"
@@ -148,13 +150,18 @@ int dbg_line_addr(struct dbg_lines *l, const char *file, int line, uint64_t *add
 
 static int read_line(const char *path, int line, char *out, size_t len)
 {
-	FILE *f = fopen(path, "r");
+	/* A name from the image's debug information: a regular file only, never a FIFO. */
+	int fd = infile_open(path, NULL);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	char *buf = NULL;
 	size_t cap = 0;
 	int no = 0, e = -ENOENT;
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return -ENOENT;
+	}
 	while (getline(&buf, &cap, f) > 0)
 		if (++no == line) {
 			buf[strcspn(buf, "\n")] = '\0';

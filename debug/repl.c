@@ -14,6 +14,8 @@
 #include <readline/readline.h>
 
 #include "../common/err.h"
+#include "../common/infile.h"
+#include "../common/text.h"
 #include "../elf/elf.h"
 #include "console.h"
 #include "repl.h"
@@ -55,10 +57,18 @@ int dbg_script_run(struct dbg_session *s, const char *path)
 	char *line = NULL;
 	size_t cap = 0;
 	int status = 0;
-	FILE *f = fopen(path, "r");
+	struct lerr err = { 0 };
+	char clean[512];
+	int fd = infile_open(path, &err);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 
 	if (!f) {
-		fprintf(stderr, "%s: %s.\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			lerr_set(&err, ENOMEM, "%s", strerror(ENOMEM));
+		}
+		fprintf(stderr, "%s: %s.\n", text_sanitize(clean, sizeof(clean), path, strlen(path)),
+			err.msg);
 		return -1;
 	}
 	while (!s->quit && getline(&line, &cap, f) > 0) {
@@ -67,6 +77,11 @@ int dbg_script_run(struct dbg_session *s, const char *path)
 			status = -1;
 			break;
 		}
+	}
+	if (!status && ferror(f)) {
+		fprintf(stderr, "%s: %s.\n", text_sanitize(clean, sizeof(clean), path, strlen(path)),
+			strerror(errno));
+		status = -1;
 	}
 	free(line);
 	fclose(f);

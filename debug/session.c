@@ -208,6 +208,23 @@ void dbg_session_frame_line(struct dbg_session *s, uint64_t pc)
 	fprintf(s->out, "0x%016" PRIx64 " in %s ()\n", pc, dbg_symname(sym, name, sizeof(name)));
 }
 
+/*
+ * Prints an error on stderr, a line at a time: what it quotes (a command
+ * from a script, a name from the image) reaches the terminal sanitised.
+ */
+static void report(const char *msg)
+{
+	char line[1024], clean[4096];
+
+	do {
+		size_t n = strcspn(msg, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, msg);
+		fprintf(stderr, "%s\n", text_sanitize_msg(clean, sizeof(clean), line));
+		msg += n;
+	} while (*msg++);
+}
+
 void dbg_session_pc_line(struct dbg_session *s)
 {
 	struct dbg_fmt_env env;
@@ -216,7 +233,7 @@ void dbg_session_pc_line(struct dbg_session *s)
 
 	dbg_session_fmt_env(s, &env);
 	if (env.have_pc && dbg_examine(s->out, &env, &xs, env.pc, 1, 'i', 0, &err))
-		fprintf(stderr, "%s\n", err.msg);
+		report(err.msg);
 }
 
 int dbg_session_display_one(struct dbg_session *s, const struct dbg_display *d,
@@ -263,7 +280,7 @@ void dbg_session_displays(struct dbg_session *s)
 		struct lerr err = { 0 };
 
 		if (dbg_session_display_one(s, &s->disp[i], &err))
-			fprintf(stderr, "%s\n", err.msg);
+			report(err.msg);
 	}
 }
 
@@ -490,7 +507,7 @@ static int wait_stop(struct dbg_session *s, struct dbg_event *ev, struct lerr *e
 
 			drain(s->sigint_fd);
 			if (dbg_stop(s->t, &e2))
-				fprintf(stderr, "%s\n", e2.msg);
+				report(e2.msg);
 		}
 		if (fds[2].revents)
 			dbg_console_drain(s->cons, s->out);
@@ -563,7 +580,7 @@ int dbg_session_exec(struct dbg_session *s, const char *line)
 	args = p + n;
 	c = dbg_cmd_find(word, &err);
 	if (!c) {
-		fprintf(stderr, "%s\n", err.msg);
+		report(err.msg);
 		return -1;
 	}
 	while (isspace((unsigned char)*args))
@@ -585,7 +602,7 @@ int dbg_session_exec(struct dbg_session *s, const char *line)
 	}
 	fflush(s->out);
 	if (e) {
-		fprintf(stderr, "%s\n", err.msg[0] ? err.msg : strerror(-e));
+		report(err.msg[0] ? err.msg : strerror(-e));
 		return -1;
 	}
 	return 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/err.h"
+#include "../common/text.h"
 #include "../elf/core.h"
 #include "../elf/elf.h"
 #include "../libpart/image.h"
@@ -512,6 +513,7 @@ static int core_image(struct dbg_target *t, const char *image, struct lerr *err)
 {
 	struct lerr why = { 0 };
 	const char *path = image ? image : t->core->image;
+	char clean[1024];
 
 	if (!*path)
 		return lerr_set(err, ENOENT,
@@ -519,6 +521,9 @@ static int core_image(struct dbg_target *t, const char *image, struct lerr *err)
 				t->core->path);
 	if (part_image_open(path, &t->img, &why) == 0)
 		return 0;
+	/* A path the core names is the core's text, not the user's. */
+	text_sanitize(clean, sizeof(clean), path, strlen(path));
+	path = clean;
 	if (image)
 		return lerr_set(err, why.code, "cannot read image '%s': %s", path, why.msg);
 	return lerr_set(err, why.code,

@@ -12,6 +12,7 @@
 
 #include "../common/corefile.h"
 #include "../common/err.h"
+#include "../common/infile.h"
 #include "core.h"
 
 /*
@@ -298,9 +299,9 @@ int elf_core_open(const char *path, struct elf_core **out, struct lerr *err)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return lerr_set(err, ENOMEM, "out of memory");
-	c->fd = open(path, O_RDONLY | O_CLOEXEC);
+	c->fd = infile_open(path, err);
 	if (c->fd < 0) {
-		r = lerr_set(err, errno, "%s", strerror(errno));
+		r = c->fd;
 		free(c);
 		return r;
 	}
@@ -309,10 +310,6 @@ int elf_core_open(const char *path, struct elf_core **out, struct lerr *err)
 		r = lerr_set(err, c->path ? errno : ENOMEM, "%s", strerror(c->path ? errno : ENOMEM));
 		elf_core_close(c);
 		return r;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		elf_core_close(c);
-		return lerr_set(err, EINVAL, "not a regular file");
 	}
 	c->file_size = (uint64_t)sb.st_size;
 	/* libelf takes a cut-short header for no ELF at all: tell them apart first. */

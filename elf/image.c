@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/infile.h"
 #include "../common/num.h"
 #include "elf.h"
 #include "sym.h"
@@ -214,7 +215,9 @@ static int check_segments(struct elf_image *img, struct lerr *err)
 
 int elf_open(const char *path, struct elf_image **out, struct lerr *err)
 {
-	return elf_open_fd(open(path, O_RDONLY | O_CLOEXEC), path, out, err);
+	int fd = infile_open(path, err);
+
+	return fd < 0 ? fd : elf_open_fd(fd, path, out, err);
 }
 
 int elf_open_fd(int fd, const char *path, struct elf_image **out, struct lerr *err)

@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/infile.h"
 #include "../common/text.h"
 #include "part.h"
 
@@ -136,23 +138,60 @@ static int split_args(struct part_config *cfg, const char *v)
 	return 0;
 }
 
+/*
+ * Reads one line of f into line (len bytes, the newline dropped): its
+ * length, -1 at the end of the file, -2 if it does not fit.  A NUL byte
+ * is kept, for the caller to find by the length.
+ */
+static long read_line(FILE *f, char *line, size_t len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n + 1 >= len)
+			return -2;
+		line[n++] = (char)c;
+	}
+	if (c == EOF && !n)
+		return -1;
+	line[n] = '\0';
+	return (long)n;
+}
+
 int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		     struct part_config *cfg, struct lerr *err)
 {
-	FILE *f = fopen(path, "re");
-	char line[8192];
+	struct lerr why = { 0 };
+	char line[8192], clean[256];
 	unsigned seen = 0, bit;
-	int lineno = 0, r = 0;
+	int lineno = 0, r = 0, fd;
+	FILE *f;
+	long n;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (!f)
-		return lerr_set(err, errno, "cannot read config '%s': %s", path, strerror(errno));
-	while (!r && fgets(line, sizeof(line), f)) {
-		char *eq, *k, *v;
+	/* Not a FIFO (it would block) nor a directory (it would read as empty). */
+	fd = infile_open(path, &why);
+	if (fd < 0)
+		return lerr_set(err, why.code, "cannot read config '%s': %s", path, why.msg);
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return lerr_set(err, ENOMEM, "out of memory");
+	}
+	while (!r && (n = read_line(f, line, sizeof(line))) != -1) {
+		char *eq, *k, *v, *nul;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			r = lerr_set(err, EINVAL, "%s:%d: line too long", path, lineno);
+		if (n == -2) {
+			r = lerr_set(err, EINVAL, "%s:%d: line too long (at most %zu bytes)", path,
+				     lineno, sizeof(line) - 1);
+			break;
+		}
+		nul = memchr(line, '\0', (size_t)n);
+		if (nul) {
+			r = lerr_set(err, EINVAL, "%s:%d: a NUL byte at column %ld (a config file is text)",
+				     path, lineno, (long)(nul - line) + 1);
 			break;
 		}
 		k = trim(line);
@@ -175,7 +214,8 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		      !strcmp(k, "accel") ? 16 : !strcmp(k, "workdir") ? 32 :
 		      !strcmp(k, "core") ? 64 : 0;
 		if (bit & seen) {
-			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno, k);
+			r = lerr_set(err, EINVAL, "%s:%d: '%s' given twice", path, lineno,
+				     text_sanitize(clean, sizeof(clean), k, strlen(k)));
 			break;
 		}
 		seen |= bit;
@@ -186,8 +226,6 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		else if (!strcmp(k, "image") && strlen(v) < sizeof(cfg->image))
 			strcpy(cfg->image, v);
 		else if (!strcmp(k, "accel")) {
-			char clean[64];
-
 			if (strlen(v) < sizeof(cfg->accel) && accel_valid(v))
 				strcpy(cfg->accel, v);
 			else
@@ -208,9 +246,6 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 		} else if (!strcmp(k, "share")) {
 			r = add_share(cfg, v, path, lineno, err);
 		} else if (!strcmp(k, "workdir")) {
-			struct lerr why = { 0 };
-			char clean[256];
-
 			r = part_workdir_parse(v, cfg->workdir, sizeof(cfg->workdir), &why);
 			if (r)
 				r = lerr_set(err, why.code, "%s:%d: invalid workdir '%s': %s", path,
@@ -229,8 +264,10 @@ int part_config_read(const char *path, int (*accel_valid)(const char *name),
 			r = lerr_set(err, EINVAL, "%s:%d: value of '%s' is too long", path, lineno, k);
 		else
 			r = lerr_set(err, EINVAL, "%s:%d: unknown key '%s' (name, mem, image, args, chan, env, share, workdir, core, accel)",
-				     path, lineno, k);
+				     path, lineno, text_sanitize(clean, sizeof(clean), k, strlen(k)));
 	}
+	if (!r && ferror(f))
+		r = lerr_set(err, EIO, "cannot read config '%s': %s", path, strerror(EIO));
 	fclose(f);
 	return r;
 }

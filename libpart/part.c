@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/text.h"
 #include "../p9/client.h"
 #include "conn.h"
 #include "part.h"
@@ -100,8 +101,12 @@ static int locate(const char *name, char *dir, size_t len, enum part_liveness *l
 {
 	int r;
 
-	if (!part_name_valid(name))
-		return lerr_set(err, EINVAL, "invalid partition name '%s'", name);
+	if (!part_name_valid(name)) {
+		char clean[256];
+
+		return lerr_set(err, EINVAL, "invalid partition name '%s'",
+				text_sanitize(clean, sizeof(clean), name, strlen(name)));
+	}
 	r = part_dir(name, dir, len, err);
 	if (r)
 		return r;
@@ -415,7 +420,8 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n) /* names is NULL for an empty directory, which qsort may not take */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = fn(arg, names[i]);

@@ -131,6 +131,8 @@ static void flush_msgs(struct p9_conn *c)
 		}
 		done += n;
 	}
+	if (!done) /* and before the first reply c->out is NULL */
+		return;
 	memmove(c->out, c->out + done, c->outlen - done);
 	c->outlen -= done;
 }
@@ -156,6 +158,9 @@ static void flush_conn(struct p9_conn *c)
 		}
 		done += (size_t)w;
 	}
+	/* Nothing sent, nothing to move (and before the first reply c->out is NULL). */
+	if (!done)
+		return;
 	memmove(c->out, c->out + done, c->outlen - done);
 	c->outlen -= done;
 }

@@ -19,7 +19,6 @@ setup() {
 }
 
 teardown() {
-	[ -n "${LPAR_RUNDIR:-}" ] || return 0
 	remove_partitions_and_check
 }
 

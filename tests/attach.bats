@@ -18,7 +18,9 @@ setup() {
 }
 
 teardown() {
-	tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1 || true
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
+	[ -z "${TMUX_SOCK:-}" ] || tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1 || true
 	[ -n "${HOLDER:-}" ] && kill "$HOLDER" >/dev/null 2>&1
 	kill_partitions
 }

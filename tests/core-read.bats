@@ -9,6 +9,8 @@
 
 load test_helper/common
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	DG=$GUESTS/debuggee.elf
 	[ -f "$DG" ] || fail "$DG is missing: build it with 'make $DG' (make check does)"
@@ -167,6 +169,38 @@ frames() {
 	run lpar mem --core "$BATS_TEST_TMPDIR/none" read 0
 	assert_failure 1
 	assert_output "lpar: cannot read core '$BATS_TEST_TMPDIR/none': No such file or directory"
+	run lpar attach --core "$CORE" "$DG" -batch -x "$BATS_TEST_TMPDIR/none"
+	assert_failure 1
+	assert_output --partial "$BATS_TEST_TMPDIR/none: No such file or directory."
+}
+
+@test "attach --core and mem --core refuse a FIFO or a directory at once, as core, image or script" {
+	local fifo=$BATS_TEST_TMPDIR/fifo dir=$BATS_TEST_TMPDIR/dir
+	mkfifo "$fifo"
+	mkdir "$dir"
+	# Each timeout only keeps a hang (the defect) from stopping the suite.
+	run timeout "$(slow 20)" lpar attach --core "$fifo" "$DG" -batch -ex bt
+	assert_failure 1
+	assert_output "lpar: cannot read core '$fifo': it is a FIFO, not a regular file"
+	run timeout "$(slow 20)" lpar mem --core "$fifo" read 0x3ffe000 4
+	assert_failure 1
+	assert_output "lpar: cannot read core '$fifo': it is a FIFO, not a regular file"
+	run lpar mem --core "$dir" read 0x3ffe000 4
+	assert_failure 1
+	assert_output "lpar: cannot read core '$dir': it is a directory, not a regular file"
+	run timeout "$(slow 20)" lpar attach --core "$CORE" "$fifo" -batch -ex bt
+	assert_failure 1
+	assert_output --partial "cannot read image '$fifo': it is a FIFO, not a regular file"
+	run timeout "$(slow 20)" lpar mem --core "$CORE" --image "$fifo" sym bump
+	assert_failure 1
+	assert_output --partial "'$fifo': it is a FIFO, not a regular file"
+	# A script of debugger commands: a directory used to read as empty.
+	run timeout "$(slow 20)" lpar attach --core "$CORE" "$DG" -batch -x "$fifo"
+	assert_failure 1
+	assert_output --partial "$fifo: it is a FIFO, not a regular file."
+	run lpar attach --core "$CORE" "$DG" -batch -x "$dir"
+	assert_failure 1
+	assert_output --partial "$dir: it is a directory, not a regular file."
 }
 
 @test "mem --core: read, dump, find and sym as on a live partition" {
@@ -294,4 +328,13 @@ frames() {
 	run lpar attach --core "$CORE" </dev/null
 	assert_success
 	refute_line --partial 'system call'
+}
+
+@test "attach --core: a command from -ex or -x reaches the terminal escaped in its error" {
+	local script=$BATS_TEST_TMPDIR/evil.gdb
+	printf '\033]0;owned\007bt\n' >"$script"
+	run --separate-stderr lpar attach --core "$CORE" "$DG" -batch -ex $'\e[2Jfoo' -x "$script"
+	assert_failure 1
+	assert_equal "$stderr" "Undefined command: \"\\x1b[2Jfoo\".  Try \"help\".
+Undefined command: \"\\x1b]0;owned\\x07bt\".  Try \"help\"."
 }

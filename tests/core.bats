@@ -21,6 +21,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	end_bg
 	# A directory made immutable to be unwritable, even by root.
 	if [ -n "$IMMUTABLE" ] && [ -d "$IMMUTABLE" ]; then

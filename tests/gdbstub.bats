@@ -21,6 +21,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	if [ -n "$STUB_PID" ]; then
 		kill "$STUB_PID" 2>/dev/null || true
 		wait "$STUB_PID" 2>/dev/null || true

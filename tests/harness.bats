@@ -161,3 +161,67 @@ fresh_bats() {
 	assert_line --regexp '^ok 1 \[here/(kvm|tcg)\] '
 	assert_line --regexp '^here: [1-9][0-9]* passed, 0 failed, 0 skipped$'
 }
+
+# A tree whose suites' set-up fails before test_env_setup (as a missing
+# tool fails it), one with test_helper/partitions's teardown and one with
+# the helpers the other suites' teardowns call.
+failed_setup_suites() {
+	mkdir -p tree/tests
+	ln -s "$ROOT/lpar" tree/lpar
+	ln -s "$ROOT/tests/test_helper" tree/tests/test_helper
+	sed 's/^TEST /@test /' >tree/tests/partitions.bats <<'EOF'
+load test_helper/common
+load test_helper/partitions
+setup() {
+	return 1
+}
+TEST "set-up fails" {
+	:
+}
+EOF
+	sed 's/^TEST /@test /' >tree/tests/helpers.bats <<'EOF'
+load test_helper/common
+setup() {
+	return 1
+}
+teardown() {
+	kill_partitions
+	remove_partitions_and_check
+}
+TEST "set-up fails" {
+	:
+}
+EOF
+}
+
+# bats_as_caller RUNDIR FILE: fresh_bats FILE with this test's own HOME and
+# XDG_RUNTIME_DIR (where lpar makes its run directory by default), and
+# LPAR_RUNDIR=RUNDIR ("": none), as a caller of tests/run may have it.
+bats_as_caller() {
+	(
+		unset LPAR_RUNDIR
+		[ -z "$1" ] || export LPAR_RUNDIR=$1
+		export HOME=$BATS_TEST_TMPDIR/home XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg
+		fresh_bats "$2"
+	)
+}
+
+@test "a teardown after a failed set-up touches nothing: neither lpar's default run directory nor the caller's" {
+	local suite
+	failed_setup_suites
+	mkdir home xdg
+	# The caller's own run directory, with an ended partition of theirs.
+	mkdir -m 700 theirs theirs/keep
+	printf 'name keep\nstate exited\nexit 0\n' >theirs/keep/status
+	for suite in partitions helpers; do
+		run bats_as_caller "" "tree/tests/$suite.bats"
+		assert_failure
+		assert_line "not ok 1 set-up fails"
+		assert_equal "$(find home xdg -mindepth 1)" ""
+		run bats_as_caller "$BATS_TEST_TMPDIR/theirs" "tree/tests/$suite.bats"
+		assert_failure
+		assert_line "not ok 1 set-up fails"
+		assert_equal "$(find theirs -mindepth 1)" "$(printf 'theirs/keep\ntheirs/keep/status')"
+		assert_equal "$(find home xdg -mindepth 1)" ""
+	done
+}

@@ -22,6 +22,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	end_bg
 	if [ -n "$TMUX_SOCK" ]; then
 		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
@@ -77,8 +79,9 @@ need_python() {
 # A run directory outside bats' private temporary directory, which the
 # tests acting as user nobody can open a way to; teardown removes it.
 shared_rundir() {
-	SHARED_DIR=$(mktemp -d /tmp/lpar-lifecycle.XXXXXX)
+	SHARED_DIR=$(mktemp -d /tmp/lpar-lifecycle.XXXXXX) || fail "mktemp failed"
 	export LPAR_RUNDIR=$SHARED_DIR/rundir
+	TEST_RUNDIR=$LPAR_RUNDIR
 }
 
 as_nobody() {
@@ -843,6 +846,52 @@ EOF
 		assert_stderr "lpar: cannot read config 'missing.cfg': No such file or directory"
 	done
 	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
+}
+
+@test "a config file that is a FIFO or a directory is refused at once, as a usage error" {
+	mkfifo fifo.cfg
+	mkdir dir.cfg
+	for cmd in create "run -d" run; do
+		# The timeout only keeps a hang (the defect) from stopping the suite.
+		run --separate-stderr timeout "$(slow 20)" lpar $cmd -f fifo.cfg "$EX/hello.elf"
+		assert_failure 2
+		assert_output ""
+		assert_stderr "lpar: cannot read config 'fifo.cfg': it is a FIFO, not a regular file"
+		run --separate-stderr lpar $cmd -f dir.cfg "$EX/hello.elf"
+		assert_failure 2
+		assert_output ""
+		assert_stderr "lpar: cannot read config 'dir.cfg': it is a directory, not a regular file"
+	done
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
+}
+
+@test "a config file's keys reach the terminal escaped, and a NUL byte is named" {
+	printf 'name = x\n\033]0;owned\007colour = \033[2J\n' >esc.cfg
+	run --separate-stderr lpar create -f esc.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: esc.cfg:2: unknown key '\x1b]0;owned\x07colour' (name, mem, image, args, chan, env, share, workdir, core, accel)"
+	printf 'name = x\nname = y\n' >twice.cfg
+	run --separate-stderr lpar create -f twice.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: twice.cfg:2: 'name' given twice"
+	printf 'name = x\nmem\000 = 16M\n' >nul.cfg
+	run --separate-stderr lpar create -f nul.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: nul.cfg:2: a NUL byte at column 4 (a config file is text)"
+	head -c 9000 /dev/zero | tr '\0' a >long.cfg
+	run --separate-stderr lpar create -f long.cfg "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr "lpar: long.cfg:1: line too long (at most 8191 bytes)"
+	[ -z "$(ls "$LPAR_RUNDIR" 2>/dev/null)" ] || fail "something was created: $(ls "$LPAR_RUNDIR")"
+}
+
+@test "a partition name with control characters is shown escaped by every command that takes one" {
+	for cmd in status start pause resume stop kill wait rm console; do
+		run --separate-stderr lpar $cmd $'a\e]0;owned\ab'
+		assert_failure
+		assert_stderr --partial "invalid partition name 'a\x1b]0;owned\x07b'"
+		[[ $stderr != *$'\e'* && $stderr != *$'\a'* ]] || fail "lpar $cmd: raw control bytes in: $stderr"
+	done
 }
 
 # ---- a batch from a shell loop -------------------------------------------------

@@ -20,6 +20,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	if [ -n "$PART" ]; then
 		stop_partition "$PART"
 	fi

@@ -22,6 +22,8 @@ setup() {
 teardown() {
 	local pid
 
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	for pid in "${STOPPED[@]}"; do
 		kill -CONT "$pid" 2>/dev/null || true
 	done

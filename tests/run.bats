@@ -423,6 +423,14 @@ name_error() {
 	name_error $'a\x1bb' 'a\x1bb'
 }
 
+@test "an unknown option, a memory size or a long channel with control characters is shown escaped" {
+	usage_error "unknown option '--x\x1b]0;owned\x07'" $'--x\e]0;owned\a' "$EX/hello.elf"
+	usage_error "invalid memory size '1\x1b[2J': expected a number with an optional K, M, G or T suffix" \
+		--mem $'1\e[2J' "$EX/hello.elf"
+	usage_error "channel '\x1b[2J$(printf 'a%.0s' {1..36})...' is too long" \
+		--chan $'\e[2J'"$(printf 'a%.0s' {1..200})" "$EX/hello.elf"
+}
+
 # ---- other options ---------------------------------------------------------
 
 @test "--mem given twice is a usage error" {
@@ -735,7 +743,26 @@ stop_cat_with() {
 
 @test "bad input: a directory" {
 	mkdir dir
-	bad_image "lpar: cannot load 'dir': not a regular file" dir
+	bad_image "lpar: cannot load 'dir': it is a directory, not a regular file" dir
+}
+
+@test "bad input: a FIFO is refused at once, not opened and waited on" {
+	mkfifo fifo.elf
+	snapshot
+	# The timeout only keeps a hang (the defect) from stopping the suite.
+	run --separate-stderr timeout "$(slow 20)" lpar run fifo.elf
+	assert_failure 125
+	assert_output ""
+	assert_stderr "lpar: cannot load 'fifo.elf': it is a FIFO, not a regular file"
+	assert_nothing_left
+	run --separate-stderr timeout "$(slow 20)" lpar run -d fifo.elf
+	assert_failure 125
+	assert_stderr "lpar: cannot load 'fifo.elf': it is a FIFO, not a regular file"
+	assert_nothing_left
+}
+
+@test "bad input: a device is refused as not a regular file" {
+	bad_image "lpar: cannot load '/dev/null': it is a character device, not a regular file" /dev/null
 }
 
 @test "bad input: a text file" {

@@ -33,6 +33,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	end_bg
 	remove_partitions_and_check
 }
@@ -353,7 +355,7 @@ assert_file() {
 # The host side of the race: box is a directory in the share, then a
 # symlink out of it (absolute, then relative), then the directory again.
 swap_box() {
-	local d=$1
+	local d=${1:?}
 
 	while :; do
 		mv -T "$d/box" "$d/box.real" 2>/dev/null
@@ -415,7 +417,7 @@ swap_box() {
 	[ -c "$d/null" ] && [ -p "$d/fifo" ] && [ -S "$d/sock" ] || fail "a special file changed type"
 
 	# Looking at them works: walk sees their types as natively.
-	rm -rf "$WORK/src"
+	rm -rf "${WORK:?}/src"
 	cp -a "$d" "$WORK/src"
 	same_status 0 walk .
 	run cat native.out

@@ -26,6 +26,8 @@ setup() {
 }
 
 teardown() {
+	# Set-up failed before the test had a run directory of its own: nothing to undo.
+	test_rundir_ours || return 0
 	end_bg
 	[ -z "${hold:-}" ] || exec {hold}>&-
 	kill_partitions

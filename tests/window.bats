@@ -9,6 +9,7 @@ setup() {
 }
 
 teardown() {
+	test_rundir_ours || return 0
 	lpar kill w >/dev/null 2>&1 || true
 	lpar rm -f w >/dev/null 2>&1 || true
 }

@@ -44,11 +44,23 @@ require_accel() {
 		skip "about $1 only, which this host cannot use: $(accel_detail "$1")"
 }
 
+# Whether LPAR_RUNDIR is one this test made: $BATS_TEST_TMPDIR/rundir (as
+# test_env_setup sets it), or TEST_RUNDIR, which a test that makes one
+# elsewhere sets.  A teardown touches partitions and what the test started
+# only then: when set-up failed before that, LPAR_RUNDIR is empty or the
+# caller's own, and lpar would use (even create) the real run directory.
+TEST_RUNDIR=
+test_rundir_ours() {
+	[ -n "${LPAR_RUNDIR:-}" ] || return 1
+	[ -n "${BATS_TEST_TMPDIR:-}" ] && [ "$LPAR_RUNDIR" = "$BATS_TEST_TMPDIR/rundir" ] ||
+		[ "$LPAR_RUNDIR" = "$TEST_RUNDIR" ]
+}
+
 # Kills and removes every partition in this test's own LPAR_RUNDIR.
 kill_partitions() {
 	local n
 
-	[ -n "${LPAR_RUNDIR:-}" ] || return 0
+	test_rundir_ours || return 0
 	for n in $(lpar list -a --names 2>/dev/null); do
 		lpar kill "$n" >/dev/null 2>&1 || true
 		lpar rm -f "$n" >/dev/null 2>&1 || true
@@ -202,6 +214,7 @@ same_bytes() {
 remove_partitions_and_check() {
 	local pid d pids=()
 
+	test_rundir_ours || return 0
 	for d in "$LPAR_RUNDIR"/*/; do
 		[ -d "$d" ] || continue
 		pid=$(cat "$d/pid" 2>/dev/null) && pids+=("$pid")

@@ -661,7 +661,8 @@ static void reject_not_a_file(void **state)
 	char path[512];
 
 	(void)state;
-	expect_error(tmpdir, EISDIR, "not a regular file");
+	expect_error(tmpdir, EISDIR, "it is a directory, not a regular file");
+	expect_error("/dev/null", EINVAL, "it is a character device, not a regular file");
 	path_fmt(path, sizeof(path), tmpdir, "does-not-exist.elf");
 	expect_error(path, ENOENT, "No such file or directory");
 }

@@ -2003,6 +2003,45 @@ static void connections_are_separate(void **state)
 	expect_rread_text(t, 10, "one");
 }
 
+/*
+ * Output flushed before a connection was ever answered: it has no output
+ * buffer yet (NULL), and nothing may be moved from it.
+ */
+static void flush_before_first_reply(void **state)
+{
+	struct t *t = *state;
+
+	p9_srv_flush_output(t->srv);
+	/* Half a Tversion: the server reads it, and has nothing to send. */
+	send_raw(t, "\x13\x00\x00\x00\x64", 5);
+	pump(t);
+	p9_srv_flush_output(t->srv);
+	assert_int_equal(p9_srv_nconns(t->srv), 1);
+	close(t->fd);
+	t->fd = -1;
+	pump(t);
+	assert_int_equal(p9_srv_nconns(t->srv), 0);
+}
+
+/* More requests cancelled, over time, than may wait at once (MAXPEND). */
+static void many_flushes(void **state)
+{
+	struct t *t = *state;
+	struct rmsg r;
+
+	start(t, 8192);
+	open_path(t, "slow", 2, P9_ORDONLY, N_SLOW);
+	for (int i = 0; i < 2 * MAXPEND + 1; i++) {
+		send_read(t, 20, 2, 0, 100);
+		expect_no_reply(t);
+		send_flush(t, 21, 20);
+		expect(t, &r, P9_RFLUSH, 21);
+	}
+	assert_int_equal(t->fs.cancels, 2 * MAXPEND + 1);
+	assert_int_equal(t->fs.npending, 0);
+	assert_int_equal(t->fs.cancel_fid[MAXPEND - 1], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2017,6 +2056,8 @@ int main(void)
 		cmocka_unit_test(codec_type_names),
 #define SRV(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		SRV(version_negotiates),
+		SRV(flush_before_first_reply),
+		SRV(many_flushes),
 		SRV(version_clamps_msize),
 		SRV(version_unknown),
 		SRV(version_msize_too_small),

@@ -441,6 +441,19 @@ static void fake_round_trip(void **state)
 	assert_int_equal(X(t)->eagains, 0);
 }
 
+/* Output flushed before any reply: no buffer yet (NULL), nothing to hand on. */
+static void flush_before_first_reply(void **state)
+{
+	struct t *t = *state;
+	struct rmsg r;
+
+	p9_srv_flush_output(t->srv);
+	assert_int_equal(p9_srv_nconns(t->srv), NCONN);
+	start(t, 8192);
+	send_walk1(t, 2, FID_ROOT, 2, "sub");
+	expect(t, &r, P9_RWALK, 2);
+}
+
 /* A reply as large as msize goes out as one message. */
 static void large_reply_whole(void **state)
 {
@@ -1047,6 +1060,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define SRV(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		SRV(fake_round_trip),
+		SRV(flush_before_first_reply),
 		SRV(large_reply_whole),
 		SRV(no_room_then_room),
 		SRV(waiting_replies_in_order),

@@ -163,6 +163,22 @@ static void stops_at_srclen(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* A whole message: controls and high bytes escaped, earlier escapes kept as they are. */
+static void message_keeps_backslashes(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	assert_string_equal(text_sanitize_msg(buf, sizeof(buf), "name 'a\\x1bb' and a\\b"),
+			    "name 'a\\x1bb' and a\\b");
+	assert_string_equal(text_sanitize_msg(buf, sizeof(buf), "option '--x\x1b[2J'"),
+			    "option '--x\\x1b[2J'");
+	assert_string_equal(text_sanitize_msg(buf, sizeof(buf), "caf\xc3\xa9 \x9b" "2J\x7f"),
+			    "caf\\xc3\\xa9 \\x9b2J\\x7f");
+	assert_string_equal(text_sanitize_msg(buf, 8, "abc\x1b"), "abc\\x1b");
+	assert_string_equal(text_sanitize_msg(buf, 7, "abc\x1b"), "abc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +192,7 @@ int main(void)
 		cmocka_unit_test(zero_dstlen_writes_nothing),
 		cmocka_unit_test(stops_at_nul),
 		cmocka_unit_test(stops_at_srclen),
+		cmocka_unit_test(message_keeps_backslashes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
