@@ -35,6 +35,17 @@
  *   ends, translating the address through the code TLB outside its CPU
  *   loop: an exit on a page the partition cannot fetch from would crash
  *   it, so guards that take a page away suspend its exits.
+ * - That invalidation (qemu/softmmu/cpus.c, resume_all_vcpus) also means
+ *   the block before the exit a run stopped at is translated again, into
+ *   new space, on the next run: with the exits always set, the 1 GiB
+ *   translation buffer filled at every hcall (about 7 MB/s in an hcall
+ *   loop) and Unicorn 2.0.1 crashed in tb_set_jmp_target once it was full
+ *   (after about 7 million hcalls).  A block only needs the exits while it
+ *   is translated: so they are set ("armed") only until a block with
+ *   sites has been translated with them, and taken off again at the next
+ *   new block (on_new_block), before the run ends.  A block translated
+ *   meanwhile without them and holding a site is stopped before it runs
+ *   and translated again with them.
  * - RFLAGS is never written inside a hook (TCG keeps the flags lazily);
  *   registers move only between runs.
  * - uc_emu_start() with a count, or uc_ctl_flush_tb(), clears the whole
@@ -236,6 +247,7 @@ struct tcg_vm {
 	struct tcg_guard guard[HVB_GUARDS_MAX];
 	int nguard, guards_dirty;
 	int pending;                 /* any of the above since the vCPU last looked */
+	int armed;                   /* Unicorn has the exits (see above) */
 	/* The vCPU thread's own: the guards in its page tables. */
 	struct tcg_guard applied[HVB_GUARDS_MAX];
 	int napplied;
@@ -579,7 +591,8 @@ static void exits_update(struct tcg_vm *vm)
 		if (exit_ok(vm, vm->sites[i].addr))
 			vm->exits[n++] = vm->sites[i].addr;
 	vm->nexits = n;
-	uc_ctl_set_exits(vm->uc, vm->exits, n);
+	if (vm->armed)
+		uc_ctl_set_exits(vm->uc, vm->exits, n);
 	for (size_t i = 0; i < n; i++) {
 		while (k < old && was[k] < vm->exits[i])
 			k++;
@@ -588,7 +601,19 @@ static void exits_update(struct tcg_vm *vm)
 	}
 }
 
-/* Learns the sites of the block at [pc, pc + size): they become exits. */
+/* Gives Unicorn the exits, or takes them away (see the top of the file). */
+static void exits_arm(struct tcg_vm *vm, int on)
+{
+	if (vm->armed == on)
+		return;
+	vm->armed = on;
+	uc_ctl_set_exits(vm->uc, vm->exits, on ? vm->nexits : 0);
+}
+
+/*
+ * Learns the sites of the block at [pc, pc + size): they become exits,
+ * and the blocks that hold them are translated again with them.
+ */
 static int sites_learn(struct tcg_vm *vm, uint64_t pc, uint64_t size)
 {
 	const uint8_t *code = ram_at(vm, pc, size);
@@ -610,7 +635,14 @@ static int sites_learn(struct tcg_vm *vm, uint64_t pc, uint64_t size)
 		vm->nsites++;
 	}
 	exits_update(vm);
-	code_drop(vm, pc, pc + size);
+	exits_arm(vm, 1);
+	/*
+	 * Only the blocks that hold a site: dropping the whole range would
+	 * also drop a block that ends at one of its exits (one that starts
+	 * before pc), to be translated again, now without the exits.
+	 */
+	for (size_t k = 0; k < n; k++)
+		code_drop(vm, io[k].addr, io[k].addr + 1);
 	return 0;
 }
 
@@ -715,13 +747,19 @@ static void on_new_block(uc_engine *uc, uc_tb *tb, uc_tb *prev, void *data)
 		return;
 	}
 	n = x86_sites_scan(vm->dec, code, tb->size, tb->pc, io, SCAN_MAX);
+	/*
+	 * A site the backend has not seen, or one translated while the exits
+	 * were off: translated again, with them, before the block runs.
+	 */
 	for (size_t i = 0; i < n; i++)
-		if (i == SCAN_MAX || !site_at(vm, io[i].addr)) {
+		if (i == SCAN_MAX || !site_at(vm, io[i].addr) || exit_ok(vm, io[i].addr)) {
 			cpu->new_pc = tb->pc;
 			cpu->new_size = tb->size;
 			stop(cpu, STOP_NEWIO, tb->pc);
 			return;
 		}
+	/* Translated as it must be: the exits can go before the run ends. */
+	exits_arm(vm, 0);
 }
 
 /* ---- the VM ---- */
