@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/rundir.h"
 #include "../elf/elf.h"
 #include "priv.h"
 
@@ -608,6 +609,10 @@ static int chan_init(struct hv *hv, struct lerr *err)
 		return lerr_set(err, EINVAL, "channels need a channel directory");
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return lerr_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	/* Its sockets are trusted to lead to our own monitors: see part_dir_check(). */
+	r = part_dir_check(dir, "channel directory", err);
+	if (r)
+		return r;
 	hv->chans = calloc(1, sizeof(*hv->chans));
 	if (!hv->chans)
 		return lerr_set(err, ENOMEM, "out of memory");

@@ -425,7 +425,7 @@ static int ram_create(struct hv *hv, int fd, uint64_t size, struct lerr *err)
 	void *p;
 
 	if (fd < 0) {
-		fd = memfd_create("lpar-ram", MFD_CLOEXEC);
+		fd = memfd_create(PART_RAM_MEMFD, MFD_CLOEXEC);
 		if (fd < 0)
 			return lerr_set(err, errno, "cannot create partition memory: %s",
 					strerror(errno));
