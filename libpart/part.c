@@ -171,11 +171,10 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 					"partition '%s' is gone: its monitor died (cleaned up)", name);
 		}
 		free(p);
-		if (r == -EACCES || r == -EPERM || r == -ECONNRESET || r == -EPIPE)
+		if (r == -EACCES || r == -ECONNRESET || r == -EPIPE)
 			return lerr_set(err, EACCES,
 					"cannot connect to partition '%s': permission denied", name);
-		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
-				strerror(-r));
+		return r; /* part_connect_dir() said why */
 	}
 	*out = p;
 	return 0;
@@ -224,8 +223,9 @@ static int peer_check(int fd, const char *dir, const char *name, long *pid,
 		return lerr_set(err, EPERM,
 				"refusing partition '%s': its socket is served by user %u, not by you",
 				name, (unsigned)cred.uid);
+	/* Not EPERM: a monitor that is ending removes its pid file after its socket. */
 	if (!want)
-		return lerr_set(err, EPERM,
+		return lerr_set(err, ECONNREFUSED,
 				"refusing partition '%s': its directory records no monitor", name);
 	if ((long)cred.pid != want)
 		return lerr_set(err, EPERM,
