@@ -230,3 +230,26 @@ time.sleep(600)
 	assert_line "magic 0x5241504c"
 	assert_equal "$(state_of w)" running
 }
+
+@test "a process of the same user that opens the partition's RAM cannot resize it: the monitor runs on" {
+	need_python
+	run --separate-stderr lpar run -d --name w --mem 32M "$EX/sleep.elf" 600000
+	assert_success
+	run "$PYTHON" -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+for size in (0, 64 << 20):
+    try:
+        os.ftruncate(fd, size)
+        print("resized to %d" % size)
+    except PermissionError:
+        print("refused %d" % size)
+print(os.fstat(fd).st_size)
+' "$LPAR_RUNDIR/w/ram"
+	assert_success
+	assert_output "$(printf 'refused 0\nrefused 67108864\n33554432')"
+	# The monitor reads that memory, and runs on.
+	run --separate-stderr lpar mem --format x4 w read 0x1000 4
+	assert_success
+	assert_equal "$(state_of w)" running
+}
