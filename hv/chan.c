@@ -287,7 +287,7 @@ static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 {
 	struct chan_msg m;
 	struct stat st;
-	int fds[2], r = 0;
+	int fds[2], r = 0, seals;
 
 	if (!hv_peer_allowed(fd))
 		return lerr_set(err, EPERM, "channel '%s': another user's monitor listens at %s",
@@ -308,7 +308,7 @@ static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 		r = lerr_set(err, EPROTO,
 			     "channel '%s': the other side's shared pages have %lld bytes, not %llu",
 			     c->name, (long long)st.st_size, (unsigned long long)(2 * dir_len(c)));
-	else if ((fcntl(fds[0], F_GET_SEALS) & CHAN_SEALS) != CHAN_SEALS)
+	else if ((seals = fcntl(fds[0], F_GET_SEALS)) < 0 || (seals & CHAN_SEALS) != CHAN_SEALS)
 		/*
 		 * Unsealed, the other side could shrink them under our
 		 * mapping, and our next touch of the ring would be a SIGBUS.

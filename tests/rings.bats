@@ -881,9 +881,10 @@ while True:
 # CHAN.  It takes the channel's lock (then touches fake.locked), and once
 # fake.go exists listens at the channel's socket and lets go of the lock.
 # It answers each greeting with an ACK whose shared pages are the right
-# size but unsealed (MODE unsealed) or sealed but a page too large (MODE
-# size), and counts in fake.refused each connector that hangs up on it;
-# after two, it stops listening, removes its socket and exits.
+# size but unsealed (MODE unsealed), an ordinary file that takes no seals
+# (MODE file), or sealed but a page too large (MODE size), and counts in
+# fake.refused each connector that hangs up on it; after two, it stops
+# listening, removes its socket and exits.
 fake_listener() {
 	bg "$PYTHON" -c '
 import fcntl, os, socket, struct, sys, time
@@ -908,7 +909,10 @@ while refused < 2:
     data, anc, _, _ = c.recvmsg(struct.calcsize(fmt), socket.CMSG_SPACE(16))
     magic, typ, proto, version, kind, size, part, ring, text = struct.unpack(fmt, data)
     length = 2 * (4096 + size)
-    mem = os.memfd_create("fake", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    if mode == "file":
+        mem = os.open("fake.pages", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    else:
+        mem = os.memfd_create("fake", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
     if mode == "size":
         length += 4096
     os.ftruncate(mem, length)
@@ -996,6 +1000,10 @@ bad_shared() {
 
 @test "shared pages that are not sealed against resizing are refused; the monitor lives on" {
 	bad_shared unsealed "the other side's shared pages are not sealed against resizing"
+}
+
+@test "shared pages in an ordinary file, which takes no seals, are refused; the monitor lives on" {
+	bad_shared file "the other side's shared pages are not sealed against resizing"
 }
 
 @test "shared pages of the wrong size are refused; the monitor lives on" {
