@@ -7,8 +7,10 @@
  * directory.  The first to come listens; the second connects and sends
  * HELLO (layout version, kind, size, its partition's name, and the
  * eventfd its block() polls); the listener checks it against its own ring
- * and answers ACK with a fresh memfd for the shared pages and its own
- * eventfd, or NACK with the reason.  Then each maps the shared pages over
+ * and answers ACK with a fresh memfd for the shared pages, sealed against
+ * resizing (the connector refuses one that is not, or of another size),
+ * and its own eventfd, or NACK with the reason.  The listener waits for
+ * a HELLO on the I/O thread's poll set, never in a blocking call.  Then each maps the shared pages over
  * its ring's two directions (crossed: one's tx is the other's rx), routes
  * its doorbell to the other's eventfd, and tells its partition the link
  * is up.  A flock on the channel's lock file makes "connect or listen"
