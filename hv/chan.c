@@ -44,7 +44,12 @@
 #define CHAN_PROTO 1
 #define CHAN_TIMEOUT_MS 2000   /* for the other monitor's answer or greeting */
 #define CHAN_RETRY_MS 200      /* between tries to meet again */
-#define CHAN_PENDING 4         /* greetings a listener waits for at once */
+/*
+ * Greetings a listener waits for at once: when all are taken the oldest
+ * goes, so there are enough that a burst of silent connections does not
+ * push out a real peer whose HELLO is on its way.
+ */
+#define CHAN_PENDING 16
 /* What the shared pages must be sealed with: their size is fixed for good. */
 #define CHAN_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
