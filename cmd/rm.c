@@ -18,6 +18,11 @@ static int rm_one(const char *name, int force)
 	r = force ? part_open(name, &p, &st, &err) : -1;
 	if (r == -ESRCH && !strcmp(st.state, "gone"))
 		return 0; /* its monitor had died: opening it cleaned it away */
+	if (force && r == -EPERM) {
+		/* Its directory or whoever answers there is not to be trusted: leave it be. */
+		lpar_error("%s", err.msg);
+		return 1;
+	}
 	if (r == 0) {
 		part_ctl(p, "kill", &err);
 		part_close(p);

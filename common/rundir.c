@@ -52,7 +52,6 @@ void part_name_from_image(const char *path, char *out, size_t len)
 int part_rundir(char *buf, size_t len, struct lerr *err)
 {
 	const char *env = getenv("LPAR_RUNDIR"), *xdg = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
 	int n;
 
 	if (env && *env)
@@ -68,12 +67,29 @@ int part_rundir(char *buf, size_t len, struct lerr *err)
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return lerr_set(err, errno, "cannot create run directory '%s': %s",
 				buf, strerror(errno));
-	/* Someone else's directory in /tmp would let them see our sockets. */
-	if (lstat(buf, &st) < 0)
-		return lerr_set(err, errno, "run directory '%s': %s", buf, strerror(errno));
+	return part_dir_check(buf, "run directory", err);
+}
+
+/*
+ * Everything in a run directory is trusted: the socket a client speaks
+ * to, the "ram" link it maps, the pid it checks them against.  So the
+ * directory must be ours (someone else's in /tmp would let them see our
+ * sockets and serve their own) and closed to everyone else: with any of
+ * mode 077, a group or other user could list it, reach its sockets, or
+ * (writable) put their own files in it.  lstat: a symbolic link is not one.
+ */
+int part_dir_check(const char *dir, const char *what, struct lerr *err)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		return lerr_set(err, errno, "%s '%s': %s", what, dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return lerr_set(err, EPERM, "%s '%s' is not a directory owned by you", what, dir);
+	if (st.st_mode & 077)
 		return lerr_set(err, EPERM,
-				"run directory '%s' is not a directory owned by you", buf);
+				"%s '%s' is open to other users (mode %04o, it must be 0700)",
+				what, dir, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 

@@ -15,6 +15,8 @@ struct lerr;
 #define PART_NAME_MAX 64
 #define PART_SOCK "sock"
 #define PART_RAM "ram"
+/* The name of the memfd that holds a partition's RAM, which "ram" links to. */
+#define PART_RAM_MEMFD "lpar-ram"
 #define PART_LOG "console.log"
 #define PART_PID "pid"
 /* Where monitors meet for channels, inside the run directory (not a partition name). */
@@ -26,8 +28,18 @@ struct lerr;
 int part_name_valid(const char *name);
 /* The default name for an image: its file name without ".elf", made valid. */
 void part_name_from_image(const char *path, char *out, size_t len);
-/* $LPAR_RUNDIR, else $XDG_RUNTIME_DIR/lpar, /run/lpar as root, /tmp/lpar-UID; created 0700. */
+/*
+ * $LPAR_RUNDIR, else $XDG_RUNTIME_DIR/lpar, /run/lpar as root, /tmp/lpar-UID;
+ * created 0700, and refused (EPERM) unless part_dir_check() passes.
+ */
 int part_rundir(char *buf, size_t len, struct lerr *err);
+/*
+ * Whether dir is a directory (not a link to one) owned by the effective
+ * user with no access for group or others ((mode & 077) == 0): 0, or
+ * -EPERM with a message that names it as what ("run directory") and says
+ * what is wrong.
+ */
+int part_dir_check(const char *dir, const char *what, struct lerr *err);
 /* dir/NAME for a partition. */
 int part_dir(const char *name, char *buf, size_t len, struct lerr *err);
 

@@ -7,8 +7,10 @@
  * directory.  The first to come listens; the second connects and sends
  * HELLO (layout version, kind, size, its partition's name, and the
  * eventfd its block() polls); the listener checks it against its own ring
- * and answers ACK with a fresh memfd for the shared pages and its own
- * eventfd, or NACK with the reason.  Then each maps the shared pages over
+ * and answers ACK with a fresh memfd for the shared pages, sealed against
+ * resizing (the connector refuses one that is not, or of another size),
+ * and its own eventfd, or NACK with the reason.  The listener waits for
+ * a HELLO on the I/O thread's poll set, never in a blocking call.  Then each maps the shared pages over
  * its ring's two directions (crossed: one's tx is the other's rx), routes
  * its doorbell to the other's eventfd, and tells its partition the link
  * is up.  A flock on the channel's lock file makes "connect or listen"
@@ -34,13 +36,25 @@
 #include <unistd.h>
 
 #include "../common/err.h"
+#include "../common/rundir.h"
 #include "../elf/elf.h"
 #include "priv.h"
 
 #define CHAN_MAGIC 0x4e48434cu /* "LCHN" */
 #define CHAN_PROTO 1
-#define CHAN_TIMEOUT_MS 2000   /* for the other monitor's answer */
+#define CHAN_TIMEOUT_MS 2000   /* for the other monitor's answer or greeting */
 #define CHAN_RETRY_MS 200      /* between tries to meet again */
+/*
+ * Greetings a listener waits for at once: when all are taken the oldest
+ * goes, so there are enough that a burst of silent connections does not
+ * push out a real peer whose HELLO is on its way.
+ */
+#define CHAN_PENDING 16
+/* What the shared pages must be sealed with: their size is fixed for good. */
+#define CHAN_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+/* recv_msg: nothing has come yet (a non-blocking socket). */
+#define CHAN_NOTHING_YET (-2)
 
 enum { CHAN_HELLO = 1, CHAN_ACK, CHAN_NACK };
 
@@ -55,6 +69,17 @@ struct chan_msg {
 	char text[200];        /* NACK: why */
 };
 
+/*
+ * A connection the listener accepted and waits to greet it, on the I/O
+ * thread's poll set: a connector that says nothing costs a slot until
+ * its deadline, never the thread's time.
+ */
+struct chan_pend {
+	struct hv_chan *c;
+	int fd;                /* -1: a free slot */
+	uint64_t deadline;     /* when it is dropped (ms, hv_host_ns) */
+};
+
 struct hv_chan {
 	struct hv_ring *r;
 	char name[64];
@@ -67,6 +92,7 @@ struct hv_chan {
 	int mem_fd;            /* the shared pages */
 	uint64_t reset_gen;    /* a reset the partition asked for: its generation + 1 (atomic) */
 	uint64_t retry_at;     /* when to meet again after a failed try (ms), or 0 */
+	struct chan_pend pend[CHAN_PENDING];
 };
 
 struct hv_chans {
@@ -107,7 +133,11 @@ static int send_msg(int fd, const struct chan_msg *m, const int *fds, int nfds)
 	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0 : -1;
 }
 
-/* Receives one message and the fds it carries (closing any past want); -1 on failure. */
+/*
+ * Receives one message and the fds it carries (closing any past want),
+ * waiting up to timeout_ms: how many fds came, CHAN_NOTHING_YET if
+ * nothing did in time, or -1 for anything else (a hang-up, a bad message).
+ */
 static int recv_msg(int fd, struct chan_msg *m, int *fds, int want, int timeout_ms)
 {
 	char ctl[CMSG_SPACE(4 * sizeof(int))];
@@ -121,9 +151,11 @@ static int recv_msg(int fd, struct chan_msg *m, int *fds, int want, int timeout_
 
 	for (int i = 0; i < want; i++)
 		fds[i] = -1;
-	if (poll(&p, 1, timeout_ms) <= 0)
-		return -1;
+	if (timeout_ms > 0 && poll(&p, 1, timeout_ms) <= 0)
+		return CHAN_NOTHING_YET;
 	n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return CHAN_NOTHING_YET;
 	for (cm = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		size_t k;
 
@@ -262,7 +294,7 @@ static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 {
 	struct chan_msg m;
 	struct stat st;
-	int fds[2], r = 0;
+	int fds[2], r = 0, seals;
 
 	if (!hv_peer_allowed(fd))
 		return lerr_set(err, EPERM, "channel '%s': another user's monitor listens at %s",
@@ -276,8 +308,20 @@ static int hello(struct hv *hv, struct hv_chan *c, int fd, struct lerr *err)
 	if (m.type == CHAN_NACK)
 		r = lerr_set(err, ECONNREFUSED, "channel '%s': %s", c->name, m.text);
 	else if (m.type != CHAN_ACK || fds[0] < 0 || fds[1] < 0 || fstat(fds[0], &st) < 0 ||
-		 (uint64_t)st.st_size < 2 * dir_len(c))
+		 !S_ISREG(st.st_mode))
 		r = lerr_set(err, EPROTO, "channel '%s': a bad answer from the other side",
+			     c->name);
+	else if ((uint64_t)st.st_size != 2 * dir_len(c))
+		r = lerr_set(err, EPROTO,
+			     "channel '%s': the other side's shared pages have %lld bytes, not %llu",
+			     c->name, (long long)st.st_size, (unsigned long long)(2 * dir_len(c)));
+	else if ((seals = fcntl(fds[0], F_GET_SEALS)) < 0 || (seals & CHAN_SEALS) != CHAN_SEALS)
+		/*
+		 * Unsealed, the other side could shrink them under our
+		 * mapping, and our next touch of the ring would be a SIGBUS.
+		 */
+		r = lerr_set(err, EPROTO,
+			     "channel '%s': the other side's shared pages are not sealed against resizing",
 			     c->name);
 	if (!r) {
 		c->side = 1;
@@ -315,33 +359,34 @@ static int shared_init(int fd, uint64_t len)
 	return 0;
 }
 
-/* The listening side: another monitor knocks. */
-static void accept_event(struct hv *hv, void *arg, short revents)
+/*
+ * The listening side: the greeting on connection fd, if it has come
+ * (CHAN_NOTHING_YET if not: fd stays open).  Otherwise the answer, ACK
+ * and the link up or NACK and fd closed, is given at once.
+ */
+static int greet(struct hv *hv, struct hv_chan *c, int fd)
 {
-	struct hv_chan *c = arg;
 	struct chan_msg m;
 	char why[200];
 	char peer[sizeof(m.part)];
-	int fd, peer_in = -1, mem_fd;
+	int peer_in = -1, mem_fd, got;
 	int fds[2];
 
-	(void)revents;
-	fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
+	got = recv_msg(fd, &m, &peer_in, 1, 0);
+	if (got == CHAN_NOTHING_YET)
+		return CHAN_NOTHING_YET;
+	if (got < 0 || m.type != CHAN_HELLO) {
+		if (peer_in >= 0)
+			close(peer_in);
+		close(fd);
+		return 0;
+	}
 	if (c->conn_fd >= 0) {
 		/* A side that reset closes first and comes back at once: see to that first. */
 		struct pollfd p = { .fd = c->conn_fd, .events = POLLIN };
 
 		if (poll(&p, 1, 0) > 0)
 			conn_event(hv, c, p.revents);
-	}
-	if (!hv_peer_allowed(fd) || recv_msg(fd, &m, &peer_in, 1, CHAN_TIMEOUT_MS) < 0 ||
-	    m.type != CHAN_HELLO) {
-		if (peer_in >= 0)
-			close(peer_in);
-		close(fd);
-		return;
 	}
 	if (c->conn_fd >= 0) {
 		snprintf(why, sizeof(why), "channel already joins %s and %s", hv->name, c->r->peer);
@@ -353,9 +398,10 @@ static void accept_event(struct hv *hv, void *arg, short revents)
 		snprintf(why, sizeof(why), "no doorbell in the greeting");
 		goto refuse;
 	}
-	mem_fd = memfd_create("lpar-chan", MFD_CLOEXEC);
+	/* Sealed: neither side can resize them under the other's mapping. */
+	mem_fd = memfd_create("lpar-chan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mem_fd < 0 || ftruncate(mem_fd, (off_t)(2 * dir_len(c))) < 0 ||
-	    shared_init(mem_fd, dir_len(c))) {
+	    shared_init(mem_fd, dir_len(c)) || fcntl(mem_fd, F_ADD_SEALS, CHAN_SEALS) < 0) {
 		snprintf(why, sizeof(why), "%s cannot make the shared pages: %s", hv->name,
 			 strerror(errno));
 		if (mem_fd >= 0)
@@ -375,7 +421,7 @@ static void accept_event(struct hv *hv, void *arg, short revents)
 	fds[1] = c->r->in_fd;
 	if (send_msg(fd, &m, fds, 2) < 0)
 		link_down(hv, c, "the other side hung up during the handshake");
-	return;
+	return 0;
 refuse:
 	if (hv_tracing(hv))
 		hv_trace_note(hv, HV_TEV_RING, "ring=%s what=refused channel=%s peer=%s reason=%s",
@@ -384,6 +430,73 @@ refuse:
 	if (peer_in >= 0)
 		close(peer_in);
 	close(fd);
+	return 0;
+}
+
+static void pend_drop(struct hv *hv, struct chan_pend *p)
+{
+	hv_io_del(hv, p->fd);
+	close(p->fd);
+	p->fd = -1;
+}
+
+/* A connection waiting to be greeted has something: the greeting, or a hang-up. */
+static void pend_event(struct hv *hv, void *arg, short revents)
+{
+	struct chan_pend *p = arg;
+	int fd = p->fd;
+
+	(void)revents;
+	hv_io_del(hv, fd);
+	p->fd = -1;
+	if (greet(hv, p->c, fd) == CHAN_NOTHING_YET) {
+		/* Woken for nothing: wait on, to the same deadline. */
+		if (hv_io_add(hv, fd, POLLIN, pend_event, p) == 0)
+			p->fd = fd;
+		else
+			close(fd);
+	}
+}
+
+/*
+ * The listening side: another monitor knocks.  Its greeting is usually
+ * there already; if not, the connection waits on the poll set in a slot
+ * of its own (the oldest goes if all are taken) and the I/O thread goes
+ * on: a connector that says nothing holds up no one.
+ */
+static void accept_event(struct hv *hv, void *arg, short revents)
+{
+	struct hv_chan *c = arg;
+	struct chan_pend *p = NULL;
+	int fd;
+
+	(void)revents;
+	fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (!hv_peer_allowed(fd)) {
+		close(fd);
+		return;
+	}
+	if (greet(hv, c, fd) != CHAN_NOTHING_YET)
+		return;
+	for (int i = 0; i < CHAN_PENDING; i++) {
+		if (c->pend[i].fd < 0) {
+			p = &c->pend[i];
+			break;
+		}
+		if (!p || c->pend[i].deadline < p->deadline)
+			p = &c->pend[i];
+	}
+	if (p->fd >= 0)
+		pend_drop(hv, p);
+	if (hv_io_add(hv, fd, POLLIN, pend_event, p)) {
+		close(fd);
+		return;
+	}
+	p->fd = fd;
+	p->deadline = hv_host_ns() / 1000000 + CHAN_TIMEOUT_MS;
+	hv_io_retry(hv, CHAN_TIMEOUT_MS);
 }
 
 /* The connection: anything but a clean close is the other side misbehaving. */
@@ -438,6 +551,23 @@ static void meet_again(struct hv *hv, struct hv_chan *c)
 	hv_io_retry(hv, CHAN_RETRY_MS);
 }
 
+/* Drops the connections that said nothing by their deadline; wakes for the next one. */
+static void pend_expire(struct hv *hv, struct hv_chan *c)
+{
+	uint64_t now = hv_host_ns() / 1000000;
+
+	for (int i = 0; i < CHAN_PENDING; i++) {
+		struct chan_pend *p = &c->pend[i];
+
+		if (p->fd < 0)
+			continue;
+		if (now >= p->deadline)
+			pend_drop(hv, p);
+		else
+			hv_io_retry(hv, (int)(p->deadline - now));
+	}
+}
+
 /*
  * I/O thread, every turn: carries out the resets asked for (unless the
  * ring started over since), and meets the other side again where an
@@ -469,6 +599,7 @@ static void chan_tick(struct hv *hv, void *arg, short revents)
 			meet_again(hv, c);
 		else if (c->retry_at)
 			hv_io_retry(hv, (int)(c->retry_at - hv_host_ns() / 1000000));
+		pend_expire(hv, c);
 	}
 }
 
@@ -580,6 +711,8 @@ static int chan_setup(struct hv *hv, const char *dir, const struct hv_chan_spec 
 		return -ENOENT;
 	c->r = r;
 	c->listen_fd = c->conn_fd = c->peer_in_fd = c->mem_fd = -1;
+	for (int i = 0; i < CHAN_PENDING; i++)
+		c->pend[i] = (struct chan_pend){ .c = c, .fd = -1 };
 	snprintf(c->name, sizeof(c->name), "%s", s->name);
 	c->sa.sun_family = AF_UNIX;
 	if ((size_t)snprintf(c->sa.sun_path, sizeof(c->sa.sun_path), "%s/%s.sock",
@@ -608,6 +741,10 @@ static int chan_init(struct hv *hv, struct lerr *err)
 		return lerr_set(err, EINVAL, "channels need a channel directory");
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return lerr_set(err, errno, "cannot create %s: %s", dir, strerror(errno));
+	/* Its sockets are trusted to lead to our own monitors: see part_dir_check(). */
+	r = part_dir_check(dir, "channel directory", err);
+	if (r)
+		return r;
 	hv->chans = calloc(1, sizeof(*hv->chans));
 	if (!hv->chans)
 		return lerr_set(err, ENOMEM, "out of memory");
@@ -656,6 +793,11 @@ static void chan_close(struct hv_chan *c)
 	if (c->conn_fd >= 0)
 		close(c->conn_fd);
 	c->conn_fd = -1;
+	for (int i = 0; i < CHAN_PENDING; i++)
+		if (c->pend[i].fd >= 0) {
+			close(c->pend[i].fd);
+			c->pend[i].fd = -1;
+		}
 }
 
 /* The partition has ended: its channels' links are down (for the record). */

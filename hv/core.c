@@ -422,10 +422,11 @@ int hv_run(struct hv *hv, struct hv_outcome *out, struct lerr *err)
 
 static int ram_create(struct hv *hv, int fd, uint64_t size, struct lerr *err)
 {
+	int made = fd < 0;
 	void *p;
 
-	if (fd < 0) {
-		fd = memfd_create("lpar-ram", MFD_CLOEXEC);
+	if (made) {
+		fd = memfd_create(PART_RAM_MEMFD, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 		if (fd < 0)
 			return lerr_set(err, errno, "cannot create partition memory: %s",
 					strerror(errno));
@@ -437,6 +438,15 @@ static int ram_create(struct hv *hv, int fd, uint64_t size, struct lerr *err)
 	hv->ram_fd = fd;
 	if (ftruncate(fd, (off_t)size) < 0)
 		return lerr_set(err, errno, "cannot size partition memory: %s",
+				strerror(errno));
+	/*
+	 * Its size is fixed for good: anyone of our user can open it through
+	 * "ram", and RAM shrunk under our mapping would make the next touch
+	 * of it a SIGBUS.  Holes may still be punched (a channel's pages).
+	 * A file we were given may not take seals: that is its maker's lookout.
+	 */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0 && made)
+		return lerr_set(err, errno, "cannot seal partition memory: %s",
 				strerror(errno));
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
 		 fd, 0);

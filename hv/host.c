@@ -73,6 +73,10 @@ static int claim(const struct hv_launch *spec, char *name, char *dir, struct ler
 			return 0;
 		if (errno != EEXIST)
 			return lerr_set(err, errno, "cannot create '%s': %s", dir, strerror(errno));
+		/* Not ours, or open to others: neither taken over nor passed by in silence. */
+		r = part_dir_check(dir, "partition directory", err);
+		if (r)
+			return r;
 		if (part_probe(name) == PART_GONE) {
 			rm_rf(dir); /* a dead monitor's leftovers: take the name over */
 			if (mkdir(dir, 0700) == 0)
@@ -82,6 +86,21 @@ static int claim(const struct hv_launch *spec, char *name, char *dir, struct ler
 			return lerr_set(err, EEXIST, "partition '%s' already exists", name);
 	}
 	return lerr_set(err, EEXIST, "no free name like '%s'", base);
+}
+
+/* Records the monitor's pid, which clients check the socket's listener against. */
+static int pid_write(int dir_fd)
+{
+	char buf[32];
+	int fd = openat(dir_fd, PART_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid()), e = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)n) != n)
+		e = errno ? -errno : -EIO;
+	close(fd);
+	return e;
 }
 
 static int res_open(const char *dir, struct res *r, struct lerr *err)
@@ -98,6 +117,10 @@ static int res_open(const char *dir, struct res *r, struct lerr *err)
 	if (r->log_fd < 0)
 		return lerr_set(err, errno, "cannot create files in '%s': %s", dir,
 				strerror(errno));
+	/* Before the socket: a client checks whoever answers there against it. */
+	e = pid_write(r->dir_fd);
+	if (e)
+		return lerr_set(err, -e, "cannot create files in '%s': %s", dir, strerror(-e));
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, PART_SOCK) >=
 	    (int)sizeof(sa.sun_path))
 		return lerr_set(err, ENAMETOOLONG,
@@ -126,19 +149,6 @@ static void ram_link(int dir_fd, const struct hv *hv)
 	unlinkat(dir_fd, PART_RAM, 0);
 	if (symlinkat(target, dir_fd, PART_RAM) < 0)
 		return; /* the memory window is then unavailable, nothing else */
-}
-
-static void pid_write(int dir_fd)
-{
-	char buf[32];
-	int fd = openat(dir_fd, PART_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-
-	if (fd < 0)
-		return;
-	if (write(fd, buf, (size_t)n) < 0)
-		n = 0;
-	close(fd);
 }
 
 /* The paths a monitor's configuration points to: they live as long as it. */
@@ -195,7 +205,6 @@ int hv_launch_here(const struct hv_launch *spec, const struct elf_image *img,
 		return r;
 	r = res_open(dir, &res, err);
 	if (!r) {
-		pid_write(res.dir_fd);
 		cfg_fill(&cfg, &paths, spec, name_out, &res);
 		cfg.console_in = STDIN_FILENO;
 		cfg.console_out = STDOUT_FILENO;
@@ -283,7 +292,6 @@ static void monitor_main(const struct hv_launch *spec, const struct elf_image *i
 	detach_fds(keep, 2);
 	r = res_open(dir, &res, &err);
 	if (!r) {
-		pid_write(res.dir_fd);
 		cfg_fill(&cfg, &paths, spec, name, &res);
 		monitor_signals(&cfg.stop_signals);
 		r = hv_create(&cfg, img, &hv, &err);

@@ -97,7 +97,7 @@ struct hv_ring {
 };
 
 /* The I/O thread's sources (io.c). */
-#define HV_IO_MAX 32
+#define HV_IO_MAX 320 /* each channel: its socket, its link and 16 greetings waited for */
 typedef void (*hv_io_fn)(struct hv *hv, void *arg, short revents);
 struct hv_io;
 

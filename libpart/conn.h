@@ -11,10 +11,13 @@ struct p9c;
 struct part;
 
 /*
- * Connects to the control tree of the monitor whose run directory is dir
- * and attaches: 0 or -errno (-ENAMETOOLONG if dir is too long for a socket).
+ * Connects to the control tree of partition name's monitor, whose run
+ * directory is dir, and attaches: 0 (*pid, if not NULL, is the monitor's
+ * pid) or -errno with a message.  -EPERM: someone other than the monitor
+ * the directory records listens at its socket, and was refused.
  */
-int part_connect_dir(const char *dir, struct p9c **out);
+int part_connect_dir(const char *dir, const char *name, struct p9c **out, long *pid,
+		     struct lerr *err);
 /* The handle's own connection (one request at a time). */
 struct p9c *part_conn(struct part *p);
 /* A second connection to the same monitor, for a reader that blocks. */

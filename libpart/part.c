@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../common/err.h"
@@ -20,6 +21,7 @@ struct part {
 	char name[PART_NAME_MAX + 1];
 	char dir[4096];
 	struct p9c *c;
+	long pid;       /* the monitor's, as its socket's credentials showed it */
 };
 
 const char *part_name(const struct part *p) { return p->name; }
@@ -113,7 +115,7 @@ static int locate(const char *name, char *dir, size_t len, enum part_liveness *l
 	*l = part_probe(name);
 	if (*l == PART_ABSENT)
 		return lerr_set(err, ENOENT, "no partition named '%s'", name);
-	return 0;
+	return part_dir_check(dir, "partition directory", err);
 }
 
 int part_open(const char *name, struct part **out, struct part_status *st,
@@ -153,7 +155,12 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 		free(p);
 		return lerr_set(err, ESRCH, "partition '%s' has ended (%s)", name, st->state);
 	}
-	r = part_connect_dir(p->dir, &p->c);
+	r = part_connect_dir(p->dir, name, &p->c, &p->pid, err);
+	if (r == -EPERM) {
+		/* Someone else answers at its socket: nothing there is to be trusted. */
+		free(p);
+		return r;
+	}
 	if (r) {
 		/* It may have ended between the probe and now. */
 		if (record(p->dir, st) == 0) {
@@ -169,11 +176,10 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 					"partition '%s' is gone: its monitor died (cleaned up)", name);
 		}
 		free(p);
-		if (r == -EACCES || r == -EPERM || r == -ECONNRESET || r == -EPIPE)
+		if (r == -EACCES || r == -ECONNRESET || r == -EPIPE)
 			return lerr_set(err, EACCES,
 					"cannot connect to partition '%s': permission denied", name);
-		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
-				strerror(-r));
+		return r; /* part_connect_dir() said why */
 	}
 	*out = p;
 	return 0;
@@ -187,47 +193,173 @@ void part_close(struct part *p)
 	free(p);
 }
 
-int part_connect_dir(const char *dir, struct p9c **out)
+/* The pid in dir's pid file, or 0. */
+static long pid_recorded(const char *dir)
 {
-	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int r;
+	char path[4200], text[32], *end;
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, PART_PID);
+	if (read_file(path, text, sizeof(text)))
+		return 0;
+	pid = strtol(text, &end, 10);
+	return end != text && (*end == '\n' || !*end) && pid > 0 ? pid : 0;
+}
+
+/*
+ * Who listens at a run directory's socket: the kernel recorded the
+ * listener's credentials when it called listen() (SO_PEERCRED), and no
+ * one can forge them.  It must be our own user, and the process the
+ * directory's pid file names (which the monitor writes before it makes
+ * the socket): anything else, say a process that took the socket's place,
+ * is refused before a byte is sent to it.
+ */
+static int peer_check(int fd, const char *dir, const char *name, long *pid,
+		      struct lerr *err)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	long want = pid_recorded(dir);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return lerr_set(err, errno, "cannot connect to partition '%s': %s", name,
+				strerror(errno));
+	if (cred.uid != geteuid())
+		return lerr_set(err, EPERM,
+				"refusing partition '%s': its socket is served by user %u, not by you",
+				name, (unsigned)cred.uid);
+	/* Not EPERM: a monitor that is ending removes its pid file after its socket. */
+	if (!want)
+		return lerr_set(err, ECONNREFUSED,
+				"refusing partition '%s': its directory records no monitor", name);
+	if ((long)cred.pid != want)
+		return lerr_set(err, EPERM,
+				"refusing partition '%s': its socket is served by process %ld, not by its monitor (process %ld)",
+				name, (long)cred.pid, want);
+	*pid = want;
+	return 0;
+}
+
+int part_connect_dir(const char *dir, const char *name, struct p9c **out, long *pid,
+		     struct lerr *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long peer = 0;
+	int fd, r;
 
 	*out = NULL;
-	if ((size_t)snprintf(sock, sizeof(sock), "%s/%s", dir, PART_SOCK) >= sizeof(sock))
-		return -ENAMETOOLONG;
-	r = p9c_connect_unix(sock, out);
-	if (!r)
-		r = p9c_mount(*out, P9_MSIZE_DEFAULT, "");
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, PART_SOCK) >=
+	    sizeof(sa.sun_path))
+		return lerr_set(err, ENAMETOOLONG,
+				"cannot connect to partition '%s': its directory's path is too long for a socket",
+				name);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return lerr_set(err, errno, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		close(fd);
+		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
+				strerror(-r));
+	}
+	r = peer_check(fd, dir, name, &peer, err);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	r = p9c_open_fds(fd, fd, out);
+	if (r) {
+		close(fd);
+		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
+				strerror(-r));
+	}
+	r = p9c_mount(*out, P9_MSIZE_DEFAULT, "");
 	if (r) {
 		p9c_close(*out);
 		*out = NULL;
+		return lerr_set(err, -r, "cannot connect to partition '%s': %s", name,
+				strerror(-r));
 	}
-	return r;
+	if (pid)
+		*pid = peer;
+	return 0;
 }
 
 int part_connect_again(struct part *p, struct p9c **out, struct lerr *err)
 {
-	int r = part_connect_dir(p->dir, out);
+	return part_connect_dir(p->dir, p->name, out, NULL, err);
+}
 
-	if (r)
-		return lerr_set(err, -r, "cannot connect to partition '%s': %s",
-				p->name, strerror(-r));
+/*
+ * Opens the partition's RAM, making sure it is its monitor's and nothing
+ * else.  "ram" is a link to /proc/PID/fd/N in the monitor; a link is
+ * easily replaced, so it only tells us N.  PID must be the monitor's as
+ * its socket's credentials showed it (part_open), and we open
+ * /proc/PID/fd/N ourselves rather than the link a second time.  What we
+ * opened must then be a memfd named as the monitor names its RAM: memfds
+ * all live on one internal tmpfs, so its st_dev is that of a memfd we make
+ * to compare (no file anyone can create has it), and /proc/self/fd shows
+ * its name ("/memfd:lpar-ram (deleted)"), which tells it from the
+ * monitor's other memfds (the image, channels' shared pages).  O_NONBLOCK:
+ * whatever fd N is, opening it must not wait (a FIFO).
+ */
+static int ram_open(struct part *p, int flags, int *out, struct lerr *err)
+{
+	char path[4200], link[256], want[64], fdpath[64], *end;
+	struct stat st, memfd_st;
+	long n;
+	ssize_t len;
+	int fd, probe;
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
+				strerror(errno));
+	link[len] = '\0';
+	len = snprintf(want, sizeof(want), "/proc/%ld/fd/", p->pid);
+	n = -1;
+	if (p->pid > 0 && !strncmp(link, want, (size_t)len) && link[len] >= '0' &&
+	    link[len] <= '9')
+		n = strtol(link + len, &end, 10);
+	if (n < 0 || *end || n > 1 << 20)
+		return lerr_set(err, EPERM,
+				"refusing the memory of '%s': '%s' does not lead to its monitor (process %ld)",
+				p->name, path, p->pid);
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%ld", p->pid, n);
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
+				strerror(errno));
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	len = readlink(fdpath, link, sizeof(link) - 1);
+	link[len < 0 ? 0 : len] = '\0';
+	probe = memfd_create("lpar-probe", MFD_CLOEXEC);
+	if (probe < 0 || fstat(probe, &memfd_st) < 0 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_dev != memfd_st.st_dev ||
+	    strcmp(link, "/memfd:" PART_RAM_MEMFD " (deleted)")) {
+		if (probe >= 0)
+			close(probe);
+		close(fd);
+		return lerr_set(err, EPERM,
+				"refusing the memory of '%s': '%s/%s' does not lead to its monitor's memory",
+				p->name, p->dir, PART_RAM);
+	}
+	close(probe);
+	*out = fd;
 	return 0;
 }
 
 int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err)
 {
-	char path[4200];
 	struct stat st;
 	void *m;
 	int fd;
 
-	/* "ram" links to the monitor's memfd through /proc. */
-	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
-				strerror(errno));
+	int r = ram_open(p, O_RDWR, &fd, err);
+
+	if (r)
+		return r;
 	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
 		close(fd);
 		return lerr_set(err, EIO, "the memory of '%s' has no size", p->name);
@@ -244,14 +376,7 @@ int part_map(struct part *p, void **base, uint64_t *size, struct lerr *err)
 
 int part_ram_open(struct part *p, int *fd, struct lerr *err)
 {
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/%s", p->dir, PART_RAM);
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return lerr_set(err, errno, "cannot open the memory of '%s': %s", p->name,
-				strerror(errno));
-	return 0;
+	return ram_open(p, O_RDONLY, fd, err);
 }
 
 void part_unmap(void *base, uint64_t size)

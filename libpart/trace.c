@@ -28,9 +28,14 @@ int part_trace_open(const char *name, struct part_trace **out, struct lerr *err)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return lerr_set(err, ENOMEM, "out of memory");
-	r = part_connect_dir(dir, &t->c);
+	r = part_dir_check(dir, "partition directory", err);
 	if (!r)
-		r = p9c_open_path(t->c, "trace", P9_ORDONLY, &t->fid);
+		r = part_connect_dir(dir, name, &t->c, NULL, err);
+	if (r) {
+		free(t);
+		return r;
+	}
+	r = p9c_open_path(t->c, "trace", P9_ORDONLY, &t->fid);
 	if (r) {
 		part_trace_close(t);
 		return lerr_set(err, -r, "cannot open the trace of '%s': %s", name, strerror(-r));

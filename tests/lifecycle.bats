@@ -31,6 +31,11 @@ teardown() {
 	if [ -n "$TMUX_PID" ]; then
 		poll "the tmux server to exit" dead "$TMUX_PID"
 	fi
+	# The tests that open the shared run directory to nobody close it
+	# again: lpar refuses one open to others.
+	if [ -n "${SHARED_DIR:-}" ] && [ -d "$SHARED_DIR/rundir" ]; then
+		chmod 0700 "$SHARED_DIR/rundir" "$SHARED_DIR/rundir"/*/ 2>/dev/null || true
+	fi
 	remove_partitions_and_check
 	if [ -n "$SHARED_DIR" ]; then
 		rm -rf "$SHARED_DIR"
@@ -741,31 +746,41 @@ EOF
 	run p9raw hello "$LPAR_RUNDIR/a/sock" 65534
 	assert_success
 	assert_output "refused"
+	chmod 0700 "$LPAR_RUNDIR" "$LPAR_RUNDIR/a"
 	assert_equal "$(state_of a)" running
 	run p9raw hello "$LPAR_RUNDIR/a/sock"
 	assert_output "served"
 }
 
-@test "lpar as another user is refused by the monitor with a message" {
+@test "lpar as another user is refused with a message; the partition runs on" {
 	shared_rundir
 	start a "$EX/sleep.elf" 600000
 	chmod 0711 "$SHARED_DIR" "$LPAR_RUNDIR" "$LPAR_RUNDIR/a"
 	chmod 0666 "$LPAR_RUNDIR/a/sock"
-	# nobody's own run directory, with a link to root's partition: lpar's
-	# own checks pass and the monitor's SO_PEERCRED check decides.
+	# nobody's own run directory, with a link to root's partition.  lpar
+	# checks that a partition's directory is its user's own before it
+	# connects (the monitor's SO_PEERCRED check, the test above, is the
+	# next line of defence).
 	mine=$SHARED_DIR/nobody
 	mkdir "$mine"
 	chown 65534:65534 "$mine"
 	ln -s "$LPAR_RUNDIR/a" "$mine/a"
-	for k in 1 2 3 4 5 6 7 8 9 10; do
+	# nobody's directory is open to others: refused as such.
+	run --separate-stderr as_nobody env LPAR_RUNDIR="$mine" lpar status a
+	assert_failure 1
+	assert_output ""
+	assert_stderr "lpar: run directory '$mine' is open to other users (mode 0755, it must be 0700)"
+	chmod 0700 "$mine"
+	for k in 1 2 3; do
 		run --separate-stderr as_nobody env LPAR_RUNDIR="$mine" lpar status a
 		assert_failure 1
 		assert_output ""
-		assert_stderr "lpar: cannot connect to partition 'a': permission denied"
+		assert_stderr "lpar: partition directory '$mine/a' is not a directory owned by you"
 	done
 	run --separate-stderr as_nobody env LPAR_RUNDIR="$mine" lpar pause a
 	assert_failure 1
-	assert_stderr "lpar: cannot connect to partition 'a': permission denied"
+	assert_stderr "lpar: partition directory '$mine/a' is not a directory owned by you"
+	chmod 0700 "$LPAR_RUNDIR" "$LPAR_RUNDIR/a"
 	assert_equal "$(state_of a)" running
 }
 

@@ -844,3 +844,170 @@ check_receiver() {
 	hostile_pair cons recv
 	check_receiver
 }
+
+# ---- hostile monitors on a channel's socket -------------------------------------
+
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+need_python() {
+	[ -x "$PYTHON" ] || fail "$PYTHON is missing: install python3"
+}
+
+# silent CHAN N: N connections to channel CHAN's socket that never say a
+# word; one the monitor drops is counted in silent.dropped and made again.
+silent() {
+	bg "$PYTHON" -c '
+import select, socket, sys
+path, n = sys.argv[1], int(sys.argv[2])
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(path)
+    return s
+socks = [conn() for _ in range(n)]
+open("silent.ready", "w").close()
+while True:
+    ready, _, _ = select.select(socks, [], [])
+    for s in ready:
+        if s.recv(4096):
+            continue
+        s.close()
+        socks.remove(s)
+        with open("silent.dropped", "a") as f:
+            f.write("dropped\n")
+        socks.append(conn())
+' "$LPAR_RUNDIR/.chan/$1.sock" "$2"
+	poll "the silent connections" test -e silent.ready
+}
+
+# fake_listener CHAN MODE: a stand-in for the listening monitor of channel
+# CHAN.  It takes the channel's lock (then touches fake.locked), and once
+# fake.go exists listens at the channel's socket and lets go of the lock.
+# It answers each greeting with an ACK whose shared pages are the right
+# size but unsealed (MODE unsealed), an ordinary file that takes no seals
+# (MODE file), or sealed but a page too large (MODE size), and counts in
+# fake.refused each connector that hangs up on it; after two, it stops
+# listening, removes its socket and exits.
+fake_listener() {
+	bg "$PYTHON" -c '
+import fcntl, os, socket, struct, sys, time
+path, mode = sys.argv[1], sys.argv[2]
+lock = open(path[:-len(".sock")] + ".lock", "a")
+fcntl.flock(lock, fcntl.LOCK_EX)
+open("fake.locked", "w").close()
+while not os.path.exists("fake.go"):
+    time.sleep(0.05)
+try:
+    os.unlink(path)
+except FileNotFoundError:
+    pass
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(path)
+l.listen(8)
+lock.close()
+fmt = "<6I64s32s200s"
+refused = 0
+while refused < 2:
+    c, _ = l.accept()
+    data, anc, _, _ = c.recvmsg(struct.calcsize(fmt), socket.CMSG_SPACE(16))
+    magic, typ, proto, version, kind, size, part, ring, text = struct.unpack(fmt, data)
+    length = 2 * (4096 + size)
+    if mode == "file":
+        mem = os.open("fake.pages", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    else:
+        mem = os.memfd_create("fake", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    if mode == "size":
+        length += 4096
+    os.ftruncate(mem, length)
+    if mode == "size":
+        fcntl.fcntl(mem, fcntl.F_ADD_SEALS,
+                    fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+    ev = os.eventfd(0)
+    ack = struct.pack(fmt, magic, 2, proto, version, kind, size, b"fake", ring, b"")
+    c.sendmsg([ack], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("2i", mem, ev))])
+    os.close(mem)
+    os.close(ev)
+    if c.recv(4096) == b"":
+        refused += 1
+        with open("fake.refused", "a") as f:
+            f.write("refused\n")
+    c.close()
+l.close()
+os.unlink(path)
+open("fake.done", "w").close()
+' "$LPAR_RUNDIR/.chan/$1.sock" "$2"
+	poll "the stand-in to take the lock" test -e fake.locked
+}
+
+@test "a connector that says nothing holds up no one: status answers, a real peer links up, the silent ones are dropped" {
+	need_python
+	need "$EX/pong.elf"
+	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
+	assert_success
+	silent pp 4
+	run --separate-stderr lpar status a
+	assert_success
+	assert_line "state running"
+	# A real peer greets at once: it links up past the silent ones.
+	run --separate-stderr lpar run -d --name b --chan pp "$EX/pong.elf"
+	[ "$status" = 0 ] || fail "b did not start ($status): $stderr"
+	assert_output b
+	poll "b's link to come up" link_is b link up
+	poll "a's link to come up" link_is a link up
+	assert_equal "$(ring_field a link peer)" b
+	# Those that said nothing are dropped (and come back), the link stays.
+	poll "a silent connection to be dropped" test -s silent.dropped
+	run --separate-stderr lpar status a b
+	assert_success
+	assert_line --regexp '^ring link .* link=up peer=b gen=1 resets=0$'
+	assert_line --regexp '^ring link .* link=up peer=a gen=1 resets=0$'
+	run --separate-stderr lpar stop a b
+	assert_success
+	run --separate-stderr timeout "$(slow 10)" lpar wait a b
+	assert_output "$(printf 'a 0\nb 0')"
+}
+
+# bad_shared MODE WHY: a stand-in listener offers pages MODE; the
+# connecting monitor refuses them (WHY, in its trace), lives on, and links
+# up with a real peer once the stand-in has gone.
+bad_shared() {
+	need_python
+	need "$EX/pong.elf"
+	run --separate-stderr lpar run -d --name a --chan pp "$EX/pong.elf"
+	assert_success
+	run --separate-stderr lpar run -d --name b --chan pp "$EX/pong.elf"
+	assert_success
+	poll "b's link to come up" link_is b link up
+	bg lpar trace b >trace.b 2>trace.err
+	trace_attached b trace.b
+	fake_listener pp "$1"
+	# a ends; b meets again, and finds the stand-in.
+	run --separate-stderr lpar kill a
+	assert_success
+	poll "b's link to go down" link_is b link down
+	touch fake.go
+	poll "b to refuse the stand-in twice" test -e fake.done
+	assert_equal "$(state_of b)" running
+	assert_equal "$(ring_field b link link)" down
+	# A real peer again: b listens now, and links up.
+	run --separate-stderr lpar run -d --name c --chan pp "$EX/pong.elf"
+	assert_success
+	poll "b's link to come up with c" link_is b link up
+	assert_equal "$(ring_field b link peer)" c
+	grep -qF -- "channel 'pp': $2" trace.b || fail "b's trace does not say why: $(cat trace.b)"
+	run --separate-stderr lpar stop b c
+	assert_success
+	run --separate-stderr timeout "$(slow 10)" lpar wait b c
+	assert_output "$(printf 'b 0\nc 0')"
+}
+
+@test "shared pages that are not sealed against resizing are refused; the monitor lives on" {
+	bad_shared unsealed "the other side's shared pages are not sealed against resizing"
+}
+
+@test "shared pages in an ordinary file, which takes no seals, are refused; the monitor lives on" {
+	bad_shared file "the other side's shared pages are not sealed against resizing"
+}
+
+@test "shared pages of the wrong size are refused; the monitor lives on" {
+	bad_shared size "the other side's shared pages have $((2 * (4096 + 4096) + 4096)) bytes, not $((2 * (4096 + 4096)))"
+}

@@ -263,7 +263,8 @@ no_start() {
 # A status record of an ended partition NAME with share lines, as the
 # monitor writes them (docs/control-tree.md): paths %-escaped.
 fake_record() {
-	mkdir -p "$LPAR_RUNDIR/$1"
+	mkdir -p -m 0700 "$LPAR_RUNDIR"
+	mkdir -m 0700 "$LPAR_RUNDIR/$1"
 	cat >"$LPAR_RUNDIR/$1/status" <<-'EOF'
 	name fake
 	state exited

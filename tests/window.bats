@@ -33,7 +33,8 @@ teardown() {
 		env LPAR_RUNDIR="$LPAR_RUNDIR" "$TOOLS/window" w
 	assert_failure
 	refute_line --partial "magic"
-	# the partition runs on
+	# the partition runs on (lpar refuses a run directory open to others)
+	chmod 0700 "$LPAR_RUNDIR" "$LPAR_RUNDIR/w"
 	run lpar status w
 	assert_success
 	assert_line "state running"
