@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/kvm.h>
 #include <linux/landlock.h>
 #include <seccomp.h>
@@ -152,7 +153,9 @@ static void record_write(long nr)
 	put(&b, up / 1000000ull % 1000 < 100 ? (up / 1000000ull % 1000 < 10 ? "00" : "0") : "");
 	put_u(&b, up / 1000000ull % 1000);
 	put(&b, "\nsandbox seccomp=on landlock=");
-	put(&b, sb.landlock_abi ? "on" : "off");
+	put(&b, sb.landlock_abi ? "on" : "off(");
+	put(&b, sb.landlock_abi ? "" : sb.why_landlock);
+	put(&b, sb.landlock_abi ? "" : ")");
 	put(&b, "\nsignal ");
 	put_u(&b, SIGSYS);
 	put(&b, "\nreason ");
@@ -226,8 +229,6 @@ static const struct {
 	{ "madvise", "glibc's allocator returns memory; Unicorn" },
 	/* Threads and their locks. */
 	{ "futex", "mutexes and condition variables" },
-	{ "clone", "pthread_create (the control and I/O threads start later)" },
-	{ "clone3", "pthread_create on newer glibc" },
 	{ "set_robust_list", "a new thread's start" },
 	{ "rseq", "a new thread's start" },
 	{ "sched_yield", "spinning locks" },
@@ -391,6 +392,17 @@ static int seccomp_on(struct lerr *err)
 	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !r; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, ioctls[i] & 0xffffffffu));
+	/*
+	 * Threads, but no processes: clone only with CLONE_THREAD (the
+	 * control and I/O threads start after this); clone3's flags are in
+	 * memory the filter cannot read, so it fails with ENOSYS and glibc
+	 * falls back to clone.
+	 */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	/* prctl: only to drop lpar run --debug's parent-death signal at the end. */
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
