@@ -8,7 +8,8 @@
  *
  * - Landlock, where the kernel has it: file system access only beneath
  *   the run directory, the channel directory, the shares (read-only ones
- *   for reading) and the core directory; no TCP at all.  Landlock holds
+ *   for reading) and the core directory; no TCP at all, no abstract Unix
+ *   socket or signal outside the monitor.  Landlock holds
  *   for the calling thread and the threads it starts, so it comes first,
  *   before the control and I/O threads exist.
  * - A seccomp filter on every thread: the system calls the monitor makes
@@ -27,11 +28,13 @@
 #include <linux/landlock.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -55,10 +58,14 @@
 #define LL_NET_BIND_TCP    (1ULL << 0)
 #define LL_NET_CONNECT_TCP (1ULL << 1)
 
-/* struct landlock_ruleset_attr as of ABI 4 (the header lacks the net field). */
+#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LL_SCOPE_SIGNAL               (1ULL << 1)
+
+/* struct landlock_ruleset_attr as of ABI 6 (the header has only its first field). */
 struct ll_ruleset_attr {
 	__u64 handled_access_fs;
-	__u64 handled_access_net;
+	__u64 handled_access_net; /* ABI 4 */
+	__u64 scoped;             /* ABI 6 */
 };
 
 /* One partition per process: the sandbox's state is the process's. */
@@ -235,7 +242,6 @@ static const struct {
 	{ "sched_getaffinity", "glibc's allocator sizing its arenas" },
 	{ "gettid", "the kick timer's thread id" },
 	{ "getpid", "the status text; the run directory's ram link" },
-	{ "tgkill", "pthread_kill: the controller kicks the vCPU thread" },
 	{ "exit", "a thread ends" },
 	{ "exit_group", "the monitor ends" },
 	{ "restart_syscall", "a call a signal interrupted goes on" },
@@ -281,7 +287,6 @@ static const struct {
 	{ "copy_file_range", "copies between files" },
 	{ "splice", "copies between files" },
 	/* Sockets: the control socket, channels meeting, 9P relays. */
-	{ "socket", "channels and 9P relays (re)connect; only AF_UNIX, by Landlock's net rules where it has them" },
 	{ "connect", "channels and 9P relays" },
 	{ "bind", "a channel's socket" },
 	{ "listen", "a channel's socket" },
@@ -296,7 +301,6 @@ static const struct {
 	{ "getsockname", "socket checks" },
 	{ "getpeername", "socket checks" },
 	{ "shutdown", "closing connections" },
-	{ "socketpair", "local connections" },
 	/* Files, beneath the paths Landlock allows: shares (the hostfs
 	 * backend), the run directory (status record, ram link), channel
 	 * lock files, core files. */
@@ -419,10 +423,28 @@ static int seccomp_on(struct lerr *err)
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 				     SCMP_A0(SCMP_CMP_EQ, PR_SET_PDEATHSIG));
-	/* kill: only the monitor itself (raise() on glibc's abort path). */
+	/*
+	 * Signals only to the monitor itself: tgkill is pthread_kill (the
+	 * controller kicks the vCPU thread), kill is raise() on glibc's abort
+	 * path.
+	 */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
 				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	/*
+	 * Sockets: Unix ones only (channels and 9P relays connect again
+	 * after start-up); no UDP or raw socket, which Landlock does not
+	 * cover.
+	 */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				     SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+				     SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	if (r) {
 		seccomp_release(ctx);
 		return lerr_set(err, -r, "sandbox: cannot build the seccomp filter: %s",
@@ -502,7 +524,7 @@ static int rule_add(int ruleset, const char *path, __u64 access, __u64 handled,
 
 static int landlock_on(const struct hv_config *cfg, const char *rundir, struct lerr *err)
 {
-	struct ll_ruleset_attr attr = { 0, 0 };
+	struct ll_ruleset_attr attr = { 0, 0, 0 };
 	int abi = landlock_abi(), fd, r = 0;
 	size_t size = sizeof(attr.handled_access_fs);
 
@@ -514,6 +536,11 @@ static int landlock_on(const struct hv_config *cfg, const char *rundir, struct l
 	if (abi >= 4) {
 		/* The monitor speaks no TCP: none at all. */
 		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+		size = offsetof(struct ll_ruleset_attr, scoped);
+	}
+	if (abi >= 6) {
+		/* Nor abstract Unix sockets (a desktop's bus) or signals outside. */
+		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 		size = sizeof(attr);
 	}
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
