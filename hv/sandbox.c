@@ -79,7 +79,7 @@ static struct {
 	/* For the SIGSYS handler: made now, so it only copies. */
 	int dir_fd;                /* the status record goes here, or -1 (foreground) */
 	char rundir[4096];         /* foreground: removed on the way out */
-	char head[6144];           /* the record's lines before "state" */
+	char head[PART_NAME_MAX + 8]; /* the record's line before "state" */
 	char tail[512];            /* its lines after "pid", up to "uptime" */
 	char name[PART_NAME_MAX + 1];
 	const struct hv *hv;
@@ -401,8 +401,12 @@ static int seccomp_on(struct lerr *err)
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !r; i++) {
 		int nr = seccomp_syscall_resolve_name(allowed[i].name);
 
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not a call on this architecture */
+		/* lpar is x86-64 only: a name that does not resolve is a typo. */
+		if (nr == __NR_SCMP_ERROR) {
+			seccomp_release(ctx);
+			return lerr_set(err, EINVAL, "sandbox: no system call named '%s'",
+					allowed[i].name);
+		}
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
 	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !r; i++)
