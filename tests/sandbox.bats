@@ -129,6 +129,7 @@ monitor_pid() {
 	poll "partition fg to run" state_is fg running
 	run "$CTL" fg "sandbox-test execve"
 	assert_failure 1
+	poll "lpar run to end" dead "${BG_PIDS[0]}"
 	wait_rc "${BG_PIDS[0]}"
 	rc=$RC
 	assert_equal "$rc" 159
