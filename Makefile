@@ -19,10 +19,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Werror
-# lpar needs libelf; its TCG backend loads Unicorn and capstone when it
-# runs (so only their headers are needed to build it).  The debugger
-# (lpar-debug) needs capstone and libdw.
-PKGS    := libelf
+# lpar needs libelf, and libseccomp for the monitor's sandbox; its TCG
+# backend loads Unicorn and capstone when it runs (so only their headers
+# are needed to build it).  The debugger (lpar-debug) needs capstone and
+# libdw.
+PKGS    := libelf libseccomp
 DEBUG_PKGS := capstone libdw
 HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS) unicorn)
 HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread

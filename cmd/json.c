@@ -32,6 +32,29 @@ void json_value(FILE *f, const char *v)
 		json_string(f, v);
 }
 
+/* "seccomp=on landlock=off(why)" as {"seccomp": "on", "landlock": "off(why)"}. */
+static void json_sandbox(FILE *f, const char *text)
+{
+	char copy[sizeof(((struct part_status *)0)->sandbox)], *save = NULL, *tok;
+	int first = 1;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	fputs(", \"sandbox\": {", f);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		fputs(first ? "" : ", ", f);
+		json_string(f, tok);
+		fputs(": ", f);
+		json_string(f, eq + 1);
+		first = 0;
+	}
+	fputs("}", f);
+}
+
 void json_status(FILE *f, const struct part_status *st)
 {
 	fputs("{\"name\": ", f);
@@ -48,6 +71,8 @@ void json_status(FILE *f, const struct part_status *st)
 	json_string(f, st->image);
 	fprintf(f, ", \"uptime\": %.3f", st->uptime);
 	fprintf(f, ", \"syscalls_unsupported\": %llu", (unsigned long long)st->syscalls_unsupported);
+	if (st->sandbox[0])
+		json_sandbox(f, st->sandbox);
 	if (!strcmp(st->state, "exited"))
 		fprintf(f, ", \"exit\": %d", st->exit_status);
 	if (part_status_ended(st))

@@ -68,6 +68,9 @@ int cmd_status(int argc, char **argv)
 		printf("image %s\nuptime %.3f\n",
 		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
 		printf("syscalls_unsupported %llu\n", (unsigned long long)st.syscalls_unsupported);
+		if (st.sandbox[0])
+			printf("sandbox %s\n", text_sanitize(clean, sizeof(clean), st.sandbox,
+							      sizeof(st.sandbox)));
 		for (int k = 0; k < st.nrings; k++) {
 			const struct part_ring *r = &st.rings[k];
 

@@ -1,6 +1,7 @@
 /*
  * lpar version: lpar's own version, the hcall ABI it speaks and, with -v
- * (and lpar --version), the accelerators this host can use.
+ * (and lpar --version), the accelerators this host can use and what the
+ * monitor's sandbox can use here (docs/security.md).
  */
 #include <getopt.h>
 #include <lpar/hcall.h>
@@ -21,9 +22,12 @@
 int version_print(int verbose)
 {
 	struct hv_accel_report acc[ACCELS_MAX];
+	char sandbox[128];
 	size_t n = 0;
+	int landlock = 0;
 
 	if (verbose) {
+		landlock = hv_sandbox_probe(sandbox, sizeof(sandbox));
 		n = hv_accel_probe(lpar_opts.kvm_path, acc, ACCELS_MAX);
 		if (n > ACCELS_MAX)
 			n = ACCELS_MAX;
@@ -41,6 +45,10 @@ int version_print(int verbose)
 				fputs("}", stdout);
 			}
 			fputs("]", stdout);
+			printf(", \"sandbox\": {\"seccomp\": true, \"landlock\": %s, \"detail\": ",
+			       landlock ? "true" : "false");
+			json_string(stdout, sandbox);
+			fputs("}", stdout);
 		}
 		fputs("}\n", stdout);
 		return 0;
@@ -53,6 +61,8 @@ int version_print(int verbose)
 		printf("accel %s: %s%s%s\n", acc[i].name,
 		       acc[i].usable ? "available" : "unavailable", clean[0] ? ": " : "", clean);
 	}
+	if (verbose)
+		printf("sandbox: %s\n", sandbox);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "../common/rundir.h"
 #include "../elf/elf.h"
 #include "priv.h"
+#include "sandbox.h"
 
 volatile sig_atomic_t hv_pending_signal;
 
@@ -588,6 +589,9 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		if (!r)
 			hv->ndevs_ready++;
 	}
+	/* Every host resource is held: confine the monitor before its threads start. */
+	if (!r)
+		r = hv_sandbox_enter(hv, cfg, err);
 	if (!r && cfg->listen_fd >= 0)
 		r = hv_ctl_start(hv, cfg->listen_fd, err);
 	if (!r)

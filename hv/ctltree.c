@@ -35,6 +35,7 @@
 #include "../p9/tree.h"
 #include "ctl.h"
 #include "priv.h"
+#include "sandbox.h"
 
 enum node {
 	N_ROOT = 1, N_CTL, N_STATUS, N_WAIT, N_CONS, N_LOG, N_VCPU, N_VCPU0,
@@ -223,6 +224,10 @@ static int ctl_command(struct hv_ctl *ctl, struct p9_req *r, struct p9_fid *f,
 
 	if (!o)
 		return -ENOMEM;
+	if (!strncmp(cmd, "sandbox-test ", 13)) {
+		free(o);
+		return hv_sandbox_test(cmd + 13); /* debug-only: -EINVAL unless enabled */
+	}
 	pthread_mutex_lock(&hv->lock);
 	s = hv->state;
 	o->seen = hv->gen; /* before the request: the change to wait for is after */

@@ -114,6 +114,12 @@ struct hv_accel_report {
 /* One report per accelerator, at most n; returns how many there are. */
 size_t hv_accel_probe(const char *kvm_path, struct hv_accel_report *out, size_t n);
 
+/*
+ * What the monitor's sandbox can use on this host (lpar version -v): a
+ * line for the user in buf; returns 1 if Landlock is there too.
+ */
+int hv_sandbox_probe(char *buf, size_t len);
+
 /* The signal handler to install for cfg->stop_signals. */
 void hv_on_signal(int signo);
 

@@ -13,6 +13,7 @@
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "priv.h"
+#include "sandbox.h"
 
 const char *hv_state_name(enum hv_state s)
 {
@@ -107,6 +108,7 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	    (unsigned long long)(up / 1000000u % 1000u));
 	add(buf, len, &n, "syscalls_unsupported %llu\n",
 	    (unsigned long long)__atomic_load_n(&hv->syscalls_unsupported, __ATOMIC_RELAXED));
+	hv_sandbox_status(buf, len, &n);
 	hv_ring_status(hv, buf, len, &n);
 	hv_share_status(hv, buf, len, &n);
 	if (e.exit[0])

@@ -62,6 +62,7 @@ struct part_status {
 	char image[4096];
 	double uptime;
 	uint64_t syscalls_unsupported; /* the library OS answered ENOSYS so often */
+	char sandbox[128];     /* "seccomp=on landlock=on", or "" if not reported */
 	int exit_status;       /* valid when state is "exited" */
 	int signal;
 	char reason[1024];

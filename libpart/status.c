@@ -145,6 +145,8 @@ int part_status_parse(const char *text, struct part_status *st)
 					st->uptime = strtod(val, NULL);
 				else if (!strcmp(key, "syscalls_unsupported"))
 					st->syscalls_unsupported = strtoull(val, NULL, 10);
+				else if (!strcmp(key, "sandbox"))
+					copy(st->sandbox, sizeof(st->sandbox), val);
 				else if (!strcmp(key, "exit"))
 					st->exit_status = atoi(val);
 				else if (!strcmp(key, "signal"))

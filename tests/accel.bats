@@ -277,9 +277,10 @@ assert_usage_follows() {
 	run --separate-stderr lpar version -v
 	assert_success
 	assert_stderr ""
-	assert_equal "${#lines[@]}" 3
+	assert_equal "${#lines[@]}" 4
 	assert_line --index 0 "$v"
 	assert_line --index 2 --regexp '^accel tcg: available: a software CPU, libunicorn [0-9]'
+	assert_line --index 3 --regexp '^sandbox: seccomp, (landlock \(ABI [0-9]+\)|no landlock \(.*\))$'
 	if accel_usable kvm; then
 		assert_line --index 1 --regexp '^accel kvm: available($|: )'
 	else
