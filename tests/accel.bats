@@ -156,6 +156,24 @@ assert_usage_follows() {
 	assert_nothing_left
 }
 
+@test "--accel kvm without the KVM device: bad options, config and image are said first, as on a build host" {
+	export LPAR_KVM_DEVICE=/nonexistent
+	run --separate-stderr lpar run --accel kvm --mem abc "$EX/hello.elf"
+	assert_failure 2
+	assert_stderr --partial "lpar: invalid memory size 'abc'"
+	printf 'bogus = 1\n' >"$BATS_TEST_TMPDIR/bad.conf"
+	run --separate-stderr lpar create --accel kvm -f "$BATS_TEST_TMPDIR/bad.conf"
+	assert_failure 2
+	assert_stderr --partial "bad.conf:1: unknown key 'bogus'"
+	run --separate-stderr lpar run --accel kvm "$BATS_TEST_TMPDIR/nosuch.elf"
+	assert_failure 125
+	assert_stderr "lpar: cannot load '$BATS_TEST_TMPDIR/nosuch.elf': No such file or directory"
+	run --separate-stderr lpar run -d --accel kvm --share "$BATS_TEST_TMPDIR/nosuch" "$EX/hello.elf"
+	assert_failure 125
+	assert_stderr --partial "share '$BATS_TEST_TMPDIR/nosuch': No such file or directory"
+	assert_nothing_left
+}
+
 @test "LPAR_ACCEL=kvm and a config's accel = kvm fail the same way without the device" {
 	export LPAR_KVM_DEVICE=/nonexistent
 	LPAR_ACCEL=kvm run --separate-stderr lpar run "$EX/hello.elf"
