@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lpar: build, test, benchmark and install.  See README.md.
 #
 #   make          build lpar, lpar-cc, the partition SDK and the examples

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Batch-benchmark partition: sleeps MS milliseconds, then exits with CODE.  Usage: guest-batch MS CODE */
 #include <lpar.h>
 #include <stdlib.h>

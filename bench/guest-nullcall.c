@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * guest-nullcall: the cost of a null hcall.  Does N abi_version hcalls
  * (default 20000) and prints the mean round trip, timed with the monitor's
  * clock.  Usage: guest-nullcall [N]

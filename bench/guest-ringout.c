@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Stream from a partition to its monitor: MIB mebibytes (default 256)
  * written to the console ring in 64 KiB writes, then one line:
  * bytes=N ns=N doorbells=N, timed inside the partition.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * guest-syscall: the cost of a system call served by the library OS.  An
  * ordinary musl program: N getppid() calls (default 20000), timed with
  * clock_gettime, printed as ns per call.  Natively it measures Linux's.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers the bench scripts share; each sets lpar, defines fail() and
 # sources this.
 # shellcheck shell=sh disable=SC2154 # lpar is each script's

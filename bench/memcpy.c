@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * memcpy: the baselines for ring throughput, MIB mebibytes (default 256)
  * in 64 KiB pieces through a buffer of RING KiB (default 1024).
  *

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * rawkvm: the smallest KVM program that does what lpar does, the baseline
  * bench/run compares lpar with.  Independent of lpar's code on purpose.
  *

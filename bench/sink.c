@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * sink: reads standard input to its end as fast as it can (a pipe made
  * 1 MiB large, 1 MiB reads) and prints only its last line: the consumer
  * for "partition -> monitor" streams.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * timeit: wall time of whole commands, interleaved so that drift in the
  * host's speed hits every command alike.  bench/run's stopwatch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar attach: option parsing; the session itself runs in lpar-debug (cmd/debugger.c). */
 #include <stdio.h>
 #include <string.h>

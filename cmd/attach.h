@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The debugger session shared by lpar attach and lpar run --debug/--gdb. */
 #ifndef LPAR_CMD_ATTACH_H
 #define LPAR_CMD_ATTACH_H

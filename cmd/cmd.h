@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The command table and what every subcommand shares: flags that do
  * per-command set-up in one place, and the one place errors are printed.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The command table: the one list of subcommands.  Each synopsis is the
  * usage text, the man page's SYNOPSIS and what completions offer; a test
  * keeps them in sync.

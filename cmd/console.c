@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar console: attaches this terminal to a partition's console.  Recent
  * output is replayed, then output streams; keystrokes are its input.  Any
  * number of viewers may attach; Ctrl-] detaches and never stops the

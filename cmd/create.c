@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar create: a partition in a detached monitor, loaded but not started; prints its name. */
 #include <stdio.h>
 

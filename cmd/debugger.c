@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The debugger session behind lpar attach and lpar run --debug/--gdb: the
  * REPL or the GDB stub on a partition.  Linked into lpar-debug only, so
  * that lpar itself, and every monitor it forks, stays free of the

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * How lpar runs the debugger: it execs lpar-debug with the session's
  * options, so that lpar itself (and every monitor it forks) links none of
  * the debugger's libraries.  lpar-debug is found next to lpar: in the

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar-debug: the debugger program lpar execs for lpar attach and lpar run
  * --debug/--gdb (cmd/debugger_exec.c), with the session's options in the
  * form debugger_args() writes.  Not meant to be run by hand.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar hcall: the hcall table (--list), and controller hcalls issued to a
  * partition through its control tree's hcall file.  Arguments are checked
  * against the same table the monitor dispatches from before anything is

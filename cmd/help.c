@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar help [COMMAND]: the command list, or one command's help. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON printing: strings escaped, one status object shape everywhere. */
 #include <string.h>
 

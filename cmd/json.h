@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON output for lpar's listings. */
 #ifndef LPAR_CMD_JSON_H
 #define LPAR_CMD_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar kill: ends partitions at once, without asking them. */
 #include "names.h"
 

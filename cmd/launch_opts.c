@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Option parsing shared by lpar create and lpar run. */
 #include <ctype.h>
 #include <errno.h>

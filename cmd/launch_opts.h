@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Options shared by lpar create and lpar run: what to launch and how. */
 #ifndef LPAR_CMD_LAUNCH_OPTS_H
 #define LPAR_CMD_LAUNCH_OPTS_H

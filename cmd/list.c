@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar list: the partitions in the run directory, as a table, names or JSON. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar's entry point: global options, then one command from the table.
  * Per-command set-up driven by the table's flags happens here only.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar mem: read, write, dump, load and search a partition's memory from
  * the shell.  This file parses the command line and does the byte moving;
  * cmd/mem_find.c searches, cmd/mem_map.c shows the layout and symbols.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Internal to lpar mem (cmd/mem*.c): the state its subcommands share. */
 #ifndef LPAR_CMD_MEM_H
 #define LPAR_CMD_MEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar mem find: every address where a byte pattern, string or integer occurs. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar mem map and sym: the partition's memory layout (the monitor's pages
  * below 1 MiB, the image's segments and their symbols, heap, stack guard
  * and stack, from the boot info and the image) and symbol lookups.

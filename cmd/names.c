@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Argument handling shared by start, pause, resume, kill and the like. */
 #include <stdio.h>
 #include <string.h>

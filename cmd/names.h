@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by the subcommands that act on partitions named on the command line. */
 #ifndef LPAR_CMD_NAMES_H
 #define LPAR_CMD_NAMES_H

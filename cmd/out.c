@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one place errors and usage messages are printed. */
 #include <stdarg.h>
 #include <stdio.h>

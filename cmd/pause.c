@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar pause: stops a partition's vCPUs; its memory and state stay as they are. */
 #include "names.h"
 

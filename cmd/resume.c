@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar resume: lets a paused partition run again. */
 #include "names.h"
 

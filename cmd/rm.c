@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar rm: removes ended partitions' run directories (-f kills running ones first). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar run: runs a partition in this process with the console on stdio
  * (the partition's exit status becomes lpar's), or with -d in a detached
  * monitor, printing its name.

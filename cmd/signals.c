@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* How the commands that wait on a partition take SIGINT, SIGTERM and SIGHUP. */
 #include <signal.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar start: starts partitions made with lpar create. */
 #include "names.h"
 

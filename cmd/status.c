@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lpar status: one partition's state, as "key value" lines or JSON. */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar stop: asks partitions to shut down (block() reports
  * LPAR_READY_SHUTDOWN) and kills those still running after the timeout.
  */

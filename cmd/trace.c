@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar trace: a partition's hcalls, exits, 9P requests and marks as they
  * happen, read from its control tree's trace file and shown like strace's
  * output (or counted, like strace -c, or as JSON lines).  The reading and showing are

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Following a partition's trace file and showing its events, strace-like
  * or as JSON: lpar trace, and lpar run --trace.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar version: lpar's own version, the hcall ABI it speaks and, with -v
  * (and lpar --version), the accelerators this host can use and what the
  * monitor's sandbox can use here (docs/security.md).

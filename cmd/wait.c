@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * lpar wait: waits for partitions to end; prints "NAME STATUS" for each
  * and exits with the status of the last one (its exit status, 126 if it
  * crashed, 128+N if killed), or 1 if any could not be waited for.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Typed errors for the library layers. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Typed errors: lower layers fill a struct lerr and return -errno; only
  * cmd/ turns them into messages.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Checked number parsing and size formatting. */
 #include <ctype.h>
 #include <errno.h>

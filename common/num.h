@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one checked parser for numbers that come from users. */
 #ifndef LPAR_NUM_H
 #define LPAR_NUM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Sanitising untrusted text for terminals. */
 #include <stdio.h>
 #include <string.h>

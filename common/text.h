@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Making text from a guest or a file safe to print on a terminal. */
 #ifndef LPAR_TEXT_H
 #define LPAR_TEXT_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bash completion for lpar(1)                              -*- shell-script -*-
 #
 # Commands come from 'lpar --list-cmds'; each command's options come from

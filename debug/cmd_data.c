@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Commands that read and change data: print, x, set, show, display, disassemble. */
 #include <ctype.h>
 #include <errno.h>

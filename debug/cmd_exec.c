@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Commands that control execution: breakpoints and watchpoints, continue,
  * stepi, nexti, and the frame-pointer backtrace.
  */

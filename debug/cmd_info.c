@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The info commands: registers, breakpoints, symbol, vcpus, display. */
 #include <ctype.h>
 #include <errno.h>

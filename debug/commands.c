@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The debugger's command table (gdb's names, unique prefixes accepted),
  * the info dispatcher, and the commands that manage the session itself:
  * help, echo, kill, detach, quit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The console pump for lpar run --debug: libpart's relay, into a pipe the REPL drains. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The partition's console on the debugger's terminal (lpar run --debug):
  * a thread copies the control tree's cons file into a pipe that the REPL
  * drains between prompts, so output and prompt do not tear each other.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The capstone wrapper: one x86-64 handle, gdb's spacing and labels. */
 #include <capstone/capstone.h>
 #include <ctype.h>

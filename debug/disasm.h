@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Disassembly with capstone, printed the way gdb prints it (AT&T by default). */
 #ifndef LPAR_DEBUG_DISASM_H
 #define LPAR_DEBUG_DISASM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The expression evaluator: recursive descent that evaluates as it parses. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * gdb-style expressions over a partition: numbers, 'c', $registers,
  * $convenience variables, $N history, symbols, &, unary * and casts to
  * integer types and pointers to them, the C arithmetic and bitwise

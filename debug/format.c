@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gdb's output shapes for x and print. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Output in gdb's shapes: "x/NFU" memory dumps, "print" values and
  * "<sym+off>" labels.  Memory and disassembly come through callbacks, so
  * this works (and is tested) without a partition.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Where the GDB stub listens: a TCP address ("[HOST:]PORT") or a UNIX
  * socket ("unix:PATH"), and accepting the one gdb it serves.
  */

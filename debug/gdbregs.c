@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * gdb's amd64 register layout over struct vcpu_regs.  The order here is
  * the 'g' packet's and the target description's: gdb numbers remote
  * registers in the order target.xml declares them.  The x87 and SSE

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * gdb's view of an x86-64 partition: the register layout of the 'g'
  * packet (gdb's amd64 order) and the target description that declares it.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The GDB remote stub's session: what each packet means, in terms of the
  * debug target.  While the partition runs, a waiter thread sits in
  * dbg_wait() and this thread keeps reading the socket, so that gdb's

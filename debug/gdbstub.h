@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The GDB remote stub: serves one gdb ("target remote") over TCP or a
  * UNIX socket and drives a debug target for it.  See docs/gdb-stub.md.
  */

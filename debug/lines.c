@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DWARF line tables through libdw. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Source lines from an image's DWARF line tables (libdw): the file and
  * line of an address, and the address where a FILE:LINE begins.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The debug interface's texts: register lines and event lines. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The texts of the control tree's debug interface, parsed and formatted
  * without a partition: vcpu/0/regs lines (over common/regs.h's table, which
  * the monitor writes the file from) and debug-file event lines (see

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * gdb's register names over struct vcpu_regs: 64-bit registers with the
  * types gdb gives them, their 32-, 16- and 8-bit parts, and $pc, $sp, $fp.
  */

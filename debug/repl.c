@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The command loop: readline's callback interface beside the console and Ctrl-C. */
 #include <ctype.h>
 #include <errno.h>

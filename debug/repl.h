@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Reading debugger commands: script files (-x), and the interactive loop
  * with readline (history in the user's state directory, completion of
  * commands, symbols and registers, an empty line repeating the last

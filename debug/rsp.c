@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * GDB remote serial protocol framing.  Input is parsed from a buffer so
  * that half a packet, several packets or noise in one read are all the
  * same to the caller; nothing the peer sends can make it fail.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * GDB remote serial protocol framing: "$data#cs" packets, '+'/'-' acks,
  * the 0x03 interrupt byte, and the hex and binary encodings packets use.
  * Nothing here knows what a packet means; see gdbstub.c for that.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The session: what commands share (the environments expressions and x
  * work in), running a command line, and resuming the partition and
  * reporting its stops in gdb's words.

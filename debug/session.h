@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * One debugging session of lpar attach: the target, the breakpoints and
  * displays the user made, value history and x's defaults.  The command
  * files (debug/cmd_*.c) work on it; debug/repl.c reads the commands.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A debug target over a partition's control tree: the debug file on two
  * connections (one blocks for events, the other carries commands, so a
  * stop can be asked for while another thread waits), registers through

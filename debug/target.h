@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A debug target: one partition driven through its control tree (the
  * debug file, vcpu/0/regs; see docs/debug-protocol.md) and read through
  * the memory window.  The REPL (lpar attach) and the GDB stub are both

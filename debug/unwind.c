@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unwinding the partition's stack with the image's call frame information
  * (.eh_frame or .debug_frame, through libdw), falling back to frame
  * pointers where there is none.  Only rsp, rbp and the return address are

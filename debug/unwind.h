@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Stack unwinding for backtrace and finish: the image's call frame
  * information through libdw, frame pointers where it has none.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Partition images: opening and validating a static x86-64 ELF executable
  * with libelf, reading its segments, and looking up its symbols.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Opening and validating partition images with libelf. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Ring declarations: the objects in an image's .lpar.rings section, found
  * by symbol (__lpar_ring_NAME) as the PROSE wrapper scripts found them with
  * nm(1), and checked before anything runs: see <lpar/ring.h>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The image's allocated sections by address: names for "info symbol" and lpar mem map. */
 #include <gelf.h>
 #include <libelf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The image's symbol table: kept sorted by address for address->symbol. */
 #include <errno.h>
 #include <gelf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Internal to elf/: reading the symbol table and rings while the image is open. */
 #ifndef LPAR_ELF_SYM_H
 #define LPAR_ELF_SYM_H

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * bulk-recv: takes what bulk-send streams over the channel its ring
  * "bulk" joins, checks every byte, and reports the rate when the empty
  * message ends the stream.  With -n it only counts (for measuring the

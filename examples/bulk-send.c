@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * bulk-send: streams MIB mebibytes (default 64) to bulk-recv over the
  * channel its ring "bulk" joins, in 64 KiB messages, then an empty
  * message to say it is done.  Message i holds bytes (i * 131 + k) & 0xff,

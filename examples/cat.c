@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cat: copies console input to console output until end of input, or until asked to stop. */
 #include <lpar.h>
 #include <errno.h>

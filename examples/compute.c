@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * compute: a CPU-bound kernel (an xorshift-driven sieve and hash mix).  It
  * is an ordinary static musl program: the same binary runs natively and in
  * a partition, so the two can be compared.  Usage: compute [ROUNDS [-t]];

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * crash: faults on purpose, to show how a partition crash is reported.
  * Usage: crash [null|write-text|exec-data|stack|ud|div0|int3|int-3|int80|hlt|abort|
  *               port|port-dx]

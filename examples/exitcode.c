@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* exitcode: exits with the status it is given (default 0). */
 #include <stdio.h>
 #include <stdlib.h>

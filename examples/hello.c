@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hello: greets, prints its arguments, and exits 0. */
 #include <lpar.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * ping: sends "ping N" over the channel its ring "link" joins and waits
  * for "pong N", ROUNDS times (default 5).  Run it beside pong:
  *

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * pong: answers every "ping N" on the channel its ring "link" joins with
  * "pong N", until asked to stop (lpar stop) or, given COUNT, after COUNT
  * answers.  It waits the event-loop way: take what is there without

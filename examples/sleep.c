@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sleep: sleeps for the given milliseconds with block(), then reports how long it took. */
 #include <lpar.h>
 #include <stdio.h>

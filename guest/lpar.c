@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The partition SDK's few functions that are not inline: around musl's stdio and exit. */
 #include <lpar.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Rings for partition code: byte streams and messages over the rings an
  * image declares with LPAR_RING(), with Xen-style notification
  * suppression (a doorbell only when the other side asked for one) and

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The interface between the portable monitor core and a hypervisor
  * backend.  Every lpar carries every backend (hv/kvm.c, hv/tcg.c), each in
  * one file behind one table of operations; hvb_open() picks one at run

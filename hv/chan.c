@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Channels between partitions: a ring in each image, joined by shared
  * pages, with doorbells that go from one partition's ioeventfd straight to
  * the other's block() through the kernel.  See docs/rings.md.

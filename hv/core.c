@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The portable monitor core: creates a partition (RAM, image, vCPU), runs
  * its vCPU loop, and keeps its lifecycle (created, running, paused, ended)
  * in step with the controller's requests from the control thread.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The controller device's server: a thread that accepts connections on the
  * partition's control socket (same user or root only, by SO_PEERCRED) and
  * serves the control tree over 9P2000.L, woken by the vCPU thread when

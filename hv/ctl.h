@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Internal to hv/: the control server's state, shared by ctl.c and ctltree.c. */
 #ifndef LPAR_HV_CTL_H
 #define LPAR_HV_CTL_H

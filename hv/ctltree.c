@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The control tree served to controllers, one entry per file (files[] at
  * the end) with all that file does:
  *

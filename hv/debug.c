@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The monitor's side of debugging (docs/debug-protocol.md): who owns the
  * debug file, software breakpoints, single steps and watchpoints.  It rides
  * on what works the same on kvm-pvm (where only CPL 3 runs natively and

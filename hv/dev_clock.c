@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The clock device: monotonic and wall-clock time, the controller's
  * wake-up, and the block hcall's place in the table (its home is block.c).
  */

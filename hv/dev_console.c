@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The console device.  Output fans out to the console fd (stdout for
  * "lpar run"), the console log (capped) and a replay ring that console
  * viewers read through the control tree.  Input comes from the console fd

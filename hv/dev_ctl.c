@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The controller device: hcalls a controller issues through the control
  * tree's hcall file (lpar hcall), and the two the partition uses to meet
  * them, event_take and trace_mark.  Sun's LDoms call the shutdown and

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS device: the hcalls the library OS (hv/los.c) needs
  * beyond the other devices': reporting a Linux syscall it does not have,
  * random bytes, and the FS base on CPUs without wrfsbase.

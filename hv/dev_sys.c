@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The system device: ABI version, exit and abort. */
 #include <errno.h>
 #include <lpar/hcall.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Crash reports: turns exceptions the stubs report and exits the monitor
  * did not expect into a reason with the RIP and symbol.
  */

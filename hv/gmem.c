@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Bounds- and overflow-checked access to guest RAM. */
 #include <stddef.h>
 

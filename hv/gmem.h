@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The one checked accessor for guest memory: every guest address and
  * length the monitor uses goes through gmem_at().
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The hcall table: every device's hcalls registered by number, and dispatch. */
 #include <errno.h>
 #include <lpar/hcall.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * hcall dispatch: devices supply the handlers of the hcalls in the table
  * (common/hcalls.c) and the core registers them into one array by number.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The monitor: runs one partition on the host hypervisor.  Callers create
  * it from a validated image, run it to its end, and destroy it.
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The monitor's I/O thread: one poll loop for the devices that serve rings
  * while the vCPU runs (the console ring's pump, channel sockets).  Sources
  * are added before it starts or by its own handlers, so the table needs no

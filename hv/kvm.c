@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The KVM backend: VM and vCPU creation, long-mode entry state, and the run
  * loop's exits translated to the portable struct hvb_exit.  Registers come
  * back through kvm_run's sync area, so an hcall costs no extra ioctl.  The

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The environment a partition starts in: identity-mapped page tables with
  * per-page permissions (W^X, NULL and stack guards), a flat GDT with a TSS,
  * an IDT whose stubs report faults to the monitor, the boot info page, and

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS as the monitor sees it: the ELF image lpar carries
  * (hv/los_blob.S, loaded by layout.c below 1 MiB of every partition),
  * where a crash inside it came from, and Linux's syscall names for

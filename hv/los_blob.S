@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS (guest/los/), linked for its place below 1 MiB, and its
  * vDSO, carried inside lpar as data, so that the monitor needs no file of
  * its own to run a musl program.

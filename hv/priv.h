@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Internal to hv/: the monitor's state, shared by the core, devices and the control tree. */
 #ifndef LPAR_HV_PRIV_H
 #define LPAR_HV_PRIV_H

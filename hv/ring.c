@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The ring device: the rings the image declares (found by elf/ring.c),
  * their doorbells and wake-ups, resets, and the ring_reset hcall.  Who
  * serves a ring is up to the device that attaches it: the console pump

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The status text: one "key value" line each, the same in the control
  * tree's status file, in what wait returns and in the status record left in
  * the run directory.  Documented in docs/control-tree.md.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Exception stubs the monitor copies to X86_STUBS in every partition.  Each
  * vector pushes a uniform frame (rax, vector, error code, then what the CPU
  * pushed: rip, cs, rflags, rsp, ss) on the IST stack and reports it through

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Tracing: what a partition asks of its monitor, for lpar trace.  The vCPU
  * thread records events into a ring only while someone reads the control
  * tree's trace file (one counter read per exit otherwise); readers each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The monitor's fixed guest-physical layout below 1 MiB, shared with stubs.S. */
 #ifndef LPAR_HV_X86_H
 #define LPAR_HV_X86_H

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Partition config files, in the spirit of xl's: "key = value" lines,
  * # comments, values optionally in double quotes.  Keys: name, mem, image,
  * args (words separated by spaces; quote a word to keep its spaces),

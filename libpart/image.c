@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Loading the image a partition runs, for its symbols (lpar mem, the debugger). */
 #include <errno.h>
 #include <fcntl.h>

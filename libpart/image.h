@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The image a partition runs, for its symbols: the file its status names
  * or, when that file is not the one loaded (moved, rebuilt, a relative
  * path from elsewhere), a copy of the control tree's image file.

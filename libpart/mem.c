@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Partition memory for controllers: the window or the mem file, checked, optionally virtual. */
 #include <errno.h>
 #include <stdio.h>

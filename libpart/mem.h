@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A controller's access to a partition's memory: the memory window when the
  * partition is local (and ours), else the control tree's mem file; every
  * address and length checked against RAM, optionally translated through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Walks a vCPU's page tables to translate a guest-virtual address. */
 #include <errno.h>
 

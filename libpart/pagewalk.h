@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Guest-virtual to guest-physical translation by walking x86-64 page
  * tables (4 and 5 levels; 4 KiB, 2 MiB and 1 GiB pages), independent of
  * how physical memory is reached.  Used by lpar mem --virt and the debugger.

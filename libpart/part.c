@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Handles on partitions: their monitors' control trees over 9P. */
 #include <dirent.h>
 #include <errno.h>

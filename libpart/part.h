@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The controller-side library: run directories, launching partitions (here
  * or in a detached monitor process), and talking to their monitors over the
  * control tree.  Functions return 0 or -errno and fill a struct lerr; they

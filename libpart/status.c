@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Parsing the status text ("key value" lines) monitors serve and leave behind. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Splitting trace lines into their key=value pairs (libpart/tev.h). */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The lines of a partition's trace file (docs/control-tree.md): "key=value"
  * pairs separated by spaces, t= and ev= first, text= and reason= to the
  * end of the line.  For lpar trace; parsing only, nothing is printed.

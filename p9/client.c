@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The synchronous 9P2000.L client. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A synchronous 9P2000.L client: one request at a time per connection.
  * (Something that must read and write at once, like a console, opens two.)
  * Functions return 0 or a count, or -errno (the server's Rlerror code).

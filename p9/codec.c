@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* 9P2000.L wire encoding: little-endian integers, counted strings, qids. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * 9P2000.L: message codec, server core and client.  Shared by the monitor's
  * control tree (hv/), the controller library (libpart/) and, later, resource
  * sharing to partitions.  See docs/control-tree.md.

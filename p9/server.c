@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The 9P2000.L server core.  Each connection has its own fid table, list of
  * outstanding (deferred) requests and output queue; sockets are
  * non-blocking so a client that stops reading never stalls the server, and

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The 9P2000.L server core: connections, fids, outstanding requests and
  * message checking.  A file system supplies the ops; reads and writes may
  * be answered later (a blocking read), and a Tflush cancels them.

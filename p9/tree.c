@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A fixed 9P file tree: walking it, its qids, attributes and directories. */
 #include <dirent.h>
 #include <errno.h>

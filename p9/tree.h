@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A fixed file tree for a 9P server: a table of nodes, each naming its
  * parent, indexed by node number (root is the first).  Servers whose tree
  * never changes (the control tree, test fakes) walk it, name its qids,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # lpar attach and lpar run --debug: the gdb-like debugger, driven with
 # -batch -ex (gdb's scripting) and through a terminal (tmux) for readline.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # The control tree's debug file (docs/debug-protocol.md), driven directly:
 # what lpar attach and its GDB stub are built on.

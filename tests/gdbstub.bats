@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # The GDB remote stub (lpar attach --gdb, lpar run --gdb; docs/gdb-stub.md):
 # the real gdb in -batch mode against partitions, then the protocol byte by

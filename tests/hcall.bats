@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # lpar hcall: the hcall table (--list) and controller hcalls.  Each
 # controller hcall's effect is shown from inside a partition
 # (tests/guests/ctlhcalls.c prints what it observes on its console), and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # The partition's C library, proved by comparison: ordinary C programs
 # (tests/libc/*.c) built as unmodified static musl binaries print the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # Managing partitions through their monitors: create, start, pause, resume,
 # stop, kill, wait, list, status, console and rm; config files; a batch of

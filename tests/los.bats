@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # The library OS: an unmodified static musl binary, built here the ordinary
 # way (musl-gcc -static), runs in a partition; what it asks of Linux it gets

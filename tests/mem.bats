@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # lpar mem: reading, writing, dumping, loading and searching a real
 # partition's memory, its map and its symbols, through the memory window and

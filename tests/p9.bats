@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # 9P2000.L interoperability with diod, the reference server: our client
 # (p9/client.c, through tests/tools/p9diod) against diod serving a directory,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Rings and channels: the rings an image declares, as status, list, and
 # mem map show them; malformed declarations refused at load; the console
 # ring carrying large output without loss or reordering, up to a crash;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # lpar run: arguments and exit status, crash reports, options, console,
 # stop signals, and every bad input with its message and nothing left behind.

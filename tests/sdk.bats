@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # The partition SDK: lpar-cc builds a user's own app outside the tree, it
 # fails clearly without an SDK, and 'make install' installs everything that

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # The command table, 'lpar help', 'lpar CMD --help', the man pages and the
 # shell completions describe the same commands and options (bpftool keeps
 # such a test).  Needs groff (Debian: groff-base) to render the man pages.

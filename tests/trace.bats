@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # lpar trace and lpar run --trace: hcalls with decoded arguments and
 # results, exits, the partition's own marks in order, 9P requests of its
 # shares, filters, the -c summary, JSON lines, -o, a slow reader's dropped

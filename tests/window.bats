@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 load test_helper/common
 # libpart's memory window: a local partition's RAM mapped into the caller.
 

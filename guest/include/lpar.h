@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The partition SDK: hcall wrappers and rings, the services a partition
  * gets besides musl's C library, which runs on the library OS.
  */

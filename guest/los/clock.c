@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The TSC clock (clock.h): built into the library OS and into its vDSO. */
 #include <errno.h>
 #include <lpar.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The partition's clock, read from the TSC without leaving the partition:
  * shared by the library OS (clock_gettime, nanosleep) and its vDSO (what
  * musl's clock_gettime calls first), which read and calibrate the same

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The console, which fds 0, 1 and 2 start as (fd.c).  Output goes through the image's console
  * ring when it declares one and the monitor linked it, else through the
  * console hcall; input comes from the console hcall, waiting in block()

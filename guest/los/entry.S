@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS's entry, at CPL 3: the monitor's CPL 0 stub (hv/stubs.S)
  * lands here for every syscall instruction, with %rsp 136 bytes below the
  * caller's (past its red zone, at the SS slot of the stub's iretq frame,

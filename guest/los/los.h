@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS: the Linux system calls of musl's libc.a carried out
  * inside the partition, over hcalls.  Freestanding: it is linked with no C
  * library and compiled for general registers only, so a syscall keeps the

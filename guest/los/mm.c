@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Memory: brk and anonymous mmap over the RAM between the image and the
  * stack guard.  The program break grows up from the end of the image;
  * mappings are taken top-down, first fit, from a sorted list of free

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The string functions the library OS needs: the compiler calls memcpy and memset for copies. */
 #include "los.h"
 

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The syscall table: every Linux system call the library OS carries out,
  * by number.  Any other number returns -ENOSYS and is reported to the
  * monitor, which shows it in lpar trace.  The library OS sets itself up

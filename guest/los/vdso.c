@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The library OS's vDSO: what musl's clock_gettime calls before making a
  * syscall (found through AT_SYSINFO_EHDR).  It reads the partition's TSC
  * clock, so reading the time costs no exit; what it does not serve it

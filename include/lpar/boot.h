@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * What the monitor hands a partition at entry, and where things are in its
  * memory.  Shared by the monitor and by guest code; see lpar-hcall(7).
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The hcall ABI, version 1: how a partition asks the monitor for service.
  * Shared by the monitor and by guest code; see lpar-hcall(7).
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Ring buffers, version 1: shared-memory channels compiled into a
  * partition image.  Shared by the monitor and by guest code; the layout
  * and the rules are in docs/rings.md.

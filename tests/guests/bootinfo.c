@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * bootinfo: prints what the monitor handed the partition at entry, as
  * "key=value" lines for the tests to compare, after touching both ends of
  * the heap (a fault there would crash the partition).

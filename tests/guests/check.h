@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Shared by the test partitions: one "ok: ..." or "FAIL: ..." line per
  * check; a partition exits with check_failed so that any failure shows.
  */

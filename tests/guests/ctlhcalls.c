@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * ctlhcalls: shows, one line each, what a controller's hcalls do inside a
  * partition (tests/hcall.bats) and marks its own trace (tests/trace.bats).
  * It prints "mem N", "abi N" and "ready", then waits in block() and prints

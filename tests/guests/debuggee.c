@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * debuggee: the partition the debugger tests drive.  A loop bumps a
  * counter through a function until it reaches a limit (which a debugger
  * may change), then exits with the counter as its status.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * hcallmem: checks that hcall buffers reach only memory the partition may
  * use itself, the way read(2) and write(2) fail with EFAULT on Linux.  Run
  * with "XYZ" waiting on console input: the bad reads must fail and leave it

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * hcalls: checks the hcall ABI from inside a partition and prints one line
  * per check, "ok: ..." or "FAIL: ...".  Exits 0 only if every check passed.
  * Run with console input from a pipe that stays open and has no data, so

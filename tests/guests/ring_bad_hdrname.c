@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * the symbol says 'alpha', the header 'beta'.
  * It must never run.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * a ring whose header has the wrong magic number.
  * It must never run.

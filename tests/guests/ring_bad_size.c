@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * a ring whose size (6000) is not a power of two.
  * It must never run.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * a console ring that carries messages, not bytes.
  * It must never run.

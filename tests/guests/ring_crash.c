@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Console over a small ring, then a crash: "ring_crash LINES MODE" prints
  * LINES numbered lines through stdio (the console ring carries them),
  * flushes, and at once ends by MODE: "null" (a write to address 0),

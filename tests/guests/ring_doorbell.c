@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Doorbells that are no ring's: "ring_doorbell bogus" rings port 0x50
  * with values that no ring has (this image has one ring, index 0), then
  * its own ring's, and says "still here"; "ring_doorbell byte" writes one

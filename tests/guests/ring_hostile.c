@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A hostile channel peer: "ring_hostile MODE" joins the channel its ring
  * "link" (messages, 4 KiB) is on, sends "before", waits until the peer
  * has taken it, then breaks the shared ring the peer reads from, by MODE:

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Rings that cannot join ping's and pong's ring "link" (messages, 4 KiB):
  * "big" (messages, 8 KiB) and "bytes" (bytes, 4 KiB), for tests of the
  * channel handshake's refusals.  If it runs, it waits for a stop request.

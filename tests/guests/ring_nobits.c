@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks: a ring
  * in a .lpar.rings section with no bytes in the file (@nobits, like .bss),
  * so it has no header to check.  Written in assembler, as no C

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * an object in .lpar.rings not named __lpar_ring_NAME.
  * It must never run.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks: ring
  * 'inner' starts at the second page of ring 'outer' (where outer's tx
  * control page is), with a header of its own there; each is well formed

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A well-behaved receiver on the channel its ring "link" (messages, 4 KiB)
  * joins, for tests of hostile peers: prints every message it gets as
  * "recv: got 'TEXT'", every reset as "recv: reset", and goes on until it

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Resets its channel from inside: "ring_reset [again|event]" joins the
  * channel its ring "link" (messages, 4 KiB) is on, as ping does: sends
  * "ping 1" and waits for "pong 1"; then calls lpar_ring_reset(), waits for

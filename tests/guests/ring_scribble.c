@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A hostile console: "ring_scribble MODE [wait]" prints "before", waits
  * until the monitor has taken it, then breaks its console ring's tx
  * indices (prod = cons + 10 * size) and, by MODE:

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * a header that says 8 KiB in an object made for 4 KiB.
  * It must never run.

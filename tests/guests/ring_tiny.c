@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks:
  * a 64-byte object named like a ring (smaller than its header page).
  * It must never run.

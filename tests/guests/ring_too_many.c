@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks: 17
  * well-formed rings, one more than an image may declare.  It must never
  * run.

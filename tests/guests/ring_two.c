@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Two rings, for tests of ring discovery: the console (bytes, 8 KiB) and
  * "data" (messages, 16 KiB, attached to nothing unless --chan says so).
  * Prints what the monitor wrote in each header, then "ready", and waits

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A malformed ring declaration, for tests of the load-time checks: a ring
  * that starts half-way into a page (2 KiB after the start of the
  * page-aligned .lpar.rings section, behind a pad with no symbol).  Written

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Watches the link of its ring "link" (messages, 4 KiB) through a peer's
  * end and a new peer's coming, and says what the SDK shows at each step:
  *

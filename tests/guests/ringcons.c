@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Console over a ring: writes argv[1] numbered lines (default 1000) of
  * argv[2] bytes each through stdio, which the console ring carries, with
  * an hcall line in the middle to check that order holds across both paths.

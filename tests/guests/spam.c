@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spam: writes lines to the console forever, for tests of a closed output. */
 #include <lpar.h>
 #include <string.h>

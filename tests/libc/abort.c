@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* abort.c: output, then abort().  Usage: abort [flushed|buffered].
  * abort does not flush stdio and does not run atexit handlers: what stdout
  * still holds is lost, what was flushed and what went to stderr is not. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* args.c: the arguments, one a line with its length, and what the process
  * can find out about itself that does not differ between runs.  argv[0] is
  * only checked, not printed: it is the path the program was started by. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cksum.c: the POSIX cksum CRC and Adler-32 of a deterministic
  * pseudo-random stream (the same stream as sha256.c's).
  * Usage:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* env.c: the environment.  For each argument NAME prints NAME=value or
  * "NAME unset"; then the variables whose names start with LPARTEST_, sorted
  * (the others depend on who started the program); then changes them with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* exit.c: how a program ends.  Usage: exit HOW [N], HOW one of
  *   return  - return N from main
  *   exit    - exit(N) from a nested call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fannkuch.c: the benchmarks game's fannkuch-redux.  For every permutation
  * of 1..N, flip the first k elements while the first is k != 1; report the
  * largest number of flips and a checksum (the flip counts summed with

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * The data stream tests/libc/sha256.c and cksum.c hash: the top four bytes
  * of each step of an LCG (Knuth's MMIX constants), most significant first.
  * Included by both, so the two hash the very same bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* malloc.c: malloc, calloc, realloc and free under a fixed pseudo-random
  * workload of sizes from a byte to several MiB (so both the heap and mapped
  * chunks are used), each block filled with a pattern of its own and checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nbody.c: the benchmarks game's n-body simulation of the Jovian planets
  * (symplectic integrator, time step 0.01).  Usage: nbody [STEPS], default
  * 1000, which prints -0.169075164 and -0.169087605. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* printf.c: printf's conversions, flags, widths, precisions and length
  * modifiers, special floating values and snprintf's truncation.  The output
  * depends only on the C library, never on addresses or the environment. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sha256.c: SHA-256 (FIPS 180-4) of a deterministic pseudo-random stream.
  * Usage:
  *   sha256 hash [N [SEED]]  the hash of the stream's first N bytes (default

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sort.c: qsort and bsearch on ints, strings and structs filled from a
  * fixed pseudo-random sequence; checks the order and prints checksums. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spectral.c: the benchmarks game's spectral norm: the square root of the
  * largest eigenvalue of A'A for the infinite matrix A with
  * a(i,j) = 1 / ((i+j)(i+j+1)/2 + i + 1), by ten rounds of the power method

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* strings.c: string.h's functions on ordinary and edge-case inputs,
  * strerror and strsignal over a range of numbers, and ctype.h's classes
  * over every unsigned char value. */

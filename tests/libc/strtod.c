@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* strtod.c: the number parsers (strtod, strtof, strtold, strtol, strtoul,
  * strtoll, strtoull, strtoimax, atoi, atol, atof) on ordinary and edge-case
  * input, with errno and where each stopped. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* time.c: the clocks (only whether they behave is printed: their values
  * differ from run to run), sleeping for at least the time asked, and the
  * calendar functions on fixed times with time zones given as POSIX TZ

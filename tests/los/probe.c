@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * probe: asks the library OS one thing per mode, as an ordinary Linux
  * program would, and prints what it got.  Built with plain musl-gcc.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared set-up for lpar's bats tests: bats-support and bats-assert from
 # Debian, the tree's lpar and lpar-cc on PATH, and helpers.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Set-up for tests that drive detached partitions (hcall.bats, trace.bats):
 # each test has its own run directory, and teardown kills and removes every
 # partition and background process it started, then checks that none is

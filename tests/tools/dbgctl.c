@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * dbgctl: drives a partition's debug file for tests (docs/debug-protocol.md).
  * Usage: dbgctl NAME STEP...  where a STEP is "wait" (print the next event),
  * "regs" (print rip from vcpu/0/regs), "sleep" (hold on for 5 s), "peek:ADDR"

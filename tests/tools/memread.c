@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * memread: reads a partition's memory the way the debugger does, through
  * the debug target (dbg_mem_read: page-table walk, then the mapped window),
  * and reports the bandwidth.  For bench/window, and for tests comparing

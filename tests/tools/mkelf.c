@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * mkelf: writes deliberately malformed (and a few valid) ELF images with
  * libelf, so the tests can show how lpar rejects each one.  Deterministic:
  * the same KIND always gives the same bytes.  Usage: mkelf KIND OUT

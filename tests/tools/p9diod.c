@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * p9diod: lpar's 9P2000.L client (p9/client.c) against diod, the reference
  * 9P2000.L server.  Starts `diod -f -n -r FD -w FD -e DIR` on one end of a
  * socketpair, mounts DIR over the other end with p9c_mount() and does one

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """rspc: a GDB remote-protocol client for tests, byte-exact where gdb is not.
 
 Usage: rspc.py ADDR STEP...   (ADDR: HOST:PORT or unix:PATH)

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * window: maps a partition's RAM through libpart's memory window and checks
  * it against the boot protocol: prints the boot info's magic, memory size
  * and name as the partition sees them, then the partition's status.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * A pretend partition for the debugger's unit tests: 64 KiB of memory at
  * 0x10000, a few registers and an image with symbols, behind the callbacks
  * debug/expr.c and debug/format.c use.

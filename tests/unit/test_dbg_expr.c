@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the debugger's expressions (debug/expr.c), on a pretend partition. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the debugger's output shapes (debug/format.c): x/NFU, print, labels. */
 #include <setjmp.h>
 #include <stdarg.h>

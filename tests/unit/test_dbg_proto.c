@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for the debug interface's texts (debug/proto.c: regs lines,
  * event lines) and the page-table walk (libpart/pagewalk.c).
  */

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for the ELF validator and symbol lookup (elf/image.c, elf/sym.c).
  * Small images are written from raw <elf.h> structs into a temporary
  * directory, one defect at a time; examples/hello.elf is the real-world case.

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for the GDB stub's register layout (debug/gdbregs.c): gdb's
  * amd64 order and sizes, little-endian hex, unavailable registers, writes
  * that cannot reach the partition, and the target description.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the checked guest-memory accessor (hv/gmem.c). */
 #include <setjmp.h>
 #include <stdarg.h>

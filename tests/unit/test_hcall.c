@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for hcall registration (hv/hcall.c) with fake devices in a
  * fake struct hv.  Dispatch needs a vCPU and is left to the bats tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the checked number parser and size formatter (common/num.c). */
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for 9P2000.L: the wire codec (p9/codec.c) and the server core
  * (p9/server.c).  The server is driven over a socketpair with a small fake
  * file system: a test writes raw T-messages to its end, runs the server's

@@ -1,4 +1,4 @@
-/*
+/* SPDX-License-Identifier: ISC
  * Unit tests for the GDB remote protocol framing (debug/rsp.c): packets,
  * acks, retransmission, the interrupt byte, and every malformed input
  * the stub must refuse without losing its place.

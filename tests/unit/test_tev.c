@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the trace-line parser (libpart/tev.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the terminal sanitiser (common/text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
