@@ -6,13 +6,15 @@
 #   make check    install what the tests need, build, run every test
 #   make check-kvm-vm  the partition suites on ordinary KVM, in a QEMU guest
 #   make bench    print the benchmark ratios
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR= (also lpar.pc for pkg-config)
+#   make dist     lpar-VERSION.tar.gz of what is committed (HEAD)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SDKDIR  ?= $(PREFIX)/lib/lpar
 LIBEXECDIR ?= $(PREFIX)/libexec/lpar
 MANDIR  ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 
@@ -82,7 +84,7 @@ TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/t
 # (tests/libc.bats; tests/files/ for tests/shares.bats and bench/files).
 LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c tests/files/*.c)),$(t).native $(t).elf)
 
-.PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit
+.PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit dist
 all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
@@ -243,13 +245,21 @@ install: all
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 completions/lpar.bash $(DESTDIR)$(BASHCOMPDIR)/lpar
 	install -m 644 completions/_lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@SDK@|$(SDKDIR)|' -e 's|@BINDIR@|$(BINDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		guest/lpar.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/lpar.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lpar $(DESTDIR)$(BINDIR)/lpar-cc $(DESTDIR)$(LIBEXECDIR)/lpar-debug \
-		$(DESTDIR)$(BASHCOMPDIR)/lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar
+		$(DESTDIR)$(BASHCOMPDIR)/lpar $(DESTDIR)$(ZSHCOMPDIR)/_lpar $(DESTDIR)$(PKGCONFIGDIR)/lpar.pc
 	rm -rf $(DESTDIR)$(SDKDIR)
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1)) \
 		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
+
+# A versioned source tarball of what is committed (HEAD), for packagers.
+dist:
+	git archive --format=tar.gz --prefix=lpar-$(VERSION)/ -o lpar-$(VERSION).tar.gz HEAD
+	@echo lpar-$(VERSION).tar.gz
 
 clean:
 	rm -rf $(B) lpar lpar-cc examples/*.elf \

@@ -176,6 +176,39 @@ EOF
 	assert_app_runs app.elf "$DEST/usr/bin/lpar"
 }
 
+@test "lpar-cc --print-sdk and the installed lpar.pc name the SDK; pkg-config gives its flags" {
+	run --separate-stderr lpar-cc --print-sdk
+	assert_success
+	assert_output "$ROOT/build/sdk"
+	install_once
+	run --separate-stderr "$DEST/usr/bin/lpar-cc" --print-sdk
+	assert_output /usr/lib/lpar
+	export PKG_CONFIG_PATH=$DEST/usr/lib/pkgconfig
+	run --separate-stderr pkg-config --variable=sdkdir lpar
+	assert_output /usr/lib/lpar
+	run --separate-stderr pkg-config --variable=lpar_cc lpar
+	assert_output /usr/bin/lpar-cc
+	assert_equal "$(pkg-config --cflags --libs lpar | xargs)" "-isystem /usr/lib/lpar/include -L/usr/lib/lpar/lib -llpar"
+	run --separate-stderr pkg-config --modversion lpar
+	assert_output "$(cat "$ROOT/VERSION")"
+}
+
+@test "make dist makes a versioned tarball of what is committed" {
+	local v
+	v=$(cat "$ROOT/VERSION")
+	git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 || skip "not a git checkout"
+	git clone -q "$ROOT" src
+	run make -C src dist
+	assert_success
+	assert_line "lpar-$v.tar.gz"
+	run tar tzf "src/lpar-$v.tar.gz"
+	assert_success
+	assert_line "lpar-$v/LICENSE"
+	assert_line "lpar-$v/Makefile"
+	assert_line "lpar-$v/cmd/main.c"
+	refute_line --regexp '\.elf$'
+}
+
 @test "make uninstall removes every installed file" {
 	local dest=$BATS_TEST_TMPDIR/root
 
