@@ -205,6 +205,12 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
+		"host-check", HANDLER(cmd_host_check), CMD_JSON_OK,
+		"lpar host-check",
+		"say whether this host can run partitions, and if not why and what to do",
+		"  -h, --help          show this help\n",
+	},
+	{
 		"help", HANDLER(cmd_help), 0,
 		"lpar help [COMMAND]",
 		"show help for lpar or for a command",

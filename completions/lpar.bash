@@ -21,7 +21,7 @@ _lpar_cmd_opts()
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
 	version) echo "--verbose --help -v -h" ;;
-	start|status|console|pause|resume|kill|wait|help)
+	start|status|console|pause|resume|kill|wait|help|host-check)
 		 echo "--help -h" ;;
 	*)       return 1 ;;
 	esac

@@ -60,7 +60,7 @@ static int dev_open(const char *dev, struct lerr *err)
 		return fd;
 	if (e == ENOENT || e == ENODEV || e == ENXIO)
 		return lerr_set(err, e,
-				"cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it)",
+				"cannot open %s: %s (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it; lpar host-check says more)",
 				dev, strerror(e));
 	if (e == EACCES || e == EPERM)
 		return lerr_set(err, e,

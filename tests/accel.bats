@@ -316,7 +316,7 @@ assert_usage_follows() {
 	# LPAR_KVM_DEVICE names the device probed.
 	LPAR_KVM_DEVICE=/nonexistent run --separate-stderr lpar version -v
 	assert_success
-	assert_line --index 1 "accel kvm: unavailable: $KVM_GONE (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it)"
+	assert_line --index 1 "accel kvm: unavailable: $KVM_GONE (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it; lpar host-check says more)"
 }
 
 @test "lpar -j version -v adds the accels array; without -v it has none" {

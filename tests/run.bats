@@ -920,7 +920,7 @@ stop_cat_with() {
 	LPAR_KVM_DEVICE=/nonexistent run --separate-stderr lpar run --accel kvm "$EX/hello.elf"
 	assert_failure 125
 	assert_output ""
-	assert_stderr "lpar: cannot start partition 'hello': cannot open /nonexistent: No such file or directory (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it)"
+	assert_stderr "lpar: cannot start partition 'hello': cannot open /nonexistent: No such file or directory (is KVM available? enable virtualization in the firmware and load kvm_intel or kvm_amd; --accel tcg runs without it; lpar host-check says more)"
 	assert_nothing_left
 }
 

@@ -13,6 +13,11 @@ accels_usable() {
 		[ -n "$list" ] && echo "$list"
 }
 
+# accel_usable NAME: whether this host can use accelerator NAME.
+accel_usable() {
+	accels_usable | grep -qx -- "$1"
+}
+
 # accel_detail NAME: what lpar says of NAME on this host (why it is unusable).
 accel_detail() {
 	"$ROOT/lpar" -j version -v | jq -r --arg n "$1" '.accels[] | select(.name == $n) | .detail'
