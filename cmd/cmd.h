@@ -74,6 +74,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_host_check(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 /* What 'lpar version' prints; verbose adds the accelerators (-v, lpar --version). */
 int version_print(int verbose);
 

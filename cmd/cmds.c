@@ -98,6 +98,14 @@ const struct cmd lpar_cmds[] = {
 		NULL,
 	},
 	{
+		"logs", HANDLER(cmd_logs), 0,
+		"lpar logs [-f] [--tail N] NAME...",
+		"show partitions' console logs, running or ended; -f follows them until they end",
+		"  -f, --follow        after the log, show what comes until the partition ends\n"
+		"      --tail N        begin N lines before the end (0: at the end)\n"
+		"  -h, --help          show this help\n",
+	},
+	{
 		"pause", HANDLER(cmd_pause), 0,
 		"lpar pause NAME...",
 		"stop partitions' vCPUs, keeping their state",

@@ -21,6 +21,7 @@ _lpar_cmd_opts()
 	stop)    echo "--timeout --help -t -h" ;;
 	rm)      echo "--force --help -f -h" ;;
 	version) echo "--verbose --help -v -h" ;;
+	logs)    echo "--follow --tail --help -f -h" ;;
 	start|status|console|pause|resume|kill|wait|help|host-check)
 		 echo "--help -h" ;;
 	*)       return 1 ;;
@@ -329,15 +330,15 @@ _lpar()
 			_lpar_names "${COMP_WORDS[0]}" "$cur"
 		fi
 		;;
-	start|console|pause|resume|kill|stop|status|wait|rm)
+	start|console|pause|resume|kill|stop|status|wait|rm|logs)
 		# Options come before the names; console takes one name.
 		local nopts=0 ddash=''
 		for ((i = ci + 1; i < COMP_CWORD; i++)); do
 			w=${COMP_WORDS[i]}
 			case $w in
 			--) ddash=1; break ;;
-			--timeout|-t)
-				if [[ $cmd == stop ]]; then
+			--timeout|-t|--tail)
+				if [[ $cmd == stop || $w == --tail ]]; then
 					[[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
 					((i++))
 				fi ;;
@@ -346,13 +347,14 @@ _lpar()
 			esac
 		done
 		[[ $cmd == stop && ($prev == --timeout || $prev == -t) ]] && return 0
+		[[ $cmd == logs && $prev == --tail ]] && return 0
 		if [[ -z $ddash && $nopts -eq 0 && $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$(_lpar_cmd_opts "$cmd")" -- "$cur")
 			return 0
 		fi
 		[[ $cmd == console && $nopts -gt 0 ]] && return 0
 		case $cmd in
-		status|wait|rm) _lpar_names "${COMP_WORDS[0]}" "$cur" -a ;;
+		status|wait|rm|logs) _lpar_names "${COMP_WORDS[0]}" "$cur" -a ;;
 		*)              _lpar_names "${COMP_WORDS[0]}" "$cur" ;;
 		esac
 		;;
