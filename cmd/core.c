@@ -15,8 +15,18 @@
 #include "../common/text.h"
 #include "../libpart/part.h"
 #include "cmd.h"
+#include "progress.h"
 
 enum { SEEN_FORCE = 1 };
+
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress *pr = arg;
+
+	if (!pr->total)
+		progress_start(pr, "core", total);
+	progress_update(pr, done);
+}
 
 int cmd_core(int argc, char **argv)
 {
@@ -29,6 +39,8 @@ int cmd_core(int argc, char **argv)
 	char deflt[PART_NAME_MAX + 8], clean[4200];
 	const char *name, *file;
 	struct lerr err = { 0, "" };
+	struct progress pr = { .total = 0 };
+	const struct part_progress pg = { on_progress, &pr };
 	struct part *p = NULL;
 	unsigned seen = 0;
 	int c, r, force = 0;
@@ -71,12 +83,16 @@ int cmd_core(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(file, "-")) {
-		r = part_core_save(p, file, force, &err);
+		r = part_core_save(p, file, force, &pg, &err);
+		if (!r)
+			progress_end(&pr, pr.total);
 		if (r) {
+			progress_stop(&pr);
 			lpar_error("%s", err.msg);
 			r = 1;
 		}
-	} else if ((r = part_core_take(p, STDOUT_FILENO, &err))) {
+	} else if ((r = part_core_take(p, STDOUT_FILENO, &pg, &err))) {
+		progress_stop(&pr);
 		lpar_error("cannot write the core of '%s': %s", name, err.msg);
 		r = 1;
 	}

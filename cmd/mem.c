@@ -20,6 +20,7 @@
 #include "../libpart/image.h"
 #include "../libpart/mem.h"
 #include "mem.h"
+#include "progress.h"
 
 #define CHUNK (64u * 1024)      /* bytes moved at a time; a multiple of 16 */
 #define DEFAULT_LEN 64          /* bytes read when no LEN is given */
@@ -701,6 +702,35 @@ static int mem_write(struct mem_ctx *x, int argc, char **argv)
 	return r;
 }
 
+/* put() in pieces, with a progress line on a terminal: a whole file's worth. */
+static int put_file(struct mem_ctx *x, const char *a, const uint8_t *buf, size_t len)
+{
+	struct lerr err = { 0 };
+	struct progress pr;
+	uint64_t addr, bad;
+	size_t done = 0;
+	int r = mem_addr(x, a, &addr, NULL);
+
+	if (r)
+		return r;
+	/* All or nothing: the whole range is checked before the first byte. */
+	if (part_mem_check(x->m, addr, len, &bad, &err))
+		return mem_fail(x, "write", &err);
+	progress_start(&pr, "load", len);
+	while (done < len) {
+		size_t n = len - done > 16 * CHUNK ? 16 * CHUNK : len - done;
+
+		if (part_mem_write(x->m, addr + done, buf + done, n, &err)) {
+			progress_stop(&pr);
+			return mem_fail(x, "write", &err);
+		}
+		done += n;
+		progress_update(&pr, done);
+	}
+	progress_end(&pr, done);
+	return 0;
+}
+
 static int mem_load(struct mem_ctx *x, int argc, char **argv)
 {
 	uint8_t *buf = NULL;
@@ -717,7 +747,7 @@ static int mem_load(struct mem_ctx *x, int argc, char **argv)
 		return r;
 	r = file_read(x, argv[0], part_mem_size(x->m), &buf, &len);
 	if (!r)
-		r = put(x, argv[1], buf, len);
+		r = put_file(x, argv[1], buf, len);
 	free(buf);
 	return r;
 }
@@ -727,15 +757,18 @@ static int copy_out(struct mem_ctx *x, uint64_t addr, uint64_t len, int fd, cons
 {
 	struct lerr err = { 0 };
 	uint8_t *buf = malloc(CHUNK);
+	struct progress pr;
 
 	if (!buf) {
 		lpar_error("out of memory");
 		return 1;
 	}
+	progress_start(&pr, "dump", len);
 	for (uint64_t done = 0; done < len;) {
 		size_t n = len - done > CHUNK ? CHUNK : (size_t)(len - done);
 
 		if (part_mem_read(x->m, addr + done, buf, n, &err)) {
+			progress_stop(&pr);
 			free(buf);
 			return mem_fail(x, "read", &err);
 		}
@@ -745,6 +778,7 @@ static int copy_out(struct mem_ctx *x, uint64_t addr, uint64_t len, int fd, cons
 			if (k < 0 && errno == EINTR)
 				continue;
 			if (k <= 0) {
+				progress_stop(&pr);
 				lpar_error("cannot write '%s': %s", path, strerror(k < 0 ? errno : EIO));
 				free(buf);
 				return 1;
@@ -752,7 +786,9 @@ static int copy_out(struct mem_ctx *x, uint64_t addr, uint64_t len, int fd, cons
 			w += (size_t)k;
 		}
 		done += n;
+		progress_update(&pr, done);
 	}
+	progress_end(&pr, len);
 	free(buf);
 	return 0;
 }

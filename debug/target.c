@@ -382,7 +382,7 @@ int dbg_gcore(struct dbg_target *t, const char *file, struct lerr *err)
 	if (t->core)
 		return core_err(err);
 	pthread_mutex_lock(&t->lock);
-	e = part_core_save(t->p, file, 0, err);
+	e = part_core_save(t->p, file, 0, NULL, err);
 	pthread_mutex_unlock(&t->lock);
 	return e ? -err->code : 0;
 }

@@ -35,6 +35,7 @@ struct part_core {
 	Elf64_Phdr *ph;           /* into head */
 	unsigned phnum;
 	uint64_t size;
+	const struct part_progress *pg; /* told how far part_core_write() has got, or NULL */
 	int ram_fd;               /* the RAM file, or -1 */
 	uint64_t ram_size;
 	/* Rings joined to channels: shared pages the RAM file does not hold. */
@@ -365,6 +366,8 @@ int part_core_write(struct part_core *c, int fd, struct lerr *err)
 				if (!e)
 					e = put(fd, buf, len, off + at, seekable);
 			}
+			if (!e && c->pg)
+				c->pg->fn(c->pg->arg, off + at + len, c->size);
 		}
 		off += ph->p_filesz;
 	}
@@ -382,20 +385,23 @@ int part_core_write(struct part_core *c, int fd, struct lerr *err)
 	return 0;
 }
 
-int part_core_take(struct part *p, int fd, struct lerr *err)
+int part_core_take(struct part *p, int fd, const struct part_progress *pg, struct lerr *err)
 {
 	struct part_core *c = NULL;
 	int r;
 
 	r = part_core_open(p, &c, err);
-	if (!r)
+	if (!r) {
+		c->pg = pg;
 		r = part_core_write(c, fd, err);
+	}
 	/* The partition runs on before the file gets its name. */
 	part_core_close(c);
 	return r;
 }
 
-int part_core_save(struct part *p, const char *file, int force, struct lerr *err)
+int part_core_save(struct part *p, const char *file, int force, const struct part_progress *pg,
+		   struct lerr *err)
 {
 	char shown[4200];
 	struct lerr why = { 0, "" };
@@ -411,7 +417,7 @@ int part_core_save(struct part *p, const char *file, int force, struct lerr *err
 	r = outfile_open(&of, file);
 	if (r)
 		return lerr_set(err, -r, "cannot write '%s': %s", shown, strerror(-r));
-	if (part_core_take(p, of.fd, &why)) {
+	if (part_core_take(p, of.fd, pg, &why)) {
 		outfile_discard(&of);
 		return lerr_set(err, why.code ? why.code : EIO,
 				"cannot write the core of '%s' to '%s': %s", part_name(p), shown,

@@ -142,13 +142,19 @@ uint64_t part_core_size(const struct part_core *c);
 int part_core_write(struct part_core *c, int fd, struct lerr *err);
 /* Lets the partition run on if the open paused it. */
 void part_core_close(struct part_core *c);
-/* Open, write to fd, close: the whole core of p. */
-int part_core_take(struct part *p, int fd, struct lerr *err);
+/* How far a long job has got: fn(arg, bytes done, bytes in all). */
+struct part_progress {
+	void (*fn)(void *arg, uint64_t done, uint64_t total);
+	void *arg;
+};
+/* Open, write to fd, close: the whole core of p, telling pg (or NULL) how far. */
+int part_core_take(struct part *p, int fd, const struct part_progress *pg, struct lerr *err);
 /*
  * Writes the core of p to file whole or not at all (common/outfile.h):
  * never over an existing file unless force, never through a symlink.
  */
-int part_core_save(struct part *p, const char *file, int force, struct lerr *err);
+int part_core_save(struct part *p, const char *file, int force, const struct part_progress *pg,
+		   struct lerr *err);
 
 /* ---- the console relay (cons.c) ---- */
 

@@ -266,6 +266,20 @@ crash_detached() {
 	assert_line --regexp '^syscall_nr (35|230)$' # nanosleep, clock_nanosleep
 }
 
+@test "lpar core: on a terminal a last line says how much in how long; nothing otherwise" {
+	command -v script >/dev/null || fail "script (util-linux) is missing"
+	run lpar run -d --name pg "$ROOT/bench/guest-touch.elf" 4
+	assert_success
+	poll "pg to touch its 4 MiB" has "$(console_of pg)" touched
+	run script -qec "lpar core pg '$WORK/pg.core'" /dev/null
+	assert_success
+	assert_output --regexp $'core: [0-9.]+ [KMG]?i?B in [0-9.]+ s, [0-9.]+ [KMG]?i?B/s\e\\[K'
+	run --separate-stderr lpar core pg "$WORK/pg2.core"
+	assert_success
+	assert_stderr ""
+	[ -s "$WORK/pg.core" ] && [ -s "$WORK/pg2.core" ] || fail "no core"
+}
+
 @test "lpar core: a paused partition stays paused; a created one stays created; to standard output" {
 	run lpar run -d --name p "$ROOT/tests/guests/ticker.elf" 100000 10
 	assert_success

@@ -638,3 +638,31 @@ section() {
 	assert_failure 1
 	assert_stderr --partial "is past the end of RAM"
 }
+
+# ---- progress ----------------------------------------------------------------
+
+@test "dump and load of megabytes show progress on a terminal, and nothing on a file or pipe" {
+	command -v script >/dev/null || fail "script (util-linux) is missing"
+	start p "$SLEEP" 600000
+	run lpar pause p
+	assert_success
+	# On a terminal (script gives the command one): a last line with the total and the rate.
+	run script -qec "lpar mem p dump 0x100000 8M -o '$WORK/m.bin'" /dev/null
+	assert_success
+	assert_output --regexp $'dump: 8 MiB in [0-9.]+ s, [0-9.]+ [KMG]?i?B/s\e\\[K'
+	run script -qec "lpar mem --force p load '$WORK/m.bin' 0x100000" /dev/null
+	assert_success
+	assert_output --regexp $'load: 8 MiB in [0-9.]+ s, [0-9.]+ [KMG]?i?B/s\e\\[K'
+	# Not a terminal: the same work, not a byte on standard error.
+	run --separate-stderr lpar mem p dump 0x100000 8M -o "$WORK/m2.bin"
+	assert_success
+	assert_stderr ""
+	cmp "$WORK/m.bin" "$WORK/m2.bin"
+	run --separate-stderr lpar mem --force p load "$WORK/m.bin" 0x100000
+	assert_success
+	assert_stderr ""
+	# Less than a megabyte: nothing, even on a terminal.
+	run script -qec "lpar mem p dump 0x100000 4096 -o '$WORK/small.bin'" /dev/null
+	assert_success
+	refute_output --partial "dump:"
+}
