@@ -891,7 +891,7 @@ int cmd_mem(int argc, char **argv)
 		argc++;
 		argv--;
 	} else if (argc < 1) {
-		return lpar_usage_error(x.self, "no partition named");
+		return lpar_missing_name(x.self);
 	}
 	if (argc < 2)
 		return lpar_usage_error(x.self, "no memory command (read, write, dump, load, find, map or sym)");

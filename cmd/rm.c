@@ -58,7 +58,7 @@ int cmd_rm(int argc, char **argv)
 		}
 	}
 	if (i >= argc)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	for (; i < argc; i++)
 		status |= rm_one(argv[i], force);
 	return status;
