@@ -61,6 +61,7 @@ int cmd_list(int argc, char **argv)
 	};
 	const struct cmd *self = cmd_find("list");
 	struct list_state ls = { 0 };
+	char base[4096];
 	struct lerr err = { 0 };
 	int c, r;
 
@@ -84,6 +85,11 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return lpar_usage_error(self, "unexpected argument '%s'", argv[optind]);
+	/* The run directory checked first: on an error, no header or "[" before it. */
+	if (part_rundir(base, sizeof(base), &err)) {
+		lpar_error("%s", err.msg);
+		return 1;
+	}
 	if (lpar_opts.json)
 		printf("[");
 	else if (!ls.names) /* even when there is no partition: the columns say what lpar list shows */
