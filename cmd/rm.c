@@ -15,9 +15,8 @@ static int rm_one(const char *name, int force)
 	struct part *p = NULL;
 	int r;
 
+	/* An ended or gone partition (-ESRCH) is removed below, as without -f. */
 	r = force ? part_open(name, &p, &st, &err) : -1;
-	if (r == -ESRCH && !strcmp(st.state, "gone"))
-		return 0; /* its monitor had died: opening it cleaned it away */
 	if (force && r == -EPERM) {
 		/* Its directory or whoever answers there is not to be trusted: leave it be. */
 		lpar_error("%s", err.msg);
