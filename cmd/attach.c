@@ -78,7 +78,7 @@ int cmd_attach(int argc, char **argv)
 		return debugger_attach(&a);
 	}
 	if (!a.name)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	if (a.gdb && (a.nsteps || a.batch))
 		return lpar_usage_error(self, "'--gdb' serves gdb: it takes no -batch, -ex or -x");
 	return debugger_attach(&a);

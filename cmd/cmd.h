@@ -50,6 +50,8 @@ void cmd_stop_signals(void (*fn)(int));
 /* A usage error: the message, then "usage: <synopsis>"; returns EXIT_USAGE. */
 int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "lpar CMD: missing partition name", then the usage; returns EXIT_USAGE. */
+int lpar_missing_name(const struct cmd *c);
 
 /* Records that option opt was seen; an option given twice is a usage error. */
 int opt_once(const struct cmd *c, unsigned *seen, unsigned bit, const char *opt);

@@ -62,7 +62,7 @@ int cmd_core(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return lpar_usage_error(self, "no partition given");
+		return lpar_missing_name(self);
 	if (argc - optind > 2)
 		return lpar_usage_error(self, "too many arguments");
 	name = argv[optind];

@@ -18,7 +18,9 @@ int cmd_create(int argc, char **argv)
 	r = launch_opts_parse(self, argc, argv, 0, &o);
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
-	r = launch_shares_check(&o, "create");
+	r = launch_name_check(&o, "create");
+	if (!r)
+		r = launch_shares_check(&o, "create");
 	if (!r)
 		r = launch_core_check(&o, "create");
 	if (r)

@@ -316,7 +316,7 @@ int cmd_hcall(int argc, char **argv)
 		return hcall_list();
 	}
 	if (argc - optind < 1)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	if (argc - optind < 2)
 		return lpar_usage_error(self, "no hcall named (see 'lpar hcall --list')");
 	return hcall_call(self, argc - optind, argv + optind);

@@ -5,18 +5,55 @@
 #include "../libpart/part.h"
 #include "json.h"
 
+/*
+ * How many bytes the UTF-8 sequence at s takes, or 0 if it is not one:
+ * overlong forms, surrogates and code points past U+10FFFF are not.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0; /* a continuation byte, an overlong lead or past U+10FFFF */
+	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also the terminating NUL */
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Valid UTF-8 goes through as it is; each byte of anything else (a
+ * Latin-1 file name, say) becomes U+FFFD, so that the output is always
+ * JSON (RFC 8259 requires UTF-8).  Documented in lpar(1), "JSON".
+ */
 void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			fputc(c, f);
+		else if ((n = utf8_len((const unsigned char *)s))) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		} else
+			fputs("\\ufffd", f);
+		s++;
 	}
 	fputc('"', f);
 }

@@ -11,6 +11,7 @@
 
 #include "../common/err.h"
 #include "../common/num.h"
+#include "../common/rundir.h"
 #include "../common/text.h"
 #include "../elf/elf.h"
 #include "../hv/hv.h"
@@ -201,6 +202,17 @@ int launch_core_check(struct launch_opts *o, const char *verb)
 	}
 	o->spec.core_dir = o->core_dir;
 	return 0;
+}
+
+int launch_name_check(const struct launch_opts *o, const char *verb)
+{
+	const char *name = o->spec.name;
+
+	if (!name || part_probe(name) != PART_GONE)
+		return 0;
+	lpar_error("cannot %s partition: partition '%s' is gone (its monitor died); "
+		   "'lpar rm %s' removes what it left, console.log included", verb, name, name);
+	return EXIT_NOSTART;
 }
 
 /* The option getopt stopped at: "-z" from a cluster like "-zq", or "--bogus". */

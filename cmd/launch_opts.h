@@ -52,6 +52,12 @@ int launch_shares_check(const struct launch_opts *o, const char *verb);
  * '...': ...".  0 or EXIT_NOSTART.
  */
 int launch_core_check(struct launch_opts *o, const char *verb);
+/*
+ * Refuses a name whose directory a dead monitor left (a gone partition):
+ * its console.log and pid are someone's evidence, taken away only by
+ * lpar rm.  Prints "cannot VERB partition: ...".  0 or EXIT_NOSTART.
+ */
+int launch_name_check(const struct launch_opts *o, const char *verb);
 /* Opens and checks the image; prints "cannot load" errors.  0 or EXIT_NOSTART. */
 int launch_image_open(const struct launch_opts *o, struct elf_image **img);
 

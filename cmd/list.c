@@ -41,9 +41,6 @@ static int show(void *arg, const char *name)
 		printf(ls->count ? ", " : "");
 		json_status(stdout, &st);
 	} else {
-		if (!ls->count)
-			printf("%-20s %-8s %8s %9s %9s  %-5s  %s\n", "NAME", "STATE", "PID", "MEM",
-			       "UPTIME", "ACCEL", "IMAGE");
 		printf("%-20s %-8s %8ld %9s %8.1fs  %-5s  %s\n", st.name, st.state, st.pid,
 		       num_format_size(st.mem, mem, sizeof(mem)), st.uptime,
 		       st.accel[0] ? text_sanitize(accel, sizeof(accel), st.accel,
@@ -65,22 +62,19 @@ int cmd_list(int argc, char **argv)
 	};
 	const struct cmd *self = cmd_find("list");
 	struct list_state ls = { 0 };
+	char base[4096];
 	struct lerr err = { 0 };
-	unsigned seen = 0;
 	int c, r;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":ah", longopts, NULL)) != -1) {
 		switch (c) {
+		/* Flags: given twice (-a --all, say) is the same as once, as in GNU tools. */
 		case 'a':
-			if ((r = opt_once(self, &seen, 1, "--all")))
-				return r;
 			ls.all = 1;
 			break;
 		case 'N':
-			if ((r = opt_once(self, &seen, 2, "--names")))
-				return r;
 			ls.names = 1;
 			break;
 		case 'h':
@@ -92,8 +86,16 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc)
 		return lpar_usage_error(self, "unexpected argument '%s'", argv[optind]);
+	/* The run directory checked first: on an error, no header or "[" before it. */
+	if (part_rundir(base, sizeof(base), &err)) {
+		lpar_error("%s", err.msg);
+		return 1;
+	}
 	if (lpar_opts.json)
 		printf("[");
+	else if (!ls.names) /* even when there is no partition: the columns say what lpar list shows */
+		printf("%-20s %-8s %8s %9s %9s  %-5s  %s\n", "NAME", "STATE", "PID", "MEM", "UPTIME",
+		       "ACCEL", "IMAGE");
 	r = part_foreach(show, &ls, &err);
 	if (lpar_opts.json)
 		printf("]\n");

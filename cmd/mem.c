@@ -49,6 +49,35 @@ static int core_attach(struct mem_ctx *x)
 	return 0;
 }
 
+/*
+ * An ended partition's image, from the path its status record names: a
+ * relative one was relative to the monitor's directory, which is gone
+ * with it, so only an absolute path is taken.
+ */
+static int ended_image(struct mem_ctx *x)
+{
+	char clean[1024];
+	const char *shown = text_sanitize(clean, sizeof(clean), x->st.image,
+					  strlen(x->st.image));
+
+	x->img_tried = 1;
+	if (x->st.image[0] != '/') {
+		lerr_set(&x->img_err, ENOENT,
+			 "partition '%s' has ended and its image '%s' is a relative path (its monitor's directory went with it)",
+			 x->name, shown);
+		return 0;
+	}
+	if (part_image_open(x->st.image, &x->img, &x->img_err)) {
+		char msg[sizeof(x->img_err.msg)];
+
+		x->img = NULL;
+		snprintf(msg, sizeof(msg), "%s", x->img_err.msg);
+		lerr_set(&x->img_err, x->img_err.code, "partition '%s' has ended: its image '%s': %s",
+			 x->name, shown, msg);
+	}
+	return 0;
+}
+
 int mem_attach(struct mem_ctx *x, unsigned what)
 {
 	struct lerr err = { 0 };
@@ -57,6 +86,9 @@ int mem_attach(struct mem_ctx *x, unsigned what)
 		return core_attach(x);
 	if (part_open(x->name, &x->p, &x->st, &err)) {
 		x->p = NULL;
+		if (err.code == ESRCH && (what & MEM_ATTACH_ENDED) && x->st.image[0] &&
+		    strcmp(x->st.state, "gone"))
+			return ended_image(x);
 		if (err.code == ESRCH && strcmp(x->st.state, "gone"))
 			lpar_error("%s: its memory went away with its monitor", err.msg);
 		else
@@ -927,7 +959,7 @@ int cmd_mem(int argc, char **argv)
 		argc++;
 		argv--;
 	} else if (argc < 1) {
-		return lpar_usage_error(x.self, "no partition named");
+		return lpar_missing_name(x.self);
 	}
 	if (argc < 2)
 		return lpar_usage_error(x.self, "no memory command (read, write, dump, load, find, map or sym)");

@@ -48,10 +48,13 @@ struct mem_ctx {
 /* What mem_attach() sets up. */
 #define MEM_ATTACH_MEM   1     /* open the memory (the window or the mem file) */
 #define MEM_ATTACH_WRITE 2     /* refuse a running partition without --force */
+#define MEM_ATTACH_ENDED 4     /* an ended partition will do: its image, no memory */
 
 /*
  * Opens the partition (and with MEM_ATTACH_MEM its memory, translated with
- * --virt), or with --core the core file and its memory.  Returns 0 or the exit status after printing the error.
+ * --virt), or with --core the core file and its memory.  With
+ * MEM_ATTACH_ENDED, a partition that has ended stands as the image its
+ * status record names (x->p and x->m stay NULL).  Returns 0 or the exit status after printing the error.
  */
 int mem_attach(struct mem_ctx *x, unsigned what);
 

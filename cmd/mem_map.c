@@ -405,7 +405,8 @@ int mem_sym(struct mem_ctx *x, int argc, char **argv)
 		return lpar_usage_error(x->self, "sym: unexpected argument '%s'", argv[1]);
 	if ((r = mem_addr_syntax(x, "address or symbol", argv[0])))
 		return r;
-	if ((r = mem_attach(x, MEM_ATTACH_MEM)))
+	/* The symbols are in the image: a partition that has ended still has them. */
+	if ((r = mem_attach(x, MEM_ATTACH_MEM | MEM_ATTACH_ENDED)))
 		return r;
 	img = mem_image(x);
 	if (!img) {

@@ -23,7 +23,7 @@ int names_parse(const struct cmd *self, int argc, char **argv)
 		return -lpar_usage_error(self, "unknown option '%s'", argv[i]);
 	}
 	if (i >= argc)
-		return -lpar_usage_error(self, "no partition named");
+		return -lpar_missing_name(self);
 	return i;
 }
 

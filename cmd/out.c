@@ -36,6 +36,13 @@ void lpar_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void usage_print(const struct cmd *c)
+{
+	if (c && !lpar_opts.json)
+		fprintf(stderr, "usage: %s\nTry 'lpar %s --help' for more.\n",
+			c->synopsis, c->name);
+}
+
 int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -43,9 +50,18 @@ int lpar_usage_error(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	verror(fmt, ap);
 	va_end(ap);
-	if (c && !lpar_opts.json)
-		fprintf(stderr, "usage: %s\nTry 'lpar %s --help' for more.\n",
-			c->synopsis, c->name);
+	usage_print(c);
+	return EXIT_USAGE;
+}
+
+int lpar_missing_name(const struct cmd *c)
+{
+	if (lpar_opts.json) {
+		fprintf(stdout, "{\"error\": \"lpar %s: missing partition name\"}\n", c->name);
+	} else {
+		fprintf(stderr, "lpar %s: missing partition name\n", c->name);
+		usage_print(c);
+	}
 	return EXIT_USAGE;
 }
 

@@ -16,9 +16,8 @@ static int rm_one(const char *name, int force)
 	struct part *p = NULL;
 	int r;
 
+	/* An ended or gone partition (-ESRCH) is removed below, as without -f. */
 	r = force ? part_open(name, &p, &st, &err) : -1;
-	if (r == -ESRCH && !strcmp(st.state, "gone"))
-		return 0; /* its monitor had died: opening it cleaned it away */
 	if (force && r == -EPERM) {
 		/* Its directory or whoever answers there is not to be trusted: leave it be. */
 		lpar_error("%s", err.msg);
@@ -59,7 +58,7 @@ int cmd_rm(int argc, char **argv)
 		}
 	}
 	if (i >= argc)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	for (; i < argc; i++)
 		status |= rm_one(argv[i], force);
 	return status;

@@ -231,7 +231,9 @@ int cmd_run(int argc, char **argv)
 	r = launch_opts_parse(self, argc, argv, 1, &o);
 	if (r)
 		return r == EXIT_HELP_SHOWN ? 0 : r;
-	r = launch_shares_check(&o, "start");
+	r = launch_name_check(&o, "start");
+	if (!r)
+		r = launch_shares_check(&o, "start");
 	if (!r)
 		r = launch_core_check(&o, "start");
 	if (r)

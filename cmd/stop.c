@@ -120,7 +120,7 @@ int cmd_stop(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	status = stop_all(argv + optind, argc - optind, timeout);
 	return status;
 }

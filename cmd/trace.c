@@ -939,7 +939,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	v.json = lpar_opts.json;
 	if (optind >= argc)
-		return lpar_usage_error(self, "no partition named");
+		return lpar_missing_name(self);
 	if (argc - optind > 1)
 		return lpar_usage_error(self, "name one partition");
 	name = argv[optind];

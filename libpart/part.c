@@ -64,10 +64,18 @@ static int remove_dir(const char *dir)
 	return r;
 }
 
-static void gone_status(const char *name, struct part_status *st)
+static long pid_recorded(const char *dir);
+
+/*
+ * A partition whose monitor died without a record: reported, never
+ * removed here (its console.log is the evidence of what happened), with
+ * the pid its directory records.  Only lpar rm takes its traces away.
+ */
+static void gone_status(const char *name, const char *dir, struct part_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->pid = pid_recorded(dir);
 	snprintf(st->state, sizeof(st->state), "gone");
 	snprintf(st->reason, sizeof(st->reason), "its monitor died without a status record");
 	st->exit_status = -1;
@@ -170,11 +178,11 @@ int part_open(const char *name, struct part **out, struct part_status *st,
 					st->state);
 		}
 		if (part_probe(name) == PART_GONE) {
-			gone_status(name, st);
-			remove_dir(p->dir);
+			gone_status(name, p->dir, st);
 			free(p);
 			return lerr_set(err, ESRCH,
-					"partition '%s' is gone: its monitor died (cleaned up)", name);
+					"partition '%s' is gone: its monitor died ('lpar rm %s' removes what it left)",
+					name, name);
 		}
 		free(p);
 		if (r == -EACCES || r == -ECONNRESET || r == -EPIPE)

@@ -388,7 +388,7 @@ created_long() {
 	assert_output "lpar: no partition named 'nosuch'"
 	run lpar attach
 	assert_failure 2
-	assert_line --index 0 "lpar: no partition named"
+	assert_line --index 0 "lpar attach: missing partition name"
 	run lpar attach a b
 	assert_failure 2
 	run lpar attach -batch -batch a

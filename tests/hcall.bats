@@ -260,7 +260,7 @@ seen() {
 	assert_equal "${stderr_lines[0]}" "lpar: no hcall named (see 'lpar hcall --list')"
 	run --separate-stderr lpar hcall
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "lpar: no partition named"
+	assert_equal "${stderr_lines[0]}" "lpar hcall: missing partition name"
 	run --separate-stderr lpar hcall --list c1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "lpar: unexpected argument 'c1' after '--list'"

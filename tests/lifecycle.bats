@@ -615,7 +615,7 @@ EOF
 
 # ---- faults ------------------------------------------------------------------
 
-@test "a monitor killed with SIGKILL is gone: listed once, cleaned away, name reusable" {
+@test "a monitor killed with SIGKILL is gone: listed with its pid, kept until lpar rm" {
 	start a "$EX/cat.elf"
 	start b "$EX/sleep.elf" 600000
 	start c "$EX/cat.elf"
@@ -626,12 +626,25 @@ EOF
 
 	run --separate-stderr lpar list
 	assert_success
-	assert_line --regexp '^a +gone '
+	assert_line --regexp "^a +gone +$pa "
 	assert_line --regexp '^b +running '
 	assert_line --regexp "^c +running +$pc "
-	[ ! -e "$LPAR_RUNDIR/a" ] || fail "$LPAR_RUNDIR/a is still there"
+	# Reading removes nothing: the list, the names (TAB completion) and the status.
 	run --separate-stderr lpar list -a --names
-	assert_output "$(printf 'b\nc')"
+	assert_output "$(printf 'a\nb\nc')"
+	run --separate-stderr lpar status a
+	assert_success
+	assert_line 'state gone'
+	assert_line "pid $pa"
+	[ -f "$LPAR_RUNDIR/a/console.log" ] || fail "lpar list or status removed a's console.log"
+	# Its name stays taken until lpar rm.
+	run --separate-stderr lpar run -d --name a "$EX/hello.elf"
+	assert_failure 125
+	assert_stderr "lpar: cannot start partition: partition 'a' is gone (its monitor died); 'lpar rm a' removes what it left, console.log included"
+	[ -f "$LPAR_RUNDIR/a/console.log" ] || fail "lpar run --name a removed a's console.log"
+	run lpar rm a
+	assert_success
+	[ ! -e "$LPAR_RUNDIR/a" ] || fail "lpar rm left $LPAR_RUNDIR/a"
 
 	# The others run on and answer.
 	run lpar pause c
@@ -643,11 +656,13 @@ EOF
 	bg lpar console c <c.in >c.out 2>c.err
 	poll "c to echo" has c.out alive
 
-	# The name is free again, after list cleaned it away or straight away.
+	# The name is free again once lpar rm removed what was left.
 	start a "$EX/sleep.elf" 600000
 	pb=$(monitor_pid b)
 	kill -KILL "$pb"
 	poll "monitor $pb to die" dead "$pb"
+	run lpar rm b
+	assert_success
 	start b "$EX/sleep.elf" 600000
 	assert_equal "$(state_of a)" running
 	assert_equal "$(state_of b)" running

@@ -678,7 +678,7 @@ p9_events() {
 	assert_stderr "lpar: no partition named 'nosuch'"
 	run --separate-stderr lpar trace
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "lpar: no partition named"
+	assert_equal "${stderr_lines[0]}" "lpar trace: missing partition name"
 	run --separate-stderr lpar trace a b
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "lpar: name one partition"
