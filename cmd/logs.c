@@ -224,7 +224,7 @@ int cmd_logs(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return lpar_usage_error(self, "missing partition name");
+		return lpar_missing_name(self);
 	if (argc - optind > LOGS_MAX)
 		return lpar_usage_error(self, "at most %d partitions at once", LOGS_MAX);
 	for (int i = optind; i < argc; i++) {

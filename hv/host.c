@@ -77,11 +77,10 @@ static int claim(const struct hv_launch *spec, char *name, char *dir, struct ler
 		r = part_dir_check(dir, "partition directory", err);
 		if (r)
 			return r;
-		if (part_probe(name) == PART_GONE) {
-			rm_rf(dir); /* a dead monitor's leftovers: take the name over */
-			if (mkdir(dir, 0700) == 0)
-				return 0;
-		}
+		/*
+		 * Taken, by a live partition or by what a dead monitor left (its
+		 * console log is evidence: only lpar rm takes it): the next name.
+		 */
 		if (spec->name)
 			return lerr_set(err, EEXIST, "partition '%s' already exists", name);
 	}

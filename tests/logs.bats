@@ -74,7 +74,7 @@ teardown() {
 @test "logs: usage errors are 2" {
 	run --separate-stderr lpar logs
 	assert_failure 2
-	assert_stderr --partial "missing partition name"
+	assert_stderr --partial "lpar logs: missing partition name"
 	run --separate-stderr lpar logs --tail x t
 	assert_failure 2
 	assert_stderr --partial "invalid line count 'x'"

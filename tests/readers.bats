@@ -84,6 +84,17 @@ need_python() {
 	assert_line --regexp "^g +gone +$DEAD_PID "
 }
 
+@test "an unnamed lpar run passes a gone partition's name by; its log stays" {
+	fake_gone hello
+	run --separate-stderr lpar run "$EX/hello.elf"
+	assert_success
+	assert_output --partial "Hello from partition 'hello-2'"
+	kept hello
+	assert_equal "$(cat "$LPAR_RUNDIR/hello/console.log")" "what happened before the end"
+	run lpar rm -f hello
+	assert_success
+}
+
 @test "run and create refuse a gone partition's name, pointing at lpar rm, which removes it" {
 	fake_gone g
 	run --separate-stderr lpar run -d --name g "$EX/hello.elf"
@@ -151,7 +162,7 @@ for p in parts:
 @test "a command given no partition name says so, with its usage, and exits 2" {
 	local c
 
-	for c in status console attach mem hcall trace core pause resume stop kill wait rm start; do
+	for c in status console attach mem hcall trace core pause resume stop kill wait rm start logs; do
 		run --separate-stderr lpar "$c"
 		[ "$status" -eq 2 ] || fail "lpar $c: exit status $status, not 2"
 		assert_equal "${stderr_lines[0]}" "lpar $c: missing partition name"
