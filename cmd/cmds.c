@@ -138,9 +138,11 @@ const struct cmd lpar_cmds[] = {
 	},
 	{
 		"rm", HANDLER(cmd_rm), 0,
-		"lpar rm [-f] NAME...",
-		"remove ended partitions (-f: kill running ones first)",
+		"lpar rm [-f] NAME...\n"
+		"       lpar rm --ended",
+		"remove ended partitions (-f: kill running ones first; --ended: all that ended)",
 		"  -f, --force         kill a partition that is still running, then remove it\n"
+		"      --ended         remove every ended or gone partition, naming each\n"
 		"  -h, --help          show this help\n",
 	},
 	{

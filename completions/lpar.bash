@@ -19,7 +19,7 @@ _lpar_cmd_opts()
 	create)  echo "--rm --config --mem --name --chan --env --share --workdir --core --accel --help -e -f -m -n -h" ;;
 	list)    echo "--all --names --help -a -h" ;;
 	stop)    echo "--timeout --help -t -h" ;;
-	rm)      echo "--force --help -f -h" ;;
+	rm)      echo "--force --ended --help -f -h" ;;
 	version) echo "--verbose --help -v -h" ;;
 	logs)    echo "--follow --tail --help -f -h" ;;
 	start|status|console|pause|resume|kill|wait|help|host-check)

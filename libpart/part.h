@@ -120,7 +120,7 @@ int part_status_by_name(const char *name, struct part_status *st, struct lerr *e
 /* Removes an ended partition's run directory. */
 int part_remove(const char *name, struct lerr *err);
 
-/* Calls fn for every partition in the run directory (cleaning the gone). */
+/* Calls fn for every partition in the run directory (gone ones too). */
 int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr *err);
 
 /* ---- core files (core.c) ---- */

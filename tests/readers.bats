@@ -199,3 +199,29 @@ for p in parts:
 	assert_failure 1
 	assert_stderr --partial "lpar: cannot read the symbols of 'e': partition 'e' has ended: its image '/nonexistent/e.elf': "
 }
+
+# ---- lpar rm --ended ----------------------------------------------------------
+
+@test "rm --ended removes every ended and gone partition, naming each; nothing else" {
+	fake_gone g
+	fake_ended e "$EX/hello.elf"
+	run lpar run -d --name live "$EX/sleep.elf" 600000
+	assert_success
+	run lpar create --name made "$EX/hello.elf"
+	assert_success
+	run --separate-stderr lpar rm --ended
+	assert_success
+	assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "e g "
+	[ ! -e "$LPAR_RUNDIR/g" ] && [ ! -e "$LPAR_RUNDIR/e" ] || fail "left: $(ls "$LPAR_RUNDIR")"
+	assert_equal "$(state_of live)" running
+	assert_equal "$(state_of made)" created
+	# Nothing more to remove: nothing said.
+	run --separate-stderr lpar rm --ended
+	assert_success
+	assert_output ""
+	run --separate-stderr lpar rm --ended live
+	assert_failure 2
+	assert_stderr --partial "--ended takes no partition names"
+	run --separate-stderr lpar rm --ended -f
+	assert_failure 2
+}
