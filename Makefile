@@ -140,7 +140,7 @@ $(B)/los/entry.o: guest/los/entry.S include/lpar/boot.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LOS_CFLAGS) -c -o $@ $<
 $(B)/los/los.elf: $(LOS_OBJS) guest/los/los.ld
-	$(CC) -nostdlib -static -no-pie -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
+	$(CC) -nostdlib -static -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(LOS_OBJS)
 $(B)/hv/los_blob.o: hv/los_blob.S $(B)/los/los.elf $(B)/los/vdso.so
 	@mkdir -p $(dir $@)
