@@ -131,7 +131,8 @@ static void flush_msgs(struct p9_conn *c)
 		}
 		done += n;
 	}
-	memmove(c->out, c->out + done, c->outlen - done);
+	if (done) /* c->out may still be NULL (nothing was ever queued) */
+		memmove(c->out, c->out + done, c->outlen - done);
 	c->outlen -= done;
 }
 
@@ -156,7 +157,8 @@ static void flush_conn(struct p9_conn *c)
 		}
 		done += (size_t)w;
 	}
-	memmove(c->out, c->out + done, c->outlen - done);
+	if (done) /* c->out may still be NULL (nothing was ever queued) */
+		memmove(c->out, c->out + done, c->outlen - done);
 	c->outlen -= done;
 }
 
