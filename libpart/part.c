@@ -415,7 +415,8 @@ int part_foreach(int (*fn)(void *arg, const char *name), void *arg, struct lerr 
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n) /* names is NULL in an empty run directory */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = fn(arg, names[i]);
