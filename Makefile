@@ -4,6 +4,7 @@
 #   make run      install missing Debian packages, build, run examples/hello.elf
 #   make check    install what the tests need, build, run every test
 #   make check-kvm-vm  the partition suites on ordinary KVM, in a QEMU guest
+#   make check-asan    the tests on an ASan+UBSan build (build-asan/)
 #   make bench    print the benchmark ratios
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -31,6 +32,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 B := build
 SDK := $(B)/sdk
+# The lpar program; make check-asan builds a sanitized one in its own $(B).
+LPAR_BIN := lpar
 
 # Four libraries, one per layer: base (common/, elf/, 9P's wire format),
 # the client library (libpart/ and the 9P client: what talks to a
@@ -81,7 +84,7 @@ TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/t
 LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c tests/files/*.c)),$(t).native $(t).elf)
 
 .PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit
-all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
+all: $(LPAR_BIN) $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
 $(B)/liblparbase.a: $(call objs,$(BASE_SRCS))
@@ -93,7 +96,7 @@ $(B)/liblpar%.a:
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-lpar: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparclient.a $(B)/liblparhv.a \
+$(LPAR_BIN): $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparclient.a $(B)/liblparhv.a \
 		$(B)/liblparbase.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
@@ -211,6 +214,26 @@ check-kvm-vm:
 	$(MAKE) all $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS) $(LIBC_TESTS)
 	tests/kvm-vm/check
 
+# ---- sanitizers -------------------------------------------------------------
+# make check-asan: lpar, lpar-debug, the unit tests and tests/tools built
+# with ASan and UBSan in build-asan/ (never mixed with build/), then the
+# suites run on them (tests/asan).  Partition images (examples, test
+# guests, the library OS) are built as always: only host code is sanitized.
+ASAN_B     := build-asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# UBSan's own runtime linked in: gcc's shared one, beside ASan's, writes its
+# reports to stderr whatever UBSAN_OPTIONS's log_path says (tests/asan).
+ASAN_LINK  := -static-libubsan
+# Suites to run (tests/NAME.bats ...; the unit tests always run): all by default.
+ASAN_SUITES ?=
+.PHONY: check-asan host-progs
+host-progs: $(LPAR_BIN) $(B)/lpar-debug $(UNIT_TESTS) $(TEST_TOOLS)
+check-asan:
+	tools/deps build test
+	$(MAKE) all $(TEST_GUESTS) $(BENCH_GUESTS) $(LIBC_TESTS)
+	$(MAKE) B=$(ASAN_B) LPAR_BIN=$(ASAN_B)/lpar CFLAGS='-O2 -g $(ASAN_FLAGS) $(ASAN_LINK)' host-progs
+	tests/asan $(ASAN_SUITES)
+
 run:
 	tools/deps build
 	$(MAKE) all
@@ -250,7 +273,7 @@ uninstall:
 		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
 
 clean:
-	rm -rf $(B) lpar lpar-cc examples/*.elf \
+	rm -rf $(B) $(ASAN_B) lpar lpar-cc examples/*.elf \
 		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native \
 		tests/files/*.elf tests/files/*.native
 
