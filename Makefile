@@ -5,6 +5,7 @@
 #   make run      install missing Debian packages, build, run examples/hello.elf
 #   make check    install what the tests need, build, run every test
 #   make check-kvm-vm  the partition suites on ordinary KVM, in a QEMU guest
+#   make check-asan    the tests on an ASan+UBSan build (build-asan/)
 #   make bench    print the benchmark ratios
 #   make install  PREFIX=/usr/local DESTDIR= (also lpar.pc for pkg-config)
 #   make dist     lpar-VERSION.tar.gz of what is committed (HEAD)
@@ -35,6 +36,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 B := build
 SDK := $(B)/sdk
+# The lpar program; make check-asan builds a sanitized one in its own $(B).
+LPAR_BIN := lpar
 
 # Four libraries, one per layer: base (common/, elf/, 9P's wire format),
 # the client library (libpart/ and the 9P client: what talks to a
@@ -85,7 +88,7 @@ TEST_TOOLS   := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/t
 LIBC_TESTS   := $(foreach t,$(basename $(wildcard tests/libc/*.c tests/files/*.c)),$(t).native $(t).elf)
 
 .PHONY: all run check check-kvm-vm bench install uninstall clean deps deps-test unit dist
-all: lpar $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
+all: $(LPAR_BIN) $(B)/lpar-debug lpar-cc $(SDK_HDRS) $(SDK_LIBS) $(EXAMPLES)
 
 # ---- the lpar binary -------------------------------------------------------
 $(B)/liblparbase.a: $(call objs,$(BASE_SRCS))
@@ -97,7 +100,7 @@ $(B)/liblpar%.a:
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-lpar: $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparclient.a $(B)/liblparhv.a \
+$(LPAR_BIN): $(CMD_OBJS) $(patsubst %.c,$(B)/%.o,$(LPAR_ONLY)) $(B)/liblparclient.a $(B)/liblparhv.a \
 		$(B)/liblparbase.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
@@ -144,7 +147,7 @@ $(B)/los/entry.o: guest/los/entry.S include/lpar/boot.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LOS_CFLAGS) -c -o $@ $<
 $(B)/los/los.elf: $(LOS_OBJS) guest/los/los.ld
-	$(CC) -nostdlib -static -no-pie -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
+	$(CC) -nostdlib -static -Wl,-T,guest/los/los.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(LOS_OBJS)
 $(B)/hv/los_blob.o: hv/los_blob.S $(B)/los/los.elf $(B)/los/vdso.so
 	@mkdir -p $(dir $@)
@@ -215,6 +218,26 @@ check-kvm-vm:
 	$(MAKE) all $(TEST_GUESTS) $(TEST_TOOLS) $(BENCH_GUESTS) $(LIBC_TESTS)
 	tests/kvm-vm/check
 
+# ---- sanitizers -------------------------------------------------------------
+# make check-asan: lpar, lpar-debug, the unit tests and tests/tools built
+# with ASan and UBSan in build-asan/ (never mixed with build/), then the
+# suites run on them (tests/asan).  Partition images (examples, test
+# guests, the library OS) are built as always: only host code is sanitized.
+ASAN_B     := build-asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# UBSan's own runtime linked in: gcc's shared one, beside ASan's, writes its
+# reports to stderr whatever UBSAN_OPTIONS's log_path says (tests/asan).
+ASAN_LINK  := -static-libubsan
+# Suites to run (tests/NAME.bats ...; the unit tests always run): all by default.
+ASAN_SUITES ?=
+.PHONY: check-asan host-progs
+host-progs: $(LPAR_BIN) $(B)/lpar-debug $(UNIT_TESTS) $(TEST_TOOLS)
+check-asan:
+	tools/deps build test
+	$(MAKE) all $(TEST_GUESTS) $(BENCH_GUESTS) $(LIBC_TESTS)
+	$(MAKE) B=$(ASAN_B) LPAR_BIN=$(ASAN_B)/lpar CFLAGS='-O2 -g $(ASAN_FLAGS) $(ASAN_LINK)' host-progs
+	tests/asan $(ASAN_SUITES)
+
 run:
 	tools/deps build
 	$(MAKE) all
@@ -262,7 +285,7 @@ dist:
 	@echo lpar-$(VERSION).tar.gz
 
 clean:
-	rm -rf $(B) lpar lpar-cc examples/*.elf \
+	rm -rf $(B) $(ASAN_B) lpar lpar-cc examples/*.elf \
 		bench/*.elf tests/guests/*.elf tests/libc/*.elf tests/libc/*.native \
 		tests/files/*.elf tests/files/*.native
 

@@ -11,7 +11,7 @@
 
 struct lpar_opts lpar_opts;
 
-static void verror(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void verror(const char *fmt, va_list ap)
 {
 	char raw[1024], msg[4096];
 

@@ -633,6 +633,7 @@ void hv_destroy(struct hv *hv)
 		close(hv->ram_fd);
 	pthread_mutex_destroy(&hv->lock);
 	pthread_cond_destroy(&hv->cond);
+	free(hv->trace.ring); /* kept from the first lpar trace on: no reader is left */
 	free(hv->name);
 	free(hv->core_dir);
 	elf_close(hv->los);

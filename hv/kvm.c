@@ -381,21 +381,23 @@ static void seg(struct kvm_segment *s, uint16_t sel, int code)
 /* Where the syscall instruction goes: STAR, LSTAR and FMASK. */
 static int set_syscall_msrs(struct kvm_cpu *cpu, const struct hv_boot_state *bs)
 {
-	struct {
+	/* struct kvm_msrs ends in a flexible array: room for three entries. */
+	union {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[3];
+		char room[sizeof(struct kvm_msrs) + 3 * sizeof(struct kvm_msr_entry)];
 	} m;
+	struct kvm_msr_entry *e = m.hdr.entries;
 	int n;
 
 	memset(&m, 0, sizeof(m));
 	m.hdr.nmsrs = 3;
-	m.e[0].index = 0xc0000081; /* STAR */
-	m.e[0].data = bs->star;
-	m.e[1].index = 0xc0000082; /* LSTAR */
-	m.e[1].data = bs->lstar;
-	m.e[2].index = 0xc0000084; /* FMASK */
-	m.e[2].data = bs->fmask;
-	n = ioctl(cpu->fd, KVM_SET_MSRS, &m);
+	e[0].index = 0xc0000081; /* STAR */
+	e[0].data = bs->star;
+	e[1].index = 0xc0000082; /* LSTAR */
+	e[1].data = bs->lstar;
+	e[2].index = 0xc0000084; /* FMASK */
+	e[2].data = bs->fmask;
+	n = ioctl(cpu->fd, KVM_SET_MSRS, &m.hdr);
 	if (n >= 0 && n != 3)
 		errno = EINVAL;
 	return n == 3 ? 0 : -1;

@@ -85,8 +85,9 @@ static void set_link_locked(struct hv *hv, struct hv_ring *r, int link, const ch
 	r->link = link;
 	snprintf(r->peer, sizeof(r->peer), "%s", peer ? peer : "");
 	h->gen = r->gen;
-	strncpy(h->peer, r->peer, sizeof(h->peer) - 1);
-	h->peer[sizeof(h->peer) - 1] = 0;
+	/* The whole field, zero-padded, so the partition reads no stale name. */
+	memset(h->peer, 0, sizeof(h->peer));
+	memcpy(h->peer, r->peer, strnlen(r->peer, sizeof(h->peer) - 1));
 	__atomic_store_n(&h->link, (uint32_t)link, __ATOMIC_RELEASE);
 }
 

@@ -123,13 +123,14 @@ int part_share_parse(const char *spec, struct part_share *s, struct lerr *err)
 {
 	char buf[PART_SHARE_SPEC_MAX], *f[5];
 	int n = 0, r, relay = !strncmp(spec, "9p:", 3);
+	const char *body = relay ? spec + 3 : spec;
 	size_t len = strlen(spec);
 
 	memset(s, 0, sizeof(*s));
 	if (len >= sizeof(buf))
 		return lerr_set(err, ENAMETOOLONG, "too long (at most %d bytes)",
 				PART_SHARE_SPEC_MAX - 1);
-	memcpy(buf, relay ? spec + 3 : spec, len + 1);
+	memcpy(buf, body, strlen(body) + 1);
 	/* Fields between ':'s; one more than any form has says "too many". */
 	for (char *p = buf; n < 5; n++) {
 		f[n] = p;

@@ -492,7 +492,7 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	uint16_t i;
 	struct p9_buf b;
 	uint8_t mem[P9_HDR + 2 + 13 * P9_MAXWELEM];
-	int e = 0;
+	int e = 0, held = 0;
 
 	if (in->err || nw > P9_MAXWELEM) {
 		send_error(c, tag, in->err ? EPROTO : EINVAL);
@@ -527,7 +527,10 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 	}
 	/*
 	 * Each step's node is a new reference (if the file system counts
-	 * them); the ones in between are dropped as the walk goes on.
+	 * them); the ones in between are dropped as the walk goes on.  Held
+	 * says node is such a reference and not the fid's own: a step may
+	 * give back the node it started from ("." anywhere, ".." at the
+	 * root), so the pointer alone does not tell.
 	 */
 	node = f->node;
 	for (i = 0; i < nw; i++) {
@@ -535,7 +538,7 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 		int r = s->ops->walk(s->fs, node, names[i], &next, &qids[i]);
 
 		if (r) {
-			if (node != f->node)
+			if (held)
 				node_put(s, node);
 			if (i == 0) {
 				send_error(c, tag, -r);
@@ -543,9 +546,10 @@ static void t_walk(struct p9_conn *c, struct p9_buf *in, uint16_t tag)
 			}
 			break; /* a partial walk answers with the qids it got */
 		}
-		if (node != f->node)
+		if (held)
 			node_put(s, node);
 		node = next;
+		held = 1;
 	}
 	if (i == nw) {
 		nf = newfid == fid ? f : fid_new(c, newfid, &e);

@@ -55,7 +55,7 @@ EOF
 # file's own.)
 accel_suite() {
 	mkdir -p tree/tests
-	ln -s "$ROOT/lpar" tree/lpar
+	ln -s "$LPAR_BIN" tree/lpar
 	ln -s "$ROOT/tests/test_helper" tree/tests/test_helper
 	sed 's/^TEST /@test /' >tree/tests/x.bats <<'EOF'
 load test_helper/common
@@ -143,13 +143,26 @@ fresh_bats() {
 @test "tests/run: bad arguments and a bad LPAR_TEST_WHERE are usage errors, before any test runs" {
 	run "$ROOT/tests/run" --bogus
 	assert_failure 2
-	assert_output "usage: tests/run [--partition [tests/SUITE.bats...]]"
+	assert_output "usage: tests/run [--partition] [tests/SUITE.bats...]"
 	run "$ROOT/tests/run" --partition tests/nosuch.bats
 	assert_failure 2
 	assert_output "tests/run: 'tests/nosuch.bats' is not a suite (tests/NAME.bats)"
+	run "$ROOT/tests/run" tests/window.bats --partition
+	assert_failure 2
+	assert_output "usage: tests/run [--partition] [tests/SUITE.bats...]"
 	LPAR_TEST_WHERE='a/b' run "$ROOT/tests/run" --partition
 	assert_failure 2
 	assert_output "tests/run: LPAR_TEST_WHERE is a name (letters, digits, . _ -), not 'a/b'"
+}
+
+@test "tests/run SUITE: the unit tests and that suite alone" {
+	cd "$ROOT"
+	run tests/run tests/window.bats
+	assert_success
+	assert_line --regexp '^# unit: .*/tests/unit/test_'
+	assert_line --regexp '^# bats \[(kvm|tcg)\]: window.bats$'
+	refute_line --regexp '^# bats: '
+	assert_line --regexp '^[1-9][0-9]* passed, 0 failed, 0 skipped$'
 }
 
 @test "tests/run --partition SUITE: that suite alone, named by LPAR_TEST_WHERE, no unit tests" {

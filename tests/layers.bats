@@ -40,12 +40,12 @@ includes() {
 }
 
 @test "lpar-debug links no monitor code and no command it does not run" {
-	[ -x "$ROOT/build/lpar-debug" ] || fail "build/lpar-debug is not built (make all)"
+	[ -x "$BUILD/lpar-debug" ] || fail "$BUILD/lpar-debug is not built (make all)"
 	command -v nm >/dev/null || skip "nm (binutils) is not installed"
-	run bash -c "nm --defined-only '$ROOT/build/lpar-debug' | awk '{print \$3}' |
+	run bash -c "nm --defined-only '$BUILD/lpar-debug' | awk '{print \$3}' |
 		grep -E '^(hv_|hvb_|p9_srv_|cmd_(run|create|mem|trace|hcall|list|console)\$)'"
 	assert_output ""
 	# The same check finds them in lpar, so it can fail.
-	run bash -c "nm --defined-only '$ROOT/lpar' | awk '{print \$3}' | grep -cE '^(hv_create|cmd_run)\$'"
+	run bash -c "nm --defined-only '$LPAR_BIN' | awk '{print \$3}' | grep -cE '^(hv_create|cmd_run)\$'"
 	assert_output 2
 }

@@ -579,12 +579,12 @@ name_error() {
 
 # ---- stop signals and a closed output --------------------------------------
 
-# Starts "$ROOT/lpar run ARGS" in the background with console input from a
+# Starts "$LPAR_BIN run ARGS" in the background with console input from a
 # FIFO that stays open and empty, output to out and err; sets pid and hold.
 start_lpar() {
 	mkfifo in
 	exec {hold}<>in
-	"$ROOT/lpar" run "$@" <in >out 2>err 3>&- &
+	"$LPAR_BIN" run "$@" <in >out 2>err 3>&- &
 	pid=$!
 }
 
@@ -684,7 +684,7 @@ stop_cat_with() {
 	mkfifo in out
 	exec {hold}<>in
 	exec {outfd}<>out # keeps the output FIFO open, never reads it
-	"$ROOT/lpar" run "$GUESTS/spam.elf" <in >out 2>err 3>&- &
+	"$LPAR_BIN" run "$GUESTS/spam.elf" <in >out 2>err 3>&- &
 	pid=$!
 	wait_handlers
 	poll -t 20 "lpar to block on its output" asleep "$pid"
@@ -939,7 +939,7 @@ stop_cat_with() {
 		dev=$nb/kvm
 		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 			env LPAR_RUNDIR="$nb/run" LPAR_KVM_DEVICE="$dev" \
-			"$ROOT/lpar" run --accel kvm "$nb/hello.elf"
+			"$LPAR_BIN" run --accel kvm "$nb/hello.elf"
 		left=$(ls "$nb/run" 2>/dev/null)
 		rm -rf "$nb"
 		assert_equal "$left" ""

@@ -8,6 +8,16 @@
 #define LPAR_BOOT_MAGIC 0x5241504cu /* "LPAR" */
 
 /*
+ * A 64-bit address: unsigned long long in C, a plain number in assembly
+ * (the monitor's hv/stubs.S uses these; clang's assembler takes no suffix).
+ */
+#ifdef __ASSEMBLER__
+#define LPAR_U64(n) n
+#else
+#define LPAR_U64(n) n##ull
+#endif
+
+/*
  * Guest-physical memory is identity-mapped.  The first MiB belongs to the
  * monitor (boot info, descriptor tables, page tables) and to the library
  * OS, which the monitor loads at LPAR_LOS_BASE; page 0 is never mapped, so
@@ -16,13 +26,13 @@
  * at the top of RAM with an unmapped guard below it; what lies between is
  * the library OS's heap (brk and mmap).
  */
-#define LPAR_PAGE_SIZE   0x1000ull
-#define LPAR_BOOT_INFO   0x1000ull  /* struct lpar_boot_info, read-only */
-#define LPAR_LOS_BASE    0x80000ull /* the library OS: its syscall entry first */
-#define LPAR_LOS_END     0x100000ull
-#define LPAR_VDSO_BASE   0xf8000ull /* the library OS's vDSO (AT_SYSINFO_EHDR), in its area */
-#define LPAR_IMAGE_MIN   0x100000ull
-#define LPAR_PIE_BASE    0x400000ull
+#define LPAR_PAGE_SIZE   LPAR_U64(0x1000)
+#define LPAR_BOOT_INFO   LPAR_U64(0x1000)  /* struct lpar_boot_info, read-only */
+#define LPAR_LOS_BASE    LPAR_U64(0x80000) /* the library OS: its syscall entry first */
+#define LPAR_LOS_END     LPAR_U64(0x100000)
+#define LPAR_VDSO_BASE   LPAR_U64(0xf8000) /* the library OS's vDSO (AT_SYSINFO_EHDR), in its area */
+#define LPAR_IMAGE_MIN   LPAR_U64(0x100000)
+#define LPAR_PIE_BASE    LPAR_U64(0x400000)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

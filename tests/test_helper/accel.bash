@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: ISC
 # The accelerators this host can use, as the tree's lpar reports them
-# ('lpar -j version -v'), for tests/run and the bats helpers.  Needs $ROOT
-# (the tree) and jq.
+# ('lpar -j version -v'), for tests/run and the bats helpers.  Needs
+# $LPAR_BIN (test_helper/build.bash) and jq.
 
 # The accelerators this host can use, one a line, in lpar's order (kvm
 # first); fails if lpar cannot say (tcg is always there).
 accels_usable() {
 	local report list
 
-	report=$("$ROOT/lpar" -j version -v) &&
+	report=$("$LPAR_BIN" -j version -v) &&
 		list=$(jq -r '.accels[] | select(.usable) | .name' <<<"$report") &&
 		[ -n "$list" ] && echo "$list"
 }
@@ -20,7 +20,7 @@ accel_usable() {
 
 # accel_detail NAME: what lpar says of NAME on this host (why it is unusable).
 accel_detail() {
-	"$ROOT/lpar" -j version -v | jq -r --arg n "$1" '.accels[] | select(.name == $n) | .detail'
+	"$LPAR_BIN" -j version -v | jq -r --arg n "$1" '.accels[] | select(.name == $n) | .detail'
 }
 
 # The accelerator lpar uses in this run: LPAR_ACCEL, or what auto picks

@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: ISC
 # Shared set-up for lpar's bats tests: bats-support and bats-assert from
-# Debian, the tree's lpar and lpar-cc on PATH, and helpers.
+# Debian, the lpar under test (test_helper/build.bash) and the tree's
+# lpar-cc on PATH, and helpers.
 
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+. "$ROOT/tests/test_helper/build.bash"
 EX=$ROOT/examples
-TOOLS=$ROOT/build/tests/tools
+TOOLS=$BUILD/tests/tools
 GUESTS=$ROOT/tests/guests
-PATH=$ROOT:$PATH
-export ROOT EX TOOLS GUESTS PATH
+PATH=${LPAR_BIN%/*}:$ROOT:$PATH
+export ROOT BUILD LPAR_BIN EX TOOLS GUESTS PATH
 
 # LPAR_TEST_SLOW: how many times slower than usual this host runs the
 # tests, a whole number from 1 to 999 (default 1; tests/kvm-vm/run sets 10
@@ -70,7 +72,7 @@ kill_partitions() {
 
 # Asserts that no lpar process is left running from this test.
 assert_no_lpar_left() {
-	run pgrep -f "$ROOT/lpar run"
+	run pgrep -f "$LPAR_BIN run"
 	assert_failure
 }
 

@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	r = p9c_open_path(part_conn(p), "debug", P9_ORDWR, &cmdfid);
 	if (r) {
 		printf("open: %s\n", strerror(-r));
+		part_close(p);
 		return 1;
 	}
 	for (int i = 2; i < argc; i++) {

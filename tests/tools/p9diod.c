@@ -134,7 +134,8 @@ static int do_ls(struct p9c *c, const char *path)
 	}
 	if (l.n && !l.e)
 		return fail("readdir", -ENOMEM);
-	qsort(l.e, l.n, sizeof(*l.e), by_name);
+	if (l.n) /* l.e is NULL for an empty directory */
+		qsort(l.e, l.n, sizeof(*l.e), by_name);
 	for (size_t i = 0; i < l.n; i++) {
 		uint32_t f = p9c_fid(c);
 		struct p9_attr a;

@@ -111,7 +111,7 @@ static int fs_read(void *fs, struct p9_req *r, struct p9_fid *f, uint64_t off,
 		if (off >= strlen(NOW_TEXT))
 			p9_reply_read(r, "", 0);
 		else
-			p9_reply_read(r, NOW_TEXT + off, (uint32_t)(strlen(NOW_TEXT) - off));
+			p9_reply_read(r, &NOW_TEXT[off], (uint32_t)(strlen(NOW_TEXT) - off));
 		return 0;
 	case N_BIG:
 		if (off >= BIG_SIZE)

@@ -427,7 +427,7 @@ static void fake_round_trip(void **state)
 	expect(t, &r, P9_RWALK, 2);
 	open_name(t, "now", 3, P9_ORDWR);
 	send_read(t, 10, 3, 6, 100);
-	expect_rread_text(t, 10, NOW_TEXT + 6);
+	expect_rread_text(t, 10, &NOW_TEXT[6]);
 	send_write(t, 11, 3, 5, "abc");
 	expect_rwrite(t, 11, 3);
 	assert_int_equal(t->fs.wlen, 3);
