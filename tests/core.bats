@@ -421,45 +421,41 @@ crash_detached() {
 	assert_equal "$(ls -A "$WORK")" "cores"
 }
 
-@test "lpar core: a partition that ends while its core is written: an error, and the reader sees it" {
-	local pid
-
-	run lpar run -d --name m "$ROOT/tests/guests/ticker.elf" 100000 10
+# hold_core NAME: a running ticker NAME whose core is being taken: lpar
+# core writes to a pipe nobody reads yet, so it stalls with NAME paused.
+# Sets CORE_PID (the lpar core) and rd (the pipe's read end); the core's
+# errors go to $WORK/err.
+hold_core() {
+	run lpar run -d --name "$1" "$ROOT/tests/guests/ticker.elf" 100000 10
 	assert_success
-	# Standard output is a pipe nobody reads yet: the core stalls on it.
 	mkfifo "$WORK/pipe"
-	lpar core m - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
-	pid=$!
-	BG_PIDS+=("$pid")
+	lpar core "$1" - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
+	CORE_PID=$!
+	BG_PIDS+=("$CORE_PID")
 	exec {rd}<"$WORK/pipe"
-	poll "m to pause for its core" state_is m paused
+	poll "$1 to pause for its core" state_is "$1" paused
+}
+
+@test "lpar core: a partition that ends while its core is written: an error, and the reader sees it" {
+	hold_core m
 	lpar kill m
 	cat <&"$rd" >/dev/null
 	exec {rd}<&-
-	wait_rc "$pid"
+	wait_rc "$CORE_PID"
 	assert_equal "$RC" 1
 	run cat "$WORK/err"
 	assert_output "lpar: cannot write the core of 'm': partition 'm' ended before its core was complete"
 }
 
 @test "lpar core: while a core is taken, lpar resume is refused; the partition runs on after" {
-	local pid
-
-	run lpar run -d --name h "$ROOT/tests/guests/ticker.elf" 100000 10
-	assert_success
-	mkfifo "$WORK/pipe"
-	lpar core h - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
-	pid=$!
-	BG_PIDS+=("$pid")
-	exec {rd}<"$WORK/pipe"
-	poll "h to pause for its core" state_is h paused
+	hold_core h
 	run --separate-stderr lpar resume h
 	assert_failure 1
 	assert_stderr "lpar: partition 'h' is held for a core file; try again"
 	assert_equal "$(state_of h)" paused
 	cat <&"$rd" >"$WORK/h.core"
 	exec {rd}<&-
-	wait_rc "$pid"
+	wait_rc "$CORE_PID"
 	assert_equal "$RC" 0
 	assert_equal "$(cat "$WORK/err")" ""
 	poll "h to run on" state_is h running
@@ -468,16 +464,7 @@ crash_detached() {
 }
 
 @test "lpar core: while a core is taken, the debugger's continue and step are refused; after, they work" {
-	local pid
-
-	run lpar run -d --name g "$ROOT/tests/guests/ticker.elf" 100000 10
-	assert_success
-	mkfifo "$WORK/pipe"
-	lpar core g - >"$WORK/pipe" 2>"$WORK/err" 3>&- &
-	pid=$!
-	BG_PIDS+=("$pid")
-	exec {rd}<"$WORK/pipe"
-	poll "g to pause for its core" state_is g paused
+	hold_core g
 	run --separate-stderr lpar attach -batch -ex continue g
 	assert_failure 1
 	assert_stderr --partial "partition 'g' is held for a core file; try again"
@@ -487,7 +474,7 @@ crash_detached() {
 	assert_equal "$(state_of g)" paused
 	cat <&"$rd" >"$WORK/g.core"
 	exec {rd}<&-
-	wait_rc "$pid"
+	wait_rc "$CORE_PID"
 	assert_equal "$RC" 0
 	poll "g to run on" state_is g running
 	run --separate-stderr lpar attach -batch -ex stepi -ex 'info registers rip' g
