@@ -19,17 +19,21 @@ PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# reach every host compile and link (dpkg-buildflags' hardening too);
+# WERROR=1 (the project's CI and its developers) makes warnings errors.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+WERROR  ?=
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-	   -Wformat=2 -Werror
+	   -Wformat=2 $(if $(filter 1,$(WERROR)),-Werror)
 # lpar needs libelf, and libseccomp for the monitor's sandbox; its TCG
 # backend loads Unicorn and capstone when it runs (so only their headers
 # are needed to build it).  The debugger (lpar-debug) needs capstone and
 # libdw.
 PKGS    := libelf libseccomp
 DEBUG_PKGS := capstone libdw
-HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS) unicorn)
+HOST_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) $(DEBUG_PKGS) unicorn) $(CPPFLAGS)
 HOST_LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread
 DEBUG_LIBS    = $(shell pkg-config --libs $(DEBUG_PKGS)) -lreadline
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -184,7 +188,7 @@ deps-test:
 
 $(B)/tests/unit/%: tests/unit/%.c $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $^ \
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $^ \
 		$(DEBUG_LIBS) $(HOST_LIBS) -lcmocka
 
 unit: $(UNIT_TESTS)
@@ -192,7 +196,7 @@ unit: $(UNIT_TESTS)
 # Helpers the bats tests use (for example, writing malformed ELF files).
 $(B)/tests/tools/%: tests/tools/%.c $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
+	$(CC) $(HOST_CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
 		$(LIBS_ALL) $(DEBUG_LIBS) $(HOST_LIBS)
 
 tests/guests/%.elf: tests/guests/%.c lpar-cc $(SDK_HDRS) $(SDK_LIBS)

@@ -209,6 +209,20 @@ EOF
 	refute_line --regexp '\.elf$'
 }
 
+@test "the Makefile honours CPPFLAGS, CFLAGS and LDFLAGS; WERROR=1 makes warnings errors" {
+	run make -C "$ROOT" -n -B "build/common/err.o" "build/tests/tools/mkelf" \
+		CPPFLAGS=-DLPAR_TEST_CPP CFLAGS='-O1 -DLPAR_TEST_C' LDFLAGS=-Wl,--as-needed WERROR=
+	assert_success
+	assert_output --regexp 'err\.c' 
+	assert_line --regexp '.*-DLPAR_TEST_C( |$).*-c -o build/common/err\.o.*'
+	assert_line --regexp '.*-DLPAR_TEST_CPP .*-c -o build/common/err\.o.*'
+	assert_line --regexp '.*-Wl,--as-needed .*-o build/tests/tools/mkelf.*'
+	refute_output --partial -Werror
+	run make -C "$ROOT" -n -B "build/common/err.o" WERROR=1
+	assert_success
+	assert_line --regexp '.*-Werror.*-c -o build/common/err\.o.*'
+}
+
 @test "make uninstall removes every installed file" {
 	local dest=$BATS_TEST_TMPDIR/root
 
