@@ -77,6 +77,7 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_host_check(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 /* What 'lpar version' prints; verbose adds the accelerators (-v, lpar --version). */
 int version_print(int verbose);
 

@@ -215,6 +215,16 @@ const struct cmd lpar_cmds[] = {
 		"  -h, --help          show this help\n",
 	},
 	{
+		"top", HANDLER(cmd_top), CMD_JSON_OK,
+		"lpar top [-b] [-n N] [-d SECONDS] [-s KEY]",
+		"show partitions' CPU, exits, hcalls and memory, refreshing (q quits)",
+		"  -b, --batch         print the table each time instead of redrawing (scripts)\n"
+		"  -n, --iterations N  stop after N tables\n"
+		"  -d, --delay SECONDS between tables (default 2)\n"
+		"  -s, --sort KEY      cpu (default), exits, hcalls, mem, name or uptime\n"
+		"  -h, --help          show this help\n",
+	},
+	{
 		"host-check", HANDLER(cmd_host_check), CMD_JSON_OK,
 		"lpar host-check",
 		"say whether this host can run partitions, and if not why and what to do",

@@ -109,6 +109,10 @@ void json_status(FILE *f, const struct part_status *st)
 	json_string(f, st->image);
 	fprintf(f, ", \"uptime\": %.3f", st->uptime);
 	fprintf(f, ", \"syscalls_unsupported\": %llu", (unsigned long long)st->syscalls_unsupported);
+	if (!part_status_ended(st))
+		fprintf(f, ", \"exits\": %llu, \"hcalls\": %llu, \"cpu\": %.3f, \"rss_kib\": %llu",
+			(unsigned long long)st->exits, (unsigned long long)st->hcalls, st->cpu,
+			(unsigned long long)st->rss_kib);
 	if (st->sandbox[0])
 		json_sandbox(f, st->sandbox);
 	if (!strcmp(st->state, "exited"))

@@ -69,6 +69,10 @@ int cmd_status(int argc, char **argv)
 		printf("image %s\nuptime %.3f\n",
 		       text_sanitize(clean, sizeof(clean), st.image, sizeof(st.image)), st.uptime);
 		printf("syscalls_unsupported %llu\n", (unsigned long long)st.syscalls_unsupported);
+		if (!part_status_ended(&st))
+			printf("exits %llu\nhcalls %llu\ncpu %.3f\nrss %llu\n",
+			       (unsigned long long)st.exits, (unsigned long long)st.hcalls, st.cpu,
+			       (unsigned long long)st.rss_kib);
 		if (st.sandbox[0])
 			printf("sandbox %s\n", text_sanitize(clean, sizeof(clean), st.sandbox,
 							      sizeof(st.sandbox)));

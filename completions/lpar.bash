@@ -22,6 +22,7 @@ _lpar_cmd_opts()
 	rm)      echo "--force --ended --help -f -h" ;;
 	version) echo "--verbose --help -v -h" ;;
 	logs)    echo "--follow --tail --help -f -h" ;;
+	top)     echo "--batch --iterations --delay --sort --help -b -n -d -s -h" ;;
 	start|status|console|pause|resume|kill|wait|help|host-check)
 		 echo "--help -h" ;;
 	*)       return 1 ;;

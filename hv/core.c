@@ -534,6 +534,7 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 	if (!hv)
 		return lerr_set(err, ENOMEM, "out of memory");
 	hv->ram_fd = -1;
+	hv->statm_fd = -1;
 	hv->img = img;
 	hv->name = strdup(cfg->name);
 	hv->core_dir = cfg->core_dir ? strdup(cfg->core_dir) : NULL;
@@ -589,6 +590,8 @@ int hv_create(const struct hv_config *cfg, const struct elf_image *img,
 		if (!r)
 			hv->ndevs_ready++;
 	}
+	/* The status's rss line: Landlock would not let it be opened later. */
+	hv->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	/* Every host resource is held: confine the monitor before its threads start. */
 	if (!r)
 		r = hv_sandbox_enter(hv, cfg, err);
@@ -627,6 +630,8 @@ void hv_destroy(struct hv *hv)
 	if (signal_cpu == hv->cpu)
 		signal_cpu = NULL;
 	hvb_close(hv->vm);
+	if (hv->statm_fd >= 0)
+		close(hv->statm_fd);
 	if (hv->mem.base)
 		munmap(hv->mem.base, hv->mem.size);
 	if (hv->ram_fd >= 0)

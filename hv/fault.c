@@ -232,11 +232,13 @@ void hv_exit_handle(struct hv *hv, const struct hvb_exit *ex)
 {
 	uint64_t rip = hvb_cpu_regs(hv->cpu)->rip;
 
+	__atomic_add_fetch(&hv->n_exits, 1, __ATOMIC_RELAXED);
 	switch (ex->kind) {
 	case HVB_EXIT_IO:
-		if (ex->out && ex->size == 4 && ex->port == LPAR_HCALL_PORT)
+		if (ex->out && ex->size == 4 && ex->port == LPAR_HCALL_PORT) {
+			__atomic_add_fetch(&hv->n_hcalls, 1, __ATOMIC_RELAXED);
 			hv_hcall_dispatch(hv);
-		else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
+		} else if (ex->out && ex->size == 4 && ex->port == X86_FAULT_PORT)
 			fault(hv, ex->data);
 		else if (!hv_devs_io(hv, ex))
 			unknown_port(hv, ex, rip);

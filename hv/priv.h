@@ -111,6 +111,7 @@ struct hv {
 	const struct elf_image *img;
 	struct elf_image *los;     /* the library OS (los.c) */
 	uint64_t syscalls_unsupported; /* calls the library OS reported */
+	uint64_t n_exits, n_hcalls; /* vCPU exits the core handled, hcalls among them (atomic) */
 	int envc;
 	char *const *envp;
 	struct gmem mem;
@@ -156,6 +157,7 @@ struct hv {
 	struct hv_ctl *ctl;        /* the control server, or NULL */
 	struct hv_trace trace;     /* under lock, but for the readers count */
 	int dir_fd;                /* run directory, or -1 */
+	int statm_fd;              /* /proc/self/statm, opened before the sandbox, or -1 */
 
 	/* The image's rings, [0, nrings); then the library OS's fs ring (dev_share.c). */
 	struct hv_ring rings[LPAR_RINGS_MAX + 1];

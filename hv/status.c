@@ -85,6 +85,24 @@ void hv_status_end(struct hv *hv, struct hv_status_end *e)
 	}
 }
 
+/* The monitor's own CPU time and resident memory (guest RAM it touched included). */
+static void monitor_usage(struct hv *hv, char *buf, size_t len, size_t *n)
+{
+	struct timespec cpu;
+	long pages = 0, rss = 0;
+	char text[128];
+	ssize_t k = hv->statm_fd >= 0 ? pread(hv->statm_fd, text, sizeof(text) - 1, 0) : -1;
+
+	if (k > 0) {
+		text[k] = '\0';
+		if (sscanf(text, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+	}
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0)
+		add(buf, len, n, "cpu %lld.%03ld\n", (long long)cpu.tv_sec, cpu.tv_nsec / 1000000);
+	add(buf, len, n, "rss %ld\n", rss * (sysconf(_SC_PAGESIZE) / 1024));
+}
+
 size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 {
 	struct timespec ts;
@@ -108,6 +126,11 @@ size_t hv_status_text(struct hv *hv, char *buf, size_t len)
 	    (unsigned long long)(up / 1000000u % 1000u));
 	add(buf, len, &n, "syscalls_unsupported %llu\n",
 	    (unsigned long long)__atomic_load_n(&hv->syscalls_unsupported, __ATOMIC_RELAXED));
+	/* For lpar top: what the monitor has done, and what it costs the host. */
+	add(buf, len, &n, "exits %llu\nhcalls %llu\n",
+	    (unsigned long long)__atomic_load_n(&hv->n_exits, __ATOMIC_RELAXED),
+	    (unsigned long long)__atomic_load_n(&hv->n_hcalls, __ATOMIC_RELAXED));
+	monitor_usage(hv, buf, len, &n);
 	hv_sandbox_status(buf, len, &n);
 	hv_ring_status(hv, buf, len, &n);
 	hv_share_status(hv, buf, len, &n);

@@ -62,6 +62,9 @@ struct part_status {
 	char image[4096];
 	double uptime;
 	uint64_t syscalls_unsupported; /* the library OS answered ENOSYS so often */
+	uint64_t exits, hcalls;        /* vCPU exits its monitor handled, hcalls among them */
+	double cpu;                    /* seconds of CPU its monitor used */
+	uint64_t rss_kib;              /* its monitor's resident memory, touched guest RAM too */
 	char sandbox[128];     /* "seccomp=on landlock=on", or "" if not reported */
 	int exit_status;       /* valid when state is "exited" */
 	int signal;

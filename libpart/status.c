@@ -146,6 +146,14 @@ int part_status_parse(const char *text, struct part_status *st)
 					st->uptime = strtod(val, NULL);
 				else if (!strcmp(key, "syscalls_unsupported"))
 					st->syscalls_unsupported = strtoull(val, NULL, 10);
+				else if (!strcmp(key, "exits"))
+					st->exits = strtoull(val, NULL, 10);
+				else if (!strcmp(key, "hcalls"))
+					st->hcalls = strtoull(val, NULL, 10);
+				else if (!strcmp(key, "cpu"))
+					st->cpu = strtod(val, NULL);
+				else if (!strcmp(key, "rss"))
+					st->rss_kib = strtoull(val, NULL, 10);
 				else if (!strcmp(key, "sandbox"))
 					copy(st->sandbox, sizeof(st->sandbox), val);
 				else if (!strcmp(key, "exit"))
