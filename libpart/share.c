@@ -129,7 +129,8 @@ int part_share_parse(const char *spec, struct part_share *s, struct lerr *err)
 	if (len >= sizeof(buf))
 		return lerr_set(err, ENAMETOOLONG, "too long (at most %d bytes)",
 				PART_SHARE_SPEC_MAX - 1);
-	memcpy(buf, relay ? spec + 3 : spec, len + 1);
+	/* With its NUL; a 9P server's without its "9p:". */
+	memcpy(buf, relay ? spec + 3 : spec, len + 1 - (relay ? 3 : 0));
 	/* Fields between ':'s; one more than any form has says "too many". */
 	for (char *p = buf; n < 5; n++) {
 		f[n] = p;
