@@ -131,6 +131,8 @@ static void flush_msgs(struct p9_conn *c)
 		}
 		done += n;
 	}
+	if (!done)
+		return; /* c->out may be NULL: nothing was ever queued */
 	memmove(c->out, c->out + done, c->outlen - done);
 	c->outlen -= done;
 }
