@@ -621,6 +621,7 @@ void hv_destroy(struct hv *hv)
 	pthread_cond_destroy(&hv->cond);
 	free(hv->name);
 	free(hv->core_dir);
+	free(hv->trace.ring); /* made for the first trace reader */
 	elf_close(hv->los);
 	free(hv);
 }
