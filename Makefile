@@ -6,6 +6,7 @@
 #   make check    install what the tests need, build, run every test
 #   make check-kvm-vm  the partition suites on ordinary KVM, in a QEMU guest
 #   make check-asan    the tests on an ASan+UBSan build (build-asan/)
+#   make fuzz FUZZ_SECONDS=N  each libFuzzer harness for N seconds (docs/fuzzing.md)
 #   make bench    print the benchmark ratios
 #   make install  PREFIX=/usr/local DESTDIR= (also lpar.pc for pkg-config)
 #   make dist     lpar-VERSION.tar.gz of what is committed (HEAD)
@@ -255,6 +256,59 @@ $(B)/bench/%: bench/%.c
 bench: all $(BENCH_GUESTS) $(BENCH_TOOLS) $(B)/tests/tools/memread \
 		tests/files/readbig.native tests/files/statmany.native
 	bench/run
+
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c, docs/fuzzing.md), built with
+# clang, AddressSanitizer and UBSan into $(FZ) from the project's own sources
+# (the monitor on tests/fuzz/fake_backend.c instead of KVM and TCG).
+# make fuzz FUZZ_SECONDS=N runs each for N seconds on a scratch copy of its
+# seed corpus (tests/fuzz/corpus/NAME) and fails on the first finding.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FZ := $(B)/fuzz
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_IMAGE  := tests/guests/ringcons.elf
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_hv.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS   := $(patsubst %,$(FZ)/fuzz_%,$(FUZZ_NAMES))
+FUZZ_HV_SRCS := $(filter-out hv/backend.c hv/kvm.c hv/tcg.c %.S,$(HV_SRCS))
+FUZZ_LIBS   := $(FZ)/liblpardebug.a $(FZ)/liblparclient.a $(FZ)/liblparhv.a $(FZ)/liblparbase.a
+# The harnesses that run a partition: the fake backend and a test guest.
+FUZZ_HV_OBJS := $(FZ)/tests/fuzz/fuzz_hv.o $(FZ)/tests/fuzz/fake_backend.o \
+		$(B)/hv/stubs.o $(B)/hv/los_blob.o
+
+$(FZ)/liblparbase.a: $(patsubst %.c,$(FZ)/%.o,$(BASE_SRCS))
+$(FZ)/liblparclient.a: $(patsubst %.c,$(FZ)/%.o,$(CLIENT_SRCS))
+$(FZ)/liblparhv.a: $(patsubst %.c,$(FZ)/%.o,$(FUZZ_HV_SRCS))
+$(FZ)/liblpardebug.a: $(patsubst %.c,$(FZ)/%.o,$(wildcard debug/*.c))
+$(FZ)/liblpar%.a:
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/hv/los.o: $(B)/hv/syscall_names.h
+$(FZ)/hv/los.o: HOST_CPPFLAGS += -I$(B)/hv
+# The project's sources: warnings shown, not fatal (the build with cc keeps them at zero).
+$(FZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(HOST_CPPFLAGS) -DLPAR_VERSION='"$(VERSION)"' $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link $(filter-out -Werror,$(WARN)) -MMD -MP -c -o $@ $<
+$(FZ)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(HOST_CPPFLAGS) -DFUZZ_IMAGE='"$(CURDIR)/$(FUZZ_IMAGE)"' $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link $(WARN) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+
+$(FZ)/fuzz_ctltree $(FZ)/fuzz_hcall $(FZ)/fuzz_ring: $(FUZZ_HV_OBJS) | $(FUZZ_IMAGE)
+$(FZ)/fuzz_gdbstub: $(FZ)/tests/fuzz/fake_target.o
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LIBS) \
+		$(DEBUG_LIBS) $(HOST_LIBS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+fuzz:
+	tools/deps build fuzz
+	$(MAKE) fuzz-build
+	tools/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # ---- install ---------------------------------------------------------------
 install: all

@@ -15,7 +15,11 @@ struct ps {
 	const char *s, *p;
 	struct lerr *err;
 	int skip;            /* evaluating the unused side of && or ||: no effects */
+	int depth;           /* nesting: parentheses, prefix operators, assignments */
 };
+
+/* Deeper nesting is refused: each level costs stack, and text can nest without end. */
+#define EXPR_DEPTH_MAX 256
 
 static int assign(struct ps *ps, struct dbg_value *v);
 
@@ -28,6 +32,12 @@ static void skipws(struct ps *ps)
 static int syntax(struct ps *ps)
 {
 	return lerr_set(ps->err, EINVAL, "A syntax error in expression, near `%s'.", ps->p);
+}
+
+static int too_deep(struct ps *ps)
+{
+	return lerr_set(ps->err, EINVAL, "Expression nested too deeply (more than %d levels).",
+			EXPR_DEPTH_MAX);
 }
 
 /* ---- types ---- */
@@ -575,7 +585,11 @@ static int unary(struct ps *ps, struct dbg_value *v)
 	}
 	if (op == '-' || op == '+' || op == '~' || op == '!' || op == '*' || op == '&') {
 		ps->p++;
+		if (ps->depth >= EXPR_DEPTH_MAX)
+			return too_deep(ps);
+		ps->depth++;
 		e = unary(ps, v);
+		ps->depth--;
 		if (e)
 			return e;
 		if (op == '&') {
@@ -883,15 +897,24 @@ static int store(struct ps *ps, struct dbg_value *lhs, const struct dbg_value *r
 static int assign(struct ps *ps, struct dbg_value *v)
 {
 	struct dbg_value rhs;
-	int e = binary(ps, NLEVELS - 1, v);
+	int e;
 
+	if (ps->depth >= EXPR_DEPTH_MAX)
+		return too_deep(ps);
+	ps->depth++;
+	e = binary(ps, NLEVELS - 1, v);
+	ps->depth--;
 	if (e)
 		return e;
 	skipws(ps);
 	if (ps->p[0] != '=' || ps->p[1] == '=')
 		return 0;
 	ps->p++;
+	if (ps->depth >= EXPR_DEPTH_MAX)
+		return too_deep(ps);
+	ps->depth++;
 	e = assign(ps, &rhs);
+	ps->depth--;
 	if (e)
 		return e;
 	if ((e = arith_ok(ps, &rhs)) && !(v->lval == LV_CONV && !rhs.is_void))
@@ -902,7 +925,7 @@ static int assign(struct ps *ps, struct dbg_value *v)
 int dbg_expr_eval(const struct dbg_expr_env *env, const char *s, struct dbg_value *out,
 		  struct lerr *err)
 {
-	struct ps ps = { env, s, s, err, 0 };
+	struct ps ps = { env, s, s, err, 0, 0 };
 	int e;
 
 	skipws(&ps);

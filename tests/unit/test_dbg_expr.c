@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "dbg_fake.h"
@@ -272,6 +273,48 @@ static void test_type_parse(void **state)
 	assert_int_equal(dbg_type_parse("void long", &t), 0);
 }
 
+/* Text nested deeper than the evaluator goes (or the stack holds) is refused, not a crash. */
+static char *repeat(const char *open, size_t n, const char *mid, const char *close)
+{
+	size_t lo = strlen(open), lc = strlen(close), lm = strlen(mid);
+	char *s = malloc(n * (lo + lc) + lm + 1), *p = s;
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++, p += lo)
+		memcpy(p, open, lo);
+	memcpy(p, mid, lm);
+	p += lm;
+	for (size_t i = 0; i < n; i++, p += lc)
+		memcpy(p, close, lc);
+	*p = '\0';
+	return s;
+}
+
+static void test_deep_nesting(void **state)
+{
+	static const struct {
+		const char *open, *mid, *close;
+		size_t n;
+		int64_t want; /* what 100 levels give */
+	} c[] = {
+		{ "(", "1", ")", 0, 1 },
+		{ "-", "1", "", 0, 1 },        /* an even count of minus signs */
+		{ "!", "0", "", 0, 0 },
+		{ "$a=", "3", "", 0, 3 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *s = repeat(c[i].open, 100, c[i].mid, c[i].close);
+
+		check(s, c[i].want);
+		free(s);
+		s = repeat(c[i].open, 1000000, c[i].mid, c[i].close);
+		check_err(s, "Expression nested too deeply (more than 256 levels).");
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup(test_errors, setup),
 		cmocka_unit_test_setup(test_short_circuit, setup),
 		cmocka_unit_test_setup(test_type_parse, setup),
+		cmocka_unit_test_setup(test_deep_nesting, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

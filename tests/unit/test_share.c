@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -133,6 +134,32 @@ static void share_parse(void **state)
 	}
 }
 
+/*
+ * A spec is read up to its NUL and no further: one that ends the last
+ * readable page is parsed (a 9P server's, whose "9p:" is skipped, too).
+ */
+static void share_parse_reads_no_further(void **state)
+{
+	static const char *const specs[] = { "9p:/run/s.sock:/g", "/srv/data:/data:ro" };
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)state;
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		char *spec = map + page - (strlen(specs[i]) + 1);
+		struct part_share s;
+		struct lerr err = { 0 };
+
+		memcpy(spec, specs[i], strlen(specs[i]) + 1);
+		assert_int_equal(part_share_parse(spec, &s, &err), 0);
+		assert_string_equal(s.guest, i ? "/data" : "/g");
+	}
+	munmap(map, (size_t)page * 2);
+}
+
 static void share_guest_length(void **state)
 {
 	char spec[PART_SHARE_PATH_MAX + 16], path[PART_SHARE_PATH_MAX + 1];
@@ -226,6 +253,7 @@ int main(void)
 		cmocka_unit_test(path_clean_length),
 		cmocka_unit_test(path_absolute),
 		cmocka_unit_test(share_parse),
+		cmocka_unit_test(share_parse_reads_no_further),
 		cmocka_unit_test(share_guest_length),
 		cmocka_unit_test(share_add_limits),
 		cmocka_unit_test(workdir_parse),
