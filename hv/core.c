@@ -641,7 +641,6 @@ void hv_destroy(struct hv *hv)
 	free(hv->trace.ring); /* kept from the first lpar trace on: no reader is left */
 	free(hv->name);
 	free(hv->core_dir);
-	free(hv->trace.ring); /* made for the first trace reader */
 	elf_close(hv->los);
 	free(hv);
 }
