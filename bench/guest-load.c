@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Load-benchmark partition: for SECONDS, hcalls (abi_version) and console
- * lines as fast as it can, a line after every 64 hcalls; then prints
+ * Load-benchmark partition: until it is asked to stop (lpar stop), or for
+ * SECONDS at most, hcalls (abi_version) and console lines as fast as it
+ * can, a line after every 64 hcalls; then prints
  * "load: hcalls=N lines=N failures=N" (a failure: an hcall that did not
  * return the ABI version) and exits 0, or 1 if any failed.
  * Usage: guest-load SECONDS
@@ -16,7 +17,7 @@ int main(int argc, char **argv)
 	uint64_t end = lpar_time_monotonic() + secs * 1000000000ull;
 	unsigned long hcalls = 0, lines = 0, failures = 0;
 
-	while (lpar_time_monotonic() < end) {
+	while (lpar_time_monotonic() < end && !(lpar_block(0) & LPAR_READY_SHUTDOWN)) {
 		for (int i = 0; i < 64; i++, hcalls++)
 			if (lpar_hcall0(LPAR_HC_ABI_VERSION) != LPAR_ABI_VERSION)
 				failures++;

@@ -55,6 +55,8 @@ int lpar_missing_name(const struct cmd *c);
 
 /* Records that option opt was seen; an option given twice is a usage error. */
 int opt_once(const struct cmd *c, unsigned *seen, unsigned bit, const char *opt);
+/* getopt_long's ':' (a value missing) or anything else (unknown) as a usage error. */
+int opt_error(const struct cmd *c, int ch, char **argv);
 
 int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);

@@ -217,10 +217,8 @@ int cmd_logs(int argc, char **argv)
 		case 'h':
 			cmd_help_print(self, stdout);
 			return 0;
-		case ':':
-			return lpar_usage_error(self, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return lpar_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+			return opt_error(self, c, argv);
 		}
 	}
 	if (optind >= argc)

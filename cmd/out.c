@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* The one place errors and usage messages are printed. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,6 @@
 #include "../common/text.h"
 #include "cmd.h"
 #include "json.h"
-#include "../common/text.h"
 
 struct lpar_opts lpar_opts;
 
@@ -71,6 +71,13 @@ int opt_once(const struct cmd *c, unsigned *seen, unsigned bit, const char *opt)
 		return lpar_usage_error(c, "option '%s' given twice", opt);
 	*seen |= bit;
 	return 0;
+}
+
+int opt_error(const struct cmd *c, int ch, char **argv)
+{
+	if (ch == ':')
+		return lpar_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
+	return lpar_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 }
 
 void cmd_help_print(const struct cmd *c, FILE *f)

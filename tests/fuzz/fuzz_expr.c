@@ -22,44 +22,6 @@ static struct dbg_value history[4];
 static struct dbg_conv conv;
 static FILE *devnull;
 
-static int reg_get(void *ctx, const char *name, struct dbg_value *out, struct lerr *err)
-{
-	(void)ctx;
-	(void)err;
-	memset(out, 0, sizeof(*out));
-	out->lval = LV_REG;
-	snprintf(out->reg, sizeof(out->reg), "%s", name);
-	out->type.base = DB_INT;
-	out->type.size = 8;
-	out->type.is_signed = 1;
-	snprintf(out->type.name, sizeof(out->type.name), "long");
-	if (!strcmp(name, "rax")) {
-		out->v = fake_rax;
-	} else if (!strcmp(name, "rsp")) {
-		out->type.base = DB_VOID;
-		out->type.ptr = 1;
-		out->v = fake_rsp;
-	} else if (!strcmp(name, "pc")) {
-		out->type.base = DB_FUNC;
-		out->v = fake_rip;
-	} else if (!strcmp(name, "eflags")) {
-		out->type.base = DB_FLAGS;
-		out->type.size = 4;
-		out->v = 0x246;
-	} else {
-		return -ENOENT;
-	}
-	return 0;
-}
-
-static int reg_set(void *ctx, const char *name, uint64_t v, struct lerr *err)
-{
-	(void)ctx;
-	if (strcmp(name, "rax"))
-		return lerr_set(err, EPERM, "read-only");
-	fake_rax = v;
-	return 0;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -111,7 +73,7 @@ static void one(const struct dbg_expr_env *e, const struct dbg_fmt_env *f, char 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dbg_expr_env e = {
-		.reg_get = reg_get, .reg_set = reg_set, .mem_read = fake_read,
+		.reg_get = fake_reg_get, .reg_set = fake_reg_set, .mem_read = fake_read,
 		.mem_write = fake_write, .img = &fake_img, .history = history,
 		.nhistory = 2, .conv = &conv,
 	};

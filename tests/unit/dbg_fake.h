@@ -81,4 +81,44 @@ static void fake_reset(void)
 	fake_writes = 0;
 }
 
+/* The registers: rax (writable), rsp, pc and eflags, as the debugger types them. */
+static __attribute__((unused)) int fake_reg_get(void *ctx, const char *name, struct dbg_value *out, struct lerr *err)
+{
+	(void)ctx;
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	out->lval = LV_REG;
+	snprintf(out->reg, sizeof(out->reg), "%s", name);
+	out->type.base = DB_INT;
+	out->type.size = 8;
+	out->type.is_signed = 1;
+	snprintf(out->type.name, sizeof(out->type.name), "long");
+	if (!strcmp(name, "rax")) {
+		out->v = fake_rax;
+	} else if (!strcmp(name, "rsp")) {
+		out->type.base = DB_VOID;
+		out->type.ptr = 1;
+		out->v = fake_rsp;
+	} else if (!strcmp(name, "pc")) {
+		out->type.base = DB_FUNC;
+		out->v = fake_rip;
+	} else if (!strcmp(name, "eflags")) {
+		out->type.base = DB_FLAGS;
+		out->type.size = 4;
+		out->v = 0x246;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static __attribute__((unused)) int fake_reg_set(void *ctx, const char *name, uint64_t v, struct lerr *err)
+{
+	(void)ctx;
+	if (strcmp(name, "rax"))
+		return lerr_set(err, EPERM, "read-only");
+	fake_rax = v;
+	return 0;
+}
+
 #endif
